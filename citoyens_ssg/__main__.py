@@ -1,0 +1,3 @@
+from citoyens_ssg.cli import main
+
+raise SystemExit(main())

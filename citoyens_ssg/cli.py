@@ -1,0 +1,89 @@
+"""The ``citoyens`` command: parses options, calls plain functions, prints results.
+
+Expected failures (a configuration problem, a site that does not build) are
+printed as one line each and give exit code 1; only bugs show a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from citoyens_ssg import __version__, i18n
+from citoyens_ssg.errors import CitoyensError, ConfigError
+from citoyens_ssg.i18n import _
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="citoyens", description=_("Build a network of citizen media sites with Pelican."))
+    parser.add_argument("--version", action="version", version=f"citoyens {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-C", "--root", type=Path, default=Path.cwd(), help=_("the network's folder, where network.yaml is (default: the current folder)"))
+    common.add_argument("-q", "--quiet", action="store_true", help=_("print only problems"))
+    common.add_argument("-v", "--verbose", action="store_true", help=_("print details, with tracebacks of worker crashes"))
+    commands = parser.add_subparsers(dest="command", metavar=_("command"))
+    commands.required = True
+
+    build = commands.add_parser("build", parents=[common], help=_("build every site, the portal and the planet into output/"))
+    _build_options(build)
+
+    serve = commands.add_parser("serve", parents=[common], help=_("build, serve on http://127.0.0.1:8000 and rebuild when a file changes"))
+    _build_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default: %(default)s)"))
+    serve.add_argument("--port", type=int, default=8000, help=_("port to listen on (default: %(default)s)"))
+    return parser
+
+
+def _build_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("-o", "--output", type=Path, help=_("where to write the network (default: output/ in the network's folder)"))
+    command.add_argument("--base-url", help=_("public address of the network, replacing network.yaml's url (deploy previews)"))
+    command.add_argument("-j", "--jobs", type=int, help=_("sites built at the same time (default: one per processor core)"))
+    command.add_argument("-s", "--site", action="append", dest="sites", metavar="SLUG", help=_("build only this site (repeatable); the portal and planet are rebuilt too"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        if args.command == "build":
+            return run_build(args)
+        if args.command == "serve":
+            from citoyens_ssg.server import serve
+
+            return serve(args.root, host=args.host, port=args.port, output_dir=args.output, jobs=args.jobs)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(_("ERROR {problem}", problem=problem), file=sys.stderr)
+        print(error.summary(), file=sys.stderr)
+        return 1
+    except CitoyensError as error:
+        print(_("ERROR {problem}", problem=error), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(_("Interrupted; what was published before is unchanged."), file=sys.stderr)
+        return 130
+    return 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from citoyens_ssg.build import build
+    from citoyens_ssg.report import print_site_result, print_summary
+
+    quiet = args.quiet
+    report = build(
+        args.root,
+        output_dir=args.output,
+        base_url=args.base_url,
+        jobs=args.jobs,
+        only=set(args.sites) if args.sites else None,
+        on_site_done=lambda result: print_site_result(result, quiet=quiet),
+    )
+    print_summary(report, quiet=quiet)
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    i18n.current_language()
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""The network's configuration: ``network.yaml`` and every ``sites/<slug>/site.yaml``.
+
+Everything is checked before anything is built, and every problem of every file
+is reported at once, each naming the file, the line, the key, what was expected
+and what was found.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from citoyens_ssg import pelican_settings, schema
+from citoyens_ssg.errors import ConfigError, Problem
+from citoyens_ssg.i18n import _
+from citoyens_ssg.sites import SiteFolder, discover_sites
+from citoyens_ssg.themes import available_themes
+from citoyens_ssg.yamlfile import load_yaml
+
+NETWORK_FILE = "network.yaml"
+SITE_FILE = "site.yaml"
+_LANGUAGE = r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$"
+
+
+@dataclass(frozen=True)
+class Contact:
+    email: str = ""
+    phone: str = ""
+    website: str = ""
+
+
+@dataclass(frozen=True)
+class PlanetConfig:
+    title: str
+    description: str
+    size: int = 50
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    slug: str
+    folder: Path
+    name: str
+    description: str = ""
+    theme: str = "citoyen"
+    accent_color: str = "#1a5fb4"
+    logo: str = ""
+    language: str = "fr"
+    timezone: str = "Europe/Paris"
+    licence: str = ""
+    author: str = ""
+    contact: Contact = Contact()
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    neighbourhood: str = ""
+    categories: tuple[str, ...] = ()
+    maintainers: tuple[str, ...] = ()
+    pelican: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.folder / "content"
+
+    @property
+    def theme_override_dir(self) -> Path:
+        return self.folder / "theme"
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    root: Path
+    name: str
+    url: str
+    description: str = ""
+    language: str = "fr"
+    timezone: str = "Europe/Paris"
+    theme: str = "citoyen"
+    accent_color: str = "#1a5fb4"
+    licence: str = ""
+    planet: PlanetConfig = PlanetConfig("Planète", "")
+    pelican: dict[str, Any] = field(default_factory=dict)
+    sites: tuple[SiteConfig, ...] = ()
+
+    @property
+    def themes_dir(self) -> Path:
+        return self.root / "themes"
+
+    @property
+    def plugins_dir(self) -> Path:
+        return self.root / "plugins"
+
+    def site(self, slug: str) -> SiteConfig:
+        return next(site for site in self.sites if site.slug == slug)
+
+
+def _common_fields() -> dict[str, schema.Field]:
+    """Keys a site may set and the network sets as the default for all sites."""
+    return {
+        "description": schema.Text(),
+        "language": schema.Text(pattern=_LANGUAGE, pattern_help="a language code such as 'fr' or 'br'"),
+        "timezone": schema.Text(),
+        "theme": schema.Text(),
+        "accent_color": schema.Color(),
+        "licence": schema.Text(),
+        "pelican": schema.FreeMapping(check=pelican_settings.check_passthrough),
+    }
+
+
+NETWORK_SCHEMA = schema.Section(
+    fields={
+        "name": schema.Text(required=True),
+        "url": schema.Url(required=True),
+        **_common_fields(),
+        "planet": schema.Section(
+            fields={
+                "title": schema.Text(),
+                "description": schema.Text(),
+                "size": schema.Integer(minimum=1, maximum=5000),
+            }
+        ),
+    }
+)
+
+SITE_SCHEMA = schema.Section(
+    fields={
+        "name": schema.Text(required=True),
+        **_common_fields(),
+        "logo": schema.Text(),
+        "author": schema.Text(),
+        "contact": schema.Section(
+            fields={"email": schema.Email(), "phone": schema.Text(), "website": schema.Url()}
+        ),
+        "address": schema.Text(),
+        "postal_code": schema.Text(pattern=r"^\d{5}$", pattern_help="a five-digit postal code in quotes, like '29200'"),
+        "city": schema.Text(),
+        "neighbourhood": schema.Text(),
+        "categories": schema.TextList(),
+        "opening_hours": schema.TextList(),
+        "maintainers": schema.TextList(),
+    }
+)
+
+
+def load_network(root: Path, base_url: str | None = None) -> NetworkConfig:
+    """Load and check the whole network; raise ConfigError listing every problem."""
+    root = root.resolve()
+    problems: list[Problem] = []
+    values = _load_file(root / NETWORK_FILE, NETWORK_FILE, NETWORK_SCHEMA, problems)
+    if values is None:
+        raise ConfigError(problems)
+    themes = available_themes(root / "themes")
+    _check_shared_values(values, NETWORK_FILE, themes, problems)
+    folders, folder_problems = discover_sites(root)
+    problems.extend(folder_problems)
+    sites = []
+    for folder in folders:
+        site = _load_site(folder, values, themes, problems)
+        if site is not None:
+            sites.append(site)
+    if problems:
+        raise ConfigError(problems)
+    return _network_from(root, values, tuple(sites), base_url)
+
+
+def _load_file(path: Path, display: str, section: schema.Section, problems: list[Problem]) -> dict | None:
+    if not path.is_file():
+        problems.append(Problem(display, _("file not found; every network needs one (see README.md)")))
+        return None
+    document, found = load_yaml(path, display)
+    problems.extend(found)
+    if document is None:
+        return None
+    values, found = schema.validate(document, section)
+    problems.extend(found)
+    return values
+
+
+def _check_shared_values(values: dict, display: str, themes: list[str], problems: list[Problem]) -> None:
+    """Checks that need more than the value's type: themes, time zones, logo files."""
+    theme = values.get("theme")
+    if theme and theme not in themes:
+        problems.append(Problem(display, _("key 'theme': unknown theme '{theme}' — available: {themes}", theme=theme, themes=", ".join(themes))))
+    timezone = values.get("timezone")
+    if timezone:
+        try:
+            zoneinfo.ZoneInfo(timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            problems.append(Problem(display, _("key 'timezone': unknown time zone '{zone}' (for example 'Europe/Paris')", zone=timezone)))
+
+
+def _load_site(folder: SiteFolder, network: dict, themes: list[str], problems: list[Problem]) -> SiteConfig | None:
+    display = f"sites/{folder.slug}/{SITE_FILE}"
+    values = _load_file(folder.path / SITE_FILE, display, SITE_SCHEMA, problems)
+    if values is None:
+        return None
+    _check_shared_values(values, display, themes, problems)
+    logo = values.get("logo", "")
+    if logo and not _inside(folder.path / "content", logo):
+        problems.append(Problem(display, _("key 'logo': '{logo}' is not a file in the site's content/ folder", logo=logo)))
+    contact = values.get("contact", {})
+    return SiteConfig(
+        slug=folder.slug,
+        folder=folder.path,
+        name=values.get("name", folder.slug),
+        description=values.get("description", ""),
+        theme=values.get("theme") or network.get("theme", "citoyen"),
+        accent_color=values.get("accent_color") or network.get("accent_color", "#1a5fb4"),
+        logo=logo,
+        language=values.get("language") or network.get("language", "fr"),
+        timezone=values.get("timezone") or network.get("timezone", "Europe/Paris"),
+        licence=values.get("licence") or network.get("licence", ""),
+        author=values.get("author", ""),
+        contact=Contact(**contact),
+        address=values.get("address", ""),
+        postal_code=values.get("postal_code", ""),
+        city=values.get("city", ""),
+        neighbourhood=values.get("neighbourhood", ""),
+        categories=tuple(values.get("categories", ())),
+        maintainers=tuple(values.get("maintainers", ())),
+        pelican={**network.get("pelican", {}), **values.get("pelican", {})},
+    )
+
+
+def _inside(base: Path, relative: str) -> bool:
+    """True when ``relative`` names an existing file under ``base`` (no escaping it)."""
+    candidate = (base / relative).resolve()
+    return candidate.is_file() and candidate.is_relative_to(base.resolve())
+
+
+def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_url: str | None) -> NetworkConfig:
+    planet = values.get("planet", {})
+    name = values["name"]
+    return NetworkConfig(
+        root=root,
+        name=name,
+        url=(base_url or values["url"]).rstrip("/"),
+        description=values.get("description", ""),
+        language=values.get("language", "fr"),
+        timezone=values.get("timezone", "Europe/Paris"),
+        theme=values.get("theme", "citoyen"),
+        accent_color=values.get("accent_color", "#1a5fb4"),
+        licence=values.get("licence", ""),
+        planet=PlanetConfig(
+            title=planet.get("title") or _("Planet — {name}", name=name),
+            description=planet.get("description") or _("Everything the associations of {name} publish", name=name),
+            size=planet.get("size", 50),
+        ),
+        pelican=values.get("pelican", {}),
+        sites=sites,
+    )
+

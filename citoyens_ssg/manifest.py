@@ -1,0 +1,77 @@
+"""The manifest: what a site published, as the network stage reads it.
+
+Sites are built in worker processes; the network stage (portal, planet, later
+agenda and search) never sees Pelican's objects, only this small JSON file.
+That is also what would let a large network be split across CI jobs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published article."""
+
+    id: str
+    title: str
+    url: str
+    date: datetime
+    summary: str = ""  # HTML
+    updated: datetime | None = None
+    authors: tuple[str, ...] = ()
+    category: str = ""
+    tags: tuple[str, ...] = ()
+    language: str = ""
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["date"] = self.date.isoformat()
+        data["updated"] = self.updated.isoformat() if self.updated else None
+        data["authors"] = list(self.authors)
+        data["tags"] = list(self.tags)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> Entry:
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            url=data["url"],
+            date=datetime.fromisoformat(data["date"]),
+            summary=data.get("summary", ""),
+            updated=datetime.fromisoformat(data["updated"]) if data.get("updated") else None,
+            authors=tuple(data.get("authors", ())),
+            category=data.get("category", ""),
+            tags=tuple(data.get("tags", ())),
+            language=data.get("language", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Manifest:
+    site: str
+    entries: tuple[Entry, ...] = field(default_factory=tuple)
+
+    def newest(self) -> Entry | None:
+        return max(self.entries, key=lambda e: e.date, default=None)
+
+
+def write_manifest(path: Path, manifest: Manifest) -> None:
+    entries = sorted(manifest.entries, key=lambda e: (e.date, e.id), reverse=True)
+    data = {"format": FORMAT, "site": manifest.site, "entries": [e.to_json() for e in entries]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_manifest(path: Path) -> Manifest:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("format") != FORMAT:
+        raise ValueError(f"{path}: manifest format {data.get('format')!r}, expected {FORMAT}")
+    return Manifest(site=data["site"], entries=tuple(Entry.from_json(e) for e in data["entries"]))

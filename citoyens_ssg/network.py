@@ -1,0 +1,91 @@
+"""The network stage: pages that span every site, built from the manifests.
+
+Runs after the sites, in the parent process, and reads only what the sites
+wrote to disk: the portal (``index.html``), the planet page and its feeds, and
+the theme's static files for those pages.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from citoyens_ssg import output, planet
+from citoyens_ssg.config import NetworkConfig, SiteConfig
+from citoyens_ssg.errors import Problem
+from citoyens_ssg.i18n import _
+from citoyens_ssg.manifest import Entry, Manifest, read_manifest
+from citoyens_ssg.templating import filters, network_environment, network_globals
+from citoyens_ssg.themes import ThemeChain, resolve_theme
+
+logger = logging.getLogger(__name__)
+PORTAL_LATEST = 10
+DEFAULT_THEME = "citoyen"
+
+
+@dataclass(frozen=True)
+class SiteCard:
+    """One association as the portal shows it."""
+
+    site: SiteConfig
+    url: str
+    logo_url: str
+    feed_url: str
+    newest: Entry | None
+    count: int
+
+
+def load_manifests(network: NetworkConfig, folder: Path) -> tuple[dict[str, Manifest], list[Problem]]:
+    manifests: dict[str, Manifest] = {}
+    problems: list[Problem] = []
+    for site in network.sites:
+        path = folder / f"{site.slug}.json"
+        if not path.is_file():
+            continue
+        try:
+            manifests[site.slug] = read_manifest(path)
+        except (ValueError, KeyError) as error:
+            problems.append(Problem(str(path), _("unreadable manifest, rebuild the site: {reason}", reason=error)))
+    return manifests, problems
+
+
+def network_theme(network: NetworkConfig) -> ThemeChain:
+    """The network's theme if it has network pages, else the default theme."""
+    chain = resolve_theme(network.themes_dir, network.theme)
+    if any((folder / "templates" / "portal.html").is_file() for folder in chain.folders):
+        return chain
+    return resolve_theme(network.themes_dir, DEFAULT_THEME)
+
+
+def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], out: Path) -> None:
+    theme = network_theme(network)
+    env = network_environment(theme)
+    env.filters.update(filters(network.language))
+    env.globals.update(network_globals(network))
+    env.globals.update(SITENAME=network.name, SITEURL=network.url, DEFAULT_LANG=network.language,
+                       THEME_STATIC_DIR="theme", ACCENT_COLOR=network.accent_color)
+    entries = planet.merge_entries(network, manifests)
+    cards = [_card(network, site, manifests.get(site.slug)) for site in network.sites]
+    pages = {
+        "index.html": env.get_template("portal.html").render(sites=cards, entries=entries[:PORTAL_LATEST], page_name="portal"),
+        "planet/index.html": env.get_template("planet.html").render(entries=entries, sites=cards, page_name="planet"),
+    }
+    for relative, text in pages.items():
+        output.write_file(out, relative, text)
+    for relative, data in planet.planet_feeds(network, entries).items():
+        output.write_file(out, relative, data)
+    for folder in theme.static_folders:
+        output.copy_tree(folder, out / "theme")
+
+
+def _card(network: NetworkConfig, site: SiteConfig, manifest: Manifest | None) -> SiteCard:
+    url = f"{network.url}/{site.slug}/"
+    return SiteCard(
+        site=site,
+        url=url,
+        logo_url=f"{url}{site.logo}" if site.logo else "",
+        feed_url=f"{url}feeds/all.atom.xml",
+        newest=manifest.newest() if manifest else None,
+        count=len(manifest.entries) if manifest else 0,
+    )

@@ -1,0 +1,118 @@
+"""The one module that knows Pelican's setting names.
+
+A site's settings are layered: citoyens' defaults for every site, then what the
+network and the site's ``site.yaml`` say, then the ``pelican:`` passthrough.
+Settings that decide where files are read and written stay citoyens' alone.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from pelican.settings import DEFAULT_CONFIG
+
+from citoyens_ssg import templating
+from citoyens_ssg.i18n import _
+from citoyens_ssg.themes import ThemeChain
+
+if TYPE_CHECKING:
+    from citoyens_ssg.config import NetworkConfig, SiteConfig
+
+MANIFEST_PLUGIN = "citoyens_manifest"
+
+# Paths, themes and plugins are decided by citoyens: a site that could set them
+# could read or write outside its own folder.
+MANAGED = frozenset(
+    {
+        "PATH", "OUTPUT_PATH", "SITEURL", "SITENAME", "THEME", "THEME_TEMPLATES_OVERRIDES",
+        "THEME_STATIC_PATHS", "THEME_STATIC_DIR", "PLUGIN_PATHS", "PLUGINS", "CACHE_PATH",
+        "DELETE_OUTPUT_DIRECTORY", "OUTPUT_RETENTION", "FEED_DOMAIN", "JINJA_ENVIRONMENT",
+        "JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS", "READERS", "LOAD_CONTENT_CACHE",
+        "CACHE_CONTENT", "WRITE_SELECTED", "EXTRA_PATH_METADATA", "STATIC_CHECK_IF_MODIFIED",
+        "OUTPUT_SOURCES", "PAGE_PATHS", "ARTICLE_PATHS", "STATIC_PATHS", "IGNORE_FILES",
+        "TIMEZONE", "DEFAULT_LANG",
+    }
+)
+_PATH_SUFFIXES = ("_SAVE_AS", "_URL", "_FEED_ATOM", "_FEED_RSS")
+
+
+def check_passthrough(key: str, value: Any) -> str | None:
+    """Why ``key: value`` may not go to Pelican, or None when it may."""
+    if key in MANAGED:
+        return _("'{key}' is set by citoyens; use the keys of site.yaml instead", key=key)
+    if key not in DEFAULT_CONFIG:
+        close = difflib.get_close_matches(key.upper(), list(DEFAULT_CONFIG), n=1, cutoff=0.7)
+        if close:
+            return _("unknown Pelican setting '{key}' — did you mean '{suggestion}'?", key=key, suggestion=close[0])
+        return _("unknown Pelican setting '{key}' (Pelican's settings are written in capitals)", key=key)
+    if key.endswith(_PATH_SUFFIXES) or key.startswith("FEED_"):
+        if isinstance(value, str) and _escapes(value):
+            return _("'{value}' would leave the site's folder; use a relative path without '..'", value=value)
+    return None
+
+
+def _escapes(path: str) -> bool:
+    pure = PurePosixPath(path.replace("\\", "/"))
+    return pure.is_absolute() or ".." in pure.parts
+
+
+def site_settings(
+    network: NetworkConfig,
+    site: SiteConfig,
+    theme: ThemeChain,
+    output_dir: Path,
+    manifest_path: Path,
+) -> dict[str, Any]:
+    """The settings Pelican gets for ``site``, passthrough applied last."""
+    site_url = f"{network.url}/{site.slug}"
+    settings: dict[str, Any] = {
+        "PATH": str(site.content_dir),
+        "OUTPUT_PATH": str(output_dir),
+        "SITENAME": site.name,
+        "SITESUBTITLE": site.description,
+        "SITEURL": site_url,
+        "FEED_DOMAIN": site_url,
+        "AUTHOR": site.author or site.name,
+        "TIMEZONE": site.timezone,
+        "DEFAULT_LANG": site.language,
+        "LOCALE": ["C.UTF-8", "C"],  # dates are formatted by Babel, not the C library
+        "THEME": str(theme.root),
+        "THEME_TEMPLATES_OVERRIDES": _template_overrides(site, theme),
+        "THEME_STATIC_PATHS": [str(p) for p in _static_folders(site, theme)],
+        "PLUGIN_PATHS": [str(network.plugins_dir)],
+        "PLUGINS": [MANIFEST_PLUGIN],
+        "CITOYENS_MANIFEST_PATH": str(manifest_path),
+        "CITOYENS_SITE_SLUG": site.slug,
+        "DELETE_OUTPUT_DIRECTORY": False,
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+        "WITH_FUTURE_DATES": False,  # a post dated tomorrow waits until tomorrow's build
+        "STATIC_PATHS": ["images", "fichiers"],
+        "DEFAULT_PAGINATION": 10,
+        "SUMMARY_MAX_LENGTH": 50,
+        "FEED_ALL_ATOM": "feeds/all.atom.xml",
+        "FEED_ALL_RSS": "feeds/all.rss.xml",
+        "CATEGORY_FEED_ATOM": "feeds/{slug}.atom.xml",
+        "AUTHOR_FEED_ATOM": None,
+        "AUTHOR_FEED_RSS": None,
+        "TRANSLATION_FEED_ATOM": None,
+        "DISPLAY_PAGES_ON_MENU": True,
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": theme.autoescape},
+        "JINJA_FILTERS": templating.filters(site.language),
+        "JINJA_GLOBALS": templating.site_globals(network, site),
+    }
+    settings.update(site.pelican)
+    return settings
+
+
+def _template_overrides(site: SiteConfig, theme: ThemeChain) -> list[str]:
+    own = site.theme_override_dir / "templates"
+    folders = ([own] if own.is_dir() else []) + theme.template_overrides
+    return [str(folder) for folder in folders]
+
+
+def _static_folders(site: SiteConfig, theme: ThemeChain) -> list[Path]:
+    own = site.theme_override_dir / "static"
+    return theme.static_folders + ([own] if own.is_dir() else [])

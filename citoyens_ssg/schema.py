@@ -1,0 +1,244 @@
+"""A small declarative schema for YAML configuration files.
+
+Each field converts one YAML node into a typed value or explains, in one line,
+what it expected and what it found.  Validation never stops at the first
+problem: every problem of every file is collected so a volunteer fixes them all
+in one go.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from citoyens_ssg.errors import Problem
+from citoyens_ssg.i18n import _
+from citoyens_ssg.yamlfile import YamlDocument
+
+_YAML = "tag:yaml.org,2002:"
+_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+
+class Invalid(Exception):
+    """Raised by a field: the value is wrong, the message says how to fix it."""
+
+
+def _found(node: Node, document: YamlDocument) -> str:
+    """How YAML understood ``node``, for messages: 'the number 512'..."""
+    if isinstance(node, MappingNode):
+        return _("a section")
+    if isinstance(node, SequenceNode):
+        return _("a list")
+    tag = node.tag.removeprefix(_YAML)
+    source = node.value
+    if tag == "null":
+        return _("nothing")
+    if tag in ("int", "float"):
+        return _("the number {value} (written {source})", value=document.value(node), source=source)
+    if tag == "bool":
+        return _("the yes/no value {value} (written {source})", value=document.value(node), source=source)
+    if tag == "timestamp":
+        return _("a date (written {source})", source=source)
+    if tag == "str":
+        return repr(source)
+    return _("a value tagged {tag}", tag=node.tag)
+
+
+class Field:
+    """One key of a section."""
+
+    expected = "a value"
+
+    def __init__(self, *, required: bool = False, default: Any = None):
+        self.required = required
+        self.default = default
+
+    def convert(self, node: Node, document: YamlDocument, path: str, problems: list[Problem]) -> Any:
+        raise NotImplementedError
+
+
+class _Scalar(Field):
+    tags: tuple[str, ...] = ("str",)
+
+    def convert(self, node, document, path, problems):
+        if not isinstance(node, ScalarNode) or node.tag.removeprefix(_YAML) not in self.tags:
+            raise Invalid(self._mismatch(node, document))
+        return self.check(document.value(node))
+
+    def _mismatch(self, node: Node, document: YamlDocument) -> str:
+        message = _("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document))
+        if isinstance(node, ScalarNode) and node.tag.removeprefix(_YAML) != "str" and "str" in self.tags:
+            message += " — " + _("put it in quotes: '{source}'", source=node.value)
+        return message
+
+    def check(self, value: Any) -> Any:
+        return value
+
+
+class Text(_Scalar):
+    expected = "text"
+
+    def __init__(self, *, pattern: str | None = None, pattern_help: str = "", **kwargs: Any):
+        super().__init__(**kwargs)
+        self.pattern = re.compile(pattern) if pattern else None
+        self.pattern_help = pattern_help
+
+    def check(self, value):
+        value = value.strip()
+        if not value and self.required:
+            raise Invalid(_("must not be empty"))
+        if self.pattern and not self.pattern.match(value):
+            raise Invalid(_("expected {expected}, got {found}", expected=_(self.pattern_help), found=repr(value)))
+        return value
+
+
+class Color(Text):
+    expected = "a colour like '#1a5fb4'"
+
+    def check(self, value):
+        value = value.strip()
+        if not _COLOR.match(value):
+            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=repr(value)))
+        return value.lower()
+
+
+class Url(Text):
+    expected = "an address starting with https:// or http://"
+
+    def check(self, value):
+        value = value.strip()
+        if not re.match(r"^https?://[^\s/?#]+", value, re.IGNORECASE):
+            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=repr(value)))
+        return value.rstrip("/")
+
+
+class Email(Text):
+    expected = "an e-mail address"
+
+    def check(self, value):
+        value = value.strip()
+        if not _EMAIL.match(value):
+            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=repr(value)))
+        return value
+
+
+class Integer(_Scalar):
+    expected = "a whole number"
+    tags = ("int",)
+
+    def __init__(self, *, minimum: int | None = None, maximum: int | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def check(self, value):
+        if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
+            raise Invalid(_("expected a number between {low} and {high}, got {value}", low=self.minimum, high=self.maximum, value=value))
+        return value
+
+
+class Boolean(_Scalar):
+    expected = "true or false"
+    tags = ("bool",)
+
+
+class TextList(Field):
+    expected = "a list of texts"
+
+    def convert(self, node, document, path, problems):
+        if isinstance(node, ScalarNode) and node.tag == _YAML + "str":
+            return [node.value.strip()]
+        if not isinstance(node, SequenceNode):
+            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
+        items = []
+        for item in node.value:
+            try:
+                items.append(Text().convert(item, document, path, problems))
+            except Invalid as error:
+                problems.append(document.problem(item, f"{path}: {error}"))
+        return items
+
+
+class FreeMapping(Field):
+    """A section passed through as plain values (for example Pelican's settings)."""
+
+    expected = "a section of key: value lines"
+
+    def __init__(self, *, check: Callable[[str, Any], str | None] | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.check = check
+
+    def convert(self, node, document, path, problems):
+        if not isinstance(node, MappingNode):
+            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
+        values = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            try:
+                value = document.value(value_node)
+            except yaml.YAMLError as error:  # an unsafe tag such as !!python/object
+                problems.append(document.problem(value_node, f"{path}.{key}: {error}"))
+                continue
+            reason = self.check(key, value) if self.check else None
+            if reason:
+                problems.append(document.problem(key_node, f"{path}.{key}: {reason}"))
+            else:
+                values[key] = value
+        return values
+
+
+@dataclass
+class Section(Field):
+    """A mapping with known keys; unknown keys get a 'did you mean' hint."""
+
+    fields: dict[str, Field] = field(default_factory=dict)
+    required: bool = False
+    default: Any = None
+    expected = "a section of key: value lines"
+
+    def convert(self, node, document, path, problems):
+        if not isinstance(node, MappingNode):
+            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
+        values: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            where = f"{path}.{key}" if path else key
+            known = self.fields.get(key)
+            if known is None:
+                problems.append(document.problem(key_node, self._unknown(key, where)))
+                continue
+            try:
+                values[key] = known.convert(value_node, document, where, problems)
+            except Invalid as error:
+                problems.append(document.problem(value_node, _("key '{key}': {reason}", key=where, reason=error)))
+        for key, known in self.fields.items():
+            if key not in values and known.required:
+                where = f"{path}.{key}" if path else key
+                problems.append(document.problem(node, _("missing key '{key}' ({expected})", key=where, expected=_(known.expected))))
+        return values
+
+    def _unknown(self, key: str, where: str) -> str:
+        close = difflib.get_close_matches(key, list(self.fields), n=1, cutoff=0.6)
+        if close:
+            return _("unknown key '{key}' — did you mean '{suggestion}'?", key=where, suggestion=close[0])
+        return _("unknown key '{key}' — known keys: {known}", key=where, known=", ".join(sorted(self.fields)))
+
+
+def validate(document: YamlDocument, schema: Section) -> tuple[dict[str, Any], list[Problem]]:
+    """Validate a whole file against ``schema``; an empty file is an empty section."""
+    problems: list[Problem] = []
+    root = document.root
+    if root is None or (isinstance(root, ScalarNode) and root.tag == _YAML + "null"):
+        root = MappingNode(_YAML + "map", [])  # an empty file: report missing keys
+    try:
+        values = schema.convert(root, document, "", problems)
+    except Invalid as error:
+        problems.append(document.problem(document.root, str(error)))
+        values = {}
+    return values, problems

@@ -1,0 +1,138 @@
+"""Building one site with Pelican, inside its own worker process.
+
+Pelican reports most content problems by logging and carrying on, so the
+worker listens to Pelican's log: every error becomes a problem naming the file,
+and a site with problems counts as failed (its last good output stays
+published).  Warnings are passed on as warnings.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from citoyens_ssg.config import NetworkConfig, SiteConfig
+from citoyens_ssg.errors import CitoyensError, Problem
+from citoyens_ssg.i18n import _
+from citoyens_ssg.themes import resolve_theme
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SiteJob:
+    network: NetworkConfig
+    site: SiteConfig
+    output_dir: Path  # a fresh staging folder, swapped in only on success
+    manifest_path: Path
+
+
+@dataclass
+class SiteResult:
+    slug: str
+    ok: bool
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class _PelicanLogListener(logging.Handler):
+    """Turns Pelican's warnings and errors into located problems."""
+
+    def __init__(self, root: Path):
+        super().__init__(level=logging.WARNING)
+        self.root = root
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().strip()
+        # Pelican logs "Could not process x.md" inside its except block without
+        # the reason: the exception being handled is the reason.
+        active = sys.exc_info()[1]
+        if record.levelno >= logging.ERROR and active is not None and str(active) not in message:
+            message = f"{message}: {_describe(active)}"
+        problem = _locate(message, record, self.root)
+        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(problem)
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+
+
+def _locate(message: str, record: logging.LogRecord, root: Path) -> Problem:
+    """Find the content file a Pelican message is about, shown relative to the network."""
+    candidates = [getattr(arg, "source_path", arg) for arg in (record.args or ()) if arg is not None] if isinstance(record.args, tuple) else []
+    for candidate in candidates:
+        path = Path(str(candidate))
+        if path.is_absolute() and path.is_relative_to(root):
+            shown = str(path.relative_to(root))
+            return Problem(shown, message.replace(str(path), shown).replace(shown + ": ", "", 1).strip())
+    match = re.search(re.escape(str(root)) + r"/(\S+)", message)
+    if match:
+        return Problem(match.group(1).rstrip(":,"), message.replace(str(root) + "/", ""))
+    return Problem("pelican", message)
+
+
+def _template_problem(error: Exception, root: Path) -> Problem | None:
+    filename = getattr(error, "filename", None)
+    lineno = getattr(error, "lineno", None)
+    if not filename:
+        return None
+    path = Path(filename)
+    shown = str(path.relative_to(root)) if path.is_absolute() and path.is_relative_to(root) else filename
+    return Problem(shown, _("template error: {reason}", reason=getattr(error, "message", None) or str(error)), line=lineno)
+
+
+def build_site(job: SiteJob) -> SiteResult:
+    """Run Pelican for one site; never raises for a content or theme problem."""
+    started = time.monotonic()
+    root = job.network.root
+    listener = _PelicanLogListener(root)
+    _listen_to_pelican(listener)
+    result = SiteResult(job.site.slug, ok=False)
+    try:
+        _run_pelican(job)
+    except CitoyensError as error:
+        listener.errors.append(Problem(f"sites/{job.site.slug}", str(error)))
+    except Exception as error:  # Pelican aborts on content it cannot handle
+        located = _template_problem(error, root)
+        listener.errors.append(located or Problem(f"sites/{job.site.slug}", _describe(error)))
+        logger.debug("Pelican raised while building %s", job.site.slug, exc_info=True)
+    result.problems = listener.errors
+    result.warnings = listener.warnings
+    if not result.problems and not job.manifest_path.is_file():
+        result.problems.append(Problem(f"sites/{job.site.slug}", _("the build wrote no manifest (is the citoyens_manifest plugin installed?)")))
+    result.ok = not result.problems
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _listen_to_pelican(listener: logging.Handler) -> None:
+    import pelican.log
+
+    pelican.log.console.quiet = True  # Pelican's own "Done: ..." line is ours to print
+    root_logger = logging.getLogger()
+    root_logger.handlers[:] = [listener]
+    root_logger.setLevel(logging.WARNING)
+
+
+def _run_pelican(job: SiteJob) -> None:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    from citoyens_ssg.pelican_settings import site_settings
+
+    theme = resolve_theme(job.network.themes_dir, job.site.theme)
+    overrides = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path)
+    if not job.site.content_dir.is_dir():
+        # A site.yaml alone is enough: the site gets its home page and feeds.
+        empty = job.output_dir.with_name(job.output_dir.name + ".no-content")
+        empty.mkdir(parents=True, exist_ok=True)
+        overrides["PATH"] = str(empty)
+    Pelican(read_settings(override=overrides)).run()

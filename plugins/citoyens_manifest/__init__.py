@@ -1,0 +1,56 @@
+"""Pelican plugin: write the site's published articles to a citoyens manifest.
+
+The network stage (portal, planet) reads this file instead of Pelican's memory,
+because every site is built in a process of its own.  The plugin needs the
+``CITOYENS_MANIFEST_PATH`` setting and refuses to run without it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pelican import signals
+
+from citoyens_ssg.manifest import Entry, Manifest, write_manifest
+
+
+class ManifestSettingError(ValueError):
+    pass
+
+
+def _absolute(site_url: str, url: str) -> str:
+    return f"{site_url.rstrip('/')}/{url.lstrip('/')}"
+
+
+def _entry(article, site_url: str) -> Entry:
+    url = _absolute(site_url, article.url)
+    modified = getattr(article, "modified", None)
+    return Entry(
+        id=url,
+        title=article.title,
+        url=url,
+        date=article.date,
+        summary=article.get_summary(site_url),
+        updated=modified if modified and modified != article.date else None,
+        authors=tuple(author.name for author in getattr(article, "authors", ())),
+        category=article.category.name if getattr(article, "category", None) else "",
+        tags=tuple(tag.name for tag in getattr(article, "tags", ())),
+        language=getattr(article, "lang", ""),
+    )
+
+
+def write_site_manifest(generator, writer=None) -> None:  # noqa: ARG001 - signal signature
+    settings = generator.settings
+    path = settings.get("CITOYENS_MANIFEST_PATH")
+    slug = settings.get("CITOYENS_SITE_SLUG")
+    if not path or not slug:
+        raise ManifestSettingError("citoyens_manifest needs CITOYENS_MANIFEST_PATH and CITOYENS_SITE_SLUG")
+    now = datetime.now(timezone.utc)
+    published = [a for a in generator.articles if a.status == "published" and a.date <= now]
+    entries = tuple(_entry(article, settings["SITEURL"]) for article in published)
+    write_manifest(Path(path), Manifest(site=slug, entries=entries))
+
+
+def register() -> None:
+    signals.article_writer_finalized.connect(write_site_manifest)
