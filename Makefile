@@ -1,0 +1,34 @@
+# citoyens — les seules commandes à connaître : `make html` et `make test`.
+# Le premier appel crée .venv/ et y installe citoyens avec ses dépendances.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CITOYENS := $(BIN)/citoyens
+STAMP := $(VENV)/.installed
+# Adresse publique du réseau, pour les aperçus de déploiement : make html BASE_URL=https://...
+BASE_URL ?=
+PORT ?= 8000
+BUILD_OPTIONS := $(if $(BASE_URL),--base-url $(BASE_URL),)
+
+.PHONY: html serve test clean install
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+html: $(STAMP)
+	$(CITOYENS) build $(BUILD_OPTIONS)
+
+serve: $(STAMP)
+	$(CITOYENS) serve --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf output .output.staging .output.old .citoyens
