@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -28,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", parents=[common], help=_("build every site, the portal and the planet into output/"))
     _build_options(build)
+    build.add_argument("--base-url", help=_("public address of the network, replacing network.yaml's url (deploy previews)"))
+    build.add_argument("-s", "--site", action="append", dest="sites", metavar="SLUG", help=_("build only this site (repeatable); the portal and planet are rebuilt too"))
 
     serve = commands.add_parser("serve", parents=[common], help=_("build, serve on http://127.0.0.1:8000 and rebuild when a file changes"))
     _build_options(serve)
@@ -38,13 +41,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("-o", "--output", type=Path, help=_("where to write the network (default: output/ in the network's folder)"))
-    command.add_argument("--base-url", help=_("public address of the network, replacing network.yaml's url (deploy previews)"))
     command.add_argument("-j", "--jobs", type=int, help=_("sites built at the same time (default: one per processor core)"))
-    command.add_argument("-s", "--site", action="append", dest="sites", metavar="SLUG", help=_("build only this site (repeatable); the portal and planet are rebuilt too"))
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if getattr(args, "base_url", None) and not re.match(r"^https?://[^\s/?#]+", args.base_url):
+        print(_("ERROR --base-url must start with https:// or http://, got '{url}'", url=args.base_url), file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
     try:
         if args.command == "build":

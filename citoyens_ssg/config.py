@@ -14,7 +14,7 @@ from typing import Any
 
 from citoyens_ssg import pelican_settings, schema
 from citoyens_ssg.errors import ConfigError, Problem
-from citoyens_ssg.i18n import _
+from citoyens_ssg.i18n import N_, _
 from citoyens_ssg.sites import SiteFolder, discover_sites
 from citoyens_ssg.themes import available_themes
 from citoyens_ssg.yamlfile import load_yaml
@@ -100,7 +100,7 @@ def _common_fields() -> dict[str, schema.Field]:
     """Keys a site may set and the network sets as the default for all sites."""
     return {
         "description": schema.Text(),
-        "language": schema.Text(pattern=_LANGUAGE, pattern_help="a language code such as 'fr' or 'br'"),
+        "language": schema.Text(pattern=_LANGUAGE, pattern_help=N_("a language code such as 'fr' or 'br'")),
         "timezone": schema.Text(),
         "theme": schema.Text(),
         "accent_color": schema.Color(),
@@ -134,7 +134,7 @@ SITE_SCHEMA = schema.Section(
             fields={"email": schema.Email(), "phone": schema.Text(), "website": schema.Url()}
         ),
         "address": schema.Text(),
-        "postal_code": schema.Text(pattern=r"^\d{5}$", pattern_help="a five-digit postal code in quotes, like '29200'"),
+        "postal_code": schema.Text(pattern=r"^\d{5}$", pattern_help=N_("a five-digit postal code in quotes, like '29200'")),
         "city": schema.Text(),
         "neighbourhood": schema.Text(),
         "categories": schema.TextList(),

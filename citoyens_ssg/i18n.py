@@ -52,6 +52,11 @@ def _catalogue(lang: str) -> dict[str, str]:
     return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalogue where it is defined; translated where shown."""
+    return message
+
+
 def _(message: str, **values: object) -> str:
     """Translate ``message`` and fill its ``{named}`` fields."""
     text = _catalogue(current_language()).get(message, message)

@@ -20,7 +20,9 @@ from citoyens_ssg.themes import ThemeChain
 if TYPE_CHECKING:
     from citoyens_ssg.config import NetworkConfig, SiteConfig
 
-MANIFEST_PLUGIN = "citoyens_manifest"
+# citoyens_guard refuses colliding content; citoyens_manifest hands the
+# published entries to the network stage.
+PROJECT_PLUGINS = ["citoyens_guard", "citoyens_manifest"]
 
 # Paths, themes and plugins are decided by citoyens: a site that could set them
 # could read or write outside its own folder.
@@ -82,7 +84,7 @@ def site_settings(
         "THEME_TEMPLATES_OVERRIDES": _template_overrides(site, theme),
         "THEME_STATIC_PATHS": [str(p) for p in _static_folders(site, theme)],
         "PLUGIN_PATHS": [str(network.plugins_dir)],
-        "PLUGINS": [MANIFEST_PLUGIN],
+        "PLUGINS": list(PROJECT_PLUGINS),
         "CITOYENS_MANIFEST_PATH": str(manifest_path),
         "CITOYENS_SITE_SLUG": site.slug,
         "DELETE_OUTPUT_DIRECTORY": False,

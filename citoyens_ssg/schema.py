@@ -18,7 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from citoyens_ssg.errors import Problem
-from citoyens_ssg.i18n import _
+from citoyens_ssg.i18n import N_, _
 from citoyens_ssg.yamlfile import YamlDocument
 
 _YAML = "tag:yaml.org,2002:"
@@ -32,6 +32,9 @@ class Invalid(Exception):
 
 def _found(node: Node, document: YamlDocument) -> str:
     """How YAML understood ``node``, for messages: 'the number 512'..."""
+    standard = ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+    if node.tag.removeprefix(_YAML) not in standard:
+        return _("a value tagged {tag}", tag=node.tag)
     if isinstance(node, MappingNode):
         return _("a section")
     if isinstance(node, SequenceNode):
@@ -46,15 +49,13 @@ def _found(node: Node, document: YamlDocument) -> str:
         return _("the yes/no value {value} (written {source})", value=document.value(node), source=source)
     if tag == "timestamp":
         return _("a date (written {source})", source=source)
-    if tag == "str":
-        return repr(source)
-    return _("a value tagged {tag}", tag=node.tag)
+    return repr(source)
 
 
 class Field:
     """One key of a section."""
 
-    expected = "a value"
+    expected = N_("a value")
 
     def __init__(self, *, required: bool = False, default: Any = None):
         self.required = required
@@ -83,7 +84,7 @@ class _Scalar(Field):
 
 
 class Text(_Scalar):
-    expected = "text"
+    expected = N_("text")
 
     def __init__(self, *, pattern: str | None = None, pattern_help: str = "", **kwargs: Any):
         super().__init__(**kwargs)
@@ -100,7 +101,7 @@ class Text(_Scalar):
 
 
 class Color(Text):
-    expected = "a colour like '#1a5fb4'"
+    expected = N_("a colour like '#1a5fb4'")
 
     def check(self, value):
         value = value.strip()
@@ -110,7 +111,7 @@ class Color(Text):
 
 
 class Url(Text):
-    expected = "an address starting with https:// or http://"
+    expected = N_("an address starting with https:// or http://")
 
     def check(self, value):
         value = value.strip()
@@ -120,7 +121,7 @@ class Url(Text):
 
 
 class Email(Text):
-    expected = "an e-mail address"
+    expected = N_("an e-mail address")
 
     def check(self, value):
         value = value.strip()
@@ -130,7 +131,7 @@ class Email(Text):
 
 
 class Integer(_Scalar):
-    expected = "a whole number"
+    expected = N_("a whole number")
     tags = ("int",)
 
     def __init__(self, *, minimum: int | None = None, maximum: int | None = None, **kwargs: Any):
@@ -144,12 +145,12 @@ class Integer(_Scalar):
 
 
 class Boolean(_Scalar):
-    expected = "true or false"
+    expected = N_("true or false")
     tags = ("bool",)
 
 
 class TextList(Field):
-    expected = "a list of texts"
+    expected = N_("a list of texts")
 
     def convert(self, node, document, path, problems):
         if isinstance(node, ScalarNode) and node.tag == _YAML + "str":
@@ -168,7 +169,7 @@ class TextList(Field):
 class FreeMapping(Field):
     """A section passed through as plain values (for example Pelican's settings)."""
 
-    expected = "a section of key: value lines"
+    expected = N_("a section of key: value lines")
 
     def __init__(self, *, check: Callable[[str, Any], str | None] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -200,14 +201,16 @@ class Section(Field):
     fields: dict[str, Field] = field(default_factory=dict)
     required: bool = False
     default: Any = None
-    expected = "a section of key: value lines"
+    expected = N_("a section of key: value lines")
 
     def convert(self, node, document, path, problems):
         if not isinstance(node, MappingNode):
             raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
         values: dict[str, Any] = {}
+        present: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
+            present.add(key)
             where = f"{path}.{key}" if path else key
             known = self.fields.get(key)
             if known is None:
@@ -218,7 +221,7 @@ class Section(Field):
             except Invalid as error:
                 problems.append(document.problem(value_node, _("key '{key}': {reason}", key=where, reason=error)))
         for key, known in self.fields.items():
-            if key not in values and known.required:
+            if key not in present and known.required:
                 where = f"{path}.{key}" if path else key
                 problems.append(document.problem(node, _("missing key '{key}' ({expected})", key=where, expected=_(known.expected))))
         return values

@@ -41,23 +41,46 @@ class SiteResult:
 
 
 class _PelicanLogListener(logging.Handler):
-    """Turns Pelican's warnings and errors into located problems."""
+    """Turns Pelican's warnings and errors into problems located in a file."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, content_dir: Path):
         super().__init__(level=logging.WARNING)
         self.root = root
+        self.content_dir = content_dir
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().strip()
+        source = self._source_of(record)
+        if source is not None:  # name the file once, as the problem's location
+            message = message.replace(str(record.args[source[1]]), "").replace(" :", ":").strip(" :")
         # Pelican logs "Could not process x.md" inside its except block without
         # the reason: the exception being handled is the reason.
-        active = sys.exc_info()[1]
-        if record.levelno >= logging.ERROR and active is not None and str(active) not in message:
+        active = sys.exc_info()[1] if record.levelno >= logging.ERROR else None
+        line = None
+        if isinstance(active, UnicodeDecodeError):
+            line = active.object[: active.start].count(b"\n") + 1
+            message = _("not UTF-8: byte 0x{byte:02X}; save the file as UTF-8", byte=active.object[active.start])
+        elif active is not None and str(active) not in message:
             message = f"{message}: {_describe(active)}"
-        problem = _locate(message, record, self.root)
+        if source is None:
+            problem = _locate(message, self.root)
+        else:
+            problem = Problem(source[0], message.replace(str(self.root) + "/", ""), line=line)
         (self.errors if record.levelno >= logging.ERROR else self.warnings).append(problem)
+
+    def _source_of(self, record: logging.LogRecord) -> tuple[str, int] | None:
+        """The content file among the record's arguments, shown from the network root."""
+        for index, arg in enumerate(record.args if isinstance(record.args, tuple) else ()):
+            candidate = getattr(arg, "source_path", arg)
+            if not isinstance(candidate, str):
+                continue
+            path = Path(candidate) if Path(candidate).is_absolute() else self.content_dir / candidate
+            path = path.resolve()
+            if path.is_file() and path.is_relative_to(self.root):
+                return str(path.relative_to(self.root)), index
+        return None
 
 
 def _describe(error: BaseException) -> str:
@@ -65,18 +88,15 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
 
 
-def _locate(message: str, record: logging.LogRecord, root: Path) -> Problem:
-    """Find the content file a Pelican message is about, shown relative to the network."""
-    candidates = [getattr(arg, "source_path", arg) for arg in (record.args or ()) if arg is not None] if isinstance(record.args, tuple) else []
-    for candidate in candidates:
-        path = Path(str(candidate))
-        if path.is_absolute() and path.is_relative_to(root):
-            shown = str(path.relative_to(root))
-            return Problem(shown, message.replace(str(path), shown).replace(shown + ": ", "", 1).strip())
-    match = re.search(re.escape(str(root)) + r"/(\S+)", message)
-    if match:
-        return Problem(match.group(1).rstrip(":,"), message.replace(str(root) + "/", ""))
-    return Problem("pelican", message)
+def _locate(message: str, root: Path) -> Problem:
+    """The first network file a message names becomes the problem's file; the
+    network's own path is stripped so volunteers read ``sites/...``."""
+    prefix = str(root) + "/"
+    match = re.search(re.escape(prefix) + r"([^\s:,;'\"]+)", message)
+    if match is None:
+        return Problem("pelican", message)
+    rest = message.replace(match.group(0), "", 1).strip(" :\n")
+    return Problem(match.group(1), rest.replace(prefix, ""))
 
 
 def _template_problem(error: Exception, root: Path) -> Problem | None:
@@ -93,16 +113,19 @@ def build_site(job: SiteJob) -> SiteResult:
     """Run Pelican for one site; never raises for a content or theme problem."""
     started = time.monotonic()
     root = job.network.root
-    listener = _PelicanLogListener(root)
+    listener = _PelicanLogListener(root, job.site.content_dir)
     _listen_to_pelican(listener)
     result = SiteResult(job.site.slug, ok=False)
     try:
         _run_pelican(job)
-    except CitoyensError as error:
-        listener.errors.append(Problem(f"sites/{job.site.slug}", str(error)))
+    except CitoyensError as error:  # raised by citoyens' plugins, already worded for volunteers
+        located = _locate(str(error), root)
+        listener.errors.append(located if located.file != "pelican" else Problem(f"sites/{job.site.slug}", str(error)))
     except Exception as error:  # Pelican aborts on content it cannot handle
-        located = _template_problem(error, root)
-        listener.errors.append(located or Problem(f"sites/{job.site.slug}", _describe(error)))
+        located = _template_problem(error, root) or _locate(_describe(error), root)
+        if located.file == "pelican":
+            located = Problem(f"sites/{job.site.slug}", located.message)
+        listener.errors.append(located)
         logger.debug("Pelican raised while building %s", job.site.slug, exc_info=True)
     result.problems = listener.errors
     result.warnings = listener.warnings

@@ -1,0 +1,74 @@
+"""Small networks written inline in tmp_path, built for real with Pelican."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from citoyens_ssg import i18n
+from citoyens_ssg.build import BuildReport, build
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+class Network:
+    """A network folder under construction: write files, build, read the output."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        shutil.copytree(PROJECT / "themes", root / "themes")
+        shutil.copytree(PROJECT / "plugins", root / "plugins", ignore=shutil.ignore_patterns("__pycache__"))
+        self.write("network.yaml", """
+            name: Réseau de test
+            url: https://reseau.example.org
+            planet:
+              size: 20
+        """)
+        (root / "sites").mkdir()
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def site(self, slug: str, config: str = "", **articles: str) -> None:
+        self.write(f"sites/{slug}/site.yaml", config or f"name: Site {slug}\n")
+        for name, text in articles.items():
+            self.write(f"sites/{slug}/content/{name}.md", text)
+
+    def article(self, slug: str, name: str, title: str, date: str, body: str = "Un texte.", **metadata: str) -> None:
+        lines = [f"Title: {title}", f"Date: {date}"] + [f"{key.capitalize()}: {value}" for key, value in metadata.items()]
+        self.write(f"sites/{slug}/content/{name}.md", "\n".join(lines) + "\n\n" + body + "\n")
+
+    def build(self, **options) -> BuildReport:
+        return build(self.root, jobs=2, **options)
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def read(self, relative: str) -> str:
+        return (self.output / relative).read_text(encoding="utf-8")
+
+    def feed(self, relative: str):
+        parsed = feedparser.parse((self.output / relative).read_bytes())
+        assert not parsed.bozo, parsed.bozo_exception
+        return parsed
+
+
+@pytest.fixture
+def network(tmp_path: Path) -> Network:
+    return Network(tmp_path / "reseau")
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Tests read messages in English unless they switch to French themselves."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
