@@ -11,7 +11,7 @@ BASE_URL ?=
 PORT ?= 8000
 BUILD_OPTIONS := $(if $(BASE_URL),--base-url $(BASE_URL),)
 
-.PHONY: html serve test clean install
+.PHONY: html serve test clean install messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,8 @@ test: $(STAMP)
 
 clean:
 	rm -rf output .output.staging .output.old .citoyens
+
+# Met à jour le catalogue français après l'ajout de messages dans le code.
+messages: $(STAMP)
+	$(BIN)/pybabel extract --no-location --sort-output -k _ -k N_ --project citoyens -o .citoyens/messages.pot citoyens_ssg plugins
+	$(BIN)/pybabel update --no-fuzzy-matching -l fr -D citoyens -d citoyens_ssg/locale -i .citoyens/messages.pot
