@@ -38,18 +38,25 @@ class PlanetConfig:
     size: int = 50
 
 
-@dataclass(frozen=True)
-class SiteConfig:
+@dataclass(frozen=True, kw_only=True)
+class SharedSettings:
+    """What the network sets for every site and a site may set for itself."""
+
+    description: str = ""
+    language: str = "fr"
+    timezone: str = "Europe/Paris"
+    theme: str = "citoyen"
+    accent_color: str = "#1a5fb4"
+    licence: str = ""
+    pelican: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteConfig(SharedSettings):
     slug: str
     folder: Path
     name: str
-    description: str = ""
-    theme: str = "citoyen"
-    accent_color: str = "#1a5fb4"
     logo: str = ""
-    language: str = "fr"
-    timezone: str = "Europe/Paris"
-    licence: str = ""
     author: str = ""
     contact: Contact = Contact()
     address: str = ""
@@ -57,8 +64,8 @@ class SiteConfig:
     city: str = ""
     neighbourhood: str = ""
     categories: tuple[str, ...] = ()
+    opening_hours: tuple[str, ...] = ()
     maintainers: tuple[str, ...] = ()
-    pelican: dict[str, Any] = field(default_factory=dict)
 
     @property
     def content_dir(self) -> Path:
@@ -69,19 +76,12 @@ class SiteConfig:
         return self.folder / "theme"
 
 
-@dataclass(frozen=True)
-class NetworkConfig:
+@dataclass(frozen=True, kw_only=True)
+class NetworkConfig(SharedSettings):
     root: Path
     name: str
     url: str
-    description: str = ""
-    language: str = "fr"
-    timezone: str = "Europe/Paris"
-    theme: str = "citoyen"
-    accent_color: str = "#1a5fb4"
-    licence: str = ""
     planet: PlanetConfig = PlanetConfig("Planète", "")
-    pelican: dict[str, Any] = field(default_factory=dict)
     sites: tuple[SiteConfig, ...] = ()
 
     @property
@@ -94,6 +94,10 @@ class NetworkConfig:
 
     def site(self, slug: str) -> SiteConfig:
         return next(site for site in self.sites if site.slug == slug)
+
+
+# Keys a site inherits from network.yaml when its own site.yaml is silent.
+INHERITED_KEYS = ("language", "timezone", "theme", "accent_color", "licence")
 
 
 def _common_fields() -> dict[str, schema.Field]:
@@ -200,27 +204,24 @@ def _load_site(folder: SiteFolder, network: dict, themes: list[str], problems: l
     logo = values.get("logo", "")
     if logo and not _inside(folder.path / "content", logo):
         problems.append(Problem(display, _("key 'logo': '{logo}' is not a file in the site's content/ folder", logo=logo)))
-    contact = values.get("contact", {})
+    shared = {key: values.get(key) or network.get(key) for key in INHERITED_KEYS if values.get(key) or network.get(key)}
+    shared["description"] = values.get("description", "")
+    shared["pelican"] = {**network.get("pelican", {}), **values.get("pelican", {})}
     return SiteConfig(
         slug=folder.slug,
         folder=folder.path,
         name=values.get("name", folder.slug),
-        description=values.get("description", ""),
-        theme=values.get("theme") or network.get("theme", "citoyen"),
-        accent_color=values.get("accent_color") or network.get("accent_color", "#1a5fb4"),
         logo=logo,
-        language=values.get("language") or network.get("language", "fr"),
-        timezone=values.get("timezone") or network.get("timezone", "Europe/Paris"),
-        licence=values.get("licence") or network.get("licence", ""),
         author=values.get("author", ""),
-        contact=Contact(**contact),
+        contact=Contact(**values.get("contact", {})),
         address=values.get("address", ""),
         postal_code=values.get("postal_code", ""),
         city=values.get("city", ""),
         neighbourhood=values.get("neighbourhood", ""),
         categories=tuple(values.get("categories", ())),
+        opening_hours=tuple(values.get("opening_hours", ())),
         maintainers=tuple(values.get("maintainers", ())),
-        pelican={**network.get("pelican", {}), **values.get("pelican", {})},
+        **shared,
     )
 
 
@@ -233,22 +234,16 @@ def _inside(base: Path, relative: str) -> bool:
 def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_url: str | None) -> NetworkConfig:
     planet = values.get("planet", {})
     name = values["name"]
+    shared = {key: values[key] for key in (*INHERITED_KEYS, "description", "pelican") if key in values}
     return NetworkConfig(
         root=root,
         name=name,
         url=(base_url or values["url"]).rstrip("/"),
-        description=values.get("description", ""),
-        language=values.get("language", "fr"),
-        timezone=values.get("timezone", "Europe/Paris"),
-        theme=values.get("theme", "citoyen"),
-        accent_color=values.get("accent_color", "#1a5fb4"),
-        licence=values.get("licence", ""),
         planet=PlanetConfig(
             title=planet.get("title") or _("Planet — {name}", name=name),
             description=planet.get("description") or _("Everything the associations of {name} publish", name=name),
             size=planet.get("size", 50),
         ),
-        pelican=values.get("pelican", {}),
         sites=sites,
+        **shared,
     )
-

@@ -23,6 +23,7 @@ from citoyens_ssg.yamlfile import YamlDocument
 
 _YAML = "tag:yaml.org,2002:"
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 
@@ -100,34 +101,40 @@ class Text(_Scalar):
         return value
 
 
-class Color(Text):
-    expected = N_("a colour like '#1a5fb4'")
+class _Shaped(Text):
+    """Text that must have a given shape, normalised once accepted."""
+
+    shape: re.Pattern[str]
 
     def check(self, value):
         value = value.strip()
-        if not _COLOR.match(value):
+        if not self.shape.match(value):
             raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=repr(value)))
+        return self.normalise(value)
+
+    def normalise(self, value: str) -> str:
+        return value
+
+
+class Color(_Shaped):
+    expected = N_("a colour like '#1a5fb4'")
+    shape = _COLOR
+
+    def normalise(self, value):
         return value.lower()
 
 
-class Url(Text):
+class Url(_Shaped):
     expected = N_("an address starting with https:// or http://")
+    shape = _URL
 
-    def check(self, value):
-        value = value.strip()
-        if not re.match(r"^https?://[^\s/?#]+", value, re.IGNORECASE):
-            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=repr(value)))
+    def normalise(self, value):
         return value.rstrip("/")
 
 
-class Email(Text):
+class Email(_Shaped):
     expected = N_("an e-mail address")
-
-    def check(self, value):
-        value = value.strip()
-        if not _EMAIL.match(value):
-            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=repr(value)))
-        return value
+    shape = _EMAIL
 
 
 class Integer(_Scalar):
