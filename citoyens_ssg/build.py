@@ -1,10 +1,14 @@
-"""The build pipeline: load, sites, network, report.
+"""The build pipeline: load, sites, network, publish, report.
 
     load     network.yaml + every site.yaml, all problems listed, then stop
-    sites    one Pelican run per site, each in its own process, in parallel;
-             each into a staging folder swapped in only when it succeeded
-    network  portal and planet, from the manifests the sites wrote
-    report   one line per site; the caller turns failures into the exit code
+    sites    one Pelican run per site, each in its own process, in parallel,
+             each into a staging folder of its own
+    assemble a new tree: each site that built, or the last good version of
+             one that failed (hard links: no copy)
+    network  portal and planet into the new tree, from the sites' manifests
+    publish  the new tree replaces the output folder in one rename; a build
+             killed before that leaves the published tree as it was
+    report   one line per site; the caller turns problems into the exit code
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ from citoyens_ssg import output
 from citoyens_ssg.config import NetworkConfig, load_network
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
-from citoyens_ssg.manifest import Manifest
 from citoyens_ssg.site_build import SiteJob, SiteResult, build_site
 from citoyens_ssg.workers import WorkerCrash, run_each_in_own_process
 
@@ -49,6 +52,10 @@ class BuildPaths:
         return self.output.parent / f".{self.output.name}.staging"
 
     @property
+    def next_tree(self) -> Path:
+        return self.output.parent / f".{self.output.name}.next"
+
+    @property
     def trash(self) -> Path:
         return self.output.parent / f".{self.output.name}.old"
 
@@ -66,7 +73,8 @@ class BuildReport:
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.network_problems
+        """Everything built and nothing skipped: the exit code is 0 only then."""
+        return not self.network_problems and all(r.ok and not r.problems for r in self.sites)
 
 
 def build(
@@ -86,7 +94,13 @@ def build(
         report.sites.append(result)
         if on_site_done:
             on_site_done(result)
-    manifests, report.network_problems = build_network(network, paths)
+    built = {result.slug for result in report.sites if result.ok}
+    assemble_tree(network, paths, built)
+    manifests, report.network_problems = network_stage.load_manifests(network, _manifest_paths(network, paths, built))
+    network_stage.build_network_pages(network, manifests, paths.next_tree)
+    output.replace_tree(paths.next_tree, paths.output, paths.trash)
+    _keep_manifests(paths, built)
+    shutil.rmtree(paths.staging, ignore_errors=True)
     report.articles = {slug: len(manifest.entries) for slug, manifest in manifests.items()}
     report.seconds = time.monotonic() - started
     return report
@@ -99,12 +113,36 @@ def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = No
     for job, result in run_each_in_own_process(build_site, site_jobs, jobs):
         if isinstance(result, WorkerCrash):
             logger.error("worker for %s crashed:\n%s", job.site.slug, result.reason)
-            result = SiteResult(job.site.slug, ok=False, problems=[Problem(f"sites/{job.site.slug}", _("internal error while building (a bug: please report it): {reason}", reason=result.reason.strip().splitlines()[-1]))])
-        if result.ok:
-            _publish(job, paths)
-        else:
-            shutil.rmtree(job.output_dir, ignore_errors=True)
+            reason = result.reason.strip().splitlines()[-1]
+            problem = Problem(f"sites/{job.site.slug}", _("internal error while building (a bug: please report it): {reason}", reason=reason))
+            result = SiteResult(job.site.slug, ok=False, problems=[problem])
         yield result
+
+
+def assemble_tree(network: NetworkConfig, paths: BuildPaths, built: set[str]) -> None:
+    """The next published tree: fresh sites moved in, the others linked from the current tree."""
+    shutil.rmtree(paths.next_tree, ignore_errors=True)
+    paths.next_tree.mkdir(parents=True)
+    for site in network.sites:
+        target = paths.next_tree / site.slug
+        if site.slug in built:
+            (paths.staging / site.slug).replace(target)
+        elif (paths.output / site.slug).is_dir():
+            output.link_tree(paths.output / site.slug, target)
+
+
+def _manifest_paths(network: NetworkConfig, paths: BuildPaths, built: set[str]) -> dict[str, Path]:
+    """This build's manifest for a site that built, the last kept one otherwise."""
+    return {
+        site.slug: paths.staging / f"{site.slug}.manifest.json" if site.slug in built else paths.manifests / f"{site.slug}.json"
+        for site in network.sites
+    }
+
+
+def _keep_manifests(paths: BuildPaths, built: set[str]) -> None:
+    paths.manifests.mkdir(parents=True, exist_ok=True)
+    for slug in built:
+        (paths.staging / f"{slug}.manifest.json").replace(paths.manifests / f"{slug}.json")
 
 
 def _prepare(network: NetworkConfig, paths: BuildPaths, site) -> SiteJob:
@@ -115,17 +153,3 @@ def _prepare(network: NetworkConfig, paths: BuildPaths, site) -> SiteJob:
     manifest.unlink(missing_ok=True)
     staged.mkdir(parents=True)
     return SiteJob(network, site, staged, manifest)
-
-
-def _publish(job: SiteJob, paths: BuildPaths) -> None:
-    output.swap_in(job.output_dir, paths.output / job.site.slug, paths.trash)
-    paths.manifests.mkdir(parents=True, exist_ok=True)
-    job.manifest_path.replace(paths.manifests / f"{job.site.slug}.json")
-
-
-def build_network(network: NetworkConfig, paths: BuildPaths) -> tuple[dict[str, Manifest], list[Problem]]:
-    """Portal and planet from every manifest, a failed site's last good one included."""
-    manifests, problems = network_stage.load_manifests(network, paths.manifests)
-    network_stage.build_network_pages(network, manifests, paths.output)
-    return manifests, problems
-

@@ -82,6 +82,7 @@ class NetworkConfig(SharedSettings):
     name: str
     url: str
     planet: PlanetConfig = PlanetConfig("Planète", "")
+    trusted_sites: frozenset[str] = frozenset()  # may embed frames; only network.yaml says so
     sites: tuple[SiteConfig, ...] = ()
 
     @property
@@ -118,6 +119,7 @@ NETWORK_SCHEMA = schema.Section(
         "name": schema.Text(required=True),
         "url": schema.Url(required=True),
         **_common_fields(),
+        "trusted_sites": schema.TextList(),
         "planet": schema.Section(
             fields={
                 "title": schema.Text(),
@@ -244,6 +246,7 @@ def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_
             description=planet.get("description") or _("Everything the associations of {name} publish", name=name),
             size=planet.get("size", 50),
         ),
+        trusted_sites=frozenset(values.get("trusted_sites", ())),
         sites=sites,
         **shared,
     )

@@ -36,12 +36,13 @@ class SiteCard:
     count: int
 
 
-def load_manifests(network: NetworkConfig, folder: Path) -> tuple[dict[str, Manifest], list[Problem]]:
+def load_manifests(network: NetworkConfig, paths: dict[str, Path]) -> tuple[dict[str, Manifest], list[Problem]]:
+    """Each site's manifest, from ``paths`` (slug to file); a site never built has none."""
     manifests: dict[str, Manifest] = {}
     problems: list[Problem] = []
     for site in network.sites:
-        path = folder / f"{site.slug}.json"
-        if not path.is_file():
+        path = paths.get(site.slug)
+        if path is None or not path.is_file():
             continue
         try:
             manifests[site.slug] = read_manifest(path)

@@ -1,8 +1,8 @@
 """Writing the published tree without ever leaving it half-written.
 
-A site is built into a staging folder and swapped in with renames once the
-build succeeded; network pages are written to a temporary file and renamed.
-A failed or interrupted build leaves what was published before.
+A build assembles a whole new tree beside the published one and replaces it
+with renames; files are written to a temporary name and renamed.  A failed
+or interrupted build leaves what was published before.
 """
 
 from __future__ import annotations
@@ -42,22 +42,30 @@ def write_file(root: Path, relative: str | Path, data: bytes | str) -> Path:
     return target
 
 
-def swap_in(staged: Path, published: Path, trash: Path) -> None:
-    """Replace the folder ``published`` by ``staged``; the old one goes to ``trash``."""
-    published.parent.mkdir(parents=True, exist_ok=True)
-    trash.mkdir(parents=True, exist_ok=True)
-    old = None
+def replace_tree(new: Path, published: Path, trash: Path) -> None:
+    """Put the folder ``new`` where ``published`` is, by renames only.
+
+    The previous tree is moved aside first and deleted last; should the second
+    rename fail, it is put back, so readers always find a whole tree.
+    """
+    shutil.rmtree(trash, ignore_errors=True)
     if published.exists():
-        old = Path(tempfile.mkdtemp(dir=trash, prefix=published.name + "-"))
-        os.replace(published, old / "previous")
+        os.replace(published, trash)
     try:
-        os.replace(staged, published)
+        os.replace(new, published)
     except OSError:
-        if old is not None:  # put the previous version back before reporting
-            os.replace(old / "previous", published)
+        if trash.exists():
+            os.replace(trash, published)
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def link_tree(source: Path, destination: Path) -> None:
+    """A copy of ``source`` made of hard links: instant, and no byte duplicated.
+
+    Safe because nothing is ever rewritten in place: every write makes a new file.
+    """
+    shutil.copytree(source, destination, symlinks=True, copy_function=os.link)
 
 
 def copy_tree(source: Path, destination: Path) -> None:

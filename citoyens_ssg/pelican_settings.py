@@ -87,6 +87,7 @@ def site_settings(
         "PLUGINS": list(PROJECT_PLUGINS),
         "CITOYENS_MANIFEST_PATH": str(manifest_path),
         "CITOYENS_SITE_SLUG": site.slug,
+        "CITOYENS_TRUSTED": site.slug in network.trusted_sites,
         "DELETE_OUTPUT_DIRECTORY": False,
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,

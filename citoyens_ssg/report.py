@@ -10,16 +10,17 @@ from citoyens_ssg.site_build import SiteResult
 
 
 def print_site_result(result: SiteResult, quiet: bool = False) -> None:
-    if result.ok:
-        if not quiet:
-            print(_("ok     {slug} ({seconds:.1f} s)", slug=result.slug, seconds=result.seconds))
-        for warning in result.warnings:
-            if not quiet:
-                print(_("WARNING {problem}", problem=warning), file=sys.stderr)
-        return
-    print(_("FAILED {slug}: not published, its previous version is kept", slug=result.slug), file=sys.stderr)
+    if not result.ok:
+        print(_("FAILED {slug}: not published, its previous version is kept", slug=result.slug), file=sys.stderr)
+    elif result.problems:
+        print(_("ok     {slug} ({seconds:.1f} s), {count} file(s) skipped", slug=result.slug, seconds=result.seconds, count=len(result.problems)), file=sys.stderr)
+    elif not quiet:
+        print(_("ok     {slug} ({seconds:.1f} s)", slug=result.slug, seconds=result.seconds))
     for problem in result.problems:
         print(_("ERROR {problem}", problem=problem), file=sys.stderr)
+    if not quiet:
+        for warning in result.warnings:
+            print(_("WARNING {problem}", problem=warning), file=sys.stderr)
 
 
 def print_summary(report: BuildReport, quiet: bool = False) -> None:

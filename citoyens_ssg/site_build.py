@@ -17,7 +17,7 @@ from pathlib import Path
 
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import CitoyensError, Problem
-from citoyens_ssg.i18n import _
+from citoyens_ssg.i18n import N_, _
 from citoyens_ssg.themes import resolve_theme
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class SiteJob:
 @dataclass
 class SiteResult:
     slug: str
-    ok: bool
+    ok: bool  # published; ``problems`` may still list files that were skipped
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -58,12 +58,16 @@ class _PelicanLogListener(logging.Handler):
         # Pelican logs "Could not process x.md" inside its except block without
         # the reason: the exception being handled is the reason.
         active = sys.exc_info()[1] if record.levelno >= logging.ERROR else None
-        line = None
-        if isinstance(active, UnicodeDecodeError):
+        line = getattr(record, "citoyens_line", None)
+        if isinstance(active, CitoyensError):  # our own checks: already worded for volunteers
+            line = getattr(active, "line", None)
+            message = str(active)
+        elif isinstance(active, UnicodeDecodeError):
             line = active.object[: active.start].count(b"\n") + 1
             message = _("not UTF-8: byte 0x{byte:02X}; save the file as UTF-8", byte=active.object[active.start])
         elif active is not None and str(active) not in message:
             message = f"{message}: {_describe(active)}"
+        message = _reworded(" ".join(message.split()))
         if source is None:
             problem = _locate(message, self.root)
         else:
@@ -81,6 +85,20 @@ class _PelicanLogListener(logging.Handler):
             if path.is_file() and path.is_relative_to(self.root):
                 return str(path.relative_to(self.root)), index
         return None
+
+
+# Pelican's most common complaints, said the way a volunteer can act on them.
+_PELICAN_MESSAGES = (
+    (re.compile(r"^Skipping:? could not find information about '(\w+)'$"), N_("no '{key}:' line; add one at the top of the file")),
+)
+
+
+def _reworded(message: str) -> str:
+    for pattern, replacement in _PELICAN_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return _(replacement, key=match.group(1).capitalize())
+    return message
 
 
 def _describe(error: BaseException) -> str:
@@ -110,30 +128,37 @@ def _template_problem(error: Exception, root: Path) -> Problem | None:
 
 
 def build_site(job: SiteJob) -> SiteResult:
-    """Run Pelican for one site; never raises for a content or theme problem."""
+    """Run Pelican for one site; never raises for a content or theme problem.
+
+    A file Pelican could not use is skipped and reported: the site is still
+    published without it.  An error that stops Pelican (a broken template, two
+    files for one page) fails the site: its previous version stays published.
+    """
     started = time.monotonic()
     root = job.network.root
     listener = _PelicanLogListener(root, job.site.content_dir)
     _listen_to_pelican(listener)
-    result = SiteResult(job.site.slug, ok=False)
+    stopped: Problem | None = None
     try:
         _run_pelican(job)
-    except CitoyensError as error:  # raised by citoyens' plugins, already worded for volunteers
+    except Exception as error:  # Pelican, or one of citoyens' plugins, gave up on this site
+        stopped = _stopping_problem(error, job)
+        logger.debug("Pelican stopped while building %s", job.site.slug, exc_info=True)
+    if stopped is None and not job.manifest_path.is_file():
+        stopped = Problem(f"sites/{job.site.slug}", _("the build wrote no manifest (is the citoyens_manifest plugin installed?)"))
+    problems = listener.errors + ([stopped] if stopped else [])
+    return SiteResult(job.site.slug, ok=stopped is None, problems=problems, warnings=listener.warnings, seconds=time.monotonic() - started)
+
+
+def _stopping_problem(error: Exception, job: SiteJob) -> Problem:
+    root = job.network.root
+    if isinstance(error, CitoyensError):  # already worded for volunteers
         located = _locate(str(error), root)
-        listener.errors.append(located if located.file != "pelican" else Problem(f"sites/{job.site.slug}", str(error)))
-    except Exception as error:  # Pelican aborts on content it cannot handle
+    else:
         located = _template_problem(error, root) or _locate(_describe(error), root)
-        if located.file == "pelican":
-            located = Problem(f"sites/{job.site.slug}", located.message)
-        listener.errors.append(located)
-        logger.debug("Pelican raised while building %s", job.site.slug, exc_info=True)
-    result.problems = listener.errors
-    result.warnings = listener.warnings
-    if not result.problems and not job.manifest_path.is_file():
-        result.problems.append(Problem(f"sites/{job.site.slug}", _("the build wrote no manifest (is the citoyens_manifest plugin installed?)")))
-    result.ok = not result.problems
-    result.seconds = time.monotonic() - started
-    return result
+    if located.file == "pelican":
+        return Problem(f"sites/{job.site.slug}", located.message)
+    return located
 
 
 def _listen_to_pelican(listener: logging.Handler) -> None:

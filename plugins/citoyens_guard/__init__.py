@@ -1,20 +1,71 @@
-"""Pelican plugin: refuse content that would overwrite other content.
+"""Pelican plugin: what volunteers write is checked, made safe, and kept in its folder.
 
-Pelican aborts a whole site when two files produce the same page, with a message
-that names neither file.  This plugin finds such collisions once every file is
-read and raises an error naming both, so the volunteer knows what to rename.
+- Every content file is checked before Pelican reads it (UTF-8, size, nesting,
+  links out of the site, case twins, metadata keys and dates) and its HTML is
+  sanitised after: a bad file raises ``ContentError``, which Pelican reports
+  as "Could not process" and skips, and citoyens names with its line.
+- Titles become plain text; content and summaries keep only safe HTML.
+- Two files that would produce the same page are refused, naming both.
+- Every file written must land inside the site's output folder.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+from pathlib import Path
+
+from markupsafe import Markup
 from pelican import signals
 
+from citoyens_ssg import content_checks
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
+from citoyens_ssg.sanitize import clean_html, plain_text
+
+logger = logging.getLogger(__name__)
 
 
 class DuplicateOutputError(CitoyensError):
     pass
+
+
+class OutsideOutputError(CitoyensError):
+    pass
+
+
+def _checked_read(reader, original_read, source_path: str):
+    settings = reader.settings
+    path = Path(source_path)
+    content_checks.check_location(path, Path(settings["PATH"]).parent)
+    text = content_checks.decode_source(path.read_bytes())
+    content_checks.check_nesting(text)
+    if path.suffix.lower() in (".md", ".markdown", ".mkd", ".mdown"):
+        extra = frozenset(settings.get("CITOYENS_EXTRA_METADATA", ()))
+        for line, message in content_checks.check_header(content_checks.read_header(text), settings["TIMEZONE"], extra):
+            logger.warning("%s: %s", source_path, message, extra={"citoyens_line": line})
+    content, metadata = original_read(source_path)
+    trusted = settings.get("CITOYENS_TRUSTED", False)
+    if "summary" in metadata:
+        metadata["summary"] = clean_html(metadata["summary"], trusted=trusted)
+    return clean_html(content or "", trusted=trusted), metadata
+
+
+def guard_readers(readers) -> None:
+    for reader in readers.readers.values():
+        if not getattr(reader.read, "citoyens_checked", False):
+            checked = functools.partial(_checked_read, reader, reader.read)
+            checked.citoyens_checked = True
+            reader.read = checked
+
+
+def plain_titles(content) -> None:
+    """Titles are text: markup removed, then escaped once (Markup), whatever the theme."""
+    title = getattr(content, "title", None)
+    if title is None:
+        return
+    content_checks.check_slug(getattr(content, "slug", None), title)
+    content.title = Markup.escape(plain_text(str(title)))
 
 
 def _contents(generators):
@@ -37,5 +88,14 @@ def refuse_duplicate_outputs(generators) -> None:
             raise DuplicateOutputError(message)
 
 
+def stay_inside_output(path, context=None) -> None:
+    output = Path(context["OUTPUT_PATH"]).resolve() if context else None
+    if output is not None and not Path(path).resolve().is_relative_to(output):
+        raise OutsideOutputError(_("refused to write {path}: outside the site's output folder", path=path))
+
+
 def register() -> None:
+    signals.readers_init.connect(guard_readers)
+    signals.content_object_init.connect(plain_titles)
     signals.all_generators_finalized.connect(refuse_duplicate_outputs)
+    signals.content_written.connect(stay_inside_output)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from markupsafe import Markup
 from pelican import signals
 
 from citoyens_ssg.manifest import Entry, Manifest, write_manifest
@@ -23,12 +24,17 @@ def _absolute(site_url: str, url: str) -> str:
     return f"{site_url.rstrip('/')}/{url.lstrip('/')}"
 
 
+def _text(value) -> str:
+    """Titles are Markup (escaped text) once citoyens_guard ran; the manifest keeps plain text."""
+    return value.unescape() if isinstance(value, Markup) else str(value)
+
+
 def _entry(article, site_url: str) -> Entry:
     url = _absolute(site_url, article.url)
     modified = getattr(article, "modified", None)
     return Entry(
         id=url,
-        title=article.title,
+        title=_text(article.title),
         url=url,
         date=article.date,
         summary=article.get_summary(site_url),

@@ -1,0 +1,147 @@
+"""Checks on a volunteer's content file, before and after Pelican reads it.
+
+Each check raises ``ContentError`` with the line and what to do.  The Pelican
+plugin ``citoyens_guard`` runs them on every file it reads, so a bad file is
+skipped (Pelican logs it and carries on) and named in the build report.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from citoyens_ssg.errors import CitoyensError
+from citoyens_ssg.i18n import _
+
+MAX_SOURCE_BYTES = 1_000_000  # a long article is 50 KB; 20 MB is an accident or an attack
+MAX_QUOTE_DEPTH = 32
+MAX_BRACKET_DEPTH = 64
+
+# Keys Pelican would obey to write files elsewhere or render with another template.
+REFUSED_KEYS = frozenset({"save_as", "url", "template", "path", "override_url", "override_save_as"})
+KNOWN_KEYS = frozenset({
+    "title", "date", "modified", "category", "tags", "keywords", "slug", "author", "authors",
+    "summary", "status", "lang", "translation", "image", "alt",
+})
+STATUSES = frozenset({"published", "draft", "hidden"})
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+SLASHED_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+HEADER_LINE = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
+
+
+class ContentError(CitoyensError):
+    def __init__(self, message: str, line: int | None = None):
+        self.line = line
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    key: str  # lowercased
+    value: str
+    line: int
+
+
+def read_header(text: str) -> list[HeaderField]:
+    """The ``Key: value`` lines at the top of a Markdown file, with their line numbers."""
+    fields = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            break
+        match = HEADER_LINE.match(line)
+        if match:
+            fields.append(HeaderField(match.group(1).lower(), match.group(2).strip(), number))
+        elif not line.startswith((" ", "\t")):
+            break  # the body starts without a blank line: no more metadata
+    return fields
+
+
+def check_location(path: Path, site_dir: Path) -> None:
+    """The file is a real file of this site, not a link to elsewhere, not a case twin."""
+    if path.is_symlink() or not path.resolve().is_relative_to(site_dir.resolve()):
+        raise ContentError(_("symbolic links to files outside the site are refused; copy the file instead"))
+    key = unicodedata.normalize("NFC", path.name).casefold()
+    for sibling in sorted(path.parent.iterdir()):
+        if sibling.name != path.name and unicodedata.normalize("NFC", sibling.name).casefold() == key:
+            raise ContentError(_("'{name}' and '{other}' differ only by case or accents; rename one of them", name=path.name, other=sibling.name))
+
+
+def decode_source(raw: bytes) -> str:
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise ContentError(_("file too large ({size} bytes, at most {limit}); split it or move media out of it", size=len(raw), limit=MAX_SOURCE_BYTES))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ContentError(_("not UTF-8: byte 0x{byte:02X}; save the file as UTF-8", byte=raw[error.start]), line) from None
+    if not text.strip():
+        raise ContentError(_("empty file; write a Title: line and some text, or delete it"))
+    return text
+
+
+def check_nesting(text: str) -> None:
+    """Refuse nesting deep enough to make Markdown take minutes."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        quotes = len(line) - len(line.lstrip("> \t"))
+        if line.lstrip(" \t")[:1] == ">" and line[:quotes].count(">") > MAX_QUOTE_DEPTH:
+            raise ContentError(_("quotes nested more than {limit} deep", limit=MAX_QUOTE_DEPTH), number)
+        for char in line:
+            depth += (char == "[") - (char == "]")
+            if depth > MAX_BRACKET_DEPTH:
+                raise ContentError(_("brackets [ nested more than {limit} deep", limit=MAX_BRACKET_DEPTH), number)
+        depth = max(depth, 0)
+
+
+def check_header(fields: list[HeaderField], timezone: str, extra_keys: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+    """Raise on a refused key or a bad value; return warnings (line, message) for unknown keys."""
+    warnings = []
+    known = KNOWN_KEYS | extra_keys
+    for field in fields:
+        if field.key in REFUSED_KEYS or field.key.endswith(("_save_as", "_url")):
+            raise ContentError(_("'{key}:' is not allowed in content: addresses are set by citoyens", key=field.key.capitalize()), field.line)
+        if field.key in ("date", "modified"):
+            check_date(field.value, timezone, field.line)
+        elif field.key == "slug" and not SLUG.match(field.value):
+            raise ContentError(_("Slug '{slug}' must use lowercase letters, digits and hyphens only (no '/' or '..')", slug=field.value), field.line)
+        elif field.key == "status" and field.value.lower() not in STATUSES:
+            raise ContentError(_("Status '{value}' is unknown; use draft, hidden or published", value=field.value), field.line)
+        elif field.key not in known:
+            close = difflib.get_close_matches(field.key, sorted(known), n=1, cutoff=0.7)
+            hint = _(" — did you mean '{suggestion}'?", suggestion=close[0].capitalize()) if close else ""
+            warnings.append((field.line, _("unknown metadata '{key}:', ignored", key=field.key.capitalize()) + hint))
+    return warnings
+
+
+def check_date(value: str, timezone: str, line: int) -> None:
+    slashed = SLASHED_DATE.match(value)
+    if slashed:
+        day, month, year = slashed.groups()
+        raise ContentError(_("date '{value}' is ambiguous; write it year-month-day: {iso}", value=value, iso=f"{year}-{int(month):02d}-{int(day):02d}"), line)
+    if not ISO_DATE.match(value):
+        raise ContentError(_("date '{value}' not understood; write it year-month-day, like 2026-03-12 18:30", value=value), line)
+    try:
+        parsed = datetime.fromisoformat(value.replace(" ", "T", 1) if "T" not in value else value)
+    except ValueError:
+        raise ContentError(_("date '{value}' does not exist in the calendar", value=value), line) from None
+    if parsed.tzinfo is None and _skipped_by_clock_change(parsed, ZoneInfo(timezone)):
+        raise ContentError(_("{value} does not exist in {zone}: clocks go forward at that hour", value=value, zone=timezone), line)
+
+
+def _skipped_by_clock_change(local: datetime, zone: ZoneInfo) -> bool:
+    aware = local.replace(tzinfo=zone)
+    round_trip = aware.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
+    return round_trip != local
+
+
+def check_slug(slug: str | None, title: str) -> None:
+    if not slug:
+        raise ContentError(_("the title '{title}' gives an empty address; add a Slug: line (for example Slug: mon-article)", title=title))
+    if not SLUG.match(slug):
+        raise ContentError(_("address '{slug}' is not allowed; add a Slug: line with lowercase letters, digits and hyphens", slug=slug))
