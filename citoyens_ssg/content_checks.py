@@ -8,6 +8,7 @@ skipped (Pelican logs it and carries on) and named in the build report.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -70,6 +71,23 @@ def check_location(path: Path, site_dir: Path) -> None:
     for sibling in sorted(path.parent.iterdir()):
         if sibling.name != path.name and unicodedata.normalize("NFC", sibling.name).casefold() == key:
             raise ContentError(_("'{name}' and '{other}' differ only by case or accents; rename one of them", name=path.name, other=sibling.name))
+
+
+def links_leaving(site_dir: Path) -> list[Path]:
+    """Symbolic links anywhere in a site's folder that point outside it.
+
+    Checked before Pelican runs, because Pelican follows links when it copies
+    images and static files: a link to /etc/passwd or to another association's
+    folder would be published.
+    """
+    site = site_dir.resolve()
+    leaving = []
+    for folder, dirnames, filenames in os.walk(site_dir):
+        for name in sorted(dirnames + filenames):
+            path = Path(folder) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(site):
+                leaving.append(path)
+    return leaving
 
 
 def decode_source(raw: bytes) -> str:

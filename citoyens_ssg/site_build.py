@@ -9,15 +9,18 @@ published).  Warnings are passed on as warnings.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from citoyens_ssg import content_checks, output
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
+from citoyens_ssg.templating import accent_css
 from citoyens_ssg.themes import resolve_theme
 
 logger = logging.getLogger(__name__)
@@ -81,8 +84,8 @@ class _PelicanLogListener(logging.Handler):
             if not isinstance(candidate, str):
                 continue
             path = Path(candidate) if Path(candidate).is_absolute() else self.content_dir / candidate
-            path = path.resolve()
-            if path.is_file() and path.is_relative_to(self.root):
+            path = Path(os.path.normpath(path))  # not resolve(): a symbolic link is named as itself
+            if (path.is_file() or path.is_symlink()) and path.is_relative_to(self.root):
                 return str(path.relative_to(self.root)), index
         return None
 
@@ -136,6 +139,11 @@ def build_site(job: SiteJob) -> SiteResult:
     """
     started = time.monotonic()
     root = job.network.root
+    leaving = content_checks.links_leaving(job.site.folder)
+    if leaving:
+        message = _("symbolic links to files outside the site are refused; copy the file instead")
+        problems = [Problem(str(path.relative_to(root)), message) for path in leaving]
+        return SiteResult(job.site.slug, ok=False, problems=problems, seconds=time.monotonic() - started)
     listener = _PelicanLogListener(root, job.site.content_dir)
     _listen_to_pelican(listener)
     stopped: Problem | None = None
@@ -184,3 +192,4 @@ def _run_pelican(job: SiteJob) -> None:
         empty.mkdir(parents=True, exist_ok=True)
         overrides["PATH"] = str(empty)
     Pelican(read_settings(override=overrides)).run()
+    output.write_file(job.output_dir, f"{overrides.get('THEME_STATIC_DIR', 'theme')}/css/accent.css", accent_css(job.site.accent_color))

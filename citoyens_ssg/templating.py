@@ -67,6 +67,14 @@ def site_globals(network: NetworkConfig, site: SiteConfig) -> dict[str, Any]:
     }
 
 
+def accent_css(accent: str, cards: dict[str, str] | None = None) -> str:
+    """The colours chosen in the YAML files, as a stylesheet: no inline style,
+    so the Content-Security-Policy needs no 'unsafe-inline'."""
+    lines = [f":root {{ --accent: {accent}; }}"]
+    lines += [f".site-card--{slug} {{ --card-accent: {color}; }}" for slug, color in sorted((cards or {}).items())]
+    return "\n".join(lines) + "\n"
+
+
 def network_environment(theme: ThemeChain) -> Environment:
     """A Jinja environment over a theme chain, laid out like Pelican's."""
     folders = [str(p / "templates") for p in theme.folders]

@@ -26,7 +26,8 @@ def test_every_site_gets_its_pages_and_feeds(network):
     assert "<h1>Atelier tablette</h1>" in article
     assert '<html lang="fr">' in article
     assert "1 mars 2026" in article  # dates in French, whatever the system locale
-    assert "--accent: #26734d" in article
+    assert "theme/css/accent.css" in article
+    assert network.read("epn/theme/css/accent.css") == ":root { --accent: #26734d; }\n"
     assert 'href="https://reseau.example.org/epn/tag/tablette.html"' in article
     for page in ("index.html", "archives.html", "categories.html", "tags.html", "authors.html", "category/ateliers.html", "tag/debutants.html"):
         assert (network.output / "epn" / page).is_file(), page

@@ -34,7 +34,7 @@ class OutsideOutputError(CitoyensError):
     pass
 
 
-def _checked_read(reader, original_read, source_path: str):
+def _checked_read(reader, source_path: str):
     settings = reader.settings
     path = Path(source_path)
     content_checks.check_location(path, Path(settings["PATH"]).parent)
@@ -44,19 +44,24 @@ def _checked_read(reader, original_read, source_path: str):
         extra = frozenset(settings.get("CITOYENS_EXTRA_METADATA", ()))
         for line, message in content_checks.check_header(content_checks.read_header(text), settings["TIMEZONE"], extra):
             logger.warning("%s: %s", source_path, message, extra={"citoyens_line": line})
-    content, metadata = original_read(source_path)
+    content, metadata = super(type(reader), reader).read(source_path)
     trusted = settings.get("CITOYENS_TRUSTED", False)
     if "summary" in metadata:
         metadata["summary"] = clean_html(metadata["summary"], trusted=trusted)
     return clean_html(content or "", trusted=trusted), metadata
 
 
+@functools.cache
+def _guarded(reader_class: type) -> type:
+    """A subclass of a Pelican reader whose ``read`` checks first and sanitises after."""
+    return type(f"Guarded{reader_class.__name__}", (reader_class,), {"read": _checked_read, "citoyens_guarded": True})
+
+
 def guard_readers(readers) -> None:
-    for reader in readers.readers.values():
-        if not getattr(reader.read, "citoyens_checked", False):
-            checked = functools.partial(_checked_read, reader, reader.read)
-            checked.citoyens_checked = True
-            reader.read = checked
+    # Sent before the readers are made: swap each class for its guarded subclass.
+    for extension, reader_class in list(readers.reader_classes.items()):
+        if reader_class and not getattr(reader_class, "citoyens_guarded", False):
+            readers.reader_classes[extension] = _guarded(reader_class)
 
 
 def plain_titles(content) -> None:
