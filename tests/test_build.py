@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 
+from PIL import Image
+
 from citoyens_ssg.cli import main
 
 
 def three_sites(network):
     network.site("epn", "name: Espace numérique\ndescription: Ateliers gratuits\naccent_color: '#26734d'\n")
-    network.article("epn", "atelier", "Atelier tablette", "2026-03-01 10:00", Category="Ateliers", Tags="tablette, débutants")
+    network.article("epn", "atelier", "Atelier tablette", "2026-03-01 10:00", Category="Ateliers", Tags="tablette, débutants",
+                    body="![Des tablettes]({static}/images/tablettes.png)\n\nUn atelier.")
+    (network.root / "sites/epn/content/images").mkdir(parents=True)
+    Image.new("RGB", (40, 30), "#26734d").save(network.root / "sites/epn/content/images/tablettes.png")
     network.article("epn", "permanence", "Permanence démarches", "2026-05-02 09:00", Category="Démarches")
     network.site("radio", "name: Radio Ondes\ntheme: onde\n")
     network.article("radio", "emission", "La voix des quartiers", "2026-04-10 18:00", Category="Émissions")
@@ -29,6 +34,8 @@ def test_every_site_gets_its_pages_and_feeds(network):
     assert "theme/css/accent.css" in article
     assert network.read("epn/theme/css/accent.css") == ":root { --accent: #26734d; }\n"
     assert 'href="https://reseau.example.org/epn/tag/tablette.html"' in article
+    assert '<img src="https://reseau.example.org/epn/images/tablettes.png" alt="Des tablettes">' in article
+    assert (network.output / "epn/images/tablettes.png").read_bytes()[:4] == b"\x89PNG"
     for page in ("index.html", "archives.html", "categories.html", "tags.html", "authors.html", "category/ateliers.html", "tag/debutants.html"):
         assert (network.output / "epn" / page).is_file(), page
     atom = network.feed("epn/feeds/all.atom.xml")

@@ -60,6 +60,8 @@ def _guarded(reader_class: type) -> type:
 def guard_readers(readers) -> None:
     # Sent before the readers are made: swap each class for its guarded subclass.
     for extension, reader_class in list(readers.reader_classes.items()):
+        if extension == "static":  # images and files are copied as they are, not read as text
+            continue
         if reader_class and not getattr(reader_class, "citoyens_guarded", False):
             readers.reader_classes[extension] = _guarded(reader_class)
 
