@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf output .output.staging .output.old .citoyens
+	rm -rf output .output.* .citoyens
 
 # Met à jour le catalogue français après l'ajout de messages dans le code.
 messages: $(STAMP)

@@ -33,31 +33,30 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class BuildPaths:
-    """Where a build writes: the published tree and citoyens' own work folder."""
+    """Where a build writes: the published tree and its work folders, all beside
+    it (``.output.staging`` …) so that moving a tree into place is a rename."""
 
-    root: Path
     output: Path
 
-    @property
-    def work(self) -> Path:
-        return self.root / ".citoyens"
+    def _beside(self, role: str) -> Path:
+        return self.output.parent / f".{self.output.name}.{role}"
 
     @property
     def manifests(self) -> Path:
-        return self.work / "manifests"
+        """The manifests of what is published, kept for the sites that fail next time."""
+        return self._beside("manifests")
 
     @property
     def staging(self) -> Path:
-        # Beside the output folder, so that swapping a site in is a rename.
-        return self.output.parent / f".{self.output.name}.staging"
+        return self._beside("staging")
 
     @property
     def next_tree(self) -> Path:
-        return self.output.parent / f".{self.output.name}.next"
+        return self._beside("next")
 
     @property
     def trash(self) -> Path:
-        return self.output.parent / f".{self.output.name}.old"
+        return self._beside("old")
 
 
 @dataclass
@@ -88,7 +87,7 @@ def build(
     """Build the network at ``root``; raises ConfigError before building anything."""
     started = time.monotonic()
     network = load_network(root, base_url)
-    paths = BuildPaths(network.root, (output_dir or network.root / "output").resolve())
+    paths = BuildPaths((output_dir or network.root / "output").resolve())
     report = BuildReport()
     for result in build_sites(network, paths, jobs, only):
         report.sites.append(result)

@@ -36,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     _build_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default: %(default)s)"))
     serve.add_argument("--port", type=int, default=8000, help=_("port to listen on (default: %(default)s)"))
+
+    check = commands.add_parser("check", parents=[common], help=_("list every problem of the configuration and the content, without building"))
+    check.add_argument("--changed-since", metavar="REV", help=_("also check that the commits since REV stay in one association's folder and add no symbolic link"))
+    check.add_argument("--site", metavar="SLUG", help=_("with --changed-since: the association whose folder the change must stay in"))
+
+    commands.add_parser("codeowners", parents=[common], help=_("write CODEOWNERS from the maintainers of network.yaml and each site.yaml"))
     return parser
 
 
@@ -57,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
             from citoyens_ssg.server import serve
 
             return serve(args.root, host=args.host, port=args.port, output_dir=args.output, jobs=args.jobs)
+        if args.command == "check":
+            return run_check(args)
+        if args.command == "codeowners":
+            return run_codeowners(args)
     except ConfigError as error:
         for problem in error.problems:
             print(_("ERROR {problem}", problem=problem), file=sys.stderr)
@@ -86,6 +96,38 @@ def run_build(args: argparse.Namespace) -> int:
     )
     print_summary(report, quiet=quiet)
     return 0 if report.ok else 1
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from citoyens_ssg.checks import check_network
+    from citoyens_ssg.isolation import changed_paths, check_changes
+
+    errors, warnings = check_network(args.root)
+    if args.changed_since:
+        errors += check_changes(changed_paths(args.root, args.changed_since), args.site)
+    for problem in errors:
+        print(_("ERROR {problem}", problem=problem), file=sys.stderr)
+    if not args.quiet:
+        for problem in warnings:
+            print(_("WARNING {problem}", problem=problem), file=sys.stderr)
+    if errors:
+        print(_("{count} problem(s) found.", count=len(errors)), file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(_("No problem found."))
+    return 0
+
+
+def run_codeowners(args: argparse.Namespace) -> int:
+    from citoyens_ssg.config import load_network
+    from citoyens_ssg.isolation import codeowners
+
+    network = load_network(args.root)
+    target = network.root / "CODEOWNERS"
+    target.write_text(codeowners(network), encoding="utf-8")
+    if not args.quiet:
+        print(_("Wrote {path}.", path=target))
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -83,6 +83,7 @@ class NetworkConfig(SharedSettings):
     url: str
     planet: PlanetConfig = PlanetConfig("Planète", "")
     trusted_sites: frozenset[str] = frozenset()  # may embed frames; only network.yaml says so
+    maintainers: tuple[str, ...] = ()
     sites: tuple[SiteConfig, ...] = ()
 
     @property
@@ -120,6 +121,7 @@ NETWORK_SCHEMA = schema.Section(
         "url": schema.Url(required=True),
         **_common_fields(),
         "trusted_sites": schema.TextList(),
+        "maintainers": schema.TextList(),
         "planet": schema.Section(
             fields={
                 "title": schema.Text(),
@@ -166,6 +168,9 @@ def load_network(root: Path, base_url: str | None = None) -> NetworkConfig:
         site = _load_site(folder, values, themes, problems)
         if site is not None:
             sites.append(site)
+    unknown = sorted(set(values.get("trusted_sites", ())) - {site.slug for site in sites})
+    if unknown and folders:
+        problems.append(Problem(NETWORK_FILE, _("key 'trusted_sites': no site named {names} in sites/", names=", ".join(unknown))))
     if problems:
         raise ConfigError(problems)
     return _network_from(root, values, tuple(sites), base_url)
@@ -247,6 +252,7 @@ def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_
             size=planet.get("size", 50),
         ),
         trusted_sites=frozenset(values.get("trusted_sites", ())),
+        maintainers=tuple(values.get("maintainers", ())),
         sites=sites,
         **shared,
     )

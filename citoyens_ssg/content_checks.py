@@ -63,10 +63,15 @@ def read_header(text: str) -> list[HeaderField]:
     return fields
 
 
+def link_refused() -> str:
+    """The message for a link leaving its site, in the language of the moment."""
+    return _("symbolic links to files outside the site are refused; copy the file instead")
+
+
 def check_location(path: Path, site_dir: Path) -> None:
     """The file is a real file of this site, not a link to elsewhere, not a case twin."""
     if path.is_symlink() or not path.resolve().is_relative_to(site_dir.resolve()):
-        raise ContentError(_("symbolic links to files outside the site are refused; copy the file instead"))
+        raise ContentError(link_refused())
     key = unicodedata.normalize("NFC", path.name).casefold()
     for sibling in sorted(path.parent.iterdir()):
         if sibling.name != path.name and unicodedata.normalize("NFC", sibling.name).casefold() == key:

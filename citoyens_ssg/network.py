@@ -15,6 +15,7 @@ from citoyens_ssg import output, planet
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
+from citoyens_ssg.headers import headers_file
 from citoyens_ssg.manifest import Entry, Manifest, read_manifest
 from citoyens_ssg.templating import accent_css, filters, network_environment, network_globals
 from citoyens_ssg.themes import ThemeChain, resolve_theme
@@ -78,6 +79,7 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
         output.write_file(out, relative, data)
     for folder in theme.static_folders:
         output.copy_tree(folder, out / "theme")
+    output.write_file(out, "_headers", headers_file())
     cards_accents = {site.slug: site.accent_color for site in network.sites}
     output.write_file(out, "theme/css/accent.css", accent_css(network.accent_color, cards_accents))
 

@@ -91,7 +91,7 @@ def site_settings(
         "DELETE_OUTPUT_DIRECTORY": False,
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
-        "WITH_FUTURE_DATES": False,  # a post dated tomorrow waits until tomorrow's build
+        "WITH_FUTURE_DATES": True,  # citoyens_guard holds future posts back, by citoyens' clock
         "STATIC_PATHS": ["images", "fichiers"],
         "DEFAULT_PAGINATION": 10,
         "SUMMARY_MAX_LENGTH": 50,

@@ -141,8 +141,7 @@ def build_site(job: SiteJob) -> SiteResult:
     root = job.network.root
     leaving = content_checks.links_leaving(job.site.folder)
     if leaving:
-        message = _("symbolic links to files outside the site are refused; copy the file instead")
-        problems = [Problem(str(path.relative_to(root)), message) for path in leaving]
+        problems = [Problem(str(path.relative_to(root)), content_checks.link_refused()) for path in leaving]
         return SiteResult(job.site.slug, ok=False, problems=problems, seconds=time.monotonic() - started)
     listener = _PelicanLogListener(root, job.site.content_dir)
     _listen_to_pelican(listener)

@@ -220,3 +220,15 @@ def test_an_interrupted_build_leaves_the_published_tree(network, capsys, monkeyp
     assert main(["build", "-C", str(network.root)]) == 130
     after = {p.relative_to(network.output): p.read_bytes() for p in network.output.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_source_date_epoch_decides_what_is_in_the_future(network, capsys, monkeypatch):
+    network.site("a", "name: A\n")
+    network.article("a", "juin", "Article de juin", "2026-06-01 10:00")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1777593600")  # 2026-05-01
+    assert build(network, capsys)[0] == 0
+    assert not (network.output / "a" / "article-de-juin.html").exists()
+    assert network.feed("planet/atom.xml").entries == []
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1782864000")  # 2026-07-01
+    assert build(network, capsys)[0] == 0
+    assert (network.output / "a" / "article-de-juin.html").is_file()

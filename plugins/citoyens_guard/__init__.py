@@ -18,7 +18,7 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican import signals
 
-from citoyens_ssg import content_checks
+from citoyens_ssg import clock, content_checks
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
 from citoyens_ssg.sanitize import clean_html, plain_text
@@ -66,7 +66,20 @@ def guard_readers(readers) -> None:
             readers.reader_classes[extension] = _guarded(reader_class)
 
 
-def plain_titles(content) -> None:
+def prepare_content(content) -> None:
+    plain_title(content)
+    hold_future(content)
+
+
+def hold_future(content) -> None:
+    """A post dated in the future waits as a draft, "now" being citoyens' clock
+    (SOURCE_DATE_EPOCH when set), not Pelican's: rebuilds stay reproducible."""
+    date = getattr(content, "date", None)
+    if date is not None and getattr(content, "status", "") == "published" and date > clock.now():
+        content.status = "draft"
+
+
+def plain_title(content) -> None:
     """Titles are text: markup removed, then escaped once (Markup), whatever the theme."""
     title = getattr(content, "title", None)
     if title is None:
@@ -103,6 +116,6 @@ def stay_inside_output(path, context=None) -> None:
 
 def register() -> None:
     signals.readers_init.connect(guard_readers)
-    signals.content_object_init.connect(plain_titles)
+    signals.content_object_init.connect(prepare_content)
     signals.all_generators_finalized.connect(refuse_duplicate_outputs)
     signals.content_written.connect(stay_inside_output)

@@ -7,12 +7,12 @@ because every site is built in a process of its own.  The plugin needs the
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 from markupsafe import Markup
 from pelican import signals
 
+from citoyens_ssg import clock
 from citoyens_ssg.manifest import Entry, Manifest, write_manifest
 
 
@@ -52,7 +52,7 @@ def write_site_manifest(generator, writer=None) -> None:  # noqa: ARG001 - signa
     slug = settings.get("CITOYENS_SITE_SLUG")
     if not path or not slug:
         raise ManifestSettingError("citoyens_manifest needs CITOYENS_MANIFEST_PATH and CITOYENS_SITE_SLUG")
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     published = [a for a in generator.articles if a.status == "published" and a.date <= now]
     entries = tuple(_entry(article, settings["SITEURL"]) for article in published)
     write_manifest(Path(path), Manifest(site=slug, entries=entries))
