@@ -8,13 +8,14 @@ feeds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from feedgen.feed import FeedGenerator
 
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.manifest import Entry, Manifest
+from citoyens_ssg.sanitize import clean_html
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -53,6 +54,8 @@ def merge_entries(network: NetworkConfig, manifests: dict[str, Manifest]) -> lis
             if entry.id in seen or entry.url in seen:
                 continue
             seen.update((entry.id, entry.url))
+            # Sanitised again here: the planet republishes HTML whatever its origin.
+            entry = replace(entry, summary=clean_html(entry.summary, base_url=entry.url))
             merged.append(PlanetEntry(entry, source))
     merged.sort(key=lambda item: (item.entry.date, item.entry.id), reverse=True)
     return merged[: network.planet.size]
