@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from citoyens_ssg import network as network_stage
-from citoyens_ssg import output
+from citoyens_ssg import output, subscriptions
 from citoyens_ssg.config import NetworkConfig, load_network
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
 from citoyens_ssg.site_build import SiteJob, SiteResult, build_site
-from citoyens_ssg.workers import WorkerCrash, run_each_in_own_process
+from citoyens_ssg.fetch import FetchPolicy
+from citoyens_ssg.workers import WorkerCrash, run_each_in_own_process, start_in_own_process
 
 logger = logging.getLogger(__name__)
 
@@ -83,12 +84,21 @@ def build(
     jobs: int | None = None,
     only: set[str] | None = None,
     on_site_done: Callable[[SiteResult], None] | None = None,
+    offline: bool = False,
+    fetch_policy: FetchPolicy | None = None,
 ) -> BuildReport:
-    """Build the network at ``root``; raises ConfigError before building anything."""
+    """Build the network at ``root``; raises ConfigError before building anything.
+
+    The planet's external feeds are fetched in a process of their own while
+    the sites build (``offline``: not at all, the cache is used as it is).
+    """
     started = time.monotonic()
     network = load_network(root, base_url)
     paths = BuildPaths((output_dir or network.root / "output").resolve())
     report = BuildReport()
+    poller = None
+    if network.planet.feeds and not offline:
+        poller = start_in_own_process(subscriptions.update_all, network, fetch_policy or FetchPolicy())
     for result in build_sites(network, paths, jobs, only):
         report.sites.append(result)
         if on_site_done:
@@ -96,7 +106,10 @@ def build(
     built = {result.slug for result in report.sites if result.ok}
     assemble_tree(network, paths, built)
     manifests, report.network_problems = network_stage.load_manifests(network, _manifest_paths(network, paths, built))
-    network_stage.build_network_pages(network, manifests, paths.next_tree)
+    if poller is not None:
+        poller.join()
+    feeds = subscriptions.update_all(network, FetchPolicy(), offline=True)  # what the poller left in the cache
+    network_stage.build_network_pages(network, manifests, paths.next_tree, feeds)
     output.replace_tree(paths.next_tree, paths.output, paths.trash)
     _keep_manifests(paths, built)
     shutil.rmtree(paths.staging, ignore_errors=True)

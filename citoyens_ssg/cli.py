@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help=_("build every site, the portal and the planet into output/"))
     _build_options(build)
     build.add_argument("--base-url", help=_("public address of the network, replacing network.yaml's url (deploy previews)"))
+    build.add_argument("--offline", action="store_true", help=_("do not fetch the planet's external feeds: use their cache (CI without network, reproducible builds)"))
     build.add_argument("-s", "--site", action="append", dest="sites", metavar="SLUG", help=_("build only this site (repeatable); the portal and planet are rebuilt too"))
 
     serve = commands.add_parser("serve", parents=[common], help=_("build, serve on http://127.0.0.1:8000 and rebuild when a file changes"))
@@ -92,6 +93,7 @@ def run_build(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         jobs=args.jobs,
         only=set(args.sites) if args.sites else None,
+        offline=args.offline,
         on_site_done=lambda result: print_site_result(result, quiet=quiet),
     )
     print_summary(report, quiet=quiet)

@@ -15,7 +15,7 @@ from typing import Any
 from citoyens_ssg import pelican_settings, schema
 from citoyens_ssg.errors import ConfigError, Problem
 from citoyens_ssg.i18n import N_, _
-from citoyens_ssg.sites import SiteFolder, discover_sites
+from citoyens_ssg.sites import SiteFolder, discover_sites, slugify
 from citoyens_ssg.themes import available_themes
 from citoyens_ssg.yamlfile import load_yaml
 
@@ -32,10 +32,26 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Subscription:
+    """A feed the planet follows on another host (an association's WordPress, a podcast)."""
+
+    key: str  # stable name of its cache file
+    name: str
+    url: str
+    home: str = ""
+    site: str = ""  # the association it belongs to, if any
+    include: tuple[str, ...] = ()  # keep only entries with one of these categories or words
+    exclude: tuple[str, ...] = ()
+    max_entries: int = 50
+
+
+@dataclass(frozen=True)
 class PlanetConfig:
     title: str
     description: str
     size: int = 50
+    feeds: tuple[Subscription, ...] = ()
+    stale_after_days: int = 90
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,6 +143,16 @@ NETWORK_SCHEMA = schema.Section(
                 "title": schema.Text(),
                 "description": schema.Text(),
                 "size": schema.Integer(minimum=1, maximum=5000),
+                "stale_after_days": schema.Integer(minimum=1, maximum=3650),
+                "feeds": schema.SectionList(item=schema.Section(fields={
+                    "name": schema.Text(required=True),
+                    "url": schema.Url(required=True),
+                    "home": schema.Url(),
+                    "site": schema.Text(),
+                    "include": schema.TextList(),
+                    "exclude": schema.TextList(),
+                    "max_entries": schema.Integer(minimum=1, maximum=1000),
+                })),
             }
         ),
     }
@@ -168,6 +194,7 @@ def load_network(root: Path, base_url: str | None = None) -> NetworkConfig:
         site = _load_site(folder, values, themes, problems)
         if site is not None:
             sites.append(site)
+    _check_subscriptions(values, {site.slug for site in sites}, problems)
     unknown = sorted(set(values.get("trusted_sites", ())) - {site.slug for site in sites})
     if unknown and folders:
         problems.append(Problem(NETWORK_FILE, _("key 'trusted_sites': no site named {names} in sites/", names=", ".join(unknown))))
@@ -232,6 +259,32 @@ def _load_site(folder: SiteFolder, network: dict, themes: list[str], problems: l
     )
 
 
+def _subscription(values: dict) -> Subscription:
+    return Subscription(
+        key=slugify(values["name"]),
+        name=values["name"],
+        url=values["url"],
+        home=values.get("home", ""),
+        site=values.get("site", ""),
+        include=tuple(values.get("include", ())),
+        exclude=tuple(values.get("exclude", ())),
+        max_entries=values.get("max_entries", 50),
+    )
+
+
+def _check_subscriptions(values: dict, slugs: set[str], problems: list[Problem]) -> None:
+    seen: set[str] = set()
+    for index, feed in enumerate(values.get("planet", {}).get("feeds", ()), start=1):
+        if "name" not in feed:
+            continue
+        key = slugify(feed["name"])
+        if key in seen:
+            problems.append(Problem(NETWORK_FILE, _("key 'planet.feeds[{index}].name': '{name}' is used twice; give each feed its own name", index=index, name=feed["name"])))
+        seen.add(key)
+        if feed.get("site") and feed["site"] not in slugs:
+            problems.append(Problem(NETWORK_FILE, _("key 'planet.feeds[{index}].site': no site named '{site}' in sites/", index=index, site=feed["site"])))
+
+
 def _inside(base: Path, relative: str) -> bool:
     """True when ``relative`` names an existing file under ``base`` (no escaping it)."""
     candidate = (base / relative).resolve()
@@ -250,6 +303,8 @@ def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_
             title=planet.get("title") or _("Planet — {name}", name=name),
             description=planet.get("description") or _("Everything the associations of {name} publish", name=name),
             size=planet.get("size", 50),
+            feeds=tuple(_subscription(feed) for feed in planet.get("feeds", ())),
+            stale_after_days=planet.get("stale_after_days", 90),
         ),
         trusted_sites=frozenset(values.get("trusted_sites", ())),
         maintainers=tuple(values.get("maintainers", ())),

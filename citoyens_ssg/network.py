@@ -7,8 +7,9 @@ the theme's static files for those pages.
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from citoyens_ssg import output, planet
@@ -17,6 +18,8 @@ from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
 from citoyens_ssg.headers import headers_file
 from citoyens_ssg.manifest import Entry, Manifest, read_manifest
+from citoyens_ssg.subscriptions import FeedState, external_entries
+from citoyens_ssg.subscriptions import health as subscription_health
 from citoyens_ssg.templating import accent_css, filters, network_environment, network_globals
 from citoyens_ssg.themes import ThemeChain, resolve_theme
 
@@ -60,18 +63,23 @@ def network_theme(network: NetworkConfig) -> ThemeChain:
     return resolve_theme(network.themes_dir, DEFAULT_THEME)
 
 
-def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], out: Path) -> None:
+def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], out: Path,
+                        feeds: dict[str, FeedState] | None = None) -> None:
+    feeds = feeds or {}
     theme = network_theme(network)
     env = network_environment(theme)
     env.filters.update(filters(network.language))
     env.globals.update(network_globals(network))
     env.globals.update(SITENAME=network.name, SITEURL=network.url, DEFAULT_LANG=network.language,
                        THEME_STATIC_DIR="theme", ACCENT_COLOR=network.accent_color)
-    entries = planet.merge_entries(network, manifests)
+    entries = planet.merge_entries(network, manifests, external_entries(feeds))
     cards = [_card(network, site, manifests.get(site.slug)) for site in network.sites]
+    health = [subscription_health(s, feeds[s.key], network.planet.stale_after_days) for s in network.planet.feeds if s.key in feeds]
     pages = {
         "index.html": env.get_template("portal.html").render(sites=cards, entries=entries[:PORTAL_LATEST], page_name="portal"),
         "planet/index.html": env.get_template("planet.html").render(entries=entries, sites=cards, page_name="planet"),
+        "planet/sante.html": env.get_template("planet_health.html").render(feeds=health, page_name="health"),
+        "planet/sante.json": json.dumps([asdict(h) for h in health], ensure_ascii=False, indent=1) + "\n",
     }
     for relative, text in pages.items():
         output.write_file(out, relative, text)

@@ -8,12 +8,15 @@ feeds.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
+from xml.etree import ElementTree
+
 from feedgen.feed import FeedGenerator
 
-from citoyens_ssg.config import NetworkConfig, SiteConfig
+from citoyens_ssg.config import NetworkConfig, SiteConfig, Subscription
 from citoyens_ssg.manifest import Entry, Manifest
 from citoyens_ssg.sanitize import clean_html
 
@@ -28,6 +31,7 @@ class Source:
     name: str
     url: str
     feed_url: str
+    external: bool = False  # a blog hosted elsewhere: its links get rel="nofollow"
 
 
 @dataclass(frozen=True)
@@ -41,21 +45,34 @@ def site_source(network: NetworkConfig, site: SiteConfig) -> Source:
     return Source(site.slug, site.name, url, f"{url}feeds/all.atom.xml")
 
 
-def merge_entries(network: NetworkConfig, manifests: dict[str, Manifest]) -> list[PlanetEntry]:
+def subscription_source(network: NetworkConfig, subscription: Subscription) -> Source:
+    """An external feed, attributed to its association when network.yaml names one."""
+    name = subscription.name
+    if subscription.site:
+        association = network.site(subscription.site).name
+        name = name if name.startswith(association) else f"{association} — {name}"
+    return Source(subscription.key, name, subscription.home or subscription.url, subscription.url, external=True)
+
+
+def sources(network: NetworkConfig) -> list[Source]:
+    """Everything the planet follows: the network's sites, then the subscriptions."""
+    return [site_source(network, site) for site in network.sites] + [subscription_source(network, s) for s in network.planet.feeds]
+
+
+def merge_entries(network: NetworkConfig, manifests: dict[str, Manifest], external: dict[str, list[Entry]] | None = None) -> list[PlanetEntry]:
     """All entries, each once, newest first, cut to the planet's size."""
     seen: set[str] = set()
     merged: list[PlanetEntry] = []
-    for site in network.sites:
-        manifest = manifests.get(site.slug)
-        if manifest is None:
-            continue
-        source = site_source(network, site)
-        for entry in manifest.entries:
+    entries_by_source = {site.slug: manifests[site.slug].entries for site in network.sites if site.slug in manifests}
+    entries_by_source.update(external or {})
+    for source in sources(network):
+        for entry in entries_by_source.get(source.slug, ()):
             if entry.id in seen or entry.url in seen:
                 continue
             seen.update((entry.id, entry.url))
             # Sanitised again here: the planet republishes HTML whatever its origin.
-            entry = replace(entry, summary=clean_html(entry.summary, base_url=entry.url))
+            rel = "nofollow noopener" if source.external else "noopener"
+            entry = replace(entry, summary=clean_html(entry.summary, base_url=entry.url, link_rel=rel))
             merged.append(PlanetEntry(entry, source))
     merged.sort(key=lambda item: (item.entry.date, item.entry.id), reverse=True)
     return merged[: network.planet.size]
@@ -103,4 +120,55 @@ def planet_feeds(network: NetworkConfig, entries: list[PlanetEntry]) -> dict[str
     """The planet's feed files, by path relative to the output folder."""
     rss = _feed(network, entries, f"{network.url}/planet/rss.xml")
     atom = _feed(network, entries, f"{network.url}/planet/atom.xml")
-    return {"planet/rss.xml": rss.rss_str(pretty=True), "planet/atom.xml": atom.atom_str(pretty=True)}
+    return {
+        "planet/rss.xml": rss.rss_str(pretty=True),
+        "planet/atom.xml": atom.atom_str(pretty=True),
+        "planet/feed.json": json_feed(network, entries),
+        "planet/opml.xml": opml(network),
+    }
+
+
+def json_feed(network: NetworkConfig, entries: list[PlanetEntry]) -> bytes:
+    """JSON Feed 1.1 (jsonfeed.org), with each item's source as an extension."""
+    items = []
+    for item in entries:
+        entry = item.entry
+        data = {
+            "id": entry.id,
+            "url": entry.url,
+            "title": entry.title,
+            "content_html": entry.summary,
+            "date_published": entry.date.isoformat(),
+            "authors": [{"name": name} for name in entry.authors or (item.source.name,)],
+            "_citoyens": {"source": item.source.name, "source_url": item.source.url, "source_feed": item.source.feed_url},
+        }
+        if entry.updated:
+            data["date_modified"] = entry.updated.isoformat()
+        if entry.tags:
+            data["tags"] = list(entry.tags)
+        items.append(data)
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": network.planet.title,
+        "description": network.planet.description,
+        "home_page_url": f"{network.url}/planet/",
+        "feed_url": f"{network.url}/planet/feed.json",
+        "language": network.language,
+        "authors": [{"name": network.name, "url": f"{network.url}/"}],
+        "items": items,
+    }
+    return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def opml(network: NetworkConfig) -> bytes:
+    """OPML 2.0 listing every feed the planet follows: one click to follow the whole network."""
+    root = ElementTree.Element("opml", version="2.0")
+    head = ElementTree.SubElement(root, "head")
+    ElementTree.SubElement(head, "title").text = network.planet.title
+    ElementTree.SubElement(head, "ownerName").text = network.name
+    body = ElementTree.SubElement(root, "body")
+    for source in sources(network):
+        ElementTree.SubElement(body, "outline", text=source.name, title=source.name, type="rss",
+                               xmlUrl=source.feed_url, htmlUrl=source.url)
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -240,6 +240,28 @@ class Section(Field):
         return _("unknown key '{key}' — known keys: {known}", key=where, known=", ".join(sorted(self.fields)))
 
 
+@dataclass
+class SectionList(Field):
+    """A list of sections with the same keys (the planet's subscriptions)."""
+
+    item: Section = field(default_factory=Section)
+    required: bool = False
+    default: Any = None
+    expected = N_("a list of sections (lines starting with '- ')")
+
+    def convert(self, node, document, path, problems):
+        if not isinstance(node, SequenceNode):
+            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
+        items = []
+        for index, item_node in enumerate(node.value, start=1):
+            where = f"{path}[{index}]"
+            try:
+                items.append(self.item.convert(item_node, document, where, problems))
+            except Invalid as error:
+                problems.append(document.problem(item_node, _("key '{key}': {reason}", key=where, reason=error)))
+        return items
+
+
 def validate(document: YamlDocument, schema: Section) -> tuple[dict[str, Any], list[Problem]]:
     """Validate a whole file against ``schema``; an empty file is an empty section."""
     problems: list[Problem] = []

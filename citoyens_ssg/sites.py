@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,12 @@ from citoyens_ssg.i18n import _
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 # Top-level names of output/ that belong to the network, not to a site.
 RESERVED = frozenset({"planet", "theme", "agenda", "annuaire", "recherche", "search", "feeds", "static"})
+
+
+def slugify(name: str) -> str:
+    """'Radio Ondes Citoyennes !' -> 'radio-ondes-citoyennes': accents folded, ASCII only."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "sans-nom"
 
 
 @dataclass(frozen=True)

@@ -82,3 +82,10 @@ def _collect(receiver: Connection, process: multiprocessing.process.BaseProcess,
     if status == "bug":
         return WorkerCrash(job, payload)
     return WorkerCrash(job, f"worker process ended with exit code {process.exitcode}")
+
+
+def start_in_own_process(function: Callable[..., object], *args: object) -> multiprocessing.process.BaseProcess:
+    """Run ``function(*args)`` beside the site builds (for I/O such as fetching feeds)."""
+    process = multiprocessing.get_context(_start_method()).Process(target=function, args=args, daemon=True)
+    process.start()
+    return process
