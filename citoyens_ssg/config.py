@@ -100,6 +100,7 @@ class NetworkConfig(SharedSettings):
     planet: PlanetConfig = PlanetConfig("Planète", "")
     trusted_sites: frozenset[str] = frozenset()  # may embed frames; only network.yaml says so
     maintainers: tuple[str, ...] = ()
+    image_widths: tuple[int, ...] = (480, 960, 1600)
     sites: tuple[SiteConfig, ...] = ()
 
     @property
@@ -138,6 +139,7 @@ NETWORK_SCHEMA = schema.Section(
         **_common_fields(),
         "trusted_sites": schema.TextList(),
         "maintainers": schema.TextList(),
+        "image_widths": schema.IntegerList(minimum=64, maximum=4096),
         "planet": schema.Section(
             fields={
                 "title": schema.Text(),
@@ -308,6 +310,7 @@ def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_
         ),
         trusted_sites=frozenset(values.get("trusted_sites", ())),
         maintainers=tuple(values.get("maintainers", ())),
+        image_widths=tuple(sorted(set(values.get("image_widths", (480, 960, 1600))))),
         sites=sites,
         **shared,
     )

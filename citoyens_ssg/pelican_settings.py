@@ -20,9 +20,10 @@ from citoyens_ssg.themes import ThemeChain
 if TYPE_CHECKING:
     from citoyens_ssg.config import NetworkConfig, SiteConfig
 
-# citoyens_guard refuses colliding content; citoyens_manifest hands the
-# published entries to the network stage.
-PROJECT_PLUGINS = ["citoyens_guard", "citoyens_manifest"]
+# citoyens_guard checks and sanitises what is read, citoyens_images publishes
+# clean responsive images, citoyens_manifest hands the published entries to
+# the network stage.
+PROJECT_PLUGINS = ["citoyens_guard", "citoyens_images", "citoyens_manifest"]
 
 # Paths, themes and plugins are decided by citoyens: a site that could set them
 # could read or write outside its own folder.
@@ -88,6 +89,8 @@ def site_settings(
         "CITOYENS_MANIFEST_PATH": str(manifest_path),
         "CITOYENS_SITE_SLUG": site.slug,
         "CITOYENS_TRUSTED": site.slug in network.trusted_sites,
+        "CITOYENS_IMAGE_CACHE": str(network.root / ".citoyens" / "images"),
+        "CITOYENS_IMAGE_WIDTHS": list(network.image_widths),
         "DELETE_OUTPUT_DIRECTORY": False,
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,

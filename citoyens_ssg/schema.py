@@ -173,6 +173,25 @@ class TextList(Field):
         return items
 
 
+class IntegerList(Field):
+    expected = N_("a list of whole numbers")
+
+    def __init__(self, *, minimum: int | None = None, maximum: int | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.item = Integer(minimum=minimum, maximum=maximum)
+
+    def convert(self, node, document, path, problems):
+        if not isinstance(node, SequenceNode) or not node.value:
+            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
+        values = []
+        for item in node.value:
+            try:
+                values.append(self.item.convert(item, document, path, problems))
+            except Invalid as error:
+                problems.append(document.problem(item, f"{path}: {error}"))
+        return values
+
+
 class FreeMapping(Field):
     """A section passed through as plain values (for example Pelican's settings)."""
 
