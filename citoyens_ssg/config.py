@@ -82,6 +82,7 @@ class SiteConfig(SharedSettings):
     categories: tuple[str, ...] = ()
     opening_hours: tuple[str, ...] = ()
     maintainers: tuple[str, ...] = ()
+    podcast: dict[str, Any] = field(default_factory=dict)
 
     @property
     def content_dir(self) -> Path:
@@ -176,6 +177,10 @@ SITE_SCHEMA = schema.Section(
         "categories": schema.TextList(),
         "opening_hours": schema.TextList(),
         "maintainers": schema.TextList(),
+        "podcast": schema.Section(fields={
+            "title": schema.Text(), "description": schema.Text(), "category": schema.Text(),
+            "subcategory": schema.Text(), "image": schema.Text(), "explicit": schema.Boolean(), "email": schema.Email(),
+        }),
     }
 )
 
@@ -240,6 +245,9 @@ def _load_site(folder: SiteFolder, network: dict, themes: list[str], problems: l
     logo = values.get("logo", "")
     if logo and not _inside(folder.path / "content", logo):
         problems.append(Problem(display, _("key 'logo': '{logo}' is not a file in the site's content/ folder", logo=logo)))
+    cover = values.get("podcast", {}).get("image", "")
+    if cover and not _inside(folder.path / "content", cover):
+        problems.append(Problem(display, _("key 'podcast.image': '{image}' is not a file in the site's content/ folder", image=cover)))
     shared = {key: values.get(key) or network.get(key) for key in INHERITED_KEYS if values.get(key) or network.get(key)}
     shared["description"] = values.get("description", "")
     shared["pelican"] = {**network.get("pelican", {}), **values.get("pelican", {})}
@@ -257,6 +265,7 @@ def _load_site(folder: SiteFolder, network: dict, themes: list[str], problems: l
         categories=tuple(values.get("categories", ())),
         opening_hours=tuple(values.get("opening_hours", ())),
         maintainers=tuple(values.get("maintainers", ())),
+        podcast=values.get("podcast", {}),
         **shared,
     )
 

@@ -28,6 +28,8 @@ REFUSED_KEYS = frozenset({"save_as", "url", "template", "path", "override_url", 
 KNOWN_KEYS = frozenset({
     "title", "date", "modified", "category", "tags", "keywords", "slug", "author", "authors",
     "summary", "status", "lang", "translation", "image", "alt",
+    # radio shows and videos (citoyens_media)
+    "audio", "audio_length", "duration", "transcript", "explicit", "video", "poster", "captions", "captions_lang",
 })
 STATUSES = frozenset({"published", "draft", "hidden"})
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?$")

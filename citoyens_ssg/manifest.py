@@ -12,7 +12,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    url: str
+    length: int
+    type: str
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,7 @@ class Entry:
     category: str = ""
     tags: tuple[str, ...] = ()
     language: str = ""
+    enclosures: tuple[Enclosure, ...] = ()  # a radio show's sound file, carried through to the planet
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -36,6 +44,7 @@ class Entry:
         data["updated"] = self.updated.isoformat() if self.updated else None
         data["authors"] = list(self.authors)
         data["tags"] = list(self.tags)
+        data["enclosures"] = [asdict(e) for e in self.enclosures]
         return data
 
     @classmethod
@@ -51,6 +60,7 @@ class Entry:
             category=data.get("category", ""),
             tags=tuple(data.get("tags", ())),
             language=data.get("language", ""),
+            enclosures=tuple(Enclosure(**e) for e in data.get("enclosures", ())),
         )
 
 

@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from citoyens_ssg.config import NetworkConfig, SiteConfig
 
 # citoyens_guard checks and sanitises what is read, citoyens_images publishes
-# clean responsive images, citoyens_manifest hands the published entries to
-# the network stage.
-PROJECT_PLUGINS = ["citoyens_guard", "citoyens_images", "citoyens_manifest"]
+# clean responsive images, citoyens_media adds players and the podcast feed,
+# citoyens_manifest hands the published entries to the network stage.
+PROJECT_PLUGINS = ["citoyens_guard", "citoyens_images", "citoyens_media", "citoyens_manifest"]
 
 # Paths, themes and plugins are decided by citoyens: a site that could set them
 # could read or write outside its own folder.
@@ -95,7 +95,9 @@ def site_settings(
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
         "WITH_FUTURE_DATES": True,  # citoyens_guard holds future posts back, by citoyens' clock
-        "STATIC_PATHS": ["images", "fichiers"],
+        "STATIC_PATHS": ["images", "fichiers", "audio", "video"],
+        "CITOYENS_PODCAST": dict(site.podcast),
+        "SITE_LOGO_PATH": site.logo,
         "DEFAULT_PAGINATION": 10,
         "SUMMARY_MAX_LENGTH": 50,
         "FEED_ALL_ATOM": "feeds/all.atom.xml",

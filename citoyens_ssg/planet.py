@@ -112,6 +112,8 @@ def _add_entry(feed: FeedGenerator, item: PlanetEntry) -> None:
         added.author({"name": name})
     if entry.summary:
         added.summary(entry.summary, type="html")
+    for enclosure in entry.enclosures[:1]:  # RSS allows one enclosure per item
+        added.enclosure(enclosure.url, str(enclosure.length), enclosure.type)
     added.category(term=source.slug, label=source.name)
     added.source(url=source.feed_url, title=source.name)
 
@@ -146,6 +148,8 @@ def json_feed(network: NetworkConfig, entries: list[PlanetEntry]) -> bytes:
             data["date_modified"] = entry.updated.isoformat()
         if entry.tags:
             data["tags"] = list(entry.tags)
+        if entry.enclosures:
+            data["attachments"] = [{"url": e.url, "mime_type": e.type, "size_in_bytes": e.length} for e in entry.enclosures]
         items.append(data)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",

@@ -26,11 +26,11 @@ from citoyens_ssg import clock, output
 from citoyens_ssg.config import NetworkConfig, Subscription
 from citoyens_ssg.fetch import FetchError, FetchPolicy, fetch, retry_after_seconds
 from citoyens_ssg.i18n import _
-from citoyens_ssg.manifest import Entry
+from citoyens_ssg.manifest import Enclosure, Entry
 from citoyens_ssg.sanitize import clean_html, plain_text, safe_link
 
 logger = logging.getLogger(__name__)
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 FETCH_THREADS = 8
 ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 MAX_TITLE = 300
@@ -176,7 +176,18 @@ def _entry(raw, base: str, fetched_at: datetime, first_seen: dict[str, str]) -> 
         updated=min(updated, fetched_at) if updated else None,
         authors=tuple(filter(None, [plain_text(raw.get("author", ""))])),
         tags=tuple(plain_text(tag.get("term", "")) for tag in raw.get("tags", ()) if tag.get("term")),
+        enclosures=_enclosures(raw, base),
     )
+
+
+def _enclosures(raw, base: str) -> tuple[Enclosure, ...]:
+    found = []
+    for enclosure in raw.get("enclosures", ()):
+        url = safe_link(enclosure.get("href"), base)
+        length = str(enclosure.get("length", "")).strip()
+        if url and length.isdigit():
+            found.append(Enclosure(url, int(length), plain_text(enclosure.get("type", "")) or "application/octet-stream"))
+    return tuple(found)
 
 
 def _date(parsed) -> datetime | None:

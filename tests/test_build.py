@@ -34,7 +34,7 @@ def test_every_site_gets_its_pages_and_feeds(network):
     assert "theme/css/accent.css" in article
     assert network.read("epn/theme/css/accent.css") == ":root { --accent: #26734d; }\n"
     assert 'href="https://reseau.example.org/epn/tag/tablette.html"' in article
-    assert '<img alt="Des tablettes" src="https://reseau.example.org/epn/images/tablettes.png">' in article
+    assert '<img alt="Des tablettes" src="https://reseau.example.org/epn/images/tablettes-40w.png"' in article
     assert (network.output / "epn/images/tablettes.png").read_bytes()[:4] == b"\x89PNG"
     for page in ("index.html", "archives.html", "categories.html", "tags.html", "authors.html", "category/ateliers.html", "tag/debutants.html"):
         assert (network.output / "epn" / page).is_file(), page

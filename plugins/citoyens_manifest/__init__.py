@@ -13,7 +13,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from citoyens_ssg import clock
-from citoyens_ssg.manifest import Entry, Manifest, write_manifest
+from citoyens_ssg.manifest import Enclosure, Entry, Manifest, write_manifest
 
 
 class ManifestSettingError(ValueError):
@@ -43,7 +43,15 @@ def _entry(article, site_url: str) -> Entry:
         category=article.category.name if getattr(article, "category", None) else "",
         tags=tuple(tag.name for tag in getattr(article, "tags", ())),
         language=getattr(article, "lang", ""),
+        enclosures=_enclosures(article),
     )
+
+
+def _enclosures(article) -> tuple[Enclosure, ...]:
+    enclosure = getattr(article, "citoyens_enclosure", None)
+    if not enclosure or not enclosure.get("length"):
+        return ()
+    return (Enclosure(enclosure["url"], enclosure["length"], enclosure["type"]),)
 
 
 def write_site_manifest(generator, writer=None) -> None:  # noqa: ARG001 - signal signature

@@ -1,0 +1,124 @@
+"""Sound and video in articles: players, privacy-friendly embeds, podcast enclosures.
+
+Nothing here loads anything from a video host: an embed is a still and a link,
+so the reader's browser contacts YouTube, Vimeo or a PeerTube instance only
+when the reader clicks.  Markup is rendered in the site's language.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+MIME_TYPES = {
+    ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".aac": "audio/aac", ".ogg": "audio/ogg", ".oga": "audio/ogg",
+    ".opus": "audio/ogg", ".flac": "audio/flac", ".wav": "audio/wav",
+    ".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg", ".vtt": "text/vtt",
+}
+DURATION = re.compile(r"^(?:\d{1,2}:)?\d{1,2}:\d{2}$")
+LABELS = {
+    "fr": {"download_audio": "Télécharger l’enregistrement", "transcript": "Lire la transcription",
+           "download_video": "Télécharger la vidéo", "watch_on": "Regarder la vidéo sur {host}",
+           "external": "La vidéo s’ouvre sur {host}, un site extérieur : rien n’en est chargé avant votre clic.",
+           "captions": "Sous-titres", "minutes": "{minutes} min"},
+    "en": {"download_audio": "Download the recording", "transcript": "Read the transcript",
+           "download_video": "Download the video", "watch_on": "Watch the video on {host}",
+           "external": "The video opens on {host}, an outside site: nothing is loaded from it before you click.",
+           "captions": "Captions", "minutes": "{minutes} min"},
+}
+
+
+def labels(language: str) -> dict[str, str]:
+    return LABELS.get(language.split("-")[0].split("_")[0], LABELS["fr"])
+
+
+def mime_type(name: str) -> str:
+    suffix = Path(urlsplit(name).path).suffix.lower()
+    return MIME_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Embed:
+    """A video on a host of its own, shown as a link until the reader chooses to go."""
+
+    provider: str
+    page_url: str
+    host: str
+
+
+def video_embed(url: str) -> Embed | None:
+    """YouTube, Vimeo or PeerTube page for ``url``, or None when it is none of them."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower().removeprefix("www.").removeprefix("m.")
+    path = parts.path.rstrip("/")
+    if host in ("youtube.com", "youtube-nocookie.com", "youtu.be"):
+        video = parse_qs(parts.query).get("v", [""])[0] if path == "/watch" else path.rsplit("/", 1)[-1]
+        if re.fullmatch(r"[\w-]{6,20}", video or ""):
+            return Embed("YouTube", f"https://www.youtube.com/watch?v={video}", "youtube.com")
+        return None
+    if host == "vimeo.com" and re.fullmatch(r"/\d+", path):
+        return Embed("Vimeo", f"https://vimeo.com{path}", "vimeo.com")
+    if re.fullmatch(r"/(w|videos/watch|videos/embed)/[\w-]+", path):
+        return Embed("PeerTube", f"{parts.scheme}://{parts.netloc}{path}", parts.hostname)
+    return None
+
+
+def duration_minutes(duration: str) -> int | None:
+    if not DURATION.match(duration or ""):
+        return None
+    numbers = [int(n) for n in duration.split(":")]
+    seconds = numbers[-1] + 60 * numbers[-2] + (3600 * numbers[-3] if len(numbers) == 3 else 0)
+    return max(1, round(seconds / 60))
+
+
+def audio_player(url: str, language: str, transcript: str | None = None, duration: str | None = None) -> str:
+    words = labels(language)
+    minutes = duration_minutes(duration or "")
+    extra = f" ({words['minutes'].format(minutes=minutes)})" if minutes else ""
+    links = [f'<a href="{escape(url)}" download>{words["download_audio"]}</a>{extra}']
+    if transcript:
+        links.append(f'<a href="{escape(transcript)}">{words["transcript"]}</a>')
+    return (f'<figure class="media audio"><audio controls preload="none" src="{escape(url)}"></audio>'
+            f'<figcaption>{" · ".join(links)}</figcaption></figure>')
+
+
+def video_player(url: str, language: str, poster: str | None = None, captions: str | None = None, captions_language: str | None = None) -> str:
+    words = labels(language)
+    poster_attribute = f' poster="{escape(poster)}"' if poster else ""
+    track = ""
+    if captions:
+        lang = escape(captions_language or language)
+        track = f'<track kind="captions" src="{escape(captions)}" srclang="{lang}" label="{words["captions"]}" default>'
+    return (f'<figure class="media video"><video controls preload="none"{poster_attribute}>'
+            f'<source src="{escape(url)}" type="{mime_type(url)}">{track}</video>'
+            f'<figcaption><a href="{escape(url)}" download>{words["download_video"]}</a></figcaption></figure>')
+
+
+def embed_link(embed: Embed, language: str, poster: str | None = None, title: str = "") -> str:
+    words = labels(language)
+    still = (f'<img src="{escape(poster)}" alt="" loading="lazy">' if poster
+             else '<span class="video-still" aria-hidden="true">▶</span>')
+    cta = words["watch_on"].format(host=escape(embed.provider))
+    label = f'{cta} : {escape(title)}' if title else cta
+    return (f'<figure class="media video-embed"><a class="video-link" href="{escape(embed.page_url)}" rel="noopener">'
+            f'{still}<span class="video-cta">{label}</span></a>'
+            f'<figcaption>{words["external"].format(host=escape(embed.host))}</figcaption></figure>')
+
+
+# A paragraph holding only a video address, as Markdown leaves it (bare or as <link>).
+LONE_URL = re.compile(r'<p>\s*(?:<a href="(?P<linked>https?://[^"]+)"[^>]*>[^<]*</a>|(?P<bare>https?://[^\s<]+))\s*</p>')
+
+
+def embed_lone_video_links(html: str, language: str) -> str:
+    def replace(match: re.Match) -> str:
+        url = match.group("linked") or match.group("bare")
+        embed = video_embed(url.replace("&amp;", "&"))
+        return embed_link(embed, language) if embed else match.group(0)
+
+    return LONE_URL.sub(replace, html)

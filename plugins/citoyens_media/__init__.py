@@ -1,0 +1,180 @@
+"""Pelican plugin: radio shows and videos.
+
+- ``Audio:`` (a file of the site or an address) gives the article a player,
+  a download link and, with ``Transcript:``, a link to the transcript; the
+  site gets ``podcast.xml`` (RSS with iTunes tags, exact enclosure length and
+  type) listing one item per episode.
+- ``Video:`` gives a ``<video>`` player for a file of the site (``Poster:``,
+  ``Captions:``), or, for a YouTube, Vimeo or PeerTube address, a still and a
+  link that loads nothing from the host before the reader clicks.  A video
+  address alone on its line in the text becomes the same link.
+
+Settings: CITOYENS_PODCAST (title, category, subcategory, image, explicit, email).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from feedgen.feed import FeedGenerator
+from pelican import signals
+
+from citoyens_ssg import media, output
+from citoyens_ssg.i18n import _
+from citoyens_ssg.sanitize import safe_link
+
+logger = logging.getLogger(__name__)
+PLACEHOLDER_PREFIXES = ("{static}", "{attach}", "{filename}")
+
+
+def _resolve(value: str, content) -> tuple[str, Path | None]:
+    """(public URL, local file or None) for a metadata value naming a media file."""
+    value = value.strip()
+    remote = safe_link(value)
+    if remote:
+        return remote, None
+    content_root = Path(content.settings["PATH"]).resolve()
+    path = value
+    for prefix in PLACEHOLDER_PREFIXES:
+        path = path.removeprefix(prefix)
+    base = content_root if path.startswith("/") else Path(content.source_path).resolve().parent
+    local = (base / path.lstrip("/")).resolve()
+    if not local.is_file() or not local.is_relative_to(content_root):
+        raise FileNotFoundError(value)
+    return f"{content.settings['SITEURL']}/{local.relative_to(content_root).as_posix()}", local
+
+
+def _media(content, key: str) -> tuple[str, Path | None] | None:
+    value = content.metadata.get(key)
+    if not value:
+        return None
+    try:
+        return _resolve(str(value), content)
+    except FileNotFoundError:
+        logger.error("%s: %s", content.source_path, _("{key}: '{value}' is neither a file of the site nor an http(s) address", key=key.capitalize(), value=value))
+        return None
+
+
+def add_players(generators) -> None:
+    for generator in generators:
+        for attribute in ("articles", "translations", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages"):
+            for content in getattr(generator, attribute, ()):
+                _add_players(content)
+    for generator in generators:
+        if any(_episode(article) for article in getattr(generator, "articles", ())):
+            # The context is shared by every page still to be written: the theme links the podcast.
+            generator.context["PODCAST_URL"] = f"{generator.settings['SITEURL']}/podcast.xml"
+
+
+def _episode(article) -> bool:
+    enclosure = getattr(article, "citoyens_enclosure", None)
+    return bool(enclosure and enclosure["length"])
+
+
+def _add_players(content) -> None:
+    language = getattr(content, "lang", None) or content.settings.get("DEFAULT_LANG", "fr")
+    blocks = [block for block in (_audio_block(content, language), _video_block(content, language)) if block]
+    html = getattr(content, "_content", "") or ""
+    content._content = "".join(blocks) + media.embed_lone_video_links(html, language)
+
+
+def _audio_block(content, language: str) -> str:
+    audio = _media(content, "audio")
+    if audio is None:
+        return ""
+    url, local = audio
+    transcript = _media(content, "transcript")
+    duration = str(content.metadata.get("duration", "")).strip()
+    if duration and not media.DURATION.match(duration):
+        logger.warning("%s: %s", content.source_path, _("Duration: '{value}' should look like 58:30 or 1:02:03", value=duration))
+        duration = ""
+    length = local.stat().st_size if local else _declared_length(content)
+    content.citoyens_enclosure = {"url": url, "length": length, "type": media.mime_type(url), "duration": duration,
+                                  "explicit": str(content.metadata.get("explicit", "no")).strip().lower() in ("yes", "oui", "true")}
+    return media.audio_player(url, language, transcript[0] if transcript else None, duration)
+
+
+def _declared_length(content) -> int | None:
+    value = str(content.metadata.get("audio_length", "")).strip()
+    if value.isdigit():
+        return int(value)
+    logger.warning("%s: %s", content.source_path, _("Audio: is an address; add Audio_length: with its size in bytes so podcast apps accept it"))
+    return None
+
+
+def _video_block(content, language: str) -> str:
+    value = str(content.metadata.get("video", "")).strip()
+    if not value:
+        return ""
+    poster = _media(content, "poster")
+    embed = media.video_embed(value)
+    if embed:
+        return media.embed_link(embed, language, poster[0] if poster else None, str(content.title))
+    video = _media(content, "video")
+    if video is None:
+        return ""
+    captions = _media(content, "captions")
+    return media.video_player(video[0], language, poster[0] if poster else None, captions[0] if captions else None,
+                              content.metadata.get("captions_lang"))
+
+
+def write_podcast(generator, writer=None) -> None:  # noqa: ARG001 - signal signature
+    episodes = [article for article in generator.articles if _episode(article)]
+    if not episodes:
+        return
+    settings = generator.settings
+    feed = _podcast_feed(settings)
+    feed.lastBuildDate(max(article.date for article in episodes))  # not the build time: reproducible
+    for article in sorted(episodes, key=lambda a: a.date, reverse=True):
+        _add_episode(feed, article, settings)
+    output.write_file(Path(settings["OUTPUT_PATH"]), "podcast.xml", feed.rss_str(pretty=True))
+
+
+def _podcast_feed(settings) -> FeedGenerator:
+    podcast = settings.get("CITOYENS_PODCAST") or {}
+    site_url = settings["SITEURL"]
+    title = podcast.get("title") or settings["SITENAME"]
+    feed = FeedGenerator()
+    feed.load_extension("podcast")
+    feed.title(title)
+    feed.description(podcast.get("description") or settings.get("SITESUBTITLE") or title)
+    feed.link(href=f"{site_url}/podcast.xml", rel="self")
+    feed.link(href=f"{site_url}/", rel="alternate")
+    feed.language(settings.get("DEFAULT_LANG", "fr"))
+    feed.generator("citoyens")
+    author = settings.get("AUTHOR") or settings["SITENAME"]
+    feed.podcast.itunes_author(author)
+    feed.podcast.itunes_owner(name=author, email=podcast.get("email") or "")
+    feed.podcast.itunes_explicit("yes" if podcast.get("explicit") else "no")
+    category = {"cat": podcast.get("category") or "Society & Culture"}
+    if podcast.get("subcategory"):
+        category["sub"] = podcast["subcategory"]
+    feed.podcast.itunes_category(category)
+    image = podcast.get("image") or settings.get("SITE_LOGO_PATH")
+    if image:
+        url = f"{site_url}/{image}"
+        feed.podcast.itunes_image(url)
+        feed.image(url=url, title=title, link=f"{site_url}/")
+    return feed
+
+
+def _add_episode(feed: FeedGenerator, article, settings) -> None:
+    enclosure = article.citoyens_enclosure
+    url = f"{settings['SITEURL']}/{article.url}"
+    entry = feed.add_entry(order="append")
+    entry.id(url)
+    entry.guid(url, permalink=True)
+    entry.title(str(article.title.unescape() if hasattr(article.title, "unescape") else article.title))
+    entry.link(href=url)
+    entry.published(article.date)
+    entry.description(article.get_summary(settings["SITEURL"]))
+    entry.enclosure(enclosure["url"], str(enclosure["length"]), enclosure["type"])
+    if enclosure["duration"]:
+        entry.podcast.itunes_duration(enclosure["duration"])
+    entry.podcast.itunes_explicit("yes" if enclosure["explicit"] else "no")
+
+
+def register() -> None:
+    signals.all_generators_finalized.connect(add_players)
+    signals.article_writer_finalized.connect(write_podcast)
