@@ -112,8 +112,6 @@ def _add_entry(feed: FeedGenerator, item: PlanetEntry) -> None:
         added.author({"name": name})
     if entry.summary:
         added.summary(entry.summary, type="html")
-    for enclosure in entry.enclosures[:1]:  # RSS allows one enclosure per item
-        added.enclosure(enclosure.url, str(enclosure.length), enclosure.type)
     added.category(term=source.slug, label=source.name)
     added.source(url=source.feed_url, title=source.name)
 
@@ -121,13 +119,30 @@ def _add_entry(feed: FeedGenerator, item: PlanetEntry) -> None:
 def planet_feeds(network: NetworkConfig, entries: list[PlanetEntry]) -> dict[str, bytes]:
     """The planet's feed files, by path relative to the output folder."""
     rss = _feed(network, entries, f"{network.url}/planet/rss.xml")
+    for added, item in zip(rss.entry(), entries):
+        for enclosure in item.entry.enclosures[:1]:  # RSS allows one enclosure per item
+            added.enclosure(enclosure.url, str(enclosure.length), enclosure.type)
     atom = _feed(network, entries, f"{network.url}/planet/atom.xml")
     return {
         "planet/rss.xml": rss.rss_str(pretty=True),
-        "planet/atom.xml": atom.atom_str(pretty=True),
+        "planet/atom.xml": _with_atom_enclosures(atom.atom_str(pretty=True), entries),
         "planet/feed.json": json_feed(network, entries),
         "planet/opml.xml": opml(network),
     }
+
+
+def _with_atom_enclosures(document: bytes, entries: list[PlanetEntry]) -> bytes:
+    """Add rel="enclosure" links: feedgen 1.0 writes Atom links without their
+    rel, type and length, which would turn a sound file into the entry's link."""
+    namespace = "http://www.w3.org/2005/Atom"
+    ElementTree.register_namespace("", namespace)
+    root = ElementTree.fromstring(document)
+    for element, item in zip(root.findall(f"{{{namespace}}}entry"), entries):
+        for enclosure in item.entry.enclosures:
+            ElementTree.SubElement(element, f"{{{namespace}}}link", rel="enclosure", href=enclosure.url,
+                                   type=enclosure.type, length=str(enclosure.length))
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def json_feed(network: NetworkConfig, entries: list[PlanetEntry]) -> bytes:

@@ -56,6 +56,9 @@ def test_an_episode_gets_a_player_and_the_site_a_podcast_feed(network):
     planet = {e.title: e for e in network.feed("planet/rss.xml").entries}
     assert planet["La voix des quartiers"].enclosures[0].href == "https://reseau.example.org/radio/audio/emission.mp3"
     assert not planet["Un simple article"].get("enclosures")
+    atom = {e.title: e for e in network.feed("planet/atom.xml").entries}
+    assert atom["La voix des quartiers"].link == "https://reseau.example.org/radio/la-voix-des-quartiers.html"
+    assert atom["La voix des quartiers"].enclosures[0].href == "https://reseau.example.org/radio/audio/emission.mp3"
 
 
 def test_the_planet_carries_external_enclosures(network):
