@@ -54,6 +54,18 @@ class PlanetConfig:
     stale_after_days: int = 90
 
 
+@dataclass(frozen=True)
+class MapConfig:
+    """The open map of the directory: OpenStreetMap tiles unless network.yaml names others."""
+
+    tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    attribution: str = "© les contributeurs d’OpenStreetMap"
+    attribution_url: str = "https://www.openstreetmap.org/copyright"
+    latitude: float | None = None  # the view when there is nothing to show yet
+    longitude: float | None = None
+    zoom: int = 13
+
+
 @dataclass(frozen=True, kw_only=True)
 class SharedSettings:
     """What the network sets for every site and a site may set for itself."""
@@ -83,6 +95,8 @@ class SiteConfig(SharedSettings):
     opening_hours: tuple[str, ...] = ()
     maintainers: tuple[str, ...] = ()
     podcast: dict[str, Any] = field(default_factory=dict)
+    latitude: float | None = None
+    longitude: float | None = None
 
     @property
     def content_dir(self) -> Path:
@@ -102,6 +116,7 @@ class NetworkConfig(SharedSettings):
     trusted_sites: frozenset[str] = frozenset()  # may embed frames; only network.yaml says so
     maintainers: tuple[str, ...] = ()
     image_widths: tuple[int, ...] = (480, 960, 1600)
+    map: MapConfig = MapConfig()
     sites: tuple[SiteConfig, ...] = ()
 
     @property
@@ -114,6 +129,11 @@ class NetworkConfig(SharedSettings):
 
     def site(self, slug: str) -> SiteConfig:
         return next(site for site in self.sites if site.slug == slug)
+
+    @property
+    def identifier(self) -> str:
+        """A stable name for the network (calendar UIDs), whatever host serves it."""
+        return slugify(self.name)
 
 
 # Keys a site inherits from network.yaml when its own site.yaml is silent.
@@ -141,6 +161,14 @@ NETWORK_SCHEMA = schema.Section(
         "trusted_sites": schema.TextList(),
         "maintainers": schema.TextList(),
         "image_widths": schema.IntegerList(minimum=64, maximum=4096),
+        "map": schema.Section(fields={
+            "tiles": schema.Text(pattern=r"^https://\S*\{z\}\S*\{x\}\S*\{y\}", pattern_help=N_("a tile address like https://tile.openstreetmap.org/{z}/{x}/{y}.png")),
+            "attribution": schema.Text(),
+            "attribution_url": schema.Url(),
+            "latitude": schema.Number(minimum=-90, maximum=90),
+            "longitude": schema.Number(minimum=-180, maximum=180),
+            "zoom": schema.Integer(minimum=1, maximum=19),
+        }),
         "planet": schema.Section(
             fields={
                 "title": schema.Text(),
@@ -174,6 +202,8 @@ SITE_SCHEMA = schema.Section(
         "postal_code": schema.Text(pattern=r"^\d{5}$", pattern_help=N_("a five-digit postal code in quotes, like '29200'")),
         "city": schema.Text(),
         "neighbourhood": schema.Text(),
+        "latitude": schema.Number(minimum=-90, maximum=90),
+        "longitude": schema.Number(minimum=-180, maximum=180),
         "categories": schema.TextList(),
         "opening_hours": schema.TextList(),
         "maintainers": schema.TextList(),
@@ -245,6 +275,8 @@ def _load_site(folder: SiteFolder, network: dict, themes: list[str], problems: l
     logo = values.get("logo", "")
     if logo and not _inside(folder.path / "content", logo):
         problems.append(Problem(display, _("key 'logo': '{logo}' is not a file in the site's content/ folder", logo=logo)))
+    if ("latitude" in values) != ("longitude" in values):
+        problems.append(Problem(display, _("give both 'latitude' and 'longitude', or neither")))
     cover = values.get("podcast", {}).get("image", "")
     if cover and not _inside(folder.path / "content", cover):
         problems.append(Problem(display, _("key 'podcast.image': '{image}' is not a file in the site's content/ folder", image=cover)))
@@ -266,6 +298,8 @@ def _load_site(folder: SiteFolder, network: dict, themes: list[str], problems: l
         opening_hours=tuple(values.get("opening_hours", ())),
         maintainers=tuple(values.get("maintainers", ())),
         podcast=values.get("podcast", {}),
+        latitude=values.get("latitude"),
+        longitude=values.get("longitude"),
         **shared,
     )
 
@@ -320,6 +354,7 @@ def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_
         trusted_sites=frozenset(values.get("trusted_sites", ())),
         maintainers=tuple(values.get("maintainers", ())),
         image_widths=tuple(sorted(set(values.get("image_widths", (480, 960, 1600))))),
+        map=MapConfig(**values.get("map", {})),
         sites=sites,
         **shared,
     )

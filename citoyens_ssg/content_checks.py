@@ -30,6 +30,9 @@ KNOWN_KEYS = frozenset({
     "summary", "status", "lang", "translation", "image", "alt",
     # radio shows and videos (citoyens_media)
     "audio", "audio_length", "duration", "transcript", "explicit", "video", "poster", "captions", "captions_lang",
+    # events (citoyens_agenda, citoyens_ssg.events)
+    "start", "end", "place", "address", "latitude", "longitude", "registration", "price",
+    "recurrence", "days", "until", "count", "except", "rrule",
 })
 STATUSES = frozenset({"published", "draft", "hidden"})
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?$")

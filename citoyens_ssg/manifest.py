@@ -12,7 +12,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-FORMAT = 2
+from citoyens_ssg.events import Event
+
+FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Entry:
 class Manifest:
     site: str
     entries: tuple[Entry, ...] = field(default_factory=tuple)
+    events: tuple[Event, ...] = field(default_factory=tuple)
 
     def newest(self) -> Entry | None:
         return max(self.entries, key=lambda e: e.date, default=None)
@@ -75,7 +78,8 @@ class Manifest:
 
 def write_manifest(path: Path, manifest: Manifest) -> None:
     entries = sorted(manifest.entries, key=lambda e: (e.date, e.id), reverse=True)
-    data = {"format": FORMAT, "site": manifest.site, "entries": [e.to_json() for e in entries]}
+    data = {"format": FORMAT, "site": manifest.site, "entries": [e.to_json() for e in entries],
+            "events": [e.to_json() for e in sorted(manifest.events, key=lambda e: (e.start, e.key))]}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
@@ -84,4 +88,5 @@ def read_manifest(path: Path) -> Manifest:
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("format") != FORMAT:
         raise ValueError(f"{path}: manifest format {data.get('format')!r}, expected {FORMAT}")
-    return Manifest(site=data["site"], entries=tuple(Entry.from_json(e) for e in data["entries"]))
+    return Manifest(site=data["site"], entries=tuple(Entry.from_json(e) for e in data["entries"]),
+                    events=tuple(Event.from_json(e) for e in data.get("events", ())))

@@ -12,7 +12,7 @@ import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from citoyens_ssg import output, planet
+from citoyens_ssg import agenda, clock, directory, output, planet
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
@@ -25,6 +25,7 @@ from citoyens_ssg.themes import ThemeChain, resolve_theme
 
 logger = logging.getLogger(__name__)
 PORTAL_LATEST = 10
+PORTAL_EVENTS = 5
 DEFAULT_THEME = "citoyen"
 
 
@@ -75,14 +76,18 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     entries = planet.merge_entries(network, manifests, external_entries(feeds))
     cards = [_card(network, site, manifests.get(site.slug)) for site in network.sites]
     health = [subscription_health(s, feeds[s.key], network.planet.stale_after_days) for s in network.planet.feeds if s.key in feeds]
+    upcoming, _past = agenda.split_by_time(agenda.all_events(network, manifests), clock.now())
     pages = {
-        "index.html": env.get_template("portal.html").render(sites=cards, entries=entries[:PORTAL_LATEST], page_name="portal"),
+        "index.html": env.get_template("portal.html").render(sites=cards, entries=entries[:PORTAL_LATEST], events=upcoming[:PORTAL_EVENTS], page_name="portal"),
         "planet/index.html": env.get_template("planet.html").render(entries=entries, sites=cards, page_name="planet"),
         "planet/sante.html": env.get_template("planet_health.html").render(feeds=health, page_name="health"),
         "planet/sante.json": json.dumps([asdict(h) for h in health], ensure_ascii=False, indent=1) + "\n",
+        **agenda.agenda_pages(network, manifests, env, clock.now()),
+        **directory.directory_pages(network, env, upcoming),
     }
     for relative, text in pages.items():
         output.write_file(out, relative, text)
+    directory.copy_map_library(out)
     for relative, data in planet.planet_feeds(network, entries).items():
         output.write_file(out, relative, data)
     for folder in theme.static_folders:

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 # citoyens_guard checks and sanitises what is read, citoyens_images publishes
 # clean responsive images, citoyens_media adds players and the podcast feed,
 # citoyens_manifest hands the published entries to the network stage.
-PROJECT_PLUGINS = ["citoyens_guard", "citoyens_images", "citoyens_media", "citoyens_manifest"]
+PROJECT_PLUGINS = ["citoyens_guard", "citoyens_images", "citoyens_media", "citoyens_agenda", "citoyens_manifest"]
+AGENDA_FOLDER = "agenda"
 
 # Paths, themes and plugins are decided by citoyens: a site that could set them
 # could read or write outside its own folder.
@@ -97,6 +98,13 @@ def site_settings(
         "WITH_FUTURE_DATES": True,  # citoyens_guard holds future posts back, by citoyens' clock
         "STATIC_PATHS": ["images", "fichiers", "audio", "video"],
         "CITOYENS_PODCAST": dict(site.podcast),
+        "CITOYENS_AGENDA_PATH": AGENDA_FOLDER,
+        "CITOYENS_NETWORK_ID": network.identifier,
+        "ARTICLE_EXCLUDES": [AGENDA_FOLDER],
+        "AGENDAEVENT_URL": AGENDA_FOLDER + "/{slug}.html",
+        "AGENDAEVENT_SAVE_AS": AGENDA_FOLDER + "/{slug}.html",
+        "AGENDAEVENT_LANG_URL": AGENDA_FOLDER + "/{slug}-{lang}.html",
+        "AGENDAEVENT_LANG_SAVE_AS": AGENDA_FOLDER + "/{slug}-{lang}.html",
         "SITE_LOGO_PATH": site.logo,
         "DEFAULT_PAGINATION": 10,
         "SUMMARY_MAX_LENGTH": 50,

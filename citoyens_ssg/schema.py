@@ -151,6 +151,21 @@ class Integer(_Scalar):
         return value
 
 
+class Number(_Scalar):
+    expected = N_("a number")
+    tags = ("int", "float")
+
+    def __init__(self, *, minimum: float | None = None, maximum: float | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def check(self, value):
+        value = float(value)
+        if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
+            raise Invalid(_("expected a number between {low} and {high}, got {value}", low=self.minimum, high=self.maximum, value=value))
+        return value
+
+
 class Boolean(_Scalar):
     expected = N_("true or false")
     tags = ("bool",)

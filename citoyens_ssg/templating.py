@@ -11,9 +11,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_time
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
+from citoyens_ssg.events import describe_recurrence, schema_org
 from citoyens_ssg.themes import ThemeChain
 
 if TYPE_CHECKING:
@@ -40,7 +41,17 @@ def filters(language: str) -> dict[str, Any]:
     def iso_date(value: date | datetime | None) -> str:
         return value.isoformat() if value else ""
 
-    return {"long_date": long_date, "short_date": short_date, "date_time": date_time, "iso_date": iso_date}
+    def hour(value: datetime | None) -> str:
+        return format_time(value, format="short", locale=locale) if value else ""
+
+    def weekday_date(value: date | datetime | None) -> str:
+        return format_date(value, format="full", locale=locale) if value else ""
+
+    def recurrence(event) -> str:
+        return describe_recurrence(event, language)
+
+    return {"long_date": long_date, "short_date": short_date, "date_time": date_time, "iso_date": iso_date,
+            "hour": hour, "weekday_date": weekday_date, "recurrence": recurrence, "schema_org": schema_org}
 
 
 def network_globals(network: NetworkConfig) -> dict[str, Any]:

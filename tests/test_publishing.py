@@ -26,7 +26,10 @@ class PageAudit(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag in ("script", "style", "iframe", "object", "embed", "form"):
+        data_block = tag == "script" and attributes.get("type") == "application/ld+json"  # never executed
+        if tag == "script" and not data_block and not attributes.get("src"):
+            self.blocked.append("inline <script>")
+        if tag in ("style", "iframe", "object", "embed", "form"):
             self.blocked.append(f"<{tag}>")
         for name, value in attrs:
             if name.startswith("on") or name == "style":

@@ -63,7 +63,8 @@ def write_site_manifest(generator, writer=None) -> None:  # noqa: ARG001 - signa
     now = clock.now()
     published = [a for a in generator.articles if a.status == "published" and a.date <= now]
     entries = tuple(_entry(article, settings["SITEURL"]) for article in published)
-    write_manifest(Path(path), Manifest(site=slug, entries=entries))
+    site_events = tuple(generator.context.get("citoyens_events", ()))  # put there by citoyens_agenda
+    write_manifest(Path(path), Manifest(site=slug, entries=entries, events=site_events))
 
 
 def register() -> None:
