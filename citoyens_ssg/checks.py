@@ -1,50 +1,154 @@
-"""``citoyens check``: every problem a build would meet, without building.
+"""``citoyens check``: every problem a build would meet, and what readers would suffer, without publishing.
 
-Loads the configuration (all its problems) and runs the per-file content
-checks on every content file, so a volunteer or CI learns everything at once.
+- the configuration (every problem of every file);
+- each content file: what the build refuses (encoding, size, metadata, dates)
+  and what readers would suffer: an image without alt text or missing, a
+  ``{filename}`` link to no file, a category that looks like a typo of another,
+  a date far in the future, a draft forgotten for months;
+- the whole network built into a temporary folder (nothing published), then
+  every internal link and image of every page followed, across sites.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from citoyens_ssg import content_checks
+from citoyens_ssg import clock, content_checks
 from citoyens_ssg.config import NetworkConfig, SiteConfig, load_network
 from citoyens_ssg.errors import Problem
+from citoyens_ssg.i18n import _
 
 MARKDOWN = {".md", ".markdown", ".mkd", ".mdown"}
+IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)")
+INTERNAL_LINK = re.compile(r"\]\((?P<target>\{(?:filename|static|attach)\}[^)\s#]+)")
+FUTURE_BY_MISTAKE = timedelta(days=365)
+FORGOTTEN_DRAFT = timedelta(days=90)
 
 
-def check_network(root: Path) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings) for the whole network; raises ConfigError like a build."""
+@dataclass
+class Findings:
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def extend(self, other: Findings) -> None:
+        self.errors += other.errors
+        self.warnings += other.warnings
+
+
+def check_network(root: Path, build_links: bool = True) -> Findings:
+    """Everything wrong with the network; raises ConfigError like a build."""
     network = load_network(root)
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
+    findings = Findings()
     for site in network.sites:
-        site_errors, site_warnings = check_site(network, site)
-        errors += site_errors
-        warnings += site_warnings
-    return errors, warnings
+        findings.extend(check_site(network, site))
+    if build_links:
+        findings.extend(check_built_links(network))
+    return findings
 
 
-def check_site(network: NetworkConfig, site: SiteConfig) -> tuple[list[Problem], list[Problem]]:
-    def shown(path: Path) -> str:
-        return str(path.relative_to(network.root))
-
-    errors = [Problem(shown(p), content_checks.link_refused()) for p in content_checks.links_leaving(site.folder)]
-    warnings: list[Problem] = []
-    if errors or not site.content_dir.is_dir():
-        return errors, warnings
+def check_site(network: NetworkConfig, site: SiteConfig) -> Findings:
+    findings = Findings([Problem(_shown(network, p), content_checks.link_refused()) for p in content_checks.links_leaving(site.folder)])
+    if findings.errors or not site.content_dir.is_dir():
+        return findings
+    categories: dict[str, list[tuple[Path, int]]] = {}
     for path in sorted(site.content_dir.rglob("*")):
-        if path.suffix.lower() not in MARKDOWN or not path.is_file():
+        if path.suffix.lower() in MARKDOWN and path.is_file():
+            findings.extend(_check_file(network, site, path, categories))
+    findings.warnings += _category_typos(network, categories)
+    return findings
+
+
+def _shown(network: NetworkConfig, path: Path) -> str:
+    return str(path.relative_to(network.root))
+
+
+def _check_file(network: NetworkConfig, site: SiteConfig, path: Path, categories: dict) -> Findings:
+    found = Findings()
+    shown = _shown(network, path)
+    try:
+        content_checks.check_location(path, site.folder)
+        text = content_checks.decode_source(path.read_bytes())
+        content_checks.check_nesting(text)
+        header = content_checks.read_header(text)
+        found.warnings += [Problem(shown, message, line=line) for line, message in content_checks.check_header(header, site.timezone)]
+    except content_checks.ContentError as error:
+        found.errors.append(Problem(shown, str(error), line=error.line))
+        return found
+    fields = {f.key: f for f in header}
+    if "category" in fields:
+        categories.setdefault(fields["category"].value, []).append((path, fields["category"].line))
+    found.warnings += _dates(shown, fields, site.timezone)
+    for number, line in enumerate(text.splitlines(), start=1):
+        found.extend(_references(shown, path, site, line, number))
+    return found
+
+
+def _dates(shown: str, fields: dict, timezone: str) -> list[Problem]:
+    date_field = fields.get("date")
+    if date_field is None:
+        return []
+    written = datetime.fromisoformat(date_field.value.replace(" ", "T", 1))
+    written = written if written.tzinfo else written.replace(tzinfo=ZoneInfo(timezone))
+    now = clock.now()
+    if written - now > FUTURE_BY_MISTAKE:
+        return [Problem(shown, _("dated {date}, more than a year ahead: a typo in the year? (it stays unpublished until then)", date=date_field.value), line=date_field.line)]
+    status = fields.get("status")
+    if status and status.value.lower() == "draft" and now - written > FORGOTTEN_DRAFT:
+        return [Problem(shown, _("a draft since {date}: publish it (remove Status: draft) or delete it", date=date_field.value), line=status.line)]
+    return []
+
+
+def _references(shown: str, path: Path, site: SiteConfig, line: str, number: int) -> Findings:
+    found = Findings()
+    for match in IMAGE.finditer(line):
+        if not match.group("alt").strip():
+            found.warnings.append(Problem(shown, _("image {src} has no alt text: describe it for people who cannot see it", src=match.group("target")), line=number))
+    for match in list(IMAGE.finditer(line)) + list(INTERNAL_LINK.finditer(line)):
+        target = match.group("target")
+        if "://" in target or target.startswith(("mailto:", "#")):
             continue
-        try:
-            content_checks.check_location(path, site.folder)
-            text = content_checks.decode_source(path.read_bytes())
-            content_checks.check_nesting(text)
-            found = content_checks.check_header(content_checks.read_header(text), site.timezone)
-        except content_checks.ContentError as error:
-            errors.append(Problem(shown(path), str(error), line=error.line))
-            continue
-        warnings += [Problem(shown(path), message, line=line) for line, message in found]
-    return errors, warnings
+        resolved = _resolve(target, path, site)
+        if resolved is not None and not resolved.is_file():
+            found.errors.append(Problem(shown, _("{target} does not exist (check the name and the folder)", target=target), line=number))
+    return found
+
+
+def _resolve(target: str, path: Path, site: SiteConfig) -> Path | None:
+    for prefix in ("{static}", "{attach}", "{filename}"):
+        if target.startswith(prefix):
+            rest = target[len(prefix):]
+            base = site.content_dir if rest.startswith("/") else path.parent
+            return (base / rest.lstrip("/")).resolve()
+    if target.startswith(("/", "{")):
+        return None  # a site address or a placeholder we do not know: left to the link check of the build
+    return (path.parent / target).resolve()
+
+
+def _category_typos(network: NetworkConfig, categories: dict[str, list[tuple[Path, int]]]) -> list[Problem]:
+    warnings = []
+    for name, uses in categories.items():
+        others = [other for other in categories if other != name and len(categories[other]) > len(uses)]
+        close = difflib.get_close_matches(name, others, n=1, cutoff=0.8)
+        if len(uses) == 1 and close:
+            path, line = uses[0]
+            warnings.append(Problem(_shown(network, path), _("unknown category '{name}' — did you mean '{other}', used elsewhere in the site?", name=name, other=close[0]), line=line))
+    return warnings
+
+
+def check_built_links(network: NetworkConfig) -> Findings:
+    """Build into a temporary folder (nothing published) and follow every internal link."""
+    from citoyens_ssg.build import build
+    from citoyens_ssg.links import check_links
+
+    with tempfile.TemporaryDirectory(prefix="citoyens-check-") as folder:
+        output = Path(folder) / "output"
+        report = build(network.root, output_dir=output, offline=True)
+        findings = Findings([p for r in report.sites for p in r.problems], [p for r in report.sites for p in r.warnings])
+        findings.errors += check_links(output, network.url)
+    return findings

@@ -41,8 +41,16 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", parents=[common], help=_("list every problem of the configuration and the content, without building"))
     check.add_argument("--changed-since", metavar="REV", help=_("also check that the commits since REV stay in one association's folder and add no symbolic link"))
     check.add_argument("--site", metavar="SLUG", help=_("with --changed-since: the association whose folder the change must stay in"))
+    check.add_argument("--no-build", action="store_true", help=_("skip the trial build that follows every link (faster)"))
 
     commands.add_parser("codeowners", parents=[common], help=_("write CODEOWNERS from the maintainers of network.yaml and each site.yaml"))
+
+    new_site = commands.add_parser("new-site", parents=[common], help=_("create sites/<name>/ with a commented site.yaml and a first article"))
+    new_site.add_argument("name", help=_("the association's name, in quotes"))
+
+    new_post = commands.add_parser("new-post", parents=[common], help=_("create a dated article in a site, its metadata ready"))
+    new_post.add_argument("site", help=_("the site's folder name in sites/"))
+    new_post.add_argument("title", help=_("the article's title, in quotes"))
     return parser
 
 
@@ -68,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_check(args)
         if args.command == "codeowners":
             return run_codeowners(args)
+        if args.command in ("new-site", "new-post"):
+            return run_scaffold(args)
     except ConfigError as error:
         for problem in error.problems:
             print(_("ERROR {problem}", problem=problem), file=sys.stderr)
@@ -84,18 +94,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     from citoyens_ssg.build import build
-    from citoyens_ssg.report import print_site_result, print_summary
+    from citoyens_ssg.config import load_network
+    from citoyens_ssg.report import print_site_result, print_summary, progress
 
     quiet = args.quiet
-    report = build(
-        args.root,
-        output_dir=args.output,
-        base_url=args.base_url,
-        jobs=args.jobs,
-        only=set(args.sites) if args.sites else None,
-        offline=args.offline,
-        on_site_done=lambda result: print_site_result(result, quiet=quiet),
-    )
+    expected = len(args.sites) if args.sites else len(load_network(args.root).sites)
+    with progress(expected, quiet) as advance:
+        def site_done(result) -> None:
+            advance(result)
+            print_site_result(result, quiet=quiet)
+
+        report = build(args.root, output_dir=args.output, base_url=args.base_url, jobs=args.jobs,
+                       only=set(args.sites) if args.sites else None, offline=args.offline, on_site_done=site_done)
     print_summary(report, quiet=quiet)
     return 0 if report.ok else 1
 
@@ -103,21 +113,34 @@ def run_build(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     from citoyens_ssg.checks import check_network
     from citoyens_ssg.isolation import changed_paths, check_changes
+    from citoyens_ssg.report import problem_line, say
 
-    errors, warnings = check_network(args.root)
+    findings = check_network(args.root, build_links=not args.no_build)
+    errors, warnings = _unique(findings.errors), _unique(findings.warnings)
     if args.changed_since:
         errors += check_changes(changed_paths(args.root, args.changed_since), args.site)
     for problem in errors:
-        print(_("ERROR {problem}", problem=problem), file=sys.stderr)
+        problem_line(problem)
     if not args.quiet:
         for problem in warnings:
-            print(_("WARNING {problem}", problem=problem), file=sys.stderr)
+            problem_line(problem, warning=True)
     if errors:
-        print(_("{count} problem(s) found.", count=len(errors)), file=sys.stderr)
+        say(_("{count} problem(s) found.", count=len(errors)), style="bold red", error=True)
         return 1
     if not args.quiet:
-        print(_("No problem found."))
+        say(_("No problem found."), style="green")
     return 0
+
+
+def _unique(problems: list) -> list:
+    """The same problem seen by the file checks and by the trial build is said once."""
+    seen, kept = set(), []
+    for problem in problems:
+        key = (problem.file, problem.line, problem.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept
 
 
 def run_codeowners(args: argparse.Namespace) -> int:
@@ -129,6 +152,18 @@ def run_codeowners(args: argparse.Namespace) -> int:
     target.write_text(codeowners(network), encoding="utf-8")
     if not args.quiet:
         print(_("Wrote {path}.", path=target))
+    return 0
+
+
+def run_scaffold(args: argparse.Namespace) -> int:
+    from citoyens_ssg.scaffold import new_post, new_site
+
+    if args.command == "new-site":
+        folder = new_site(args.root, args.name)
+        print(_("Created {path}: edit site.yaml, then run make serve.", path=folder.relative_to(args.root.resolve())))
+    else:
+        path = new_post(args.root, args.site, args.title)
+        print(_("Created {path}: write the article, it appears on the next build.", path=path.relative_to(args.root.resolve())))
     return 0
 
 

@@ -1,36 +1,74 @@
-"""What a volunteer reads at the end of a build: one line per site, then a summary."""
+"""What a volunteer reads during and after a build: a progress bar, one line per site, a summary.
+
+Output goes through rich: colours only on a terminal and never when
+``NO_COLOR`` is set (rich checks both), a progress bar only on a terminal.
+Problems go to standard error, one line each, never read as markup.
+"""
 
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from citoyens_ssg.build import BuildReport
+from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
 from citoyens_ssg.site_build import SiteResult
 
 
-def print_site_result(result: SiteResult, quiet: bool = False) -> None:
+def _console(stderr: bool = False) -> Console:
+    # Made on each call: tests and pipes replace sys.stdout / sys.stderr.
+    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False, soft_wrap=True)
+
+
+def say(text: str, style: str | None = None, error: bool = False) -> None:
+    _console(error).print(text, style=style, markup=False)
+
+
+def problem_line(problem: Problem, warning: bool = False) -> None:
+    if warning:
+        say(_("WARNING {problem}", problem=problem), style="yellow", error=True)
+    else:
+        say(_("ERROR {problem}", problem=problem), style="bold red", error=True)
+
+
+def print_site_result(result: SiteResult, quiet: bool = False, verbose: bool = False) -> None:
     if not result.ok:
-        print(_("FAILED {slug}: not published, its previous version is kept", slug=result.slug), file=sys.stderr)
+        say(_("FAILED {slug}: not published, its previous version is kept", slug=result.slug), style="bold red", error=True)
     elif result.problems:
-        print(_("ok     {slug} ({seconds:.1f} s), {count} file(s) skipped", slug=result.slug, seconds=result.seconds, count=len(result.problems)), file=sys.stderr)
+        say(_("ok     {slug} ({seconds:.1f} s), {count} file(s) skipped", slug=result.slug, seconds=result.seconds, count=len(result.problems)), style="yellow", error=True)
     elif not quiet:
-        print(_("ok     {slug} ({seconds:.1f} s)", slug=result.slug, seconds=result.seconds))
+        say(_("ok     {slug} ({seconds:.1f} s)", slug=result.slug, seconds=result.seconds), style="green")
     for problem in result.problems:
-        print(_("ERROR {problem}", problem=problem), file=sys.stderr)
+        problem_line(problem)
     if not quiet:
         for warning in result.warnings:
-            print(_("WARNING {problem}", problem=warning), file=sys.stderr)
+            problem_line(warning, warning=True)
 
 
 def print_summary(report: BuildReport, quiet: bool = False) -> None:
     for problem in report.network_problems:
-        print(_("ERROR {problem}", problem=problem), file=sys.stderr)
+        problem_line(problem)
     built = len(report.sites) - len(report.failed)
     articles = sum(report.articles.get(r.slug, 0) for r in report.sites if r.ok)
     line = _("{built} of {total} site(s) built, {articles} article(s), in {seconds:.1f} s", built=built, total=len(report.sites), articles=articles, seconds=report.seconds)
     if report.failed:
-        names = ", ".join(r.slug for r in report.failed)
-        print(line + " — " + _("failed: {names}", names=names), file=sys.stderr)
+        say(line + " — " + _("failed: {names}", names=", ".join(r.slug for r in report.failed)), style="bold red", error=True)
     elif not quiet:
-        print(line)
+        say(line, style="bold")
+
+
+@contextmanager
+def progress(total_hint: int, quiet: bool = False):
+    """A progress bar on a terminal (nothing otherwise); yields a function to call per site."""
+    console = _console(stderr=True)
+    if quiet or not console.is_terminal or total_hint == 0:
+        yield lambda result: None
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console, transient=True)
+    with bar:
+        task = bar.add_task(_("building the sites"), total=total_hint)
+        yield lambda result: bar.update(task, advance=1, description=_("built: {slug}", slug=result.slug))
