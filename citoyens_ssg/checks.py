@@ -27,6 +27,7 @@ from citoyens_ssg.i18n import _
 MARKDOWN = {".md", ".markdown", ".mkd", ".mdown"}
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)")
 INTERNAL_LINK = re.compile(r"\]\((?P<target>\{(?:filename|static|attach)\}[^)\s#]+)")
+CODE_SPAN = re.compile(r"`[^`]*`")
 FUTURE_BY_MISTAKE = timedelta(days=365)
 FORGOTTEN_DRAFT = timedelta(days=90)
 
@@ -84,9 +85,20 @@ def _check_file(network: NetworkConfig, site: SiteConfig, path: Path, categories
     if "category" in fields:
         categories.setdefault(fields["category"].value, []).append((path, fields["category"].line))
     found.warnings += _dates(shown, fields, site.timezone)
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in _prose_lines(text):
         found.extend(_references(shown, path, site, line, number))
     return found
+
+
+def _prose_lines(text: str):
+    """(number, line) outside code: an example of Markdown in backticks is not a link."""
+    fenced = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if not fenced and not line.startswith(("    ", "\t")):
+            yield number, CODE_SPAN.sub("", line)
 
 
 def _dates(shown: str, fields: dict, timezone: str) -> list[Problem]:

@@ -51,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     new_post = commands.add_parser("new-post", parents=[common], help=_("create a dated article in a site, its metadata ready"))
     new_post.add_argument("site", help=_("the site's folder name in sites/"))
     new_post.add_argument("title", help=_("the article's title, in quotes"))
+
+    importer = commands.add_parser("import", parents=[common], help=_("bring in an old blog: a WordPress export (WXR) or an RSS/Atom feed, file or address"))
+    importer.add_argument("site", help=_("the site's folder name in sites/"))
+    importer.add_argument("source", help=_("the export file, or the feed's file or address"))
     return parser
 
 
@@ -78,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_codeowners(args)
         if args.command in ("new-site", "new-post"):
             return run_scaffold(args)
+        if args.command == "import":
+            return run_import(args)
     except ConfigError as error:
         for problem in error.problems:
             print(_("ERROR {problem}", problem=problem), file=sys.stderr)
@@ -164,6 +170,18 @@ def run_scaffold(args: argparse.Namespace) -> int:
     else:
         path = new_post(args.root, args.site, args.title)
         print(_("Created {path}: write the article, it appears on the next build.", path=path.relative_to(args.root.resolve())))
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from citoyens_ssg.importer import import_blog
+    from citoyens_ssg.report import say
+
+    report = import_blog(args.root, args.site, args.source)
+    for message in report.skipped:
+        say(_("WARNING {problem}", problem=message), style="yellow", error=True)
+    say(_("{count} article(s) and page(s) imported, {images} image(s) downloaded; run citoyens check, then make serve.",
+          count=len(report.written), images=report.images), style="green")
     return 0
 
 

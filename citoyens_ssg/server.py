@@ -7,14 +7,19 @@ writes it two or three times) are gathered until the sources are quiet for a
 moment, then one rebuild runs: a change in ``sites/<slug>/`` rebuilds that site,
 a theme change the sites using it, anything else the whole network.  A failed
 rebuild is reported and the server stays up with the last good pages.
+
+Live reload: every HTML page served gets a small script (never written to the
+output) that listens to ``/__citoyens/events``; after a rebuild the server
+sends "reload", and the problems of the build, each naming its file and
+line, which the script shows as a banner on the page being looked at.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import queue
-import sys
 import threading
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -27,7 +32,7 @@ from citoyens_ssg.build import BuildReport, build
 from citoyens_ssg.config import NetworkConfig, load_network
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.i18n import _
-from citoyens_ssg.report import print_site_result, print_summary
+from citoyens_ssg.report import print_site_result, print_summary, problem_line, say
 from citoyens_ssg.themes import resolve_theme
 
 logger = logging.getLogger(__name__)
@@ -104,8 +109,11 @@ class DevServer:
         self.events: queue.Queue[Path] = queue.Queue()
         self.stopping = threading.Event()
         self.rebuilds = 0  # completed rebuilds, for whoever waits on them
+        self.problems: list[str] = []  # of the last rebuild, for the banner
+        self.listeners: list[queue.Queue[tuple[str, str]]] = []
+        self.listeners_lock = threading.Lock()
         self.output.mkdir(parents=True, exist_ok=True)
-        handler = functools.partial(_QuietHandler, directory=str(self.output))
+        handler = functools.partial(_DevHandler, directory=str(self.output), dev_server=self)
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.url = f"http://{host}:{self.httpd.server_address[1]}"
         self.network: NetworkConfig | None = None
@@ -149,24 +157,100 @@ class DevServer:
                 return paths
 
     def rebuild(self, change: Change) -> BuildReport | None:
-        """Rebuild; problems are printed, never raised: the server stays up."""
+        """Rebuild; problems are printed and sent to the pages, never raised: the server stays up."""
+        report = None
         try:
             self.network = load_network(self.root, base_url=self.url)
-            report = build(self.root, self.output, base_url=self.url, jobs=self.jobs, only=set(change.sites) if change.sites is not None else None, on_site_done=print_site_result)
+            report = build(self.root, self.output, base_url=self.url, jobs=self.jobs, offline=True,
+                           only=set(change.sites) if change.sites is not None else None, on_site_done=print_site_result)
             print_summary(report)
-            return report
+            problems = [str(p) for r in report.sites for p in r.problems] + [str(p) for p in report.network_problems]
         except ConfigError as error:
+            problems = [str(p) for p in error.problems]
             for problem in error.problems:
-                print(_("ERROR {problem}", problem=problem), file=sys.stderr)
-            print(error.summary(), file=sys.stderr)
+                problem_line(problem)
+            say(error.summary(), error=True)
         except CitoyensError as error:
-            print(_("ERROR {problem}", problem=error), file=sys.stderr)
+            problems = [str(error)]
+            say(_("ERROR {problem}", problem=error), error=True)
+        self.problems = problems
+        self._announce("problems", json.dumps(problems, ensure_ascii=False))
+        if report is not None:
+            self._announce("reload", "{}")
+        self.rebuilds += 1
+        return report
+
+    def _announce(self, event: str, data: str) -> None:
+        with self.listeners_lock:
+            for listener in self.listeners:
+                listener.put((event, data))
+
+    def listen(self) -> queue.Queue[tuple[str, str]]:
+        listener: queue.Queue[tuple[str, str]] = queue.Queue()
+        listener.put(("problems", json.dumps(self.problems, ensure_ascii=False)))
+        with self.listeners_lock:
+            self.listeners.append(listener)
+        return listener
+
+    def forget(self, listener: queue.Queue[tuple[str, str]]) -> None:
+        with self.listeners_lock:
+            self.listeners.remove(listener)
+
+
+RELOAD_SCRIPT = Path(__file__).parent / "devtools" / "reload.js"
+RELOAD_TAG = b'<script src="/__citoyens/reload.js" defer></script>'
+
+
+class _DevHandler(SimpleHTTPRequestHandler):
+    """Serves the output, plus the live-reload script and its event stream."""
+
+    def __init__(self, *args, dev_server: DevServer, **kwargs):
+        self.dev_server = dev_server
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        path = self.path.split("?", 1)[0]
+        if path == "/__citoyens/reload.js":
+            self._send(RELOAD_SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
+        elif path == "/__citoyens/events":
+            self._stream_events()
+        elif self._html_file(path) is not None:
+            page = self._html_file(path).read_bytes()
+            self._send(page.replace(b"</body>", RELOAD_TAG + b"</body>", 1), "text/html; charset=utf-8")
+        else:
+            super().do_GET()
+
+    def _html_file(self, path: str) -> Path | None:
+        target = Path(self.translate_path(path))
+        if target.is_dir():
+            target = target / "index.html"
+        return target if target.suffix == ".html" and target.is_file() else None
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _stream_events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        listener = self.dev_server.listen()
+        try:
+            while not self.dev_server.stopping.is_set():
+                try:
+                    event, data = listener.get(timeout=0.5)
+                except queue.Empty:
+                    continue
+                self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode("utf-8"))
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the tab was closed
         finally:
-            self.rebuilds += 1
-        return None
+            self.dev_server.forget(listener)
 
-
-class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         logger.debug("%s - %s", self.address_string(), format % args)
 
@@ -178,11 +262,11 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, output_dir: Path | None = None, jobs: int | None = None) -> int:
     server = DevServer(root, host, port, output_dir, jobs)
     server.start()
-    print(_("Serving the network on {url}/ — Ctrl+C to stop.", url=server.url))
+    say(_("Serving the network on {url}/ — Ctrl+C to stop.", url=server.url), style="bold")
     try:
         server.stopping.wait()
     except KeyboardInterrupt:
-        print(_("Stopped."))
+        say(_("Stopped."))
     finally:
         server.stop()
     return 0

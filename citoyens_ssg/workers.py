@@ -4,7 +4,7 @@ Pelican keeps process-wide state (signal receivers, the locale, plugin
 globals), so two sites must never share a process.  Workers are forked from
 the parent, which has already imported Pelican, so no site pays the start-up;
 when the parent runs threads (the dev server's watcher), forking is unsafe and
-workers are spawned instead.  A worker that dies without answering is reported
+workers come from a fork server that has imported Pelican once.  A worker that dies without answering is reported
 as such: its job fails, the others go on.
 """
 
@@ -34,9 +34,20 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def _start_method() -> str:
-    forkable = "fork" in multiprocessing.get_all_start_methods()
-    return "fork" if forkable and threading.active_count() == 1 else "spawn"
+PRELOADED = ["pelican", "pelican.generators", "markdown", "citoyens_ssg.site_build", "citoyens_ssg.images", "feedgen.feed"]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork when the parent has a single thread; otherwise a fork server that has
+    imported Pelican once (forking a threaded process can copy a held lock)."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOADED)
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def _child(function: Callable[[J], R], job: J, connection: Connection) -> None:
@@ -52,7 +63,7 @@ def run_each_in_own_process(
     function: Callable[[J], R], jobs: Sequence[J], max_workers: int | None = None
 ) -> Iterator[tuple[J, R | WorkerCrash[J]]]:
     """Yield ``(job, result)`` as jobs finish, at most ``max_workers`` at a time."""
-    context = multiprocessing.get_context(_start_method())
+    context = _context()
     pending = list(reversed(jobs))
     running: dict[Connection, tuple[J, multiprocessing.process.BaseProcess]] = {}
     limit = max(1, max_workers or default_jobs())
@@ -86,6 +97,6 @@ def _collect(receiver: Connection, process: multiprocessing.process.BaseProcess,
 
 def start_in_own_process(function: Callable[..., object], *args: object) -> multiprocessing.process.BaseProcess:
     """Run ``function(*args)`` beside the site builds (for I/O such as fetching feeds)."""
-    process = multiprocessing.get_context(_start_method()).Process(target=function, args=args, daemon=True)
+    process = _context().Process(target=function, args=args, daemon=True)
     process.start()
     return process

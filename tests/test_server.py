@@ -62,6 +62,66 @@ def test_a_failed_rebuild_keeps_the_server_up(served, capsys):
     assert "Espace réparé" in fetch(server.url + "/epn/")
 
 
+class EventStream:
+    """Reads the dev server's server-sent events in a thread, as the page's script does."""
+
+    def __init__(self, url: str):
+        import http.client
+        import queue
+        import threading
+
+        host, port = url.removeprefix("http://").split(":")
+        self.connection = http.client.HTTPConnection(host, int(port), timeout=TIMEOUT)
+        self.connection.request("GET", "/__citoyens/events")
+        self.response = self.connection.getresponse()
+        self.events: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        event = None
+        try:
+            for raw in self.response:
+                line = raw.decode("utf-8").rstrip("\n")
+                if line.startswith("event: "):
+                    event = line[7:]
+                elif line.startswith("data: "):
+                    self.events.put((event, line[6:]))
+        except OSError:
+            pass
+
+    def next(self, wanted: str) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            event, data = self.events.get(timeout=TIMEOUT)
+            if event == wanted:
+                return data
+        pytest.fail(f"no {wanted} event")
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def test_live_reload_and_the_error_banner(served):
+    import json
+
+    network, server = served
+    page = fetch(server.url + "/epn/atelier-tablette.html")
+    assert '<script src="/__citoyens/reload.js" defer></script></body>' in page
+    assert "EventSource" in fetch(server.url + "/__citoyens/reload.js")
+    assert "__citoyens" not in (network.output / "epn/atelier-tablette.html").read_text(encoding="utf-8")
+    stream = EventStream(server.url)
+    try:
+        assert json.loads(stream.next("problems")) == []  # the state on connecting
+        network.article("epn", "atelier", "Atelier tablette", "2026-03-01 10:00", body="Relu et corrigé.")
+        stream.next("reload")
+        assert "Relu et corrigé." in fetch(server.url + "/epn/atelier-tablette.html")
+        network.write("sites/epn/content/atelier.md", "Title: Atelier tablette\nDate: 12/03/2026\n\nTexte.\n")
+        problems = json.loads(stream.next("problems"))
+        assert problems == ["sites/epn/content/atelier.md:2: date '12/03/2026' is ambiguous; write it year-month-day: 2026-03-12"]
+    finally:
+        stream.close()
+
+
 def test_what_a_change_rebuilds(network):
     network.site("epn", "name: E\n")
     network.site("radio", "name: R\ntheme: onde\n")
