@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import time
@@ -23,10 +24,11 @@ from pathlib import Path
 from citoyens_ssg import network as network_stage
 from citoyens_ssg import output, subscriptions
 from citoyens_ssg.config import NetworkConfig, load_network
-from citoyens_ssg.errors import Problem
+from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import _
 from citoyens_ssg.site_build import SiteJob, SiteResult, build_site
 from citoyens_ssg.fetch import FetchPolicy
+from citoyens_ssg.fingerprint import site_fingerprint
 from citoyens_ssg.workers import WorkerCrash, run_each_in_own_process, start_in_own_process
 
 logger = logging.getLogger(__name__)
@@ -86,56 +88,138 @@ def build(
     on_site_done: Callable[[SiteResult], None] | None = None,
     offline: bool = False,
     fetch_policy: FetchPolicy | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> BuildReport:
     """Build the network at ``root``; raises ConfigError before building anything.
 
     The planet's external feeds are fetched in a process of their own while
     the sites build (``offline``: not at all, the cache is used as it is).
+    With ``shard=(K, N)`` only a stable K-th of N parts of the sites is built,
+    with their manifests and no network pages: ``merge`` assembles the shards.
     """
     started = time.monotonic()
     network = load_network(root, base_url)
     paths = BuildPaths((output_dir or network.root / "output").resolve())
-    report = BuildReport()
+    if shard is not None:
+        only = shard_sites(network, *shard)
     poller = None
-    if network.planet.feeds and not offline:
+    if network.planet.feeds and not offline and shard is None:
         poller = start_in_own_process(subscriptions.update_all, network, fetch_policy or FetchPolicy())
+    report = BuildReport()
     for result in build_sites(network, paths, jobs, only):
         report.sites.append(result)
         if on_site_done:
             on_site_done(result)
-    built = {result.slug for result in report.sites if result.ok}
-    assemble_tree(network, paths, built)
-    manifests, report.network_problems = network_stage.load_manifests(network, _manifest_paths(network, paths, built))
-    if poller is not None:
-        poller.join()
-    feeds = subscriptions.update_all(network, FetchPolicy(), offline=True)  # what the poller left in the cache
-    network_stage.build_network_pages(network, manifests, paths.next_tree, feeds)
+    built = {result.slug for result in report.sites if result.ok and not result.unchanged}
+    in_tree = [site for site in network.sites if shard is None or site.slug in only]
+    assemble_tree(in_tree, paths, built)
+    manifest_paths = _manifest_paths(network, paths, built)
+    if shard is None:
+        if poller is not None:
+            poller.join()
+        manifests, report.network_problems = _network_stage(network, manifest_paths, paths.next_tree)
+    else:
+        manifests, report.network_problems = network_stage.load_manifests(network, manifest_paths)
+        _ship_manifests(paths.next_tree, {slug: manifest_paths[slug] for slug in only})
     output.replace_tree(paths.next_tree, paths.output, paths.trash)
     _keep_manifests(paths, built)
     shutil.rmtree(paths.staging, ignore_errors=True)
+    report.articles = {slug: len(manifest.entries) for slug, manifest in manifests.items() if shard is None or slug in only}
+    report.seconds = time.monotonic() - started
+    return report
+
+
+SHARD_MANIFESTS = "_citoyens/manifests"
+
+
+def shard_sites(network: NetworkConfig, index: int, count: int) -> set[str]:
+    """The sites of part ``index`` (1…count): by a hash of the name, so adding a site moves no other."""
+    if not 1 <= index <= count:
+        raise CitoyensError(_("--shard {index}/{count}: the part must be between 1 and {count}", index=index, count=count))
+    return {site.slug for site in network.sites if int(hashlib.sha1(site.slug.encode()).hexdigest(), 16) % count == index - 1}
+
+
+def _ship_manifests(tree: Path, manifest_paths: dict[str, Path]) -> None:
+    """A shard carries its manifests inside its output, for ``merge``."""
+    for slug, path in manifest_paths.items():
+        if path.is_file():
+            output.write_file(tree, f"{SHARD_MANIFESTS}/{slug}.json", path.read_bytes())
+
+
+def _network_stage(network: NetworkConfig, manifest_paths: dict[str, Path], tree: Path):
+    manifests, problems = network_stage.load_manifests(network, manifest_paths)
+    feeds = subscriptions.update_all(network, FetchPolicy(), offline=True)  # what the poller left in the cache
+    network_stage.build_network_pages(network, manifests, tree, feeds)
+    return manifests, problems
+
+
+def merge(root: Path, shards: list[Path], output_dir: Path | None = None, base_url: str | None = None,
+          offline: bool = False, fetch_policy: FetchPolicy | None = None) -> BuildReport:
+    """Assemble shard outputs (``build --shard K/N``) into the whole network, network pages included."""
+    started = time.monotonic()
+    network = load_network(root, base_url)
+    paths = BuildPaths((output_dir or network.root / "output").resolve())
+    shutil.rmtree(paths.next_tree, ignore_errors=True)
+    paths.next_tree.mkdir(parents=True)
+    manifest_paths: dict[str, Path] = {}
+    for shard in shards:
+        for site in network.sites:
+            if (shard / site.slug).is_dir():
+                output.link_tree(shard / site.slug, paths.next_tree / site.slug)
+            if (shard / SHARD_MANIFESTS / f"{site.slug}.json").is_file():
+                manifest_paths[site.slug] = shard / SHARD_MANIFESTS / f"{site.slug}.json"
+    if network.planet.feeds and not offline:
+        subscriptions.update_all(network, fetch_policy or FetchPolicy())
+    report = BuildReport()
+    manifests, report.network_problems = _network_stage(network, manifest_paths, paths.next_tree)
+    missing = [site.slug for site in network.sites if site.slug not in manifest_paths]
+    report.network_problems += [Problem(f"sites/{slug}", _("in no shard: was every part built?")) for slug in missing]
+    output.replace_tree(paths.next_tree, paths.output, paths.trash)
+    paths.manifests.mkdir(parents=True, exist_ok=True)
+    for slug, path in manifest_paths.items():
+        shutil.copyfile(path, paths.manifests / f"{slug}.json")
     report.articles = {slug: len(manifest.entries) for slug, manifest in manifests.items()}
     report.seconds = time.monotonic() - started
     return report
 
 
 def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = None, only: set[str] | None = None):
-    """Build the sites in worker processes; yield each result as it comes."""
+    """Build the sites whose inputs changed, in worker processes; yield each result as it comes.
+
+    A site whose fingerprint matches its published version is not rebuilt: its
+    output and manifest are carried over as they are.
+    """
     selected = [site for site in network.sites if only is None or site.slug in only]
-    site_jobs = [_prepare(network, paths, site) for site in selected]
+    fingerprints = {site.slug: site_fingerprint(network, site) for site in selected}
+    to_build = []
+    for site in selected:
+        if _unchanged(paths, site.slug, fingerprints[site.slug]):
+            yield SiteResult(site.slug, ok=True, unchanged=True)
+        else:
+            to_build.append(site)
+    site_jobs = [_prepare(network, paths, site) for site in to_build]
     for job, result in run_each_in_own_process(build_site, site_jobs, jobs):
         if isinstance(result, WorkerCrash):
             logger.error("worker for %s crashed:\n%s", job.site.slug, result.reason)
             reason = result.reason.strip().splitlines()[-1]
             problem = Problem(f"sites/{job.site.slug}", _("internal error while building (a bug: please report it): {reason}", reason=reason))
             result = SiteResult(job.site.slug, ok=False, problems=[problem])
+        if result.ok and not result.problems:
+            (paths.staging / f"{job.site.slug}.fingerprint").write_text(fingerprints[job.site.slug])
         yield result
 
 
-def assemble_tree(network: NetworkConfig, paths: BuildPaths, built: set[str]) -> None:
+def _unchanged(paths: BuildPaths, slug: str, fingerprint: str) -> bool:
+    kept = paths.manifests / f"{slug}.fingerprint"
+    return (kept.is_file() and kept.read_text() == fingerprint and (paths.output / slug).is_dir()
+            and (paths.manifests / f"{slug}.json").is_file())
+
+
+def assemble_tree(sites: list, paths: BuildPaths, built: set[str]) -> None:
     """The next published tree: fresh sites moved in, the others linked from the current tree."""
     shutil.rmtree(paths.next_tree, ignore_errors=True)
     paths.next_tree.mkdir(parents=True)
-    for site in network.sites:
+    for site in sites:
         target = paths.next_tree / site.slug
         if site.slug in built:
             (paths.staging / site.slug).replace(target)
@@ -155,6 +239,11 @@ def _keep_manifests(paths: BuildPaths, built: set[str]) -> None:
     paths.manifests.mkdir(parents=True, exist_ok=True)
     for slug in built:
         (paths.staging / f"{slug}.manifest.json").replace(paths.manifests / f"{slug}.json")
+        fingerprint = paths.staging / f"{slug}.fingerprint"
+        if fingerprint.is_file():  # only a site built without problems is trusted to be skipped next time
+            fingerprint.replace(paths.manifests / f"{slug}.fingerprint")
+        else:
+            (paths.manifests / f"{slug}.fingerprint").unlink(missing_ok=True)
 
 
 def _prepare(network: NetworkConfig, paths: BuildPaths, site) -> SiteJob:

@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help=_("build every site, the portal and the planet into output/"))
     _build_options(build)
     build.add_argument("--base-url", help=_("public address of the network, replacing network.yaml's url (deploy previews)"))
+    build.add_argument("--shard", metavar="K/N", type=_shard, help=_("build only part K of N of the sites (CI job matrix), with their manifests; then citoyens merge"))
     build.add_argument("--offline", action="store_true", help=_("do not fetch the planet's external feeds: use their cache (CI without network, reproducible builds)"))
     build.add_argument("-s", "--site", action="append", dest="sites", metavar="SLUG", help=_("build only this site (repeatable); the portal and planet are rebuilt too"))
 
@@ -51,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     new_post = commands.add_parser("new-post", parents=[common], help=_("create a dated article in a site, its metadata ready"))
     new_post.add_argument("site", help=_("the site's folder name in sites/"))
     new_post.add_argument("title", help=_("the article's title, in quotes"))
+
+    merge = commands.add_parser("merge", parents=[common], help=_("assemble the outputs of build --shard into the whole network"))
+    merge.add_argument("shards", nargs="+", type=Path, metavar="SHARD", help=_("the output folder of each shard"))
+    merge.add_argument("-o", "--output", type=Path, help=_("where to write the network (default: output/ in the network's folder)"))
+    merge.add_argument("--base-url", help=_("public address of the network, replacing network.yaml's url (deploy previews)"))
+    merge.add_argument("--offline", action="store_true", help=_("do not fetch the planet's external feeds: use their cache (CI without network, reproducible builds)"))
 
     importer = commands.add_parser("import", parents=[common], help=_("bring in an old blog: a WordPress export (WXR) or an RSS/Atom feed, file or address"))
     importer.add_argument("site", help=_("the site's folder name in sites/"))
@@ -84,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_scaffold(args)
         if args.command == "import":
             return run_import(args)
+        if args.command == "merge":
+            return run_merge(args)
     except ConfigError as error:
         for problem in error.problems:
             print(_("ERROR {problem}", problem=problem), file=sys.stderr)
@@ -111,8 +120,25 @@ def run_build(args: argparse.Namespace) -> int:
             print_site_result(result, quiet=quiet)
 
         report = build(args.root, output_dir=args.output, base_url=args.base_url, jobs=args.jobs,
-                       only=set(args.sites) if args.sites else None, offline=args.offline, on_site_done=site_done)
+                       only=set(args.sites) if args.sites else None, offline=args.offline, on_site_done=site_done,
+                       shard=args.shard)
     print_summary(report, quiet=quiet)
+    return 0 if report.ok else 1
+
+
+def _shard(value: str) -> tuple[int, int]:
+    match = re.match(r"^(\d+)/(\d+)$", value)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise argparse.ArgumentTypeError(_("write K/N, for example 2/3"))
+    return int(match.group(1)), int(match.group(2))
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    from citoyens_ssg.build import merge
+    from citoyens_ssg.report import print_summary
+
+    report = merge(args.root, args.shards, output_dir=args.output, base_url=args.base_url, offline=args.offline)
+    print_summary(report, quiet=args.quiet)
     return 0 if report.ok else 1
 
 

@@ -40,6 +40,9 @@ def print_site_result(result: SiteResult, quiet: bool = False, verbose: bool = F
         say(_("FAILED {slug}: not published, its previous version is kept", slug=result.slug), style="bold red", error=True)
     elif result.problems:
         say(_("ok     {slug} ({seconds:.1f} s), {count} file(s) skipped", slug=result.slug, seconds=result.seconds, count=len(result.problems)), style="yellow", error=True)
+    elif result.unchanged:
+        if not quiet:
+            say(_("ok     {slug} (unchanged)", slug=result.slug), style="dim")
     elif not quiet:
         say(_("ok     {slug} ({seconds:.1f} s)", slug=result.slug, seconds=result.seconds), style="green")
     for problem in result.problems:

@@ -41,6 +41,7 @@ class SiteResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    unchanged: bool = False  # not rebuilt: its inputs are those of the published version
 
 
 class _PelicanLogListener(logging.Handler):
