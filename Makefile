@@ -11,7 +11,7 @@ BASE_URL ?=
 PORT ?= 8000
 BUILD_OPTIONS := $(if $(BASE_URL),--base-url $(BASE_URL),)
 
-.PHONY: html serve test clean install messages
+.PHONY: html serve test clean install messages check bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(CITOYENS) check
+
+# Benchmarks (not tests): 20 × 100 and the reference 60 × 250, against the naive loop; then the dev server's reload delay.
+bench: $(STAMP)
+	cd benchmarks && ../$(BIN)/python bench.py
+	cd benchmarks && ../$(BIN)/python reload.py
 
 clean:
 	rm -rf output .output.* .citoyens

@@ -8,6 +8,7 @@ skipped (Pelican logs it and carries on) and named in the build report.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import unicodedata
@@ -77,10 +78,23 @@ def check_location(path: Path, site_dir: Path) -> None:
     """The file is a real file of this site, not a link to elsewhere, not a case twin."""
     if path.is_symlink() or not path.resolve().is_relative_to(site_dir.resolve()):
         raise ContentError(link_refused())
-    key = unicodedata.normalize("NFC", path.name).casefold()
-    for sibling in sorted(path.parent.iterdir()):
-        if sibling.name != path.name and unicodedata.normalize("NFC", sibling.name).casefold() == key:
-            raise ContentError(_("'{name}' and '{other}' differ only by case or accents; rename one of them", name=path.name, other=sibling.name))
+    twins = _names_by_key(str(path.parent), path.parent.stat().st_mtime_ns).get(_name_key(path.name), ())
+    others = [name for name in twins if name != path.name]
+    if others:
+        raise ContentError(_("'{name}' and '{other}' differ only by case or accents; rename one of them", name=path.name, other=others[0]))
+
+
+def _name_key(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+@functools.lru_cache(maxsize=256)
+def _names_by_key(folder: str, mtime_ns: int) -> dict[str, tuple[str, ...]]:
+    """A folder's names grouped by their case- and accent-folded form (read once per folder)."""
+    groups: dict[str, list[str]] = {}
+    for name in sorted(os.listdir(folder)):
+        groups.setdefault(_name_key(name), []).append(name)
+    return {key: tuple(names) for key, names in groups.items()}
 
 
 def links_leaving(site_dir: Path) -> list[Path]:
@@ -115,6 +129,8 @@ def decode_source(raw: bytes) -> str:
 
 def check_nesting(text: str) -> None:
     """Refuse nesting deep enough to make Markdown take minutes."""
+    if text.count("[") <= MAX_BRACKET_DEPTH and text.count(">") <= MAX_QUOTE_DEPTH:
+        return  # cannot nest that deep: skip the line-by-line walk
     depth = 0
     for number, line in enumerate(text.splitlines(), start=1):
         quotes = len(line) - len(line.lstrip("> \t"))

@@ -128,8 +128,14 @@ def _make(key: str, name: str, data: bytes, folder: Path, widths: tuple[int, ...
     original = _save(upright, folder, name, kind, icc)
     variants = []
     for width in sorted(w for w in widths if w < upright.width) + [upright.width]:
-        resized = upright if width == upright.width else upright.resize((width, round(upright.height * width / upright.width)), Image.LANCZOS)
-        variants.append(_save(resized, folder, f"{stem}-{width}w{FORMATS[kind]}", kind, icc))
+        name = f"{stem}-{width}w{FORMATS[kind]}"
+        if width == upright.width:  # the clean original, under its variant name: no second encoding
+            shutil.copyfile(folder / original.name, folder / name)
+            variants.append(Variant(name, original.width, original.height, original.mime))
+            resized = upright
+        else:
+            resized = upright.resize((width, round(upright.height * width / upright.width)), Image.LANCZOS)
+            variants.append(_save(resized, folder, name, kind, icc))
         variants.append(_save(resized, folder, f"{stem}-{width}w.webp", "WEBP", icc))
     return ProcessedImage(key, original, tuple(variants))
 

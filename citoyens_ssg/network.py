@@ -68,7 +68,7 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
                         feeds: dict[str, FeedState] | None = None) -> None:
     feeds = feeds or {}
     theme = network_theme(network)
-    env = network_environment(theme)
+    env = network_environment(theme, network.root / ".citoyens" / "jinja")
     env.filters.update(filters(network.language))
     env.globals.update(network_globals(network))
     env.globals.update(SITENAME=network.name, SITEURL=network.url, DEFAULT_LANG=network.language,

@@ -115,7 +115,9 @@ def site_settings(
         "AUTHOR_FEED_RSS": None,
         "TRANSLATION_FEED_ATOM": None,
         "DISPLAY_PAGES_ON_MENU": True,
-        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": theme.autoescape},
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": theme.autoescape,
+                              # compiled templates shared by every site's worker and every build
+                              "bytecode_cache": templating.bytecode_cache(network.root / ".citoyens" / "jinja")},
         "JINJA_FILTERS": templating.filters(site.language),
         "JINJA_GLOBALS": templating.site_globals(network, site),
     }

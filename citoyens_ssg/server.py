@@ -36,7 +36,7 @@ from citoyens_ssg.report import print_site_result, print_summary, problem_line, 
 from citoyens_ssg.themes import resolve_theme
 
 logger = logging.getLogger(__name__)
-QUIET_PERIOD = 0.3  # seconds without events before a rebuild starts
+QUIET_PERIOD = 0.1  # seconds without events before a rebuild starts (an editor's save is a burst of a few ms)
 WATCHED = ("sites", "themes", "plugins")
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
 

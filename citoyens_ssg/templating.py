@@ -7,12 +7,13 @@ templates use one vocabulary everywhere.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date, format_datetime, format_time
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader, select_autoescape
 
 from citoyens_ssg.events import describe_recurrence, schema_org
 from citoyens_ssg.themes import ThemeChain
@@ -86,10 +87,22 @@ def accent_css(accent: str, cards: dict[str, str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def network_environment(theme: ThemeChain) -> Environment:
-    """A Jinja environment over a theme chain, laid out like Pelican's."""
+def bytecode_cache(folder: Path) -> FileSystemBytecodeCache:
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
+
+
+@functools.lru_cache(maxsize=8)
+def network_environment(theme: ThemeChain, cache_dir: Path | None = None) -> Environment:
+    """A Jinja environment over a theme chain, laid out like Pelican's.
+
+    Kept for the life of the process (the dev server rebuilds often) and its
+    compiled templates kept on disk: compiling the templates was most of the
+    network stage's time.  Jinja still checks each template's date.
+    """
     folders = [str(p / "templates") for p in theme.folders]
     return Environment(
+        bytecode_cache=bytecode_cache(cache_dir) if cache_dir is not None else None,
         loader=ChoiceLoader([FileSystemLoader(folders), PrefixLoader({"!theme": FileSystemLoader(str(Path(theme.root) / "templates"))})]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,

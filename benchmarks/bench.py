@@ -1,0 +1,123 @@
+"""``make bench``: how fast citoyens builds a network, against the naive loop, in one run.
+
+For each size (20 × 100 and the reference 60 × 250 by default) it prints the
+median over several runs of: a cold full build, a rebuild with nothing
+changed, a rebuild after editing one article, a rebuild after editing one
+theme template, the peak memory of the largest process; and, measured in the
+same run on the same content, the naive baseline: one ``pelican`` process per
+site, in sequence, with Pelican's default theme.  Ratios are computed from
+those medians.  Figures come from here, never from timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generate import generate
+
+BIN = Path(sys.executable).parent
+RSS_PROBE = (
+    "import resource, sys\n"
+    "from citoyens_ssg.build import build\n"
+    "report = build(__import__('pathlib').Path(sys.argv[1]))\n"
+    "assert report.ok, [str(p) for r in report.sites for p in r.problems][:5]\n"
+    "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+)
+
+
+def timed(command: list[str], **kwargs) -> tuple[float, str]:
+    started = time.perf_counter()
+    result = subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)
+    return time.perf_counter() - started, result.stdout
+
+
+def citoyens_build(root: Path) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB) of the largest process of one ``citoyens build``."""
+    seconds, out = timed([str(BIN / "python"), "-c", RSS_PROBE, str(root)])
+    return seconds, int(out.strip().splitlines()[-1])
+
+
+def clean(root: Path) -> None:
+    for path in [root / "output", root / ".citoyens", *root.glob(".output.*")]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def naive_loop(root: Path) -> float:
+    """One ``pelican`` per site, in sequence, default theme, its own settings file."""
+    total = 0.0
+    for site in sorted((root / "sites").iterdir()):
+        conf = root / "naive" / f"{site.name}.py"
+        conf.parent.mkdir(exist_ok=True)
+        conf.write_text(f"PATH = {str(site / 'content')!r}\nOUTPUT_PATH = {str(root / 'naive' / site.name)!r}\n"
+                        f"SITENAME = {site.name!r}\nSITEURL = 'https://bench.example.org/{site.name}'\nTIMEZONE = 'Europe/Paris'\n"
+                        "DEFAULT_LANG = 'fr'\nDEFAULT_PAGINATION = 10\nSTATIC_PATHS = ['images']\nDELETE_OUTPUT_DIRECTORY = True\n")
+        seconds, _ = timed([str(BIN / "pelican"), "-s", str(conf), "-q"])
+        total += seconds
+    return total
+
+
+def edit_article(root: Path, run: int) -> None:
+    article = sorted((root / "sites").iterdir())[0] / "content" / "article-0001.md"
+    article.write_text(article.read_text(encoding="utf-8") + f"\nAjout numéro {run}.\n", encoding="utf-8")
+
+
+def edit_template(root: Path, run: int) -> None:
+    template = root / "themes" / "citoyen" / "templates" / "article.html"
+    template.write_text(template.read_text(encoding="utf-8") + f"\n{{# retouche {run} #}}\n", encoding="utf-8")
+
+
+def measure(sites: int, articles: int, runs: int, folder: Path) -> dict[str, float]:
+    root = generate(folder / f"reseau-{sites}x{articles}", sites, articles)
+    figures: dict[str, list[float]] = {"naive": [], "cold": [], "unchanged": [], "article": [], "template": [], "rss": []}
+    for run in range(runs):
+        figures["naive"].append(naive_loop(root))
+        clean(root)
+        seconds, rss = citoyens_build(root)
+        figures["cold"].append(seconds)
+        figures["rss"].append(rss / 1024)
+        figures["unchanged"].append(citoyens_build(root)[0])
+        edit_article(root, run)
+        figures["article"].append(citoyens_build(root)[0])
+        edit_template(root, run)
+        figures["template"].append(citoyens_build(root)[0])
+    shutil.rmtree(root, ignore_errors=True)
+    return {name: statistics.median(values) for name, values in figures.items()}
+
+
+def report(sites: int, articles: int, runs: int, m: dict[str, float]) -> None:
+    count = sites * articles
+    print(f"\n## {sites} sites × {articles} articles ({count} articles), median of {runs} run(s)")
+    print(f"| measure | wall | vs naive loop | vs citoyens cold |")
+    print(f"|---|---|---|---|")
+    print(f"| naive loop: one pelican per site, in sequence | {m['naive']:.2f} s | 1.00 | |")
+    print(f"| citoyens cold full build | {m['cold']:.2f} s | {m['naive'] / m['cold']:.2f}× faster | 100% |")
+    for key, label in (("unchanged", "rebuild, nothing changed"), ("article", "rebuild, one article edited"),
+                       ("template", "rebuild, one theme template edited")):
+        print(f"| {label} | {m[key]:.2f} s | {m['naive'] / m[key]:.1f}× faster | {100 * m[key] / m['cold']:.1f}% |")
+    print(f"| peak RSS of the largest process (cold build) | {m['rss']:.0f} MiB | | |")
+    print(f"| CPU per article, cold build (wall × cores / articles) | {1000 * m['cold'] * (os.cpu_count() or 1) / count:.2f} ms | | |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="20x100,60x250", help="comma-separated SITESxARTICLES (default: %(default)s)")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"# citoyens benchmark — {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
+    with tempfile.TemporaryDirectory(prefix="citoyens-bench-") as folder:
+        for size in args.sizes.split(","):
+            sites, articles = (int(n) for n in size.lower().split("x"))
+            report(sites, articles, args.runs, measure(sites, articles, args.runs, Path(folder)))
+
+
+if __name__ == "__main__":
+    main()
