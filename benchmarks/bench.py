@@ -96,8 +96,8 @@ def measure(sites: int, articles: int, runs: int, folder: Path) -> dict[str, flo
 def report(sites: int, articles: int, runs: int, m: dict[str, float]) -> None:
     count = sites * articles
     print(f"\n## {sites} sites × {articles} articles ({count} articles), median of {runs} run(s)")
-    print(f"| measure | wall | vs naive loop | vs citoyens cold |")
-    print(f"|---|---|---|---|")
+    print("| measure | wall | vs naive loop | vs citoyens cold |")
+    print("|---|---|---|---|")
     print(f"| naive loop: one pelican per site, in sequence | {m['naive']:.2f} s | 1.00 | |")
     print(f"| citoyens cold full build | {m['cold']:.2f} s | {m['naive'] / m['cold']:.2f}× faster | 100% |")
     for key, label in (("unchanged", "rebuild, nothing changed"), ("article", "rebuild, one article edited"),

@@ -25,11 +25,15 @@ from citoyens_ssg import network as network_stage
 from citoyens_ssg import output, subscriptions
 from citoyens_ssg.config import NetworkConfig, load_network
 from citoyens_ssg.errors import CitoyensError, Problem
-from citoyens_ssg.i18n import _
-from citoyens_ssg.site_build import SiteJob, SiteResult, build_site
 from citoyens_ssg.fetch import FetchPolicy
 from citoyens_ssg.fingerprint import site_fingerprint
-from citoyens_ssg.workers import WorkerCrash, run_each_in_own_process, start_in_own_process
+from citoyens_ssg.i18n import _
+from citoyens_ssg.site_build import SiteJob, SiteResult, build_site
+from citoyens_ssg.workers import (
+    WorkerCrash,
+    run_each_in_own_process,
+    start_in_own_process,
+)
 
 logger = logging.getLogger(__name__)
 

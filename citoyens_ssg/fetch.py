@@ -112,7 +112,7 @@ def _request(url: str, policy: FetchPolicy, deadline: float, etag: str | None, l
     except ssl.SSLError as error:
         connection.close()
         raise FetchError(_("secure connection refused: {reason}", reason=error.reason or error)) from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         connection.close()
         raise FetchError(_("no answer within {seconds:.0f} s", seconds=policy.read_timeout)) from None
     except (OSError, http.client.HTTPException) as error:
@@ -169,7 +169,7 @@ def _read_body(response, connection, headers: dict[str, str], policy: FetchPolic
         connection.pinned_socket.settimeout(min(policy.read_timeout, _remaining(deadline, policy)))
         try:
             chunk = response.read1(65536)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise FetchError(_("no data for {seconds:.0f} s; given up", seconds=policy.read_timeout)) from None
         except (OSError, http.client.HTTPException) as error:
             raise FetchError(_("connection lost while reading: {reason}", reason=error)) from None

@@ -15,12 +15,17 @@ from pathlib import Path
 from citoyens_ssg import agenda, clock, directory, output, planet
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import Problem
-from citoyens_ssg.i18n import _
 from citoyens_ssg.headers import headers_file
+from citoyens_ssg.i18n import _
 from citoyens_ssg.manifest import Entry, Manifest, read_manifest
 from citoyens_ssg.subscriptions import FeedState, external_entries
 from citoyens_ssg.subscriptions import health as subscription_health
-from citoyens_ssg.templating import accent_css, filters, network_environment, network_globals
+from citoyens_ssg.templating import (
+    accent_css,
+    filters,
+    network_environment,
+    network_globals,
+)
 from citoyens_ssg.themes import ThemeChain, resolve_theme
 
 logger = logging.getLogger(__name__)

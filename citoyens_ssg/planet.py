@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-
 from xml.etree import ElementTree
 
 from feedgen.feed import FeedGenerator

@@ -244,7 +244,7 @@ class _DevHandler(SimpleHTTPRequestHandler):
                     event, data = listener.get(timeout=0.5)
                 except queue.Empty:
                     continue
-                self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode("utf-8"))
+                self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode())
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             pass  # the tab was closed

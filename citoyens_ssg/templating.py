@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date, format_datetime, format_time
-from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    PrefixLoader,
+    select_autoescape,
+)
 
 from citoyens_ssg.events import describe_recurrence, schema_org
 from citoyens_ssg.themes import ThemeChain

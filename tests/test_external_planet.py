@@ -15,11 +15,11 @@ from xml.sax.saxutils import escape
 
 import feedparser
 import pytest
+from feedserver import FeedServer
 
 from citoyens_ssg.config import load_network
 from citoyens_ssg.fetch import FetchError, FetchPolicy, fetch
 from citoyens_ssg.subscriptions import cache_dir, health, poll, update_all
-from feedserver import FeedServer
 
 FAST = FetchPolicy(connect_timeout=2, read_timeout=1, deadline=3, max_bytes=256 * 1024, allow_loopback=True)
 # Active content inside markup (escaped text such as "&lt;img onerror=…&gt;" is harmless).

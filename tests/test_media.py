@@ -10,10 +10,10 @@ from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import feedparser
-
-from citoyens_ssg.media import video_embed
 from feedserver import FeedServer
 from test_external_planet import FAST, rss
+
+from citoyens_ssg.media import video_embed
 
 
 def radio(network) -> None:

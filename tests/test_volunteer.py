@@ -8,13 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from feedserver import FeedServer
 from PIL import Image
+from test_external_planet import FAST, item, rss
 
 from citoyens_ssg import i18n
 from citoyens_ssg.cli import main
 from citoyens_ssg.importer import import_blog
-from feedserver import FeedServer
-from test_external_planet import FAST, item, rss
 
 DATA = Path(__file__).parent / "data"
 
