@@ -58,16 +58,18 @@ def agenda_pages(network: NetworkConfig, manifests: dict[str, Manifest], env: En
     category_filters = [Filter(name, f"{base}/categorie/{slugify(name)}.html", len(found)) for name, found in sorted(categories.items())]
     template = env.get_template("network_agenda.html")
 
-    def page(selection: list[Event], heading: str) -> str:
+    def page(selection: list[Event], heading: str, relative: str) -> str:
         upcoming, past = split_by_time(selection, now)
         return template.render(upcoming=upcoming, past=past, heading=heading, site_filters=site_filters,
-                               category_filters=category_filters, page_name="agenda")
+                               category_filters=category_filters, page_name="agenda", output_file=relative)
 
-    pages: dict[str, str | bytes] = {"agenda/index.html": page(events, "")}
+    pages: dict[str, str | bytes] = {"agenda/index.html": page(events, "", "agenda/index.html")}
     for site in network.sites:
         if by_site[site.slug]:
-            pages[f"agenda/association/{site.slug}.html"] = page(by_site[site.slug], site.name)
+            relative = f"agenda/association/{site.slug}.html"
+            pages[relative] = page(by_site[site.slug], site.name, relative)
     for name, found in categories.items():
-        pages[f"agenda/categorie/{slugify(name)}.html"] = page(found, name)
+        relative = f"agenda/categorie/{slugify(name)}.html"
+        pages[relative] = page(found, name, relative)
     pages["agenda/agenda.ics"] = calendar.calendar(events, f"Agenda — {network.name}", network.identifier, network.description)
     return pages

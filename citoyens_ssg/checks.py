@@ -23,6 +23,7 @@ from citoyens_ssg import clock, content_checks
 from citoyens_ssg.config import NetworkConfig, SiteConfig, load_network
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
+from citoyens_ssg.templating import PAGE_BACKGROUND, six_digits, contrast, readable_accent
 
 MARKDOWN = {".md", ".markdown", ".mkd", ".mdown"}
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)")
@@ -54,7 +55,8 @@ def check_network(root: Path, build_links: bool = True) -> Findings:
 
 
 def check_site(network: NetworkConfig, site: SiteConfig) -> Findings:
-    findings = Findings([Problem(_shown(network, p), content_checks.link_refused()) for p in content_checks.links_leaving(site.folder)])
+    findings = Findings([Problem(_shown(network, p), content_checks.link_refused()) for p in content_checks.links_leaving(site.folder)],
+                        _accent(network, site))
     if findings.errors or not site.content_dir.is_dir():
         return findings
     categories: dict[str, list[tuple[Path, int]]] = {}
@@ -63,6 +65,16 @@ def check_site(network: NetworkConfig, site: SiteConfig) -> Findings:
             findings.extend(_check_file(network, site, path, categories))
     findings.warnings += _category_typos(network, categories)
     return findings
+
+
+def _accent(network: NetworkConfig, site: SiteConfig) -> list[Problem]:
+    readable = readable_accent(site.accent_color)
+    if readable == six_digits(site.accent_color.lower()):
+        return []
+    ratio = contrast(site.accent_color, PAGE_BACKGROUND)
+    message = _("accent_color '{color}' is too light to read as text (contrast {ratio:.1f}:1, at least 4.5:1 needed); pages use '{readable}' instead",
+                color=site.accent_color, ratio=ratio, readable=readable)
+    return [Problem(f"sites/{site.slug}/site.yaml", message)]
 
 
 def _shown(network: NetworkConfig, path: Path) -> str:

@@ -94,9 +94,12 @@ def directory_pages(network: NetworkConfig, env: Environment, upcoming: list[tup
     places = [feature["properties"] for feature in data["features"]]
     common = {"listings": listings, "page_name": "directory"}
     return {
-        "annuaire/index.html": env.get_template("directory.html").render(groups=grouped(listings, lambda i: list(i.site.categories)), grouping="categories", **common),
-        "annuaire/quartiers.html": env.get_template("directory.html").render(groups=grouped(listings, lambda i: [i.site.neighbourhood] if i.site.neighbourhood else []), grouping="neighbourhoods", **common),
-        "annuaire/carte.html": env.get_template("map.html").render(places=places, map=network.map, page_name="map"),
+        "annuaire/index.html": env.get_template("directory.html").render(
+            groups=grouped(listings, lambda i: list(i.site.categories)), grouping="categories", output_file="annuaire/index.html", **common),
+        "annuaire/quartiers.html": env.get_template("directory.html").render(
+            groups=grouped(listings, lambda i: [i.site.neighbourhood] if i.site.neighbourhood else []), grouping="neighbourhoods",
+            output_file="annuaire/quartiers.html", **common),
+        "annuaire/carte.html": env.get_template("map.html").render(places=places, map=network.map, page_name="map", output_file="annuaire/carte.html"),
         "annuaire/associations.geojson": json.dumps(data, ensure_ascii=False, indent=1) + "\n",
     }
 

@@ -12,7 +12,7 @@ import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from citoyens_ssg import agenda, clock, directory, output, planet
+from citoyens_ssg import agenda, clock, directory, output, planet, sitemaps
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.headers import headers_file
@@ -83,9 +83,9 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     health = [subscription_health(s, feeds[s.key], network.planet.stale_after_days) for s in network.planet.feeds if s.key in feeds]
     upcoming, _past = agenda.split_by_time(agenda.all_events(network, manifests), clock.now())
     pages = {
-        "index.html": env.get_template("portal.html").render(sites=cards, entries=entries[:PORTAL_LATEST], events=upcoming[:PORTAL_EVENTS], page_name="portal"),
-        "planet/index.html": env.get_template("planet.html").render(entries=entries, sites=cards, page_name="planet"),
-        "planet/sante.html": env.get_template("planet_health.html").render(feeds=health, page_name="health"),
+        "index.html": env.get_template("portal.html").render(sites=cards, entries=entries[:PORTAL_LATEST], events=upcoming[:PORTAL_EVENTS], page_name="portal", output_file="index.html"),
+        "planet/index.html": env.get_template("planet.html").render(entries=entries, sites=cards, page_name="planet", output_file="planet/index.html"),
+        "planet/sante.html": env.get_template("planet_health.html").render(feeds=health, page_name="health", output_file="planet/sante.html"),
         "planet/sante.json": json.dumps([asdict(h) for h in health], ensure_ascii=False, indent=1) + "\n",
         **agenda.agenda_pages(network, manifests, env, clock.now()),
         **directory.directory_pages(network, env, upcoming),
@@ -98,6 +98,8 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     for folder in theme.static_folders:
         output.copy_tree(folder, out / "theme")
     output.write_file(out, "_headers", headers_file())
+    for relative, data in sitemaps.sitemap_files(network, out).items():  # last: every page is in place
+        output.write_file(out, relative, data)
     cards_accents = {site.slug: site.accent_color for site in network.sites}
     output.write_file(out, "theme/css/accent.css", accent_css(network.accent_color, cards_accents))
 

@@ -58,8 +58,28 @@ def filters(language: str) -> dict[str, Any]:
     def recurrence(event) -> str:
         return describe_recurrence(event, language)
 
-    return {"long_date": long_date, "short_date": short_date, "date_time": date_time, "iso_date": iso_date,
+    return {"schema_article": schema_article, "long_date": long_date, "short_date": short_date, "date_time": date_time, "iso_date": iso_date,
             "hour": hour, "weekday_date": weekday_date, "recurrence": recurrence, "schema_org": schema_org}
+
+
+def schema_article(article, site_url: str, site_name: str) -> dict:
+    """The article as schema.org/Article (JSON-LD)."""
+    url = f"{site_url}/{article.url}"
+    title = str(article.title.unescape() if hasattr(article.title, "unescape") else article.title)
+    data = {
+        "@context": "https://schema.org", "@type": "Article", "headline": title, "url": url,
+        "mainEntityOfPage": url, "datePublished": article.date.isoformat(),
+        "author": [{"@type": "Person", "name": author.name} for author in getattr(article, "authors", ())],
+        "publisher": {"@type": "Organization", "name": site_name, "url": f"{site_url}/"},
+        "inLanguage": getattr(article, "lang", "") or "fr",
+    }
+    modified = getattr(article, "modified", None)
+    if modified:
+        data["dateModified"] = modified.isoformat()
+    image = getattr(article, "citoyens_image", None)
+    if image:
+        data["image"] = {"@type": "ImageObject", "url": image["url"], "width": image["width"], "height": image["height"]}
+    return data
 
 
 def network_globals(network: NetworkConfig) -> dict[str, Any]:
@@ -86,11 +106,44 @@ def site_globals(network: NetworkConfig, site: SiteConfig) -> dict[str, Any]:
     }
 
 
+PAGE_BACKGROUND = "#fdfdfc"
+MINIMUM_CONTRAST = 4.5  # WCAG 2.1 AA for text: the accent colours links and buttons
+
+
+def _luminance(color: str) -> float:
+    channels = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    light, dark = sorted((_luminance(six_digits(first)), _luminance(six_digits(second))), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def six_digits(color: str) -> str:
+    return "#" + "".join(c * 2 for c in color[1:]) if len(color) == 4 else color
+
+
+def readable_accent(color: str, background: str = PAGE_BACKGROUND) -> str:
+    """The association's colour, darkened just enough to be read as text on the page."""
+    color = six_digits(color.lower())
+    red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    step = 0
+    candidate = color
+    while contrast(candidate, background) < MINIMUM_CONTRAST and step < 100:
+        step += 5
+        factor = 1 - step / 100
+        candidate = "#{:02x}{:02x}{:02x}".format(round(red * factor), round(green * factor), round(blue * factor))
+    return candidate
+
+
 def accent_css(accent: str, cards: dict[str, str] | None = None) -> str:
     """The colours chosen in the YAML files, as a stylesheet: no inline style,
-    so the Content-Security-Policy needs no 'unsafe-inline'."""
-    lines = [f":root {{ --accent: {accent}; }}"]
-    lines += [f".site-card--{slug} {{ --card-accent: {color}; }}" for slug, color in sorted((cards or {}).items())]
+    so the Content-Security-Policy needs no 'unsafe-inline'.  A colour too
+    light to read is darkened until it reaches a 4.5:1 contrast."""
+    lines = [f":root {{ --accent: {readable_accent(accent)}; }}"]
+    lines += [f".site-card--{slug} {{ --card-accent: {readable_accent(color)}; }}" for slug, color in sorted((cards or {}).items())]
     return "\n".join(lines) + "\n"
 
 

@@ -10,7 +10,8 @@ import pytest
 from citoyens_ssg.cli import main
 from citoyens_ssg.sanitize import clean_html, plain_text, safe_link
 
-ACTIVE = re.compile(r"<script|<iframe|<object|<embed|<form|<input|<style|\bon\w+\s*=|javascript:|vbscript:|data:text/html", re.IGNORECASE)
+# JSON-LD data blocks are not executed (and tojson escapes "<" inside them).
+ACTIVE = re.compile(r"<script(?![^>]*application/ld\+json)|<iframe|<object|<embed|<form|<input|<style|\bon\w+\s*=|javascript:|vbscript:|data:text/html", re.IGNORECASE)
 
 HOSTILE_BODY = """\
 Un paragraphe sain.
@@ -82,6 +83,8 @@ def test_hostile_markdown_is_sanitised_in_pages_and_feeds(network, capsys):
             text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&quot;", '"')
         assert not ACTIVE.search(text), (relative, ACTIVE.search(text))
     page = network.read(f"a/{slug}.html")
+    for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S):
+        assert "<" not in block and ">" not in block
     assert "texte gardé" in page and "Un paragraphe sain." in page
     assert '<abbr title="Espace public numérique">EPN</abbr>' in page
     assert "<h1>Titre  &amp; &#34;guillemets&#34;</h1>" in page

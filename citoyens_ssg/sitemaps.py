@@ -1,0 +1,46 @@
+"""Findable: a sitemap per site, a sitemap index and robots.txt at the root.
+
+Written by the network stage from the assembled tree, so the sites that were
+not rebuilt are listed too.  Pages are listed in a stable order, without
+dates that would change on every build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree import ElementTree
+
+from citoyens_ssg.config import NetworkConfig
+
+NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NETWORK_SITEMAP = "sitemap-reseau.xml"
+
+
+def _document(root_tag: str, item_tag: str, urls: list[str]) -> bytes:
+    root = ElementTree.Element(root_tag, xmlns=NAMESPACE)
+    for url in urls:
+        ElementTree.SubElement(ElementTree.SubElement(root, item_tag), "loc").text = url
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _pages(folder: Path, base: str, skip: tuple[str, ...] = ()) -> list[str]:
+    urls = []
+    for page in sorted(folder.rglob("*.html")):
+        relative = page.relative_to(folder).as_posix()
+        if relative.split("/", 1)[0] in skip:
+            continue
+        urls.append(f"{base}/{relative.removesuffix('index.html')}")
+    return urls
+
+
+def sitemap_files(network: NetworkConfig, tree: Path) -> dict[str, bytes | str]:
+    slugs = [site.slug for site in network.sites if (tree / site.slug).is_dir()]
+    files: dict[str, bytes | str] = {
+        f"{slug}/sitemap.xml": _document("urlset", "url", _pages(tree / slug, f"{network.url}/{slug}")) for slug in slugs
+    }
+    files[NETWORK_SITEMAP] = _document("urlset", "url", _pages(tree, network.url, skip=(*slugs, "theme")))
+    index = [f"{network.url}/{NETWORK_SITEMAP}"] + [f"{network.url}/{slug}/sitemap.xml" for slug in slugs]
+    files["sitemap.xml"] = _document("sitemapindex", "sitemap", index)
+    files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {network.url}/sitemap.xml\n"
+    return files

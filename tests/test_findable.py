@@ -1,0 +1,56 @@
+"""Findable and readable: sitemaps, robots.txt, canonical URLs, social cards, JSON-LD, readable colours."""
+
+from __future__ import annotations
+
+import json
+import re
+from xml.etree import ElementTree
+
+from PIL import Image
+
+from citoyens_ssg.cli import main
+from citoyens_ssg.templating import contrast
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def locations(text: str) -> list[str]:
+    return [loc.text for loc in ElementTree.fromstring(text.encode()).iter(f"{SITEMAP}loc")]
+
+
+def test_sitemaps_robots_canonical_and_social_cards(network):
+    network.site("a", "name: A\nlogo: images/logo.png\n")
+    images = network.root / "sites/a/content/images"
+    images.mkdir(parents=True)
+    Image.new("RGB", (96, 96), "red").save(images / "logo.png")
+    Image.new("RGB", (1200, 630), "blue").save(images / "une.jpg")
+    network.article("a", "un", "Un article illustré", "2026-01-01", body="![La une]({static}/images/une.jpg)", Summary="Le résumé.")
+    network.site("b", "name: B\n")
+    network.article("b", "deux", "Un article de B", "2026-01-02")
+    assert network.build().ok
+    assert locations(network.read("sitemap.xml")) == [
+        "https://reseau.example.org/sitemap-reseau.xml", "https://reseau.example.org/a/sitemap.xml", "https://reseau.example.org/b/sitemap.xml"]
+    site_map = locations(network.read("a/sitemap.xml"))
+    assert "https://reseau.example.org/a/un-article-illustre.html" in site_map and "https://reseau.example.org/a/" in site_map
+    assert "https://reseau.example.org/planet/" in locations(network.read("sitemap-reseau.xml"))
+    assert network.read("robots.txt").endswith("Sitemap: https://reseau.example.org/sitemap.xml\n")
+
+    page = network.read("a/un-article-illustre.html")
+    assert '<link rel="canonical" href="https://reseau.example.org/a/un-article-illustre.html">' in page
+    assert '<meta property="og:image" content="https://reseau.example.org/a/images/une-1200w.jpg">' in page
+    assert '<meta property="og:image:width" content="1200">' in page and '<meta name="twitter:card" content="summary_large_image">' in page
+    assert '<meta property="og:description" content="Le résumé.">' in page
+    article = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert (article["@type"], article["headline"], article["image"]["width"]) == ("Article", "Un article illustré", 1200)
+    assert '<link rel="canonical" href="https://reseau.example.org/a/">' in network.read("a/index.html")
+    assert '<meta property="og:image" content="https://reseau.example.org/a/images/logo.png">' in network.read("b/index.html".replace("b", "a", 1))
+    assert '<link rel="canonical" href="https://reseau.example.org/planet/">' in network.read("planet/index.html")
+
+
+def test_a_colour_too_light_to_read_is_darkened_and_reported(network, capsys):
+    network.site("a", "name: A\naccent_color: '#f5c211'\n")
+    assert network.build().ok
+    accent = re.search(r"--accent: (#[0-9a-f]{6})", network.read("a/theme/css/accent.css")).group(1)
+    assert accent != "#f5c211" and contrast(accent, "#fdfdfc") >= 4.5
+    assert main(["check", "-C", str(network.root), "--no-build"]) == 0
+    assert f"WARNING sites/a/site.yaml: accent_color '#f5c211' is too light to read as text (contrast 1.6:1, at least 4.5:1 needed); pages use '{accent}' instead" in capsys.readouterr().err
