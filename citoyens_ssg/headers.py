@@ -11,7 +11,7 @@ from __future__ import annotations
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
-    "script-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",  # Pagefind's search runs as WebAssembly
     "style-src 'self'",
     "img-src 'self' data: https:",  # the planet shows member blogs' images
     "media-src 'self' https:",

@@ -12,7 +12,7 @@ import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from citoyens_ssg import agenda, clock, directory, output, planet, sitemaps
+from citoyens_ssg import agenda, clock, directory, output, planet, search, sitemaps
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.headers import headers_file
@@ -87,6 +87,8 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
         "planet/index.html": env.get_template("planet.html").render(entries=entries, sites=cards, page_name="planet", output_file="planet/index.html"),
         "planet/sante.html": env.get_template("planet_health.html").render(feeds=health, page_name="health", output_file="planet/sante.html"),
         "planet/sante.json": json.dumps([asdict(h) for h in health], ensure_ascii=False, indent=1) + "\n",
+        "recherche/index.html": env.get_template("network_search.html").render(
+            sites=[card for card in cards if (out / card.site.slug / search.BUNDLE).is_dir()], page_name="search", output_file="recherche/index.html"),
         **agenda.agenda_pages(network, manifests, env, clock.now()),
         **directory.directory_pages(network, env, upcoming),
     }

@@ -115,6 +115,9 @@ def site_settings(
         "AUTHOR_FEED_RSS": None,
         "TRANSLATION_FEED_ATOM": None,
         "DISPLAY_PAGES_ON_MENU": True,
+        # Our themes add a search page (Pagefind); Pelican's own themes have no template for it.
+        "DIRECT_TEMPLATES": ["index", "tags", "categories", "authors", "archives"] + ([] if theme.from_pelican else ["search"]),
+        "SEARCH_SAVE_AS": "recherche.html",
         "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": theme.autoescape,
                               # compiled templates shared by every site's worker and every build
                               "bytecode_cache": templating.bytecode_cache(network.root / ".citoyens" / "jinja")},

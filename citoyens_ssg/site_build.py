@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from citoyens_ssg import content_checks, output
+from citoyens_ssg import content_checks, output, search
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
@@ -154,6 +154,10 @@ def build_site(job: SiteJob) -> SiteResult:
         logger.debug("Pelican stopped while building %s", job.site.slug, exc_info=True)
     if stopped is None and not job.manifest_path.is_file():
         stopped = Problem(f"sites/{job.site.slug}", _("the build wrote no manifest (is the citoyens_manifest plugin installed?)"))
+    if stopped is None:
+        failure = search.index_site(job.output_dir.parent, job.site.slug)
+        if failure:
+            listener.warnings.append(Problem(f"sites/{job.site.slug}", _("the search index was not built: {reason}", reason=failure)))
     problems = listener.errors + ([stopped] if stopped else [])
     return SiteResult(job.site.slug, ok=stopped is None, problems=problems, warnings=listener.warnings, seconds=time.monotonic() - started)
 
