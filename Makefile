@@ -11,7 +11,7 @@ BASE_URL ?=
 PORT ?= 8000
 BUILD_OPTIONS := $(if $(BASE_URL),--base-url $(BASE_URL),)
 
-.PHONY: html serve test clean install messages check bench
+.PHONY: html serve test clean install messages check check-output bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ test: $(STAMP)
 
 check: $(STAMP)
 	$(CITOYENS) check
+
+# The built example network in headless Chromium (axe-core), the Nu HTML Checker,
+# feeds, links, requests and page weight. Needs chromium, java and npm (.ci/run installs them).
+check-output: $(STAMP)
+	cd tools/output-check && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python tools/output-check/run.py
 
 # Benchmarks (not tests): 20 × 100 and the reference 60 × 250, against the naive loop; then the dev server's reload delay.
 bench: $(STAMP)

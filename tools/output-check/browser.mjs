@@ -1,0 +1,46 @@
+// Loads each page in headless Chromium: axe-core (WCAG 2.1 A and AA), the hosts
+// the page contacts by itself, and the bytes it transfers (images aside).
+// Usage: node browser.mjs <base-url> <allowed-foreign-host,...> <path>...
+// Prints one JSON line per page.
+import { chromium } from "playwright-core";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const axeSource = require("fs").readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const [base, allowedList, ...paths] = process.argv.slice(2);
+const allowed = new Set(allowedList ? allowedList.split(",").filter(Boolean) : []);
+const own = new URL(base).host;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"],
+});
+try {
+  for (const path of paths) {
+    const page = await browser.newPage();
+    const foreign = [];
+    let bytes = 0;
+    page.on("request", (request) => {
+      const host = new URL(request.url()).host;
+      if (host && host !== own && !allowed.has(host)) { foreign.push(request.url()); }
+    });
+    page.on("response", async (response) => {
+      if (response.request().resourceType() === "image") { return; }
+      try { bytes += (await response.body()).length; } catch { /* a stream or a redirect */ }
+    });
+    await page.route((url) => new URL(url).host !== own, (route) => route.abort());
+    await page.goto(base + path, { waitUntil: "networkidle" });
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() => window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    }));
+    const violations = result.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+    }));
+    console.log(JSON.stringify({ path, violations, foreign, bytes }));
+    await page.close();
+  }
+} finally {
+  await browser.close();
+}
