@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
 from jinja2 import (
     ChoiceLoader,
@@ -58,8 +59,16 @@ def filters(language: str) -> dict[str, Any]:
     def recurrence(event) -> str:
         return describe_recurrence(event, language)
 
+    def language_name(code: str) -> str:
+        """A language named in itself ('brezhoneg', 'English'), as a reader looks for it."""
+        try:
+            return Locale.parse(code.replace("-", "_")).get_display_name() or code
+        except (ValueError, UnknownLocaleError):
+            return code
+
     return {"schema_article": schema_article, "long_date": long_date, "short_date": short_date, "date_time": date_time, "iso_date": iso_date,
-            "hour": hour, "weekday_date": weekday_date, "recurrence": recurrence, "schema_org": schema_org}
+            "hour": hour, "weekday_date": weekday_date, "recurrence": recurrence, "schema_org": schema_org,
+            "language_name": language_name}
 
 
 def schema_article(article, site_url: str, site_name: str) -> dict:

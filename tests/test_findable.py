@@ -54,3 +54,19 @@ def test_a_colour_too_light_to_read_is_darkened_and_reported(network, capsys):
     assert accent != "#f5c211" and contrast(accent, "#fdfdfc") >= 4.5
     assert main(["check", "-C", str(network.root), "--no-build"]) == 0
     assert f"WARNING sites/a/site.yaml: accent_color '#f5c211' is too light to read as text (contrast 1.6:1, at least 4.5:1 needed); pages use '{accent}' instead" in capsys.readouterr().err
+
+
+def test_french_typography_outside_code_and_translations_linked(network):
+    network.site("a", "name: A\n")
+    network.article("a", "fr", "Vraiment ? Oui !", "2026-01-01", Slug="fete",
+                    body="Horaires : 14 h ; « entrée libre » !\n\n`a ? b : c` et https://exemple.org/?q=1")
+    network.write("sites/a/content/br.md", "Title: Gouel\nDate: 2026-01-01\nSlug: fete\nLang: br\n\nDegemer mat !\n")
+    assert network.build().ok
+    page = network.read("a/fete.html")
+    assert "<h1>Vraiment\u202f? Oui\u202f!</h1>" in page
+    assert "Horaires\u00a0: 14 h\u202f; «\u202fentrée libre\u202f»\u202f!" in page
+    assert "<code>a ? b : c</code>" in page and "https://exemple.org/?q=1" in page
+    assert '<link rel="alternate" hreflang="br" href="https://reseau.example.org/a/fete-br.html">' in page
+    assert '<a href="https://reseau.example.org/a/fete-br.html" hreflang="br" lang="br">brezhoneg</a>' in page
+    breton = network.read("a/fete-br.html")
+    assert '<html lang="br">' in breton and "Degemer mat !" in breton  # French spacing only in French

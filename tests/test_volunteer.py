@@ -28,7 +28,7 @@ def test_new_site_and_new_post_build_cleanly(network, capsys):
     assert articles[1].read_text(encoding="utf-8").startswith("Title: Sortie du dimanche : la côte\nDate: ")
     assert main(["check", "-C", str(network.root)]) == 0
     assert main(["build", "-C", str(network.root)]) == 0
-    assert "Sortie du dimanche : la côte" in network.read("les-amis-du-velo-a-kerlouan/index.html")
+    assert "Sortie du dimanche\u00a0: la côte" in network.read("les-amis-du-velo-a-kerlouan/index.html")  # French spacing
 
 
 def test_scaffolds_never_overwrite(network, capsys):

@@ -18,7 +18,7 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican import signals
 
-from citoyens_ssg import clock, content_checks
+from citoyens_ssg import clock, content_checks, typography
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
 from citoyens_ssg.sanitize import clean_html, plain_text
@@ -46,9 +46,11 @@ def _checked_read(reader, source_path: str):
             logger.warning("%s: %s", source_path, message, extra={"citoyens_line": line})
     content, metadata = super(type(reader), reader).read(source_path)
     trusted = settings.get("CITOYENS_TRUSTED", False)
+    french = typography.is_french(str(metadata.get("lang") or settings.get("DEFAULT_LANG")))
+    finish = typography.french_html if french else (lambda html: html)
     if "summary" in metadata:
-        metadata["summary"] = clean_html(metadata["summary"], trusted=trusted)
-    return clean_html(content or "", trusted=trusted), metadata
+        metadata["summary"] = finish(clean_html(metadata["summary"], trusted=trusted))
+    return finish(clean_html(content or "", trusted=trusted)), metadata
 
 
 @functools.cache
@@ -85,7 +87,10 @@ def plain_title(content) -> None:
     if title is None:
         return
     content_checks.check_slug(getattr(content, "slug", None), title)
-    content.title = Markup.escape(plain_text(str(title)))
+    text = plain_text(str(title))
+    if typography.is_french(getattr(content, "lang", None)):
+        text = typography.french_text(text)
+    content.title = Markup.escape(text)
 
 
 def _contents(generators):

@@ -1,0 +1,50 @@
+"""French typography in rendered text: the spaces a French reader expects.
+
+A narrow no-break space (U+202F) goes before « ; ! ? » and inside « guillemets »,
+a no-break space (U+00A0) before « : », so that a line never starts with a
+question mark.  Only text is touched: never tags, attributes, nor what is
+inside ``code``, ``pre``, ``kbd``, ``samp`` or ``script``.
+"""
+
+from __future__ import annotations
+
+import re
+
+NARROW = "\u202f"
+NO_BREAK = "\u00a0"
+TAG = re.compile(r"(<[^>]*>)")
+VERBATIM = {"code", "pre", "kbd", "samp", "script", "style", "textarea"}
+OPENING = re.compile(r"^<\s*([a-zA-Z0-9]+)")
+CLOSING = re.compile(r"^<\s*/\s*([a-zA-Z0-9]+)")
+RULES = (
+    (re.compile(r"[ \u00a0]+([;!?])"), NARROW + r"\1"),  # "Vraiment ?" -> "Vraiment\u202f?"
+    (re.compile(r"[ \u00a0]+:(?=\s|$)"), NO_BREAK + ":"),  # "Horaires :" but never "https://"
+    (re.compile(r"«[ \u00a0]*"), "«" + NARROW),
+    (re.compile(r"[ \u00a0]*»"), NARROW + "»"),
+)
+
+
+def french_text(text: str) -> str:
+    for pattern, replacement in RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def french_html(html: str) -> str:
+    """Apply the French spaces to the text of ``html``, skipping verbatim elements."""
+    parts = TAG.split(html)
+    depth = 0
+    for index, part in enumerate(parts):
+        if part.startswith("<"):
+            closing, opening = CLOSING.match(part), OPENING.match(part)
+            if closing and closing.group(1).lower() in VERBATIM:
+                depth = max(0, depth - 1)
+            elif opening and opening.group(1).lower() in VERBATIM and not part.endswith("/>"):
+                depth += 1
+        elif depth == 0 and part:
+            parts[index] = french_text(part)
+    return "".join(parts)
+
+
+def is_french(language: str | None) -> bool:
+    return (language or "").lower().split("-")[0].split("_")[0] == "fr"
