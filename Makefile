@@ -51,3 +51,5 @@ clean:
 messages: $(STAMP)
 	$(BIN)/pybabel extract --no-location --sort-output -k _ -k N_ --project citoyens -o .citoyens/messages.pot citoyens_ssg plugins
 	$(BIN)/pybabel update --no-fuzzy-matching -l fr -D citoyens -d citoyens_ssg/locale -i .citoyens/messages.pot
+	$(BIN)/pybabel extract --no-location --sort-output -F themes/babel.cfg -o .citoyens/theme.pot themes/citoyen/templates
+	$(BIN)/pybabel update --no-fuzzy-matching -l en -D theme -d themes/citoyen/locale -i .citoyens/theme.pot

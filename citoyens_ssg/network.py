@@ -25,6 +25,7 @@ from citoyens_ssg.templating import (
     filters,
     network_environment,
     network_globals,
+    theme_translations,
 )
 from citoyens_ssg.themes import ThemeChain, resolve_theme
 
@@ -74,6 +75,7 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     feeds = feeds or {}
     theme = network_theme(network)
     env = network_environment(theme, network.root / ".citoyens" / "jinja")
+    env.install_gettext_translations(theme_translations(theme, network.language), newstyle=True)
     env.filters.update(filters(network.language))
     env.globals.update(network_globals(network))
     env.globals.update(SITENAME=network.name, SITEURL=network.url, DEFAULT_LANG=network.language,

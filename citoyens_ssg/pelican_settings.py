@@ -20,10 +20,11 @@ from citoyens_ssg.themes import ThemeChain
 if TYPE_CHECKING:
     from citoyens_ssg.config import NetworkConfig, SiteConfig
 
-# citoyens_guard checks and sanitises what is read, citoyens_images publishes
+# citoyens_guard checks and sanitises what is read, citoyens_i18n translates
+# the theme's strings into the site's language, citoyens_images publishes
 # clean responsive images, citoyens_media adds players and the podcast feed,
 # citoyens_manifest hands the published entries to the network stage.
-PROJECT_PLUGINS = ["citoyens_guard", "citoyens_images", "citoyens_media", "citoyens_agenda", "citoyens_manifest"]
+PROJECT_PLUGINS = ["citoyens_guard", "citoyens_i18n", "citoyens_images", "citoyens_media", "citoyens_agenda", "citoyens_manifest"]
 AGENDA_FOLDER = "agenda"
 
 # Paths, themes and plugins are decided by citoyens: a site that could set them
@@ -89,6 +90,7 @@ def site_settings(
         "PLUGINS": list(PROJECT_PLUGINS),
         "CITOYENS_MANIFEST_PATH": str(manifest_path),
         "CITOYENS_SITE_SLUG": site.slug,
+        "CITOYENS_THEME": theme,
         "CITOYENS_TRUSTED": site.slug in network.trusted_sites,
         "CITOYENS_IMAGE_CACHE": str(network.root / ".citoyens" / "images"),
         "CITOYENS_IMAGE_WIDTHS": list(network.image_widths),
@@ -118,7 +120,8 @@ def site_settings(
         # Our themes add a search page (Pagefind); Pelican's own themes have no template for it.
         "DIRECT_TEMPLATES": ["index", "tags", "categories", "authors", "archives"] + ([] if theme.from_pelican else ["search"]),
         "SEARCH_SAVE_AS": "recherche.html",
-        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": theme.autoescape,
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": theme.autoescape,
+                              "extensions": [] if theme.from_pelican else ["jinja2.ext.i18n"],
                               # compiled templates shared by every site's worker and every build
                               "bytecode_cache": templating.bytecode_cache(network.root / ".citoyens" / "jinja")},
         "JINJA_FILTERS": templating.filters(site.language),

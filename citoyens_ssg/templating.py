@@ -8,11 +8,13 @@ templates use one vocabulary everywhere.
 from __future__ import annotations
 
 import functools
+import gettext
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from babel import Locale, UnknownLocaleError
+from babel.messages.pofile import read_po
 from babel.dates import format_date, format_datetime, format_time
 from jinja2 import (
     ChoiceLoader,
@@ -156,6 +158,37 @@ def accent_css(accent: str, cards: dict[str, str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+class ThemeTranslations(gettext.NullTranslations):
+    """A theme's strings in one language, read from the ``.po`` files of its chain.
+
+    Templates are written in French, the network's language: French needs no
+    catalogue; ``locale/<lang>/LC_MESSAGES/theme.po`` in a theme (and in the
+    themes it extends) translates them for a site in another language.
+    """
+
+    def __init__(self, messages: dict[str, str]):
+        super().__init__()
+        self.messages = messages
+
+    def gettext(self, message: str) -> str:
+        return self.messages.get(message) or message
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.gettext(singular if count == 1 else plural)
+
+
+@functools.lru_cache(maxsize=32)
+def theme_translations(theme: ThemeChain, language: str) -> ThemeTranslations:
+    messages: dict[str, str] = {}
+    code = language.split("-")[0].split("_")[0]
+    for folder in reversed(theme.folders):  # the root first: a child theme's translation wins
+        catalogue = folder / "locale" / code / "LC_MESSAGES" / "theme.po"
+        if catalogue.is_file():
+            with catalogue.open("rb") as handle:
+                messages.update({m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy})
+    return ThemeTranslations(messages)
+
+
 def bytecode_cache(folder: Path) -> FileSystemBytecodeCache:
     folder.mkdir(parents=True, exist_ok=True)
     return FileSystemBytecodeCache(str(folder))
@@ -171,6 +204,7 @@ def network_environment(theme: ThemeChain, cache_dir: Path | None = None) -> Env
     """
     folders = [str(p / "templates") for p in theme.folders]
     return Environment(
+        extensions=["jinja2.ext.i18n"],
         bytecode_cache=bytecode_cache(cache_dir) if cache_dir is not None else None,
         loader=ChoiceLoader([FileSystemLoader(folders), PrefixLoader({"!theme": FileSystemLoader(str(Path(theme.root) / "templates"))})]),
         autoescape=select_autoescape(default=True, default_for_string=True),

@@ -30,3 +30,39 @@ def test_translations_keep_their_placeholders():
     for message, translation in i18n._catalogue("fr").items():
         fields = {f for _t, f, _s, _c in string.Formatter().parse(message) if f}
         assert {f for _t, f, _s, _c in string.Formatter().parse(translation) if f} == fields, message
+
+
+def theme_messages(theme: str) -> set[str]:
+    found = extract_from_dir(str(PROJECT / "themes" / theme / "templates"), method_map=[("**.html", "jinja2")],
+                             options_map={"**.html": {"extensions": "jinja2.ext.i18n"}})
+    return {message if isinstance(message, str) else message[0] for _file, _line, message, _comments, _context in found}
+
+
+def test_every_theme_string_has_an_english_translation():
+    from babel.messages.pofile import read_po
+
+    for theme in ("citoyen", "onde"):
+        used = theme_messages(theme)
+        assert used, theme
+        catalogues = [PROJECT / "themes" / name / "locale/en/LC_MESSAGES/theme.po" for name in (theme, "citoyen")]
+        translated = set()
+        for catalogue in catalogues:
+            with catalogue.open("rb") as handle:
+                translated |= {m.id for m in read_po(handle) if m.id and m.string}
+        assert sorted(used - translated) == [], theme
+
+
+def test_a_site_in_english_gets_the_theme_in_english(network):
+    network.write("network.yaml", "name: Network\nurl: https://n.example.org\nlanguage: en\n")
+    network.site("radio", "name: Radio\ntheme: onde\n")
+    network.article("radio", "show", "The show", "2026-01-01", Category="Shows")
+    network.site("epn", "name: EPN\nlanguage: fr\n")
+    network.article("epn", "atelier", "Atelier", "2026-01-01")
+    assert network.build().ok
+    english = network.read("radio/the-show.html")
+    assert "Skip to content" in english and "Published on" in english and "● On air" in english
+    assert "Aller au contenu" not in english and "January 1, 2026" in english
+    french = network.read("epn/atelier.html")
+    assert "Aller au contenu" in french and "Publié le" in french and "1 janvier 2026" in french
+    portal = network.read("index.html")
+    assert "The associations of the network" in portal and "Skip to content" in portal

@@ -1,0 +1,26 @@
+"""Pelican plugin: the theme's strings in the site's language.
+
+Our themes are written in French and use Jinja2's i18n extension
+(``{{ _("Aller au contenu") }}``); each generator's template environment gets
+the translations of the theme chain for the site's ``DEFAULT_LANG``.
+
+Settings: CITOYENS_THEME (the site's theme chain), DEFAULT_LANG.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from citoyens_ssg.templating import theme_translations
+
+
+def install_translations(generator) -> None:
+    theme = generator.settings.get("CITOYENS_THEME")
+    if theme is None or theme.from_pelican:
+        return  # Pelican's own themes have no translatable strings
+    translations = theme_translations(theme, generator.settings.get("DEFAULT_LANG", "fr"))
+    generator.env.install_gettext_translations(translations, newstyle=True)
+
+
+def register() -> None:
+    signals.generator_init.connect(install_translations)
