@@ -70,3 +70,19 @@ def test_french_typography_outside_code_and_translations_linked(network):
     assert '<a href="https://reseau.example.org/a/fete-br.html" hreflang="br" lang="br">brezhoneg</a>' in page
     breton = network.read("a/fete-br.html")
     assert '<html lang="br">' in breton and "Degemer mat !" in breton  # French spacing only in French
+
+
+def test_each_site_has_its_search_index_and_the_network_search_page_lists_them(network):
+    network.site("a", "name: A\n")
+    network.article("a", "un", "Un article", "2026-01-01", body="Le mot recherché : compostage.")
+    network.site("b", "name: B\n")
+    assert network.build().ok
+    for slug in ("a", "b"):
+        assert (network.output / slug / "pagefind" / "pagefind-ui.js").is_file()
+        assert (network.output / slug / "pagefind" / "pagefind-entry.json").is_file()
+    entry = json.loads(network.read("a/pagefind/pagefind-entry.json"))
+    assert entry["languages"]["fr"]["page_count"] >= 1
+    search = network.read("recherche/index.html")
+    assert 'data-bundles="a b"' in search and 'href="https://reseau.example.org/recherche/?association=b"' in search
+    assert "La recherche fonctionne avec JavaScript, qui semble désactivé." in search
+    assert 'data-bundle="https://reseau.example.org/a/pagefind/"' in network.read("a/recherche.html")

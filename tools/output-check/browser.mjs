@@ -38,7 +38,19 @@ try {
     const violations = result.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
     }));
-    console.log(JSON.stringify({ path, violations, foreign, bytes }));
+    let searchResults = null;
+    if (path.endsWith("/recherche/") || path.endsWith("recherche.html")) {
+      // A reader's search: type a word every site uses, wait for results.
+      await page.fill(".pagefind-ui__search-input", process.env.SEARCH_WORD || "association");
+      try {
+        await page.waitForSelector(".pagefind-ui__result", { timeout: 10000 });
+        searchResults = await page.locator(".pagefind-ui__result").count();
+        const links = await page.locator(".pagefind-ui__result-link").evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
+        const site = path.endsWith("recherche.html") ? path.split("/")[1] : null;
+        if (site && links.some((link) => !link.startsWith("/" + site + "/"))) { searchResults = -1; }
+      } catch { searchResults = 0; }
+    }
+    console.log(JSON.stringify({ path, violations, foreign, bytes, searchResults }));
     await page.close();
   }
 } finally {

@@ -102,6 +102,12 @@ def browser_checks(base: str, tiles_host: str, paths: list[str]) -> list[str]:
         for violation in page["violations"]:
             failures.append(f"axe {page['path']}: {violation['id']} ({violation['impact']}) {violation['help']} — {violation['targets']}")
         failures += [f"foreign request from {page['path']}: {url}" for url in page["foreign"]]
+        if page.get("searchResults") is not None:
+            found = page["searchResults"]
+            print(f"{'ok ' if found > 0 else 'FAIL'} search on {page['path']}: {found} result(s) for a word" if found >= 0
+                  else f"FAIL search on {page['path']}: results from another site")
+            if found <= 0:
+                failures.append(f"search on {page['path']}: {'nothing found' if found == 0 else 'results from another site'}")
         if page["path"] in WEIGHED:
             state = "ok " if page["bytes"] <= BUDGET else "FAIL"
             print(f"{state} {page['path']}: {page['bytes'] / 1024:.1f} KB transferred, images aside (budget 100 KB)")
