@@ -26,7 +26,7 @@ from citoyens_ssg import output, subscriptions
 from citoyens_ssg.config import NetworkConfig, load_network
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.fetch import FetchPolicy
-from citoyens_ssg.fingerprint import site_fingerprint
+from citoyens_ssg.fingerprint import network_fingerprint, site_fingerprint
 from citoyens_ssg.i18n import _
 from citoyens_ssg.site_build import SiteJob, SiteResult, build_site
 from citoyens_ssg.workers import (
@@ -115,12 +115,18 @@ def build(
         if on_site_done:
             on_site_done(result)
     built = {result.slug for result in report.sites if result.ok and not result.unchanged}
+    if poller is not None:
+        poller.join()
+    whole = _whole_network_print(network, paths) if shard is None and only is None else None
+    if whole is not None and not built and _kept(paths, "network", whole) and paths.output.is_dir():
+        # Nothing the published tree depends on changed: it stays exactly as it is.
+        report.articles = _article_counts(network, paths)
+        report.seconds = time.monotonic() - started
+        return report
     in_tree = [site for site in network.sites if shard is None or site.slug in only]
     assemble_tree(in_tree, paths, built)
     manifest_paths = _manifest_paths(network, paths, built)
     if shard is None:
-        if poller is not None:
-            poller.join()
         manifests, report.network_problems = _network_stage(network, manifest_paths, paths.next_tree)
     else:
         manifests, report.network_problems = network_stage.load_manifests(network, manifest_paths)
@@ -128,6 +134,10 @@ def build(
     output.replace_tree(paths.next_tree, paths.output, paths.trash)
     _keep_manifests(paths, built)
     shutil.rmtree(paths.staging, ignore_errors=True)
+    if shard is None and only is None and not report.network_problems and all(r.ok and not r.problems for r in report.sites):
+        (paths.manifests / "network.fingerprint").write_text(_whole_network_print(network, paths))
+    else:
+        (paths.manifests / "network.fingerprint").unlink(missing_ok=True)
     report.articles = {slug: len(manifest.entries) for slug, manifest in manifests.items() if shard is None or slug in only}
     report.seconds = time.monotonic() - started
     return report
@@ -194,7 +204,8 @@ def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = No
     output and manifest are carried over as they are.
     """
     selected = [site for site in network.sites if only is None or site.slug in only]
-    fingerprints = {site.slug: site_fingerprint(network, site) for site in selected}
+    shared: dict[Path, str] = {}
+    fingerprints = {site.slug: site_fingerprint(network, site, shared) for site in selected}
     to_build = []
     for site in selected:
         if _unchanged(paths, site.slug, fingerprints[site.slug]):
@@ -211,6 +222,24 @@ def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = No
         if result.ok and not result.problems:
             (paths.staging / f"{job.site.slug}.fingerprint").write_text(fingerprints[job.site.slug])
         yield result
+
+
+def _whole_network_print(network: NetworkConfig, paths: BuildPaths) -> str:
+    prints = {site.slug: _read(paths.manifests / f"{site.slug}.fingerprint") for site in network.sites}
+    return network_fingerprint(network, prints, subscriptions.cache_dir(network))
+
+
+def _read(path: Path) -> str:
+    return path.read_text() if path.is_file() else ""
+
+
+def _kept(paths: BuildPaths, name: str, fingerprint: str) -> bool:
+    return _read(paths.manifests / f"{name}.fingerprint") == fingerprint
+
+
+def _article_counts(network: NetworkConfig, paths: BuildPaths) -> dict[str, int]:
+    manifests, _problems = network_stage.load_manifests(network, {s.slug: paths.manifests / f"{s.slug}.json" for s in network.sites})
+    return {slug: len(manifest.entries) for slug, manifest in manifests.items()}
 
 
 def _unchanged(paths: BuildPaths, slug: str, fingerprint: str) -> bool:

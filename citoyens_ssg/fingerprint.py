@@ -31,20 +31,43 @@ def _versions() -> str:
     return ";".join(found)
 
 
-def _hash_tree(digest, folder: Path) -> None:
-    if not folder.exists():
-        return
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(folder)).encode())
-            digest.update(path.read_bytes())
+def tree_digest(folder: Path) -> str:
+    """The names and bytes of every file under ``folder``."""
+    digest = hashlib.sha256()
+    if folder.exists():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
-def site_fingerprint(network: NetworkConfig, site: SiteConfig) -> str:
+def _shared(network: NetworkConfig, cache: dict[Path, str], folder: Path) -> str:
+    """Folders every site shares (code, plugins, themes) are read once per build."""
+    if folder not in cache:
+        cache[folder] = tree_digest(folder)
+    return cache[folder]
+
+
+def site_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict[Path, str] | None = None) -> str:
+    cache = {} if cache is None else cache
     digest = hashlib.sha256()
     digest.update(f"{network.url}|{clock.now().date()}|{_versions()}".encode())
     digest.update((network.root / "network.yaml").read_bytes())
-    for folder in (site.folder, network.plugins_dir, CODE, *resolve_theme(network.themes_dir, site.theme).folders):
-        digest.update(str(folder).encode())
-        _hash_tree(digest, folder)
+    digest.update(tree_digest(site.folder).encode())
+    for folder in (network.plugins_dir, CODE, *resolve_theme(network.themes_dir, site.theme).folders):
+        digest.update(f"{folder}:{_shared(network, cache, folder)}".encode())
+    return digest.hexdigest()
+
+
+def network_fingerprint(network: NetworkConfig, site_prints: dict[str, str], feeds_cache: Path) -> str:
+    """What the network pages depend on: every site, the planet's cache, the network's theme."""
+    digest = hashlib.sha256()
+    digest.update(f"{network.url}|{clock.now().date()}|{_versions()}".encode())
+    digest.update((network.root / "network.yaml").read_bytes())
+    for slug, print_ in sorted(site_prints.items()):
+        digest.update(f"{slug}:{print_}".encode())
+    digest.update(tree_digest(feeds_cache).encode())
+    digest.update(tree_digest(network.themes_dir).encode())
+    digest.update(tree_digest(CODE).encode())
     return digest.hexdigest()

@@ -69,3 +69,18 @@ def test_three_shards_merged_are_the_single_build(network, tmp_path, monkeypatch
     report = merge(network.root, shards, output_dir=merged)
     assert report.ok
     assert files(merged) == files(single)
+
+
+def test_nothing_changed_leaves_the_published_tree_as_it_is(network, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1792540800")
+    six_sites(network)
+    build(network.root, jobs=2)
+    portal = network.output / "index.html"
+    before = portal.stat().st_ino
+    report = build(network.root, jobs=2)
+    assert all(r.unchanged for r in report.sites) and report.ok
+    assert portal.stat().st_ino == before  # not even rewritten
+    assert report.articles["radio"] == 2
+    network.write("network.yaml", "name: Réseau renommé\nurl: https://reseau.example.org\n")
+    build(network.root, jobs=2)
+    assert "Réseau renommé" in network.read("index.html")
