@@ -99,12 +99,16 @@ def report(sites: int, articles: int, runs: int, m: dict[str, float]) -> None:
     print("| measure | wall | vs naive loop | vs citoyens cold |")
     print("|---|---|---|---|")
     print(f"| naive loop: one pelican per site, in sequence | {m['naive']:.2f} s | 1.00 | |")
-    print(f"| citoyens cold full build | {m['cold']:.2f} s | {m['naive'] / m['cold']:.2f}× faster | 100% |")
+    print(f"| citoyens cold full build | {m['cold']:.2f} s | {ratio(m['naive'], m['cold'])} | 100% |")
     for key, label in (("unchanged", "rebuild, nothing changed"), ("article", "rebuild, one article edited"),
                        ("template", "rebuild, one theme template edited")):
-        print(f"| {label} | {m[key]:.2f} s | {m['naive'] / m[key]:.1f}× faster | {100 * m[key] / m['cold']:.1f}% |")
+        print(f"| {label} | {m[key]:.2f} s | {ratio(m['naive'], m[key])} | {100 * m[key] / m['cold']:.1f}% |")
     print(f"| peak RSS of the largest process (cold build) | {m['rss']:.0f} MiB | | |")
-    print(f"| CPU per article, cold build (wall × cores / articles) | {1000 * m['cold'] * (os.cpu_count() or 1) / count:.2f} ms | | |")
+    print(f"| cold build, at most this much CPU per article (wall × cores / articles) | {1000 * m['cold'] * (os.cpu_count() or 1) / count:.1f} ms | | |")
+
+
+def ratio(baseline: float, measured: float) -> str:
+    return f"{baseline / measured:.2f}× faster" if measured <= baseline else f"{measured / baseline:.2f}× slower"
 
 
 def main() -> None:

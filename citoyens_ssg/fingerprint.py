@@ -1,6 +1,7 @@
 """What a site's build depends on, as one hash: an unchanged site is not rebuilt.
 
-The inputs: the site's folder (content, site.yaml, its theme overrides), the
+The inputs (by name, size and time of each file): the site's folder (content,
+site.yaml, its theme overrides), the
 themes it uses, the project's plugins and citoyens itself, network.yaml and
 the build's options (the base URL), the versions of the libraries that render
 it, and the day: a post dated tomorrow, or "upcoming" on an agenda, changes
@@ -9,7 +10,9 @@ with the date even when no file does.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 from importlib import metadata
 from pathlib import Path
 
@@ -21,6 +24,7 @@ PACKAGES = ("pelican", "markdown", "jinja2", "pillow", "feedgen", "icalendar", "
 CODE = Path(__file__).parent
 
 
+@functools.cache
 def _versions() -> str:
     found = []
     for name in PACKAGES:
@@ -32,13 +36,19 @@ def _versions() -> str:
 
 
 def tree_digest(folder: Path) -> str:
-    """The names and bytes of every file under ``folder``."""
+    """Every file under ``folder``: its name, size and modification time.
+
+    Reading every byte of a large network at each build cost seconds; any edit
+    changes a file's time (a fresh clone gives new times, so it rebuilds all,
+    which is the safe side).
+    """
     digest = hashlib.sha256()
-    if folder.exists():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(folder)).encode())
-                digest.update(path.read_bytes())
+    for directory, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            path = os.path.join(directory, name)
+            stat = os.stat(path)
+            digest.update(f"{os.path.relpath(path, folder)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 

@@ -69,12 +69,16 @@ def merge_entries(network: NetworkConfig, manifests: dict[str, Manifest], extern
             if entry.id in seen or entry.url in seen:
                 continue
             seen.update((entry.id, entry.url))
-            # Sanitised again here: the planet republishes HTML whatever its origin.
-            rel = "nofollow noopener" if source.external else "noopener"
-            entry = replace(entry, summary=clean_html(entry.summary, base_url=entry.url, link_rel=rel))
             merged.append(PlanetEntry(entry, source))
     merged.sort(key=lambda item: (item.entry.date, item.entry.id), reverse=True)
-    return merged[: network.planet.size]
+    return [_sanitised(item) for item in merged[: network.planet.size]]
+
+
+def _sanitised(item: PlanetEntry) -> PlanetEntry:
+    """Sanitised again here: the planet republishes HTML, whatever its origin."""
+    rel = "nofollow noopener" if item.source.external else "noopener"
+    entry = replace(item.entry, summary=clean_html(item.entry.summary, base_url=item.entry.url, link_rel=rel))
+    return PlanetEntry(entry, item.source)
 
 
 def _feed(network: NetworkConfig, entries: list[PlanetEntry], self_url: str) -> FeedGenerator:

@@ -1,9 +1,10 @@
 """Building one site with Pelican, inside its own worker process.
 
 Pelican reports most content problems by logging and carrying on, so the
-worker listens to Pelican's log: every error becomes a problem naming the file,
-and a site with problems counts as failed (its last good output stays
-published).  Warnings are passed on as warnings.
+worker listens to Pelican's log: every error becomes a problem naming the file
+(and its line when citoyens' checks know it), the file is skipped and the rest
+of the site published.  An exception that stops Pelican fails the whole site,
+whose last good output then stays published.  Warnings are passed on as such.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ dates that would change on every build.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -25,13 +26,14 @@ def _document(root_tag: str, item_tag: str, urls: list[str]) -> bytes:
 
 
 def _pages(folder: Path, base: str, skip: tuple[str, ...] = ()) -> list[str]:
-    urls = []
-    for page in sorted(folder.rglob("*.html")):
-        relative = page.relative_to(folder).as_posix()
-        if relative.split("/", 1)[0] in skip:
-            continue
-        urls.append(f"{base}/{relative.removesuffix('index.html')}")
-    return urls
+    relatives = []
+    for directory, dirnames, filenames in os.walk(folder):
+        relative_dir = os.path.relpath(directory, folder)
+        if relative_dir == ".":
+            dirnames[:] = [d for d in dirnames if d not in skip]
+        prefix = "" if relative_dir == "." else relative_dir.replace(os.sep, "/") + "/"
+        relatives += [prefix + name for name in filenames if name.endswith(".html")]
+    return [f"{base}/{relative.removesuffix('index.html')}" for relative in sorted(relatives)]
 
 
 def sitemap_files(network: NetworkConfig, tree: Path) -> dict[str, bytes | str]:
