@@ -68,6 +68,7 @@ class BuildPaths:
 
 @dataclass
 class BuildReport:
+    network: NetworkConfig | None = None  # the configuration the build used
     sites: list[SiteResult] = field(default_factory=list)
     network_problems: list[Problem] = field(default_factory=list)
     articles: dict[str, int] = field(default_factory=dict)
@@ -109,7 +110,7 @@ def build(
     poller = None
     if network.planet.feeds and not offline and shard is None:
         poller = start_in_own_process(subscriptions.update_all, network, fetch_policy or FetchPolicy())
-    report = BuildReport()
+    report = BuildReport(network)
     for result in build_sites(network, paths, jobs, only):
         report.sites.append(result)
         if on_site_done:
@@ -184,7 +185,7 @@ def merge(root: Path, shards: list[Path], output_dir: Path | None = None, base_u
                 manifest_paths[site.slug] = shard / SHARD_MANIFESTS / f"{site.slug}.json"
     if network.planet.feeds and not offline:
         subscriptions.update_all(network, fetch_policy or FetchPolicy())
-    report = BuildReport()
+    report = BuildReport(network)
     manifests, report.network_problems = _network_stage(network, manifest_paths, paths.next_tree)
     missing = [site.slug for site in network.sites if site.slug not in manifest_paths]
     report.network_problems += [Problem(f"sites/{slug}", _("in no shard: was every part built?")) for slug in missing]

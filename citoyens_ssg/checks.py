@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo
 
 from citoyens_ssg import clock, content_checks
 from citoyens_ssg.config import NetworkConfig, SiteConfig, load_network
+from citoyens_ssg.content_paths import PLACEHOLDERS, content_file, without_placeholder
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
-from citoyens_ssg.templating import PAGE_BACKGROUND, six_digits, contrast, readable_accent
+from citoyens_ssg.templating import PAGE_BACKGROUND, contrast, readable_accent, six_digits
 
 MARKDOWN = {".md", ".markdown", ".mkd", ".mdown"}
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)")
@@ -144,14 +145,9 @@ def _references(shown: str, path: Path, site: SiteConfig, line: str, number: int
 
 
 def _resolve(target: str, path: Path, site: SiteConfig) -> Path | None:
-    for prefix in ("{static}", "{attach}", "{filename}"):
-        if target.startswith(prefix):
-            rest = target[len(prefix):]
-            base = site.content_dir if rest.startswith("/") else path.parent
-            return (base / rest.lstrip("/")).resolve()
-    if target.startswith(("/", "{")):
+    if not target.startswith(PLACEHOLDERS) and target.startswith(("/", "{")):
         return None  # a site address or a placeholder we do not know: left to the link check of the build
-    return (path.parent / target).resolve()
+    return content_file(target, path, site.content_dir) or (path.parent / without_placeholder(target)).resolve()
 
 
 def _category_typos(network: NetworkConfig, categories: dict[str, list[tuple[Path, int]]]) -> list[Problem]:

@@ -94,12 +94,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "merge":
             return run_merge(args)
     except ConfigError as error:
+        from citoyens_ssg.report import problem_line, say
+
         for problem in error.problems:
-            print(_("ERROR {problem}", problem=problem), file=sys.stderr)
-        print(error.summary(), file=sys.stderr)
+            problem_line(problem)
+        say(error.summary(), error=True)
         return 1
     except CitoyensError as error:
-        print(_("ERROR {problem}", problem=error), file=sys.stderr)
+        from citoyens_ssg.report import problem_line
+
+        problem_line(error)
         return 1
     except KeyboardInterrupt:
         print(_("Interrupted; what was published before is unchanged."), file=sys.stderr)

@@ -171,6 +171,17 @@ class Boolean(_Scalar):
     tags = ("bool",)
 
 
+def _convert_items(item: Field, node: SequenceNode, document: YamlDocument, path: str, problems: list[Problem]) -> list:
+    """Each item of a YAML list through ``item``; a bad item is reported, the others kept."""
+    values = []
+    for child in node.value:
+        try:
+            values.append(item.convert(child, document, path, problems))
+        except Invalid as error:
+            problems.append(document.problem(child, f"{path}: {error}"))
+    return values
+
+
 class TextList(Field):
     expected = N_("a list of texts")
 
@@ -179,13 +190,7 @@ class TextList(Field):
             return [node.value.strip()]
         if not isinstance(node, SequenceNode):
             raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
-        items = []
-        for item in node.value:
-            try:
-                items.append(Text().convert(item, document, path, problems))
-            except Invalid as error:
-                problems.append(document.problem(item, f"{path}: {error}"))
-        return items
+        return _convert_items(Text(), node, document, path, problems)
 
 
 class IntegerList(Field):
@@ -198,13 +203,7 @@ class IntegerList(Field):
     def convert(self, node, document, path, problems):
         if not isinstance(node, SequenceNode) or not node.value:
             raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
-        values = []
-        for item in node.value:
-            try:
-                values.append(self.item.convert(item, document, path, problems))
-            except Invalid as error:
-                problems.append(document.problem(item, f"{path}: {error}"))
-        return values
+        return _convert_items(self.item, node, document, path, problems)
 
 
 class FreeMapping(Field):

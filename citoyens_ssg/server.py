@@ -29,7 +29,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from citoyens_ssg.build import BuildReport, build
-from citoyens_ssg.config import NetworkConfig, load_network
+from citoyens_ssg.config import NetworkConfig
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.i18n import _
 from citoyens_ssg.report import print_site_result, print_summary, problem_line, say
@@ -160,9 +160,9 @@ class DevServer:
         """Rebuild; problems are printed and sent to the pages, never raised: the server stays up."""
         report = None
         try:
-            self.network = load_network(self.root, base_url=self.url)
             report = build(self.root, self.output, base_url=self.url, jobs=self.jobs, offline=True,
                            only=set(change.sites) if change.sites is not None else None, on_site_done=print_site_result)
+            self.network = report.network
             print_summary(report)
             problems = [str(p) for r in report.sites for p in r.problems] + [str(p) for p in report.network_problems]
         except ConfigError as error:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.pofile import read_po
 from babel.dates import format_date, format_datetime, format_time
+from babel.messages.pofile import read_po
 from jinja2 import (
     ChoiceLoader,
     Environment,

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from citoyens_ssg import clock, content_checks, typography
+from citoyens_ssg.content_paths import pelican_contents
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
 from citoyens_ssg.sanitize import clean_html, plain_text
@@ -93,16 +94,9 @@ def plain_title(content) -> None:
     content.title = Markup.escape(text)
 
 
-def _contents(generators):
-    for generator in generators:
-        for attribute in ("articles", "translations", "drafts", "drafts_translations", "hidden_articles",
-                          "hidden_translations", "pages", "hidden_pages", "draft_pages"):
-            yield from getattr(generator, attribute, ())
-
-
 def refuse_duplicate_outputs(generators) -> None:
     written_by: dict[str, str] = {}
-    for content in _contents(generators):
+    for content in pelican_contents(generators):
         target = content.save_as
         if not target:
             continue

@@ -25,12 +25,12 @@ from pathlib import Path
 from pelican import signals
 
 from citoyens_ssg import images
+from citoyens_ssg.content_paths import content_file, pelican_contents, without_placeholder
 from citoyens_ssg.i18n import _
 
 logger = logging.getLogger(__name__)
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 ATTRIBUTE = re.compile(r'([a-zA-Z][\w:-]*)\s*=\s*"([^"]*)"')
-PLACEHOLDER = re.compile(r"^\{(static|attach|filename)\}")
 SIZES = "(max-width: 48rem) 100vw, 46rem"
 
 
@@ -48,16 +48,12 @@ def _settings(settings) -> tuple[Path, tuple[int, ...]]:
 
 def _source_of(src: str, content) -> Path | None:
     """The content file an ``src`` names ({static}/images/x.jpg, images/x.jpg, /images/x.jpg)."""
-    content_root = Path(content.settings["PATH"]).resolve()
     site_url = content.settings.get("SITEURL", "")
-    path = PLACEHOLDER.sub("", src.strip())
+    path = without_placeholder(src)
     if site_url and path.startswith(site_url + "/"):
         path = "/" + path[len(site_url) + 1:]
-    if "://" in path or path.startswith(("//", "data:")) or not path:
-        return None
-    base = content_root if path.startswith("/") else Path(content.source_path).resolve().parent
-    candidate = (base / path.lstrip("/")).resolve()
-    if candidate.is_file() and candidate.is_relative_to(content_root) and candidate.suffix.lower() in images.EXTENSIONS:
+    candidate = content_file(path, Path(content.source_path), Path(content.settings["PATH"]))
+    if candidate is not None and candidate.is_file() and candidate.suffix.lower() in images.EXTENSIONS:
         return candidate
     return None
 
@@ -96,14 +92,8 @@ def _card(content, source: Path, processed: images.ProcessedImage, alt: str) -> 
 
 
 def rewrite_images(generators) -> None:
-    for generator in generators:
-        for content in _contents(generator):
-            _rewrite(content)
-
-
-def _contents(generator):
-    for attribute in ("articles", "translations", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages"):
-        yield from getattr(generator, attribute, ())
+    for content in pelican_contents(generators):
+        _rewrite(content)
 
 
 def _rewrite(content) -> None:

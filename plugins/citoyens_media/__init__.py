@@ -21,11 +21,11 @@ from feedgen.feed import FeedGenerator
 from pelican import signals
 
 from citoyens_ssg import media, output
+from citoyens_ssg.content_paths import content_file, pelican_contents
 from citoyens_ssg.i18n import _
 from citoyens_ssg.sanitize import safe_link
 
 logger = logging.getLogger(__name__)
-PLACEHOLDER_PREFIXES = ("{static}", "{attach}", "{filename}")
 
 
 def _resolve(value: str, content) -> tuple[str, Path | None]:
@@ -35,12 +35,8 @@ def _resolve(value: str, content) -> tuple[str, Path | None]:
     if remote:
         return remote, None
     content_root = Path(content.settings["PATH"]).resolve()
-    path = value
-    for prefix in PLACEHOLDER_PREFIXES:
-        path = path.removeprefix(prefix)
-    base = content_root if path.startswith("/") else Path(content.source_path).resolve().parent
-    local = (base / path.lstrip("/")).resolve()
-    if not local.is_file() or not local.is_relative_to(content_root):
+    local = content_file(value, Path(content.source_path), content_root)
+    if local is None or not local.is_file():
         raise FileNotFoundError(value)
     return f"{content.settings['SITEURL']}/{local.relative_to(content_root).as_posix()}", local
 
@@ -57,10 +53,8 @@ def _media(content, key: str) -> tuple[str, Path | None] | None:
 
 
 def add_players(generators) -> None:
-    for generator in generators:
-        for attribute in ("articles", "translations", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages"):
-            for content in getattr(generator, attribute, ()):
-                _add_players(content)
+    for content in pelican_contents(generators):
+        _add_players(content)
     for generator in generators:
         if any(_episode(article) for article in getattr(generator, "articles", ())):
             # The context is shared by every page still to be written: the theme links the podcast.
