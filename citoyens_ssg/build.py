@@ -26,8 +26,9 @@ from citoyens_ssg import output, subscriptions
 from citoyens_ssg.config import NetworkConfig, load_network
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.fetch import FetchPolicy
-from citoyens_ssg.fingerprint import network_fingerprint, site_fingerprint
+from citoyens_ssg.fingerprint import network_fingerprint, setup_fingerprint, site_fingerprint
 from citoyens_ssg.i18n import _
+from citoyens_ssg.incremental import RenderPaths
 from citoyens_ssg.site_build import SiteJob, SiteResult, build_site
 from citoyens_ssg.workers import (
     WorkerCrash,
@@ -206,14 +207,15 @@ def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = No
     """
     selected = [site for site in network.sites if only is None or site.slug in only]
     shared: dict[Path, str] = {}
-    fingerprints = {site.slug: site_fingerprint(network, site, shared) for site in selected}
+    setups = {site.slug: setup_fingerprint(network, site, shared) for site in selected}
+    fingerprints = {site.slug: site_fingerprint(setups[site.slug], site) for site in selected}
     to_build = []
     for site in selected:
         if _unchanged(paths, site.slug, fingerprints[site.slug]):
             yield SiteResult(site.slug, ok=True, unchanged=True)
         else:
             to_build.append(site)
-    site_jobs = [_prepare(network, paths, site) for site in to_build]
+    site_jobs = [_prepare(network, paths, site, setups[site.slug]) for site in to_build]
     for job, result in run_each_in_own_process(build_site, site_jobs, jobs):
         if isinstance(result, WorkerCrash):
             logger.error("worker for %s crashed:\n%s", job.site.slug, result.reason)
@@ -273,6 +275,11 @@ def _keep_manifests(paths: BuildPaths, built: set[str]) -> None:
     paths.manifests.mkdir(parents=True, exist_ok=True)
     for slug in built:
         (paths.staging / f"{slug}.manifest.json").replace(paths.manifests / f"{slug}.json")
+        renders = paths.staging / f"{slug}.renders.json"  # the keys of the pages now published
+        if renders.is_file():
+            renders.replace(paths.manifests / f"{slug}.renders.json")
+        else:
+            (paths.manifests / f"{slug}.renders.json").unlink(missing_ok=True)
         fingerprint = paths.staging / f"{slug}.fingerprint"
         if fingerprint.is_file():  # only a site built without problems is trusted to be skipped next time
             fingerprint.replace(paths.manifests / f"{slug}.fingerprint")
@@ -280,11 +287,14 @@ def _keep_manifests(paths: BuildPaths, built: set[str]) -> None:
             (paths.manifests / f"{slug}.fingerprint").unlink(missing_ok=True)
 
 
-def _prepare(network: NetworkConfig, paths: BuildPaths, site) -> SiteJob:
+def _prepare(network: NetworkConfig, paths: BuildPaths, site, setup: str) -> SiteJob:
     staged = paths.staging / site.slug
     for leftover in (staged, staged.with_name(site.slug + ".no-content")):
         shutil.rmtree(leftover, ignore_errors=True)  # from an interrupted build
     manifest = paths.staging / f"{site.slug}.manifest.json"
-    manifest.unlink(missing_ok=True)
+    renders = RenderPaths(setup, previous_output=paths.output / site.slug, previous_record=paths.manifests / f"{site.slug}.renders.json",
+                          record=paths.staging / f"{site.slug}.renders.json")
+    for stale in (manifest, renders.record):
+        stale.unlink(missing_ok=True)
     staged.mkdir(parents=True)
-    return SiteJob(network, site, staged, manifest)
+    return SiteJob(network, site, staged, manifest, renders)

@@ -35,7 +35,7 @@ def _versions() -> str:
     return ";".join(found)
 
 
-def tree_digest(folder: Path) -> str:
+def tree_digest(folder: Path, skip: Path | None = None) -> str:
     """Every file under ``folder``: its name, size and modification time.
 
     Reading every byte of a large network at each build cost seconds; any edit
@@ -44,7 +44,7 @@ def tree_digest(folder: Path) -> str:
     """
     digest = hashlib.sha256()
     for directory, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and Path(directory, d) != skip)
         for name in sorted(filenames):
             path = os.path.join(directory, name)
             stat = os.stat(path)
@@ -59,15 +59,22 @@ def _shared(network: NetworkConfig, cache: dict[Path, str], folder: Path) -> str
     return cache[folder]
 
 
-def site_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict[Path, str] | None = None) -> str:
+def setup_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict[Path, str] | None = None) -> str:
+    """Everything a site's pages depend on but its content: configuration, theme
+    and overrides, plugins, citoyens, library versions, the day."""
     cache = {} if cache is None else cache
     digest = hashlib.sha256()
     digest.update(f"{network.url}|{clock.now().date()}|{_versions()}".encode())
     digest.update((network.root / "network.yaml").read_bytes())
-    digest.update(tree_digest(site.folder).encode())
+    digest.update(tree_digest(site.folder, skip=site.content_dir).encode())
     for folder in (network.plugins_dir, CODE, *resolve_theme(network.themes_dir, site.theme).folders):
         digest.update(f"{folder}:{_shared(network, cache, folder)}".encode())
     return digest.hexdigest()
+
+
+def site_fingerprint(setup: str, site: SiteConfig) -> str:
+    """The setup and the content: an unchanged site is not rebuilt."""
+    return hashlib.sha256(f"{setup}|{tree_digest(site.content_dir)}".encode()).hexdigest()
 
 
 def network_fingerprint(network: NetworkConfig, site_prints: dict[str, str], feeds_cache: Path) -> str:

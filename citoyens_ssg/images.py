@@ -27,7 +27,7 @@ FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", ".heic", ".heif", ".tif", ".tiff", ".bmp"})
 DEFAULT_WIDTHS = (480, 960, 1600)
 MAX_PIXELS = 50_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 class ImageRejected(Exception):
@@ -126,17 +126,20 @@ def _make(key: str, name: str, data: bytes, folder: Path, widths: tuple[int, ...
     folder.mkdir(parents=True)
     stem = Path(name).stem
     original = _save(upright, folder, name, kind, icc)
-    variants = []
-    for width in sorted(w for w in widths if w < upright.width) + [upright.width]:
-        name = f"{stem}-{width}w{FORMATS[kind]}"
-        if width == upright.width:  # the clean original, under its variant name: no second encoding
-            shutil.copyfile(folder / original.name, folder / name)
-            variants.append(Variant(name, original.width, original.height, original.mime))
-            resized = upright
-        else:
-            resized = upright.resize((width, round(upright.height * width / upright.width)), Image.LANCZOS)
-            variants.append(_save(resized, folder, name, kind, icc))
-        variants.append(_save(resized, folder, f"{stem}-{width}w.webp", "WEBP", icc))
+    widest = f"{stem}-{upright.width}w{FORMATS[kind]}"
+    shutil.copyfile(folder / original.name, folder / widest)  # the clean original under its variant name: no second encoding
+    variants = [Variant(widest, original.width, original.height, original.mime)]
+    if kind != "WEBP":
+        variants.append(_save(upright, folder, f"{stem}-{upright.width}w.webp", "WEBP", icc))
+    # Widest first, each width resized from the previous one: a smaller source
+    # is faster to filter, and a 2× Lanczos step loses nothing visible.
+    resized = upright
+    for width in sorted((w for w in widths if w < upright.width), reverse=True):
+        resized = resized.resize((width, round(upright.height * width / upright.width)), Image.LANCZOS)
+        variants.append(_save(resized, folder, f"{stem}-{width}w{FORMATS[kind]}", kind, icc))
+        if kind != "WEBP":
+            variants.append(_save(resized, folder, f"{stem}-{width}w.webp", "WEBP", icc))
+    variants.sort(key=lambda v: (v.width, v.mime != original.mime))  # narrowest first, the original format before WebP
     return ProcessedImage(key, original, tuple(variants))
 
 
@@ -145,7 +148,7 @@ def _save(image: Image.Image, folder: Path, name: str, kind: str, icc: bytes | N
     if kind == "JPEG":
         options.update(quality=82, optimize=True, progressive=True)
     elif kind == "WEBP":
-        options.update(quality=80, method=4)
+        options.update(quality=80, method=2)  # method 4 costs twice the time for a few percent of bytes
     elif kind == "PNG":
         options.update(optimize=True)
     image.save(folder / name, kind, **options)

@@ -13,18 +13,21 @@ from typing import TYPE_CHECKING, Any
 
 from pelican.settings import DEFAULT_CONFIG
 
-from citoyens_ssg import templating
+from citoyens_ssg import reading, templating
 from citoyens_ssg.i18n import _
 from citoyens_ssg.themes import ThemeChain
 
 if TYPE_CHECKING:
     from citoyens_ssg.config import NetworkConfig, SiteConfig
+    from citoyens_ssg.incremental import RenderPaths
 
 # citoyens_guard checks and sanitises what is read, citoyens_i18n translates
 # the theme's strings into the site's language, citoyens_images publishes
 # clean responsive images, citoyens_media adds players and the podcast feed,
-# citoyens_manifest hands the published entries to the network stage.
-PROJECT_PLUGINS = ["citoyens_guard", "citoyens_i18n", "citoyens_images", "citoyens_media", "citoyens_agenda", "citoyens_manifest"]
+# citoyens_manifest hands the published entries to the network stage,
+# citoyens_incremental renders only the pages whose inputs changed.
+PROJECT_PLUGINS = ["citoyens_guard", "citoyens_i18n", "citoyens_images", "citoyens_media", "citoyens_agenda", "citoyens_manifest",
+                   "citoyens_incremental"]
 AGENDA_FOLDER = "agenda"
 
 # Paths, themes and plugins are decided by citoyens: a site that could set them
@@ -69,6 +72,7 @@ def site_settings(
     theme: ThemeChain,
     output_dir: Path,
     manifest_path: Path,
+    renders: RenderPaths | None = None,
 ) -> dict[str, Any]:
     """The settings Pelican gets for ``site``, passthrough applied last."""
     site_url = f"{network.url}/{site.slug}"
@@ -89,12 +93,15 @@ def site_settings(
         "PLUGIN_PATHS": [str(network.plugins_dir)],
         "PLUGINS": list(PROJECT_PLUGINS),
         "CITOYENS_MANIFEST_PATH": str(manifest_path),
+        "CITOYENS_RENDERS": renders.as_setting() if renders else None,
         "CITOYENS_SITE_SLUG": site.slug,
         "CITOYENS_THEME": theme,
         "CITOYENS_TRUSTED": site.slug in network.trusted_sites,
         "CITOYENS_IMAGE_CACHE": str(network.root / ".citoyens" / "images"),
         "CITOYENS_IMAGE_WIDTHS": list(network.image_widths),
         "DELETE_OUTPUT_DIRECTORY": False,
+        "READERS": reading.readers_setting(),
+        "CITOYENS_MEMO": str(network.root / ".citoyens" / "memo" / f"{site.slug}.json"),
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
         "WITH_FUTURE_DATES": True,  # citoyens_guard holds future posts back, by citoyens' clock

@@ -21,6 +21,7 @@ from citoyens_ssg import content_checks, output, search
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
+from citoyens_ssg.incremental import RenderPaths, keep_unchanged_files
 from citoyens_ssg.templating import accent_css
 from citoyens_ssg.themes import resolve_theme
 
@@ -33,6 +34,7 @@ class SiteJob:
     site: SiteConfig
     output_dir: Path  # a fresh staging folder, swapped in only on success
     manifest_path: Path
+    renders: RenderPaths | None = None  # the published version, for rendering only what changed
 
 
 @dataclass
@@ -159,6 +161,8 @@ def build_site(job: SiteJob) -> SiteResult:
         failure = search.index_site(job.output_dir.parent, job.site.slug)
         if failure:
             listener.warnings.append(Problem(f"sites/{job.site.slug}", _("the search index was not built: {reason}", reason=failure)))
+        if job.renders is not None:
+            keep_unchanged_files(job.output_dir, job.renders.previous_output)
     problems = listener.errors + ([stopped] if stopped else [])
     return SiteResult(job.site.slug, ok=stopped is None, problems=problems, warnings=listener.warnings, seconds=time.monotonic() - started)
 
@@ -190,7 +194,7 @@ def _run_pelican(job: SiteJob) -> None:
     from citoyens_ssg.pelican_settings import site_settings
 
     theme = resolve_theme(job.network.themes_dir, job.site.theme)
-    overrides = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path)
+    overrides = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path, job.renders)
     if not job.site.content_dir.is_dir():
         # A site.yaml alone is enough: the site gets its home page and feeds.
         empty = job.output_dir.with_name(job.output_dir.name + ".no-content")

@@ -18,7 +18,7 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican import signals
 
-from citoyens_ssg import clock, content_checks, typography
+from citoyens_ssg import clock, content_checks, reading, typography
 from citoyens_ssg.content_paths import pelican_contents
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
@@ -48,10 +48,21 @@ def _checked_read(reader, source_path: str):
     content, metadata = super(type(reader), reader).read(source_path)
     trusted = settings.get("CITOYENS_TRUSTED", False)
     french = typography.is_french(str(metadata.get("lang") or settings.get("DEFAULT_LANG")))
-    finish = typography.french_html if french else (lambda html: html)
+    memo = reading.site_memo(settings)
     if "summary" in metadata:
-        metadata["summary"] = finish(clean_html(metadata["summary"], trusted=trusted))
-    return finish(clean_html(content or "", trusted=trusted)), metadata
+        metadata["summary"] = _finished(memo, metadata["summary"], trusted, french)
+    return _finished(memo, content or "", trusted, french), metadata
+
+
+def _finished(memo, html: str, trusted: bool, french: bool) -> str:
+    """Sanitised, with French spaces when the text is French; remembered from build to build."""
+    key = "safe:" + reading.digest(html, str(trusted), str(french))
+    finished = memo.get(key)
+    if finished is None:
+        finished = clean_html(html, trusted=trusted)
+        finished = typography.french_html(finished) if french else finished
+        memo.put(key, finished)
+    return finished
 
 
 @functools.cache

@@ -1,0 +1,284 @@
+"""Rendering only what changed inside a site.
+
+Every page and feed Pelican writes gets a key: the site's setup (its
+configuration, theme, plugins, citoyens itself, library versions, the day),
+the template, and what the page shows.  When the key is the one recorded for
+the published version of the page, the page is not rendered again: the
+published bytes are written as they are.  After the build, every file whose
+bytes did not change is linked to the published file, so only the files that
+changed are new (deployments and mirrors see exactly those).
+
+What a page "shows", in its key: the full text of what the page is about (the
+article or page, the articles of one page of a listing, the items of a feed)
+and, for everything else on the site, metadata, titles, summaries and
+addresses.  This is the promise made to themes: a template may show the full
+text of its own subject and of the articles it lists, and anything but the
+full text of the other articles.  Whatever the key cannot describe (an object
+of a kind it does not know) makes the page render every time: the safe side.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+
+from pelican import signals
+from pelican.contents import Content
+from pelican.paginator import Page as PaginationPage
+from pelican.paginator import Paginator
+from pelican.urlwrappers import URLWrapper
+from pelican.utils import sanitised_join
+from pelican.writers import Writer
+
+logger = logging.getLogger(__name__)
+
+FULL, LISTING = "full", "listing"
+# Attributes of a content object that are not what it shows: the site's
+# settings and context (in the setup), the body (only in FULL), caches.
+_NOT_SHOWN = frozenset({"settings", "_context", "_content", "_summary", "content", "source_path", "relative_source_path",
+                        "_output_location_referenced", "_cache", "_metadata_cache"})
+
+_UNORDERED = frozenset({"staticfiles"})
+
+
+class Uncacheable(Exception):
+    """A value the key cannot describe: the page is rendered."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RenderPaths:
+    """Where the published version of a site and its render record are."""
+
+    setup: str  # fingerprint of everything but the content (fingerprint.setup_fingerprint)
+    previous_output: Path
+    previous_record: Path
+    record: Path
+
+    def as_setting(self) -> dict[str, str]:
+        return {name: str(value) for name, value in dataclasses.asdict(self).items()}
+
+    @classmethod
+    def from_setting(cls, setting: dict[str, str]) -> RenderPaths:
+        return cls(setting["setup"], Path(setting["previous_output"]), Path(setting["previous_record"]), Path(setting["record"]))
+
+
+class Keys:
+    """Digests of what pages show, each content object digested once per build."""
+
+    def __init__(self, setup: str):
+        self.setup = setup
+        self._contents: dict[tuple[int, str], str] = {}
+        self._global: tuple[int, str] | None = None
+
+    def page_key(self, template_name: str, localcontext: dict, context: dict) -> str:
+        parts = [self.setup, template_name, self._site(context)]
+        for name in sorted(localcontext):
+            value = localcontext[name]
+            if name in context and context[name] is value:
+                continue  # the site-wide context, digested once
+            parts.append(f"{name}={self.value(value, FULL)}")
+        return _hash(parts)
+
+    def feed_key(self, elements: list, context: dict, *details: object) -> str:
+        items = [self.value(element, FULL) for element in elements]
+        return _hash([self.setup, "feed", self._site(context), repr(details), *items])
+
+    def _site(self, context: dict) -> str:
+        """The site-wide context (articles, categories, tags, pages…): metadata, not bodies.
+
+        Digested once: generators fill the context before any page is written.
+        """
+        if self._global is None or self._global[0] != id(context):
+            # Settings (in capitals) come from the files the setup digests.
+            parts = [f"{name}={self.value(_in_stable_order(name, context[name]), LISTING)}"
+                     for name in sorted(context) if not name.isupper()]
+            self._global = (id(context), _hash(parts))
+        return self._global[1]
+
+    def value(self, value: object, mode: str) -> str:  # noqa: PLR0911 - one case per kind of value
+        if value is None or isinstance(value, (bool, int, float)):
+            return repr(value)
+        if isinstance(value, str):  # Markup included
+            return repr(str(value))
+        if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+            return f"{type(value).__name__}({value.isoformat()}{getattr(value, 'tzinfo', None)})"
+        if isinstance(value, datetime.tzinfo):
+            return f"tz({value})"
+        if isinstance(value, Content):
+            return self._content(value, mode)
+        if isinstance(value, URLWrapper):
+            return f"{type(value).__name__}({value.name!r},{value.slug!r},{value.url!r},{value.save_as!r})"
+        if isinstance(value, PaginationPage):  # one page of a listing: its articles in full
+            items = ",".join(self.value(item, FULL) for item in value.object_list)
+            return f"page({value.number},{value.paginator.num_pages},{value.url!r},{value.save_as!r},[{items}])"
+        if isinstance(value, Paginator):
+            return f"paginator({value.count},{value.num_pages},{value.per_page})"
+        if isinstance(value, (list, tuple)):
+            return "[" + ",".join(self.value(item, LISTING) for item in value) + "]"
+        if isinstance(value, (set, frozenset)):
+            return "{" + ",".join(sorted(self.value(item, LISTING) for item in value)) + "}"
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{self.value(k, LISTING)}:{self.value(v, LISTING)}" for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))) + "}"
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            fields = ",".join(f"{f.name}={self.value(getattr(value, f.name), LISTING)}" for f in dataclasses.fields(value))
+            return f"{type(value).__name__}({fields})"
+        raise Uncacheable(type(value).__qualname__)
+
+    def _content(self, content: Content, mode: str) -> str:
+        key = (id(content), mode)
+        if key not in self._contents:
+            self._contents[key] = "…"  # a content referring to itself (translations) is not digested twice
+            shown = {name: value for name, value in vars(content).items() if name not in _NOT_SHOWN}
+            parts = [type(content).__name__, content.source_path]
+            for name in sorted(shown):
+                value = shown[name]
+                parts.append(f"{name}=" + (_reference(value) if isinstance(value, Content) else self.value(value, LISTING)))
+            if getattr(content, "_content", None) is not None:  # a text, not a static file
+                parts.append("summary=" + repr(str(content.summary)))  # listings show it, made from the body when not given
+                if mode == FULL:
+                    parts.append("content=" + repr(str(content.content)))
+            self._contents[key] = _hash(parts)
+        return self._contents[key]
+
+
+def _in_stable_order(name: str, value: object) -> object:
+    """Pelican lists static files in the order the file system gives them."""
+    return frozenset(value) if name in _UNORDERED and isinstance(value, list) else value
+
+
+def _reference(content: Content) -> str:
+    """Another content, named: what it shows is in the site-wide digest already."""
+    return f"{type(content).__name__}({content.source_path!r})"
+
+
+def _hash(parts: list[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+class RenderRecord:
+    """The key of every file of a site's published version, and this build's."""
+
+    def __init__(self, paths: RenderPaths):
+        self.paths = paths
+        self.previous: dict[str, str] = _load(paths.previous_record)
+        self.current: dict[str, str] = {}
+        self.rendered = 0
+        self.reused = 0
+
+    def published(self, name: str, key: str) -> bytes | None:
+        """The published bytes of ``name`` when they were made from ``key``."""
+        if self.previous.get(name) != key:
+            return None
+        try:
+            return Path(sanitised_join(str(self.paths.previous_output), name)).read_bytes()
+        except (OSError, RuntimeError):  # gone, or (RuntimeError) a name leaving the site
+            return None
+
+    def save(self, *_sender: object) -> None:
+        self.paths.record.parent.mkdir(parents=True, exist_ok=True)
+        self.paths.record.write_text(json.dumps(self.current, sort_keys=True, indent=0), encoding="utf-8")
+        logger.debug("pages rendered: %d, reused: %d", self.rendered, self.reused)
+
+
+def _load(path: Path) -> dict[str, str]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+class _KeyedTemplate:
+    """Stands for a Jinja template inside Pelican's writer: renders only when the key changed."""
+
+    def __init__(self, template, context: dict, keys: Keys, record: RenderRecord):
+        self.template = template
+        self.context = context
+        self.keys = keys
+        self.record = record
+
+    def render(self, localcontext: dict) -> str:
+        name = localcontext["output_file"]
+        try:
+            key = self.keys.page_key(self.template.name, localcontext, self.context)
+        except Uncacheable as kind:
+            logger.debug("%s is rendered every time: its context holds a %s", name, kind)
+            self.record.rendered += 1
+            return self.template.render(localcontext)
+        self.record.current[name] = key
+        published = self.record.published(name, key)
+        if published is not None:
+            self.record.reused += 1
+            return published.decode("utf-8")
+        self.record.rendered += 1
+        return self.template.render(localcontext)
+
+    def __getattr__(self, name: str):
+        return getattr(self.template, name)
+
+
+class IncrementalWriter(Writer):
+    """Pelican's writer, rendering a page or a feed only when what it shows changed."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        paths = RenderPaths.from_setting(self.settings["CITOYENS_RENDERS"])
+        self.keys = Keys(paths.setup)
+        self.record = RenderRecord(paths)
+        signals.finalized.connect(self.record.save, weak=False)
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        return super().write_file(name, _KeyedTemplate(template, context, self.keys, self.record), context, *args, **kwargs)
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False, feed_title=None):
+        if not path:
+            return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+        try:
+            shown = elements[: self.settings["FEED_MAX_ITEMS"]]
+            key = self.keys.feed_key(shown, context, path, url, feed_type, feed_title)
+        except Uncacheable:
+            return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+        self.record.current[path] = key
+        published = self.record.published(path, key)
+        if published is None:
+            self.record.rendered += 1
+            return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+        self.record.reused += 1
+        complete_path = sanitised_join(self.output_path, path)
+        os.makedirs(os.path.dirname(complete_path), exist_ok=True)
+        with self._open_w(complete_path, "utf-8", override_output) as stream:
+            stream.write(published.decode("utf-8"))
+        return None
+
+
+def keep_unchanged_files(new: Path, published: Path) -> int:
+    """Link every file of ``new`` whose bytes are those of ``published`` to it; how many.
+
+    The published file keeps its identity (inode, time): only changed files are new.
+    """
+    kept = 0
+    for directory, _dirs, names in os.walk(new):
+        for name in names:
+            fresh = Path(directory, name)
+            before = published / fresh.relative_to(new)
+            try:
+                if fresh.is_symlink() or not before.is_file() or before.is_symlink():
+                    continue
+                if before.stat().st_size != fresh.stat().st_size or before.read_bytes() != fresh.read_bytes():
+                    continue
+                temporary = fresh.with_name(f".keep-{name}")
+                os.link(before, temporary)
+                os.replace(temporary, fresh)
+                kept += 1
+            except OSError:
+                continue  # another filesystem, a vanished file: the new copy stays, which is correct
+    return kept
+

@@ -1,0 +1,194 @@
+"""Reading Markdown: one parser per site, each document converted once, and
+the work remembered from one build to the next.
+
+Pelican's own reader makes a new Markdown parser for every file and runs the
+``Summary:`` field through a second conversion.  This reader keeps one parser
+for documents and one for formatted fields, skips the conversion of a summary
+that is plain text, and remembers every conversion in the site's memo
+(``.citoyens/memo/<site>.json``), keyed by the document's text and the
+versions and settings of the parser: an unchanged article is not converted
+again.  What it returns is exactly what Pelican's reader would.  The guard
+plugin keeps its sanitised HTML in the same memo.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from importlib import metadata
+from pathlib import Path
+
+from markdown import Markdown
+from pelican import signals
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
+from pelican.utils import pelican_open
+
+META = "markdown.extensions.meta"
+EXTENSIONS = ("md", "markdown", "mkd", "mdown")
+CACHE_VERSION = 1
+# One line of words and sentence punctuation, starting with a letter: Markdown
+# turns it into one paragraph and nothing else (no list, heading, link, emphasis).
+_PLAIN_LINE = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:!?'\"«»’()…\-])*")
+
+
+def plain_paragraph(text: str) -> str | None:
+    """The HTML Markdown makes of ``text`` when it is one plain line, else None."""
+    line = text.strip()
+    if not _PLAIN_LINE.fullmatch(line):
+        return None
+    return f"<p>{line}</p>"  # nothing to escape: no & < > in a plain line
+
+
+class Memo:
+    """Results worth keeping from one build of a site to the next, by key.
+
+    Values are JSON (text, lists, dicts); only what the last build used is
+    kept, so the file follows the site's size.  A damaged file is only a
+    slower build.
+    """
+
+    def __init__(self, path: Path | None, salt: str):
+        self.path = path
+        self.salt = salt
+        self.previous: dict[str, object] = self._load()
+        self.used: dict[str, object] = {}
+
+    def _load(self) -> dict[str, object]:
+        if self.path is None or not self.path.is_file():
+            return {}
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return stored.get("entries", {}) if stored.get("salt") == self.salt else {}
+
+    def get(self, key: str) -> object | None:
+        found = self.used.get(key)
+        if found is None:
+            found = self.previous.get(key)
+            if found is not None:
+                self.used[key] = found
+        return found
+
+    def put(self, key: str, value: object) -> None:
+        self.used[key] = value
+
+    def save(self, *_sender: object) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        temporary.write_text(json.dumps({"salt": self.salt, "entries": self.used}, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, self.path)
+
+
+def digest(*parts: str) -> str:
+    hashed = hashlib.sha256()
+    for part in parts:
+        hashed.update(part.encode("utf-8", "surrogatepass"))
+        hashed.update(b"\0")
+    return hashed.hexdigest()[:32]
+
+
+def _versions() -> str:
+    found = []
+    for package in ("markdown", "pygments", "pelican", "nh3"):
+        try:
+            found.append(metadata.version(package))
+        except metadata.PackageNotFoundError:
+            found.append("?")
+    return ",".join(found)
+
+
+def _code(settings: dict) -> str:
+    """citoyens' code and the plugins': a change to the sanitiser's rules forgets the memo."""
+    from citoyens_ssg.fingerprint import CODE, tree_digest
+
+    return ",".join(tree_digest(Path(folder)) for folder in [CODE, *settings.get("PLUGIN_PATHS", [])])
+
+
+_SITE_MEMOS: dict[str | None, Memo] = {}
+
+
+def site_memo(settings: dict) -> Memo:
+    """The site's memo, opened once per build (Pelican makes a reader per generator)
+    and saved when Pelican has finished."""
+    path = settings.get("CITOYENS_MEMO")
+    if path not in _SITE_MEMOS:
+        salt = f"{CACHE_VERSION}|{_versions()}|{sorted(settings['MARKDOWN'].items(), key=str)!r}|{_code(settings)}"
+        memo = _SITE_MEMOS[path] = Memo(Path(path) if path else None, salt)
+        signals.finalized.connect(memo.save, weak=False)
+    return _SITE_MEMOS[path]
+
+
+_PARSERS: dict[int, tuple[dict, Markdown, Markdown]] = {}
+
+
+def _parsers(config: dict) -> tuple[Markdown, Markdown]:
+    """A parser for documents (with their metadata header) and one for formatted
+    fields, made once for the site's MARKDOWN settings (one dict for all its readers)."""
+    made = _PARSERS.get(id(config))
+    if made is None or made[0] is not config:
+        fields = {**config, "extensions": [e for e in config["extensions"] if e != META]}
+        made = _PARSERS[id(config)] = (config, Markdown(**config), Markdown(**fields))
+    return made[1], made[2]
+
+
+class CitoyensMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader, converting each document once with parsers made once."""
+
+    def read(self, source_path):
+        self._source_path = source_path
+        self._document, self._fields = _parsers(self.settings["MARKDOWN"])
+        memo = site_memo(self.settings)
+        with pelican_open(source_path) as text:
+            key = "md:" + digest(text)
+            converted = memo.get(key)
+            if converted is None:
+                converted = self._convert(text)
+                memo.put(key, converted)
+        html, meta = converted
+        return html, self._parse_metadata(meta)
+
+    def _convert(self, text: str) -> list:
+        self._document.reset()
+        html = self._document.convert(text)
+        return [html, {name: list(values) for name, values in getattr(self._document, "Meta", {}).items()}]
+
+    def _parse_metadata(self, meta):
+        """As Pelican's, with the formatted fields converted by the field parser."""
+        output = {}
+        for name, value in meta.items():
+            name = name.lower()
+            if name in self.settings["FORMATTED_FIELDS"]:
+                output[name] = self.process_metadata(name, self._format("\n".join(value)))
+            elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+                if len(value) > 1:
+                    self._warn_duplicate(name)
+                output[name] = self.process_metadata(name, value[0])
+            elif len(value) > 1:
+                output[name] = self.process_metadata(name, value)
+            else:
+                output[name] = self.process_metadata(name, value[0])
+        return output
+
+    def _format(self, text: str) -> str:
+        plain = plain_paragraph(text)
+        if plain is not None:
+            return plain
+        self._fields.reset()
+        return self._fields.convert(text)
+
+    def _warn_duplicate(self, name: str) -> None:
+        import logging
+
+        logging.getLogger("pelican.readers").warning(
+            "Duplicate definition of `%s` for %s. Using first one.", name, self._source_path
+        )
+
+
+def readers_setting() -> dict[str, type]:
+    """Pelican's READERS setting: this reader for every Markdown extension."""
+    return dict.fromkeys(EXTENSIONS, CitoyensMarkdownReader)

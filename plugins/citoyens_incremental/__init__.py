@@ -1,0 +1,22 @@
+"""Pelican plugin: render only the pages and feeds whose inputs changed.
+
+The writer (``citoyens_ssg.incremental.IncrementalWriter``) keys every page by
+what it shows and reuses the published bytes of a page whose key did not change.
+
+Settings: CITOYENS_RENDERS (where the published version and its keys are);
+without it, Pelican's own writer is used.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from citoyens_ssg.incremental import IncrementalWriter
+
+
+def incremental_writer(pelican):
+    return IncrementalWriter if pelican.settings.get("CITOYENS_RENDERS") else None
+
+
+def register() -> None:
+    signals.get_writer.connect(incremental_writer)
