@@ -8,13 +8,15 @@ published bytes are written as they are.  After the build, every file whose
 bytes did not change is linked to the published file, so only the files that
 changed are new (deployments and mirrors see exactly those).
 
-What a page "shows", in its key: the full text of what the page is about (the
-article or page, the articles of one page of a listing, the items of a feed)
-and, for everything else on the site, metadata, titles, summaries and
-addresses.  This is the promise made to themes: a template may show the full
-text of its own subject and of the articles it lists, and anything but the
-full text of the other articles.  Whatever the key cannot describe (an object
-of a kind it does not know) makes the page render every time: the safe side.
+What a page "shows", in its key: in full, what the page is about (its article
+or page, the articles of its page of a listing, a feed's items); for the lists
+handed to it (a tag's articles…), their metadata, titles and summaries; for
+the rest of the site, metadata, titles and addresses.  This is the promise made
+to themes: a template shows the full text of its subject and of the articles
+it lists, summaries of the articles handed to it, and of the other articles
+anything but their text and summary.  Whatever the key cannot describe (an
+object of a kind it does not know) makes the page render every time: the safe
+side.
 """
 
 from __future__ import annotations
@@ -37,12 +39,15 @@ from pelican.writers import Writer
 
 logger = logging.getLogger(__name__)
 
-FULL, LISTING = "full", "listing"
+# How much of a content object a page's key holds: FULL for what the page is
+# about (its article, the articles of its page of a listing, a feed's items);
+# LISTING for the lists handed to the page (metadata, title, summary); SITE for
+# the rest of the site, in the context every page gets (metadata and title).
+FULL, LISTING, SITE = "full", "listing", "site"
 # Attributes of a content object that are not what it shows: the site's
-# settings and context (in the setup), the body (only in FULL), caches.
+# settings and context (in the setup), the body and summary (by mode), caches.
 _NOT_SHOWN = frozenset({"settings", "_context", "_content", "_summary", "content", "source_path", "relative_source_path",
                         "_output_location_referenced", "_cache", "_metadata_cache"})
-
 _UNORDERED = frozenset({"staticfiles"})
 
 
@@ -95,7 +100,7 @@ class Keys:
         """
         if self._global is None or self._global[0] != id(context):
             # Settings (in capitals) come from the files the setup digests.
-            parts = [f"{name}={self.value(_in_stable_order(name, context[name]), LISTING)}"
+            parts = [f"{name}={self.value(_in_stable_order(name, context[name]), SITE)}"
                      for name in sorted(context) if not name.isupper()]
             self._global = (id(context), _hash(parts))
         return self._global[1]
@@ -118,14 +123,16 @@ class Keys:
             return f"page({value.number},{value.paginator.num_pages},{value.url!r},{value.save_as!r},[{items}])"
         if isinstance(value, Paginator):
             return f"paginator({value.count},{value.num_pages},{value.per_page})"
+        inner = SITE if mode == SITE else LISTING  # inside a list, a content is listed
         if isinstance(value, (list, tuple)):
-            return "[" + ",".join(self.value(item, LISTING) for item in value) + "]"
+            return "[" + ",".join(self.value(item, inner) for item in value) + "]"
         if isinstance(value, (set, frozenset)):
-            return "{" + ",".join(sorted(self.value(item, LISTING) for item in value)) + "}"
+            return "{" + ",".join(sorted(self.value(item, inner) for item in value)) + "}"
         if isinstance(value, dict):
-            return "{" + ",".join(f"{self.value(k, LISTING)}:{self.value(v, LISTING)}" for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))) + "}"
+            items = sorted(value.items(), key=lambda kv: repr(kv[0]))
+            return "{" + ",".join(f"{self.value(k, inner)}:{self.value(v, inner)}" for k, v in items) + "}"
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            fields = ",".join(f"{f.name}={self.value(getattr(value, f.name), LISTING)}" for f in dataclasses.fields(value))
+            fields = ",".join(f"{f.name}={self.value(getattr(value, f.name), inner)}" for f in dataclasses.fields(value))
             return f"{type(value).__name__}({fields})"
         raise Uncacheable(type(value).__qualname__)
 
@@ -133,13 +140,16 @@ class Keys:
         key = (id(content), mode)
         if key not in self._contents:
             self._contents[key] = "…"  # a content referring to itself (translations) is not digested twice
-            shown = {name: value for name, value in vars(content).items() if name not in _NOT_SHOWN}
+            inner = SITE if mode == SITE else LISTING
             parts = [type(content).__name__, content.source_path]
-            for name in sorted(shown):
-                value = shown[name]
-                parts.append(f"{name}=" + (_reference(value) if isinstance(value, Content) else self.value(value, LISTING)))
-            if getattr(content, "_content", None) is not None:  # a text, not a static file
-                parts.append("summary=" + repr(str(content.summary)))  # listings show it, made from the body when not given
+            for name, value in sorted(vars(content).items()):
+                if name in _NOT_SHOWN:
+                    continue
+                if name == "metadata" and mode == SITE:
+                    value = {k: v for k, v in value.items() if k != "summary"}
+                parts.append(f"{name}=" + (_reference(value) if isinstance(value, Content) else self.value(value, inner)))
+            if getattr(content, "_content", None) is not None and mode != SITE:  # a text, not a static file
+                parts.append("summary=" + repr(str(content.summary)))  # made from the body when not given
                 if mode == FULL:
                     parts.append("content=" + repr(str(content.content)))
             self._contents[key] = _hash(parts)

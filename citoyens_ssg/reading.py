@@ -35,10 +35,9 @@ _PLAIN_LINE = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:!?'\"«»’()…\-])*")
 
 def plain_paragraph(text: str) -> str | None:
     """The HTML Markdown makes of ``text`` when it is one plain line, else None."""
-    line = text.strip()
-    if not _PLAIN_LINE.fullmatch(line):
+    if not _PLAIN_LINE.fullmatch(text):  # no space around it either: Markdown keeps or reads those
         return None
-    return f"<p>{line}</p>"  # nothing to escape: no & < > in a plain line
+    return f"<p>{text}</p>"  # nothing to escape: no & < > in a plain line
 
 
 class Memo:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import shutil
 
+import jinja2
+import markdown
+import pytest
+
 from citoyens_ssg.build import build, merge, shard_sites
 from citoyens_ssg.cli import main
 from citoyens_ssg.config import load_network
+from citoyens_ssg.reading import plain_paragraph
 
 
 def files(folder):
@@ -84,3 +89,94 @@ def test_nothing_changed_leaves_the_published_tree_as_it_is(network, monkeypatch
     network.write("network.yaml", "name: Réseau renommé\nurl: https://reseau.example.org\n")
     build(network.root, jobs=2)
     assert "Réseau renommé" in network.read("index.html")
+
+
+def blog(network):
+    network.site("blog", "name: Le blog\n")
+    for n, (name, category, tags) in enumerate((("a", "Vie", "fête"), ("b", "Vie", "jardin"), ("c", "Ateliers", "fête, jardin"),
+                                                ("d", "Ateliers", "vélo"), ("e", "Quartier", "fête"))):
+        network.article("blog", name, f"Article {name}", f"2026-03-0{n + 1} 10:00", body=f"Le texte de {name}, [vers a]({{filename}}/a.md).",
+                        Category=category, Tags=tags)
+    network.write("sites/blog/content/pages/contact.md", "Title: Contact\n\nÉcrivez-nous.\n")
+
+
+def same_as_cold_build(network, tmp_path, name):
+    cold = tmp_path / name
+    shutil.copytree(network.root, cold, ignore=shutil.ignore_patterns("output", ".output.*", ".citoyens"))
+    assert build(cold, jobs=2).ok
+    assert files(cold / "output" / "blog") == files(network.output / "blog")
+
+
+def rendered_templates(log):
+    names = log.read_text().split() if log.exists() else []
+    log.unlink(missing_ok=True)
+    return names
+
+
+def test_inside_a_site_only_what_changed_is_rendered_and_the_result_matches_a_cold_build(network, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1792540800")
+    log = tmp_path / "rendered.txt"
+    render = jinja2.Template.render
+
+    def logged_render(self, *args, **kwargs):  # forked site workers inherit the patch and append to the log
+        with log.open("a") as stream:
+            stream.write(f"{self.name}\n")
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", logged_render)
+    blog(network)
+    assert build(network.root, jobs=2).ok
+    assert rendered_templates(log).count("article.html") == 5
+    untouched = (network.output / "blog/article-a.html").stat().st_ino
+
+    network.article("blog", "b", "Article b", "2026-03-02 10:00", body="Un texte corrigé.", Category="Vie", Tags="jardin")
+    assert build(network.root, jobs=2).ok
+    assert rendered_templates(log).count("article.html") == 1  # b only; listings showing b are rendered too
+    assert (network.output / "blog/article-a.html").stat().st_ino == untouched  # not even rewritten
+    assert "Un texte corrigé." in network.read("blog/article-b.html")
+    same_as_cold_build(network, tmp_path, "after-edit")
+
+    network.article("blog", "f", "Article f", "2026-03-09 10:00", body="Nouveau.", Category="Vie", Tags="fête")
+    assert build(network.root, jobs=2).ok
+    assert "Article f" in network.read("blog/index.html")
+    same_as_cold_build(network, tmp_path, "after-addition")
+
+    (network.root / "sites/blog/content/c.md").unlink()
+    assert build(network.root, jobs=2).ok
+    assert not (network.output / "blog/article-c.html").exists()
+    same_as_cold_build(network, tmp_path, "after-deletion")
+
+    (network.root / "sites/blog/content/d.md").rename(network.root / "sites/blog/content/d-renomme.md")
+    network.article("blog", "d-renomme", "Article d renommé", "2026-03-04 10:00", body="Le texte de d.", Category="Ateliers", Tags="vélo")
+    (network.root / "sites/blog/content/d.md").unlink(missing_ok=True)
+    assert build(network.root, jobs=2).ok
+    assert "Article d renommé" in network.read("blog/category/ateliers.html")
+    same_as_cold_build(network, tmp_path, "after-rename")
+
+
+def test_an_unchanged_document_is_not_converted_again(network, monkeypatch):
+    blog(network)
+    assert build(network.root, jobs=2).ok
+    before = network.read("blog/article-b.html")
+
+    def no_conversion(self, text):
+        raise AssertionError("converted again")
+
+    monkeypatch.setattr(markdown.Markdown, "convert", no_conversion)  # forked site workers inherit it
+    for article in (network.root / "sites/blog/content").glob("*.md"):
+        article.touch()  # the site is rebuilt, its texts are the same
+    assert build(network.root, jobs=2).ok
+    assert network.read("blog/article-b.html") == before
+    network.article("blog", "b", "Article b", "2026-03-02 10:00", body="Changé.", Category="Vie", Tags="jardin")
+    assert not build(network.root, jobs=2).ok  # a changed text is converted: the patch is reached
+
+
+@pytest.mark.parametrize("summary", [
+    "Bonjour à tous, l’atelier (gratuit) ouvre « samedi » !", "Rendez-vous 12:30, salle 4.", "Élan: suite; fin?",
+    "1. une liste", "- un tiret", "Un *gras*", "snake_case", "Deux\nlignes", "A & B", "<b>x</b>", "[lien](http://a.b)",
+    "# Titre", "> citation", "Un `code`", "Texte {: .classe}", "    code", "Fin avec deux espaces  ",
+])
+def test_a_plain_summary_skips_markdown_and_gives_the_same_html(summary):
+    parser = markdown.Markdown(extensions=["markdown.extensions.extra", "markdown.extensions.codehilite"], output_format="html5")
+    fast = plain_paragraph(summary)
+    assert fast is None or fast == parser.convert(summary)
