@@ -74,7 +74,7 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
                         feeds: dict[str, FeedState] | None = None) -> None:
     feeds = feeds or {}
     theme = network_theme(network)
-    env = network_environment(theme, network.root / ".citoyens" / "jinja")
+    env = network_environment(theme, network.root / ".citoyens" / "jinja" / "network")
     env.install_gettext_translations(theme_translations(theme, network.language), newstyle=True)
     env.filters.update(filters(network.language))
     env.globals.update(network_globals(network))

@@ -129,8 +129,9 @@ def site_settings(
         "SEARCH_SAVE_AS": "recherche.html",
         "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": theme.autoescape,
                               "extensions": [] if theme.from_pelican else ["jinja2.ext.i18n"],
-                              # compiled templates shared by every site's worker and every build
-                              "bytecode_cache": templating.bytecode_cache(network.root / ".citoyens" / "jinja")},
+                              # compiled templates shared by every site's worker and every build;
+                              # the network's pages, compiled with other options, have their own
+                              "bytecode_cache": templating.bytecode_cache(network.root / ".citoyens" / "jinja" / "sites")},
         "JINJA_FILTERS": templating.filters(site.language),
         "JINJA_GLOBALS": templating.site_globals(network, site),
     }

@@ -6,26 +6,59 @@ network's search page merges every site's index (or, narrowed to one
 association, loads only its index).  Unchanged sites keep theirs.  Per-site
 indexes also keep builds reproducible: Pagefind's filter files are not
 byte-stable from one run to the next, its plain indexes are.
+
+Pagefind reads every page it is given, even those it will not index; it is
+given only the pages marked ``data-pagefind-body`` (all pages when the theme
+marks none), linked into a scratch folder: the index is the same, a third
+faster to make.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 BUNDLE = "pagefind"
+MARK = b"data-pagefind-body"
 
 
 def index_site(parent: Path, slug: str) -> str | None:
     """Index ``parent/slug`` (page URLs start with /slug/); the reason if it failed."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(parent), "--glob", f"{slug}/**/*.html",
-               "--output-path", str(parent / slug / BUNDLE), "--silent"]
+    scratch = parent / f".search-{slug}"
+    shutil.rmtree(scratch, ignore_errors=True)
     try:
+        for page in indexed_pages(parent / slug):
+            linked = scratch / slug / page.relative_to(parent / slug)
+            linked.parent.mkdir(parents=True, exist_ok=True)
+            os.link(page, linked)
+        command = [*_pagefind(), "--site", str(scratch), "--glob", f"{slug}/**/*.html",
+                   "--output-path", str(parent / slug / BUNDLE), "--silent"]
         result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as error:
         return str(error)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
         return lines[-1] if lines else f"exit code {result.returncode}"
     return None
+
+
+def indexed_pages(site: Path) -> list[Path]:
+    """The pages Pagefind will index: those marked for it, or every page when none is."""
+    pages = sorted(site.rglob("*.html"))
+    marked = [page for page in pages if MARK in page.read_bytes()]
+    return marked or pages
+
+
+def _pagefind() -> list[str]:
+    """Pagefind's own executable when the wheel ships it: no Python start-up in between."""
+    try:
+        from pagefind_bin import get_executable
+
+        return [str(get_executable())]
+    except (ImportError, FileNotFoundError):
+        return [sys.executable, "-m", "pagefind"]

@@ -17,12 +17,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from citoyens_ssg import content_checks, output, search
+from citoyens_ssg import content_checks, output, search, templating
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
 from citoyens_ssg.incremental import RenderPaths, keep_unchanged_files
-from citoyens_ssg.templating import accent_css
 from citoyens_ssg.themes import resolve_theme
 
 logger = logging.getLogger(__name__)
@@ -187,6 +186,23 @@ def _listen_to_pelican(listener: logging.Handler) -> None:
     root_logger.setLevel(logging.WARNING)
 
 
+def compile_templates(jobs: list[SiteJob]) -> None:
+    """Compile the sites' templates once, before the workers start (see templating.compile_templates)."""
+    from citoyens_ssg.pelican_settings import site_settings
+
+    done: set[tuple[str, ...]] = set()
+    for job in jobs:
+        theme = resolve_theme(job.network.themes_dir, job.site.theme)
+        if theme.from_pelican:
+            continue
+        settings = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path)
+        folders = (*settings["THEME_TEMPLATES_OVERRIDES"], os.path.join(settings["THEME"], "templates"))
+        if folders not in done:
+            done.add(folders)
+            templating.compile_templates(list(folders), settings["JINJA_ENVIRONMENT"], ["strftime", *settings["JINJA_FILTERS"]],
+                                         ["plugin_enabled", *settings.get("JINJA_TESTS", {})])
+
+
 def _run_pelican(job: SiteJob) -> None:
     from pelican import Pelican
     from pelican.settings import read_settings
@@ -201,4 +217,4 @@ def _run_pelican(job: SiteJob) -> None:
         empty.mkdir(parents=True, exist_ok=True)
         overrides["PATH"] = str(empty)
     Pelican(read_settings(override=overrides)).run()
-    output.write_file(job.output_dir, f"{overrides.get('THEME_STATIC_DIR', 'theme')}/css/accent.css", accent_css(job.site.accent_color))
+    output.write_file(job.output_dir, f"{overrides.get('THEME_STATIC_DIR', 'theme')}/css/accent.css", templating.accent_css(job.site.accent_color))

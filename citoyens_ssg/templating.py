@@ -22,6 +22,7 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
+    TemplateError,
     select_autoescape,
 )
 
@@ -192,6 +193,31 @@ def theme_translations(theme: ThemeChain, language: str) -> ThemeTranslations:
 def bytecode_cache(folder: Path) -> FileSystemBytecodeCache:
     folder.mkdir(parents=True, exist_ok=True)
     return FileSystemBytecodeCache(str(folder))
+
+
+def compile_templates(folders: list[str], options: dict[str, Any], filter_names: list[str], test_names: list[str]) -> int:
+    """Compile every template of ``folders`` into the bytecode cache of ``options``; how many.
+
+    Done once in the parent before the site workers start, with the options of
+    the sites' environment (the cache does not tell options apart): each worker
+    then loads compiled templates instead of compiling them again.  Only the
+    names of filters and tests matter to the compiler.
+    """
+    env = Environment(loader=FileSystemLoader(folders), **options)
+    env.filters.update(dict.fromkeys(filter_names, _names_only))
+    env.tests.update(dict.fromkeys(test_names, _names_only))
+    compiled = 0
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+            compiled += 1
+        except TemplateError:
+            continue  # the site's worker reports it, with its file and line
+    return compiled
+
+
+def _names_only(*_args: Any) -> None:
+    raise AssertionError("a template compiled ahead of time is never rendered with this environment")
 
 
 @functools.lru_cache(maxsize=8)
