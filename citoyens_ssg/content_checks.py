@@ -76,12 +76,17 @@ def link_refused() -> str:
 
 def check_location(path: Path, site_dir: Path) -> None:
     """The file is a real file of this site, not a link to elsewhere, not a case twin."""
-    if path.is_symlink() or not path.resolve().is_relative_to(site_dir.resolve()):
+    if path.is_symlink() or not path.resolve().is_relative_to(_resolved(site_dir)):
         raise ContentError(link_refused())
     twins = _names_by_key(str(path.parent), path.parent.stat().st_mtime_ns).get(_name_key(path.name), ())
     others = [name for name in twins if name != path.name]
     if others:
         raise ContentError(_("'{name}' and '{other}' differ only by case or accents; rename one of them", name=path.name, other=others[0]))
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(folder: Path) -> Path:
+    return folder.resolve()
 
 
 def _name_key(name: str) -> str:

@@ -27,6 +27,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 from pathlib import Path
 
 from pelican import signals
@@ -78,6 +79,9 @@ class Keys:
     def __init__(self, setup: str):
         self.setup = setup
         self._contents: dict[tuple[int, str], str] = {}
+        # Pelican hands the same lists to many pages (a tag's articles to each of
+        # its pages, all the articles to every article): digested once each.
+        self._containers: dict[tuple[int, str], tuple[object, int, str]] = {}
         self._global: tuple[int, str] | None = None
 
     def page_key(self, template_name: str, localcontext: dict, context: dict) -> str:
@@ -123,18 +127,25 @@ class Keys:
             return f"page({value.number},{value.paginator.num_pages},{value.url!r},{value.save_as!r},[{items}])"
         if isinstance(value, Paginator):
             return f"paginator({value.count},{value.num_pages},{value.per_page})"
+        if isinstance(value, (list, tuple, dict, set, frozenset)):
+            known = self._containers.get((id(value), mode))
+            if known is None or known[0] is not value or known[1] != len(value):
+                known = self._containers[id(value), mode] = (value, len(value), self._container(value, mode))
+            return known[2]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            inner = SITE if mode == SITE else LISTING
+            fields = ",".join(f"{f.name}={self.value(getattr(value, f.name), inner)}" for f in dataclasses.fields(value))
+            return f"{type(value).__name__}({fields})"
+        raise Uncacheable(type(value).__qualname__)
+
+    def _container(self, value: list | tuple | dict | set | frozenset, mode: str) -> str:
         inner = SITE if mode == SITE else LISTING  # inside a list, a content is listed
         if isinstance(value, (list, tuple)):
             return "[" + ",".join(self.value(item, inner) for item in value) + "]"
         if isinstance(value, (set, frozenset)):
             return "{" + ",".join(sorted(self.value(item, inner) for item in value)) + "}"
-        if isinstance(value, dict):
-            items = sorted(value.items(), key=lambda kv: repr(kv[0]))
-            return "{" + ",".join(f"{self.value(k, inner)}:{self.value(v, inner)}" for k, v in items) + "}"
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            fields = ",".join(f"{f.name}={self.value(getattr(value, f.name), inner)}" for f in dataclasses.fields(value))
-            return f"{type(value).__name__}({fields})"
-        raise Uncacheable(type(value).__qualname__)
+        items = sorted(value.items(), key=lambda kv: repr(kv[0]))
+        return "{" + ",".join(f"{self.value(k, inner)}:{self.value(v, inner)}" for k, v in items) + "}"
 
     def _content(self, content: Content, mode: str) -> str:
         key = (id(content), mode)
@@ -183,15 +194,26 @@ class RenderRecord:
         self.current: dict[str, str] = {}
         self.rendered = 0
         self.reused = 0
+        self._reusing: Path | None = None
 
-    def published(self, name: str, key: str) -> bytes | None:
-        """The published bytes of ``name`` when they were made from ``key``."""
+    def published(self, name: str, key: str) -> Path | None:
+        """The published file ``name`` when it was made from ``key``."""
         if self.previous.get(name) != key:
             return None
         try:
-            return Path(sanitised_join(str(self.paths.previous_output), name)).read_bytes()
-        except (OSError, RuntimeError):  # gone, or (RuntimeError) a name leaving the site
+            path = Path(sanitised_join(str(self.paths.previous_output), name))
+        except RuntimeError:  # a name leaving the site
             return None
+        return path if path.is_file() and not path.is_symlink() else None
+
+    def reuse(self, published: Path) -> None:
+        """The next file the writer opens is ``published``, as it is."""
+        self.reused += 1
+        self._reusing = published
+
+    def take_reused(self) -> Path | None:
+        reusing, self._reusing = self._reusing, None
+        return reusing
 
     def save(self, *_sender: object) -> None:
         self.paths.record.parent.mkdir(parents=True, exist_ok=True)
@@ -226,8 +248,8 @@ class _KeyedTemplate:
         self.record.current[name] = key
         published = self.record.published(name, key)
         if published is not None:
-            self.record.reused += 1
-            return published.decode("utf-8")
+            self.record.reuse(published)
+            return ""  # the writer links the published file instead of writing this
         self.record.rendered += 1
         return self.template.render(localcontext)
 
@@ -245,6 +267,11 @@ class IncrementalWriter(Writer):
         self.record = RenderRecord(paths)
         signals.finalized.connect(self.record.save, weak=False)
 
+    def _open_w(self, filename, encoding, override=False):
+        stream = super()._open_w(filename, encoding, override)  # Pelican's checks and bookkeeping
+        reused = self.record.take_reused()
+        return stream if reused is None else _LinkInstead(stream, reused, Path(filename))
+
     def write_file(self, name, template, context, *args, **kwargs):
         return super().write_file(name, _KeyedTemplate(template, context, self.keys, self.record), context, *args, **kwargs)
 
@@ -261,12 +288,43 @@ class IncrementalWriter(Writer):
         if published is None:
             self.record.rendered += 1
             return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
-        self.record.reused += 1
         complete_path = sanitised_join(self.output_path, path)
         os.makedirs(os.path.dirname(complete_path), exist_ok=True)
-        with self._open_w(complete_path, "utf-8", override_output) as stream:
-            stream.write(published.decode("utf-8"))
+        self.record.reuse(published)
+        with self._open_w(complete_path, "utf-8", override_output):
+            pass
         return None
+
+
+class _LinkInstead:
+    """A file opened by Pelican's writer for a page whose published bytes are reused:
+    nothing is written, the published file is linked in its place on closing."""
+
+    def __init__(self, stream, published: Path, target: Path):
+        self.stream = stream
+        self.published = published
+        self.target = target
+
+    def write(self, _text: str) -> int:
+        return 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stream.close()
+        if exc_info[0] is None:
+            _link(self.published, self.target)
+
+
+def _link(published: Path, target: Path) -> None:
+    temporary = target.with_name(f".keep-{target.name}")
+    temporary.unlink(missing_ok=True)
+    try:
+        os.link(published, temporary)
+    except OSError:  # another file system: a copy
+        shutil.copyfile(published, temporary)
+    os.replace(temporary, target)
 
 
 def keep_unchanged_files(new: Path, published: Path) -> int:
@@ -282,13 +340,15 @@ def keep_unchanged_files(new: Path, published: Path) -> int:
             try:
                 if fresh.is_symlink() or not before.is_file() or before.is_symlink():
                     continue
-                if before.stat().st_size != fresh.stat().st_size or before.read_bytes() != fresh.read_bytes():
+                was, now = before.stat(), fresh.stat()
+                if (was.st_ino, was.st_dev) == (now.st_ino, now.st_dev):
+                    continue  # a page the writer reused: linked already
+                if was.st_size != now.st_size or before.read_bytes() != fresh.read_bytes():
                     continue
-                temporary = fresh.with_name(f".keep-{name}")
-                os.link(before, temporary)
-                os.replace(temporary, fresh)
+                os.link(before, fresh.with_name(f".keep-{name}"))
+                os.replace(fresh.with_name(f".keep-{name}"), fresh)
                 kept += 1
             except OSError:
-                continue  # another filesystem, a vanished file: the new copy stays, which is correct
+                continue  # another file system, a vanished file: the new copy stays, which is correct
     return kept
 

@@ -119,9 +119,14 @@ def refuse_duplicate_outputs(generators) -> None:
 
 
 def stay_inside_output(path, context=None) -> None:
-    output = Path(context["OUTPUT_PATH"]).resolve() if context else None
+    output = _resolved(context["OUTPUT_PATH"]) if context else None
     if output is not None and not Path(path).resolve().is_relative_to(output):
         raise OutsideOutputError(_("refused to write {path}: outside the site's output folder", path=path))
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def register() -> None:

@@ -15,6 +15,7 @@ Settings: CITOYENS_IMAGE_CACHE (required), CITOYENS_IMAGE_WIDTHS.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -58,8 +59,13 @@ def _source_of(src: str, content) -> Path | None:
     return None
 
 
+@functools.lru_cache(maxsize=8)
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()
+
+
 def _url(content, source: Path, name: str) -> str:
-    relative = source.parent.relative_to(Path(content.settings["PATH"]).resolve())
+    relative = source.parent.relative_to(_resolved(content.settings["PATH"]))
     prefix = f"{content.settings.get('SITEURL', '')}/"
     return prefix + (f"{relative.as_posix()}/" if str(relative) != "." else "") + name
 
