@@ -3,10 +3,13 @@
 For each size (20 × 100 and the reference 60 × 250 by default) it prints the
 median over several runs of: a cold full build, a rebuild with nothing
 changed, a rebuild after editing one article, a rebuild after editing one
-theme template, the peak memory of the largest process; and, measured in the
-same run on the same content, the naive baseline: one ``pelican`` process per
-site, in sequence, with Pelican's default theme.  Ratios are computed from
-those medians.  Figures come from here, never from timed tests.
+theme template, the peak memory of the largest process, the CPU spent per
+article in a cold build; and, measured in the same run on the same content, the
+naive baseline: one ``pelican`` process per site, in sequence, with Pelican's
+default theme.  Then one site of 1,000 articles: its cold build against a
+rebuild after editing one article (incremental inside a site), with the share
+of the search index (Pagefind), which is made again whole.  Ratios are
+computed from those medians.  Figures come from here, never from timed tests.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -35,15 +39,24 @@ RSS_PROBE = (
 
 
 def timed(command: list[str], **kwargs) -> tuple[float, str]:
+    seconds, _cpu, out = timed_with_cpu(command, **kwargs)
+    return seconds, out
+
+
+def timed_with_cpu(command: list[str], **kwargs) -> tuple[float, float, str]:
+    """Wall time, CPU time of the command and all its processes, standard output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)
-    return time.perf_counter() - started, result.stdout
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), result.stdout
 
 
-def citoyens_build(root: Path) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB) of the largest process of one ``citoyens build``."""
-    seconds, out = timed([str(BIN / "python"), "-c", RSS_PROBE, str(root)])
-    return seconds, int(out.strip().splitlines()[-1])
+def citoyens_build(root: Path) -> tuple[float, int, float]:
+    """Wall time, peak RSS (KiB) of the largest process and CPU time of one ``citoyens build``."""
+    seconds, cpu, out = timed_with_cpu([str(BIN / "python"), "-c", RSS_PROBE, str(root)])
+    return seconds, int(out.strip().splitlines()[-1]), cpu
 
 
 def clean(root: Path) -> None:
@@ -77,13 +90,14 @@ def edit_template(root: Path, run: int) -> None:
 
 def measure(sites: int, articles: int, runs: int, folder: Path) -> dict[str, float]:
     root = generate(folder / f"reseau-{sites}x{articles}", sites, articles)
-    figures: dict[str, list[float]] = {"naive": [], "cold": [], "unchanged": [], "article": [], "template": [], "rss": []}
+    figures: dict[str, list[float]] = {"naive": [], "cold": [], "unchanged": [], "article": [], "template": [], "rss": [], "cpu": []}
     for run in range(runs):
         figures["naive"].append(naive_loop(root))
         clean(root)
-        seconds, rss = citoyens_build(root)
+        seconds, rss, cpu = citoyens_build(root)
         figures["cold"].append(seconds)
         figures["rss"].append(rss / 1024)
+        figures["cpu"].append(cpu)
         figures["unchanged"].append(citoyens_build(root)[0])
         edit_article(root, run)
         figures["article"].append(citoyens_build(root)[0])
@@ -104,7 +118,46 @@ def report(sites: int, articles: int, runs: int, m: dict[str, float]) -> None:
                        ("template", "rebuild, one theme template edited")):
         print(f"| {label} | {m[key]:.2f} s | {ratio(m['naive'], m[key])} | {100 * m[key] / m['cold']:.1f}% |")
     print(f"| peak RSS of the largest process (cold build) | {m['rss']:.0f} MiB | | |")
-    print(f"| cold build, at most this much CPU per article (wall × cores / articles) | {1000 * m['cold'] * (os.cpu_count() or 1) / count:.1f} ms | | |")
+    print(f"| cold build, CPU per article (all processes, Pagefind included) | {1000 * m['cpu'] / count:.1f} ms | | |")
+
+
+def measure_one_site(articles: int, runs: int, folder: Path) -> dict[str, float]:
+    """One site: cold build, then one article edited; and Pagefind alone on the built site."""
+    root = generate(folder / f"site-{articles}", 1, articles)
+    figures: dict[str, list[float]] = {"cold": [], "article": [], "search": []}
+    for run in range(runs):
+        clean(root)
+        figures["cold"].append(citoyens_build(root)[0])
+        edit_article(root, run)
+        figures["article"].append(citoyens_build(root)[0])
+        figures["search"].append(search_index_alone(root))
+    shutil.rmtree(root, ignore_errors=True)
+    return {name: statistics.median(values) for name, values in figures.items()}
+
+
+def search_index_alone(root: Path) -> float:
+    """Pagefind on the published site, as a build runs it: what a rebuild spends on search."""
+    from citoyens_ssg import search
+
+    slug = next(p.name for p in (root / "output").iterdir() if (p / "pagefind").is_dir())
+    scratch = Path(tempfile.mkdtemp(prefix="index-", dir=root))
+    shutil.copytree(root / "output" / slug, scratch / slug, copy_function=os.link, ignore=shutil.ignore_patterns("pagefind"))
+    started = time.perf_counter()
+    failure = search.index_site(scratch, slug)
+    seconds = time.perf_counter() - started
+    shutil.rmtree(scratch, ignore_errors=True)
+    assert failure is None, failure
+    return seconds
+
+
+def report_one_site(articles: int, runs: int, m: dict[str, float]) -> None:
+    print(f"\n## one site of {articles} articles, median of {runs} run(s)")
+    print("| measure | wall | vs its cold build |")
+    print("|---|---|---|")
+    print(f"| cold full build | {m['cold']:.2f} s | 1.00 |")
+    print(f"| rebuild, one article edited | {m['article']:.2f} s | {m['cold'] / m['article']:.1f}× faster |")
+    print(f"| of which the search index, made again whole (Pagefind alone) | {m['search']:.2f} s | |")
+    print(f"| the rebuild without the search index | {m['article'] - m['search']:.2f} s | {m['cold'] / max(0.01, m['article'] - m['search']):.1f}× faster |")
 
 
 def ratio(baseline: float, measured: float) -> str:
@@ -115,12 +168,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20x100,60x250", help="comma-separated SITESxARTICLES (default: %(default)s)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--site", type=int, default=1000, help="articles of the single-site measure, 0 to skip (default: %(default)s)")
     args = parser.parse_args()
     print(f"# citoyens benchmark — {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
     with tempfile.TemporaryDirectory(prefix="citoyens-bench-") as folder:
         for size in args.sizes.split(","):
             sites, articles = (int(n) for n in size.lower().split("x"))
             report(sites, articles, args.runs, measure(sites, articles, args.runs, Path(folder)))
+        if args.site:
+            report_one_site(args.site, args.runs, measure_one_site(args.site, args.runs, Path(folder)))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from citoyens_ssg.content_paths import resolved
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
 
@@ -76,17 +77,13 @@ def link_refused() -> str:
 
 def check_location(path: Path, site_dir: Path) -> None:
     """The file is a real file of this site, not a link to elsewhere, not a case twin."""
-    if path.is_symlink() or not path.resolve().is_relative_to(_resolved(site_dir)):
+    if path.is_symlink() or not path.resolve().is_relative_to(resolved(site_dir)):
         raise ContentError(link_refused())
     twins = _names_by_key(str(path.parent), path.parent.stat().st_mtime_ns).get(_name_key(path.name), ())
     others = [name for name in twins if name != path.name]
     if others:
         raise ContentError(_("'{name}' and '{other}' differ only by case or accents; rename one of them", name=path.name, other=others[0]))
 
-
-@functools.lru_cache(maxsize=8)
-def _resolved(folder: Path) -> Path:
-    return folder.resolve()
 
 
 def _name_key(name: str) -> str:

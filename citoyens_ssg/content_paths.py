@@ -8,6 +8,7 @@ content folder, relative to the referring file unless it starts with ``/``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -41,3 +42,9 @@ def content_file(reference: str, referring_file: Path, content_root: Path) -> Pa
     base = root if path.startswith("/") else referring_file.resolve().parent
     candidate = (base / path.lstrip("/")).resolve()
     return candidate if candidate.is_relative_to(root) else None
+
+
+@functools.lru_cache(maxsize=16)
+def resolved(folder: str | Path) -> Path:
+    """A site's folder (content, output) resolved once per build, not once per file."""
+    return Path(folder).resolve()

@@ -15,7 +15,6 @@ Settings: CITOYENS_IMAGE_CACHE (required), CITOYENS_IMAGE_WIDTHS.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import re
@@ -26,7 +25,7 @@ from pathlib import Path
 from pelican import signals
 
 from citoyens_ssg import images
-from citoyens_ssg.content_paths import content_file, pelican_contents, without_placeholder
+from citoyens_ssg.content_paths import content_file, pelican_contents, resolved, without_placeholder
 from citoyens_ssg.i18n import _
 
 logger = logging.getLogger(__name__)
@@ -59,13 +58,9 @@ def _source_of(src: str, content) -> Path | None:
     return None
 
 
-@functools.lru_cache(maxsize=8)
-def _resolved(folder: str) -> Path:
-    return Path(folder).resolve()
-
 
 def _url(content, source: Path, name: str) -> str:
-    relative = source.parent.relative_to(_resolved(content.settings["PATH"]))
+    relative = source.parent.relative_to(resolved(content.settings["PATH"]))
     prefix = f"{content.settings.get('SITEURL', '')}/"
     return prefix + (f"{relative.as_posix()}/" if str(relative) != "." else "") + name
 
