@@ -8,15 +8,13 @@ published bytes are written as they are.  After the build, every file whose
 bytes did not change is linked to the published file, so only the files that
 changed are new (deployments and mirrors see exactly those).
 
-What a page "shows", in its key: in full, what the page is about (its article
-or page, the articles of its page of a listing, a feed's items); for the lists
-handed to it (a tag's articles…), their metadata, titles and summaries; for
-the rest of the site, metadata, titles and addresses.  This is the promise made
-to themes: a template shows the full text of its subject and of the articles
-it lists, summaries of the articles handed to it, and of the other articles
-anything but their text and summary.  Whatever the key cannot describe (an
-object of a kind it does not know) makes the page render every time: the safe
-side.
+What a page "shows", in its key: everything of what it is given (its article
+or page, the articles of a listing, a feed's items), their text included; of
+the rest of the site, metadata, titles and addresses.  This is the promise
+made to themes: a template may show anything of the contents handed to it,
+and of the other contents of the site anything but their text and summary.
+Whatever the key cannot describe (an object of a kind it does not know) makes
+the page render every time: the safe side.
 """
 
 from __future__ import annotations
@@ -40,11 +38,12 @@ from pelican.writers import Writer
 
 logger = logging.getLogger(__name__)
 
-# How much of a content object a page's key holds: FULL for what the page is
-# about (its article, the articles of its page of a listing, a feed's items);
-# LISTING for the lists handed to the page (metadata, title, summary); SITE for
-# the rest of the site, in the context every page gets (metadata and title).
-FULL, LISTING, SITE = "full", "listing", "site"
+# How much of a content object a page's key holds: SHOWN for what the page is
+# given (its article, the articles of a listing, a feed's items): everything,
+# its text by a digest of its stored HTML (what its text, summary and links are
+# made from); SITE for the rest of the site, in the context every page gets:
+# metadata, title, address, not the text nor the summary.
+SHOWN, SITE = "shown", "site"
 # Attributes of a content object that are not what it shows: the site's
 # settings and context (in the setup), the body and summary (by mode), caches.
 _NOT_SHOWN = frozenset({"settings", "_context", "_content", "_summary", "content", "source_path", "relative_source_path",
@@ -90,11 +89,11 @@ class Keys:
             value = localcontext[name]
             if name in context and context[name] is value:
                 continue  # the site-wide context, digested once
-            parts.append(f"{name}={self.value(value, FULL)}")
+            parts.append(f"{name}={self.value(value, SHOWN)}")
         return _hash(parts)
 
     def feed_key(self, elements: list, context: dict, *details: object) -> str:
-        items = [self.value(element, FULL) for element in elements]
+        items = [self.value(element, SHOWN) for element in elements]
         return _hash([self.setup, "feed", self._site(context), repr(details), *items])
 
     def _site(self, context: dict) -> str:
@@ -123,7 +122,7 @@ class Keys:
         if isinstance(value, URLWrapper):
             return f"{type(value).__name__}({value.name!r},{value.slug!r},{value.url!r},{value.save_as!r})"
         if isinstance(value, PaginationPage):  # one page of a listing: its articles in full
-            items = ",".join(self.value(item, FULL) for item in value.object_list)
+            items = ",".join(self.value(item, SHOWN) for item in value.object_list)
             return f"page({value.number},{value.paginator.num_pages},{value.url!r},{value.save_as!r},[{items}])"
         if isinstance(value, Paginator):
             return f"paginator({value.count},{value.num_pages},{value.per_page})"
@@ -133,36 +132,33 @@ class Keys:
                 known = self._containers[id(value), mode] = (value, len(value), self._container(value, mode))
             return known[2]
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            inner = SITE if mode == SITE else LISTING
-            fields = ",".join(f"{f.name}={self.value(getattr(value, f.name), inner)}" for f in dataclasses.fields(value))
+            fields = ",".join(f"{f.name}={self.value(getattr(value, f.name), mode)}" for f in dataclasses.fields(value))
             return f"{type(value).__name__}({fields})"
         raise Uncacheable(type(value).__qualname__)
 
     def _container(self, value: list | tuple | dict | set | frozenset, mode: str) -> str:
-        inner = SITE if mode == SITE else LISTING  # inside a list, a content is listed
         if isinstance(value, (list, tuple)):
-            return "[" + ",".join(self.value(item, inner) for item in value) + "]"
+            return "[" + ",".join(self.value(item, mode) for item in value) + "]"
         if isinstance(value, (set, frozenset)):
-            return "{" + ",".join(sorted(self.value(item, inner) for item in value)) + "}"
+            return "{" + ",".join(sorted(self.value(item, mode) for item in value)) + "}"
         items = sorted(value.items(), key=lambda kv: repr(kv[0]))
-        return "{" + ",".join(f"{self.value(k, inner)}:{self.value(v, inner)}" for k, v in items) + "}"
+        return "{" + ",".join(f"{self.value(k, mode)}:{self.value(v, mode)}" for k, v in items) + "}"
 
     def _content(self, content: Content, mode: str) -> str:
         key = (id(content), mode)
         if key not in self._contents:
             self._contents[key] = "…"  # a content referring to itself (translations) is not digested twice
-            inner = SITE if mode == SITE else LISTING
             parts = [type(content).__name__, content.source_path]
             for name, value in sorted(vars(content).items()):
                 if name in _NOT_SHOWN:
                     continue
                 if name == "metadata" and mode == SITE:
                     value = {k: v for k, v in value.items() if k != "summary"}
-                parts.append(f"{name}=" + (_reference(value) if isinstance(value, Content) else self.value(value, inner)))
-            if getattr(content, "_content", None) is not None and mode != SITE:  # a text, not a static file
-                parts.append("summary=" + repr(str(content.summary)))  # made from the body when not given
-                if mode == FULL:
-                    parts.append("content=" + repr(str(content.content)))
+                parts.append(f"{name}=" + (_reference(value) if isinstance(value, Content) else self.value(value, mode)))
+            html = getattr(content, "_content", None)
+            if html is not None and mode == SHOWN:  # a text, not a static file
+                # Its text and summary are made from it and from addresses the site digest holds.
+                parts.append("body=" + hashlib.sha256(str(html).encode("utf-8", "surrogatepass")).hexdigest())
             self._contents[key] = _hash(parts)
         return self._contents[key]
 
@@ -268,9 +264,16 @@ class IncrementalWriter(Writer):
         signals.finalized.connect(self.record.save, weak=False)
 
     def _open_w(self, filename, encoding, override=False):
-        stream = super()._open_w(filename, encoding, override)  # Pelican's checks and bookkeeping
         reused = self.record.take_reused()
-        return stream if reused is None else _LinkInstead(stream, reused, Path(filename))
+        if reused is None or filename in self._overridden_files:  # rendered, or skipped by Pelican's rule
+            return super()._open_w(filename, encoding, override)
+        if filename in self._written_files:
+            super()._open_w(filename, encoding, override).close()  # Pelican's rule for a second write
+        else:
+            self._written_files.add(filename)  # Pelican's bookkeeping, without creating the file
+            if override:
+                self._overridden_files.add(filename)
+        return _LinkInstead(reused, Path(filename))
 
     def write_file(self, name, template, context, *args, **kwargs):
         return super().write_file(name, _KeyedTemplate(template, context, self.keys, self.record), context, *args, **kwargs)
@@ -300,8 +303,7 @@ class _LinkInstead:
     """A file opened by Pelican's writer for a page whose published bytes are reused:
     nothing is written, the published file is linked in its place on closing."""
 
-    def __init__(self, stream, published: Path, target: Path):
-        self.stream = stream
+    def __init__(self, published: Path, target: Path):
         self.published = published
         self.target = target
 
@@ -312,7 +314,6 @@ class _LinkInstead:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        self.stream.close()
         if exc_info[0] is None:
             _link(self.published, self.target)
 

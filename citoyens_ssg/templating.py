@@ -37,27 +37,40 @@ def _babel_locale(language: str) -> str:
     return language.replace("-", "_")
 
 
+_BABEL_FORMATS = {"long_date": (format_date, "long"), "short_date": (format_date, "short"), "date_time": (format_datetime, "medium"),
+                  "hour": (format_time, "short"), "weekday_date": (format_date, "full")}
+
+
 def filters(language: str) -> dict[str, Any]:
     """Jinja filters bound to a language: ``{{ article.date|long_date }}``."""
     locale = _babel_locale(language)
+    known: dict[tuple[str, object], str] = {}  # the same dates come back on every listing page
+
+    def formatted(kind: str, value: date | datetime | None) -> str:
+        if not value:
+            return ""
+        if (kind, value) not in known:
+            format_, width = _BABEL_FORMATS[kind]
+            known[kind, value] = format_(value, format=width, locale=locale)
+        return known[kind, value]
 
     def long_date(value: date | datetime | None) -> str:
-        return format_date(value, format="long", locale=locale) if value else ""
+        return formatted("long_date", value)
 
     def short_date(value: date | datetime | None) -> str:
-        return format_date(value, format="short", locale=locale) if value else ""
+        return formatted("short_date", value)
 
     def date_time(value: datetime | None) -> str:
-        return format_datetime(value, format="medium", locale=locale) if value else ""
+        return formatted("date_time", value)
 
     def iso_date(value: date | datetime | None) -> str:
         return value.isoformat() if value else ""
 
     def hour(value: datetime | None) -> str:
-        return format_time(value, format="short", locale=locale) if value else ""
+        return formatted("hour", value)
 
     def weekday_date(value: date | datetime | None) -> str:
-        return format_date(value, format="full", locale=locale) if value else ""
+        return formatted("weekday_date", value)
 
     def recurrence(event) -> str:
         return describe_recurrence(event, language)

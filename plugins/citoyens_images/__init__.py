@@ -92,6 +92,18 @@ def _card(content, source: Path, processed: images.ProcessedImage, alt: str) -> 
             "thumbnail_height": small.height, "alt": alt}
 
 
+def _processed(source: Path, cache: Path, widths: tuple[int, ...]) -> images.ProcessedImage:
+    """``images.process``, once per image and build: a photo shown by many articles is read once."""
+    stat = source.stat()
+    key = (source, stat.st_size, stat.st_mtime_ns, cache, widths)
+    if key not in _PROCESSED:
+        _PROCESSED[key] = images.process(source, cache, widths)
+    return _PROCESSED[key]
+
+
+_PROCESSED: dict[tuple, images.ProcessedImage] = {}
+
+
 def rewrite_images(generators) -> None:
     for content in pelican_contents(generators):
         _rewrite(content)
@@ -114,7 +126,7 @@ def _rewrite(content) -> None:
         if source is None:
             return tag
         try:
-            processed = images.process(source, cache, widths)
+            processed = _processed(source, cache, widths)
         except images.ImageRejected:
             return tag  # reported once, with the image's own name, when the output is cleaned
         seen += 1
@@ -139,7 +151,7 @@ def publish_images(pelican) -> None:
         if not source.is_file():
             continue  # not one of the site's images (a generated variant)
         try:
-            processed = images.process(source, cache, widths)
+            processed = _processed(source, cache, widths)
         except images.ImageRejected as error:
             published.unlink()
             logger.error("%s: %s", str(source), error)
