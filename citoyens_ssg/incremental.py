@@ -9,12 +9,13 @@ bytes did not change is linked to the published file, so only the files that
 changed are new (deployments and mirrors see exactly those).
 
 What a page "shows", in its key: everything of what it is given (its article
-or page, the articles of a listing, a feed's items), their text included; of
-the rest of the site, metadata, titles and addresses.  This is the promise
-made to themes: a template may show anything of the contents handed to it,
-and of the other contents of the site anything but their text and summary.
-Whatever the key cannot describe (an object of a kind it does not know) makes
-the page render every time: the safe side.
+or page, the articles of its page of a listing, a feed's items), their text
+included; of the rest of the site (and of the whole list a listing is a page
+of), metadata, titles and addresses.  This is the promise made to themes: a
+template may show anything of the contents handed to it, and of the other
+contents of the site anything but their text and summary.  Whatever the key
+cannot describe (an object of a kind it does not know) makes the page render
+every time: the safe side.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class Keys:
         # its pages, all the articles to every article): digested once each.
         self._containers: dict[tuple[int, str], tuple[object, int, str]] = {}
         self._global: tuple[int, str] | None = None
+        self._site_wide: set[int] = set()  # the lists and dicts of the site-wide context
 
     def page_key(self, template_name: str, localcontext: dict, context: dict) -> str:
         parts = [self.setup, template_name, self._site(context)]
@@ -89,7 +91,16 @@ class Keys:
             value = localcontext[name]
             if name in context and context[name] is value:
                 continue  # the site-wide context, digested once
-            parts.append(f"{name}={self.value(value, SHOWN)}")
+            if id(value) in self._site_wide:  # one of its lists under another name (all_articles)
+                parts.append(f"{name}=site")
+            elif isinstance(localcontext.get(f"{name}_page"), PaginationPage):
+                # A listing split into pages: this page shows its own items (``articles_page``);
+                # the whole list, like the rest of the site, by metadata.
+                parts.append(f"{name}={self.value(value, SITE)}")
+            elif name.endswith(("_previous_page", "_next_page")) and isinstance(value, PaginationPage):
+                parts.append(f"{name}=page({value.number},{value.url!r})")  # a link to it
+            else:
+                parts.append(f"{name}={self.value(value, SHOWN)}")
         return _hash(parts)
 
     def feed_key(self, elements: list, context: dict, *details: object) -> str:
@@ -106,6 +117,8 @@ class Keys:
             parts = [f"{name}={self.value(_in_stable_order(name, context[name]), SITE)}"
                      for name in sorted(context) if not name.isupper()]
             self._global = (id(context), _hash(parts))
+            self._site_wide = {id(value) for name, value in context.items()
+                               if not name.isupper() and isinstance(value, (list, tuple, dict, set, frozenset))}
         return self._global[1]
 
     def value(self, value: object, mode: str) -> str:  # noqa: PLR0911 - one case per kind of value

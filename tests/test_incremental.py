@@ -107,31 +107,37 @@ def same_as_cold_build(network, tmp_path, name):
     assert files(cold / "output" / "blog") == files(network.output / "blog")
 
 
-def rendered_templates(log):
-    names = log.read_text().split() if log.exists() else []
-    log.unlink(missing_ok=True)
-    return names
-
-
-def test_inside_a_site_only_what_changed_is_rendered_and_the_result_matches_a_cold_build(network, tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1792540800")
+@pytest.fixture
+def rendered_templates(tmp_path, monkeypatch):
+    """The templates rendered since the last call: forked site workers inherit the patch and append to a log."""
     log = tmp_path / "rendered.txt"
     render = jinja2.Template.render
 
-    def logged_render(self, *args, **kwargs):  # forked site workers inherit the patch and append to the log
+    def logged_render(self, *args, **kwargs):
         with log.open("a") as stream:
             stream.write(f"{self.name}\n")
         return render(self, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Template, "render", logged_render)
+
+    def since_last_call() -> list[str]:
+        names = log.read_text().split() if log.exists() else []
+        log.unlink(missing_ok=True)
+        return names
+
+    return since_last_call
+
+
+def test_inside_a_site_only_what_changed_is_rendered_and_the_result_matches_a_cold_build(network, tmp_path, monkeypatch, rendered_templates):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1792540800")
     blog(network)
     assert build(network.root, jobs=2).ok
-    assert rendered_templates(log).count("article.html") == 5
+    assert rendered_templates().count("article.html") == 5
     untouched = (network.output / "blog/article-a.html").stat().st_ino
 
     network.article("blog", "b", "Article b", "2026-03-02 10:00", body="Un texte corrigé.", Category="Vie", Tags="jardin")
     assert build(network.root, jobs=2).ok
-    assert rendered_templates(log).count("article.html") == 1  # b only; listings showing b are rendered too
+    assert rendered_templates().count("article.html") == 1  # b only; listings showing b are rendered too
     assert (network.output / "blog/article-a.html").stat().st_ino == untouched  # not even rewritten
     assert "Un texte corrigé." in network.read("blog/article-b.html")
     same_as_cold_build(network, tmp_path, "after-edit")
@@ -180,3 +186,20 @@ def test_a_plain_summary_skips_markdown_and_gives_the_same_html(summary):
     parser = markdown.Markdown(extensions=["markdown.extensions.extra", "markdown.extensions.codehilite"], output_format="html5")
     fast = plain_paragraph(summary)
     assert fast is None or fast == parser.convert(summary)
+
+
+def test_a_listing_split_into_pages_renders_only_the_page_showing_the_edit(network, tmp_path, monkeypatch, rendered_templates):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1792540800")
+    network.site("blog", "name: Le blog\n")
+    for n in range(25):  # three pages of ten on the home page
+        network.article("blog", f"a{n:02d}", f"Article {n}", f"2026-03-{n + 1:02d} 10:00", body=f"Texte {n}.", Category="Vie")
+    assert build(network.root, jobs=2).ok
+    assert rendered_templates().count("index.html") == 3
+    network.article("blog", "a24", "Article 24", "2026-03-25 10:00", body="Texte 24, corrigé.", Category="Vie")
+    assert build(network.root, jobs=2).ok
+    assert rendered_templates().count("index.html") == 1  # the newest article is on the first page only
+    assert "Texte 24, corrigé." in network.read("blog/index.html")
+    cold = tmp_path / "cold"
+    shutil.copytree(network.root, cold, ignore=shutil.ignore_patterns("output", ".output.*", ".citoyens"))
+    assert build(cold, jobs=2).ok
+    assert files(cold / "output" / "blog") == files(network.output / "blog")
