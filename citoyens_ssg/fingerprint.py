@@ -1,11 +1,12 @@
 """What a site's build depends on, as one hash: an unchanged site is not rebuilt.
 
 The inputs (by name, size and time of each file): the site's folder (content,
-site.yaml, its theme overrides), the
-themes it uses, the project's plugins and citoyens itself, network.yaml and
-the build's options (the base URL), the versions of the libraries that render
-it, and the day: a post dated tomorrow, or "upcoming" on an agenda, changes
-with the date even when no file does.
+site.yaml, its theme overrides), the themes it uses, the project's plugins and
+citoyens itself, network.yaml and the build's options (the base URL), the
+versions of the libraries that render it, and the day: a post dated tomorrow,
+or "upcoming" on an agenda, changes with the date even when no file does.
+All of it but the content is the site's setup, which also keys every page the
+site renders (see ``incremental``).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 from importlib import metadata
@@ -25,6 +26,7 @@ from pelican import signals
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import pelican_open
 
+_pelican_log = logging.getLogger("pelican.readers")  # Pelican's own warnings, said as Pelican says them
 META = "markdown.extensions.meta"
 EXTENSIONS = ("md", "markdown", "mkd", "mdown")
 CACHE_VERSION = 1
@@ -103,7 +105,7 @@ def _versions() -> str:
 
 def _code(settings: dict) -> str:
     """citoyens' code and the plugins': a change to the sanitiser's rules forgets the memo."""
-    from citoyens_ssg.fingerprint import CODE, tree_digest
+    from citoyens_ssg.fingerprint import CODE, tree_digest  # here: fingerprint needs the configuration, which needs us
 
     return ",".join(tree_digest(Path(folder)) for folder in [CODE, *settings.get("PLUGIN_PATHS", [])])
 
@@ -181,11 +183,7 @@ class CitoyensMarkdownReader(MarkdownReader):
         return self._fields.convert(text)
 
     def _warn_duplicate(self, name: str) -> None:
-        import logging
-
-        logging.getLogger("pelican.readers").warning(
-            "Duplicate definition of `%s` for %s. Using first one.", name, self._source_path
-        )
+        _pelican_log.warning("Duplicate definition of `%s` for %s. Using first one.", name, self._source_path)
 
 
 def readers_setting() -> dict[str, type]:
