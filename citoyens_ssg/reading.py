@@ -55,6 +55,7 @@ class Memo:
         self.salt = salt
         self.previous: dict[str, object] = self._load()
         self.used: dict[str, object] = {}
+        self.added = False
 
     def _load(self) -> dict[str, object]:
         if self.path is None or not self.path.is_file():
@@ -75,10 +76,11 @@ class Memo:
 
     def put(self, key: str, value: object) -> None:
         self.used[key] = value
+        self.added = True
 
     def save(self, *_sender: object) -> None:
-        if self.path is None:
-            return
+        if self.path is None or (not self.added and len(self.used) == len(self.previous)):
+            return  # the file already holds exactly this
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
         temporary.write_text(json.dumps({"salt": self.salt, "entries": self.used}, ensure_ascii=False), encoding="utf-8")
