@@ -101,7 +101,7 @@ def site_settings(
         "CITOYENS_IMAGE_WIDTHS": list(network.image_widths),
         "DELETE_OUTPUT_DIRECTORY": False,
         "READERS": reading.readers_setting(),
-        "CITOYENS_MEMO": str(network.root / ".citoyens" / "memo" / f"{site.slug}.json"),
+        "CITOYENS_MEMO": str(network.root / ".citoyens" / "memo" / f"{site.slug}.json.gz"),
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
         "WITH_FUTURE_DATES": True,  # citoyens_guard holds future posts back, by citoyens' clock

@@ -5,7 +5,7 @@ Pelican's own reader makes a new Markdown parser for every file and runs the
 ``Summary:`` field through a second conversion.  This reader keeps one parser
 for documents and one for formatted fields, skips the conversion of a summary
 that is plain text, and remembers every conversion in the site's memo
-(``.citoyens/memo/<site>.json``), keyed by the document's text and the
+(``.citoyens/memo/<site>.json.gz``), keyed by the document's text and the
 versions and settings of the parser: an unchanged article is not converted
 again.  What it returns is exactly what Pelican's reader would.  The guard
 plugin keeps its sanitised HTML in the same memo.
@@ -13,6 +13,7 @@ plugin keeps its sanitised HTML in the same memo.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -45,9 +46,9 @@ def plain_paragraph(text: str) -> str | None:
 class Memo:
     """Results worth keeping from one build of a site to the next, by key.
 
-    Values are JSON (text, lists, dicts); only what the last build used is
-    kept, so the file follows the site's size.  A damaged file is only a
-    slower build.
+    Values are JSON (text, lists, dicts), stored compressed; only what the last
+    build used is kept, so the file follows the site's size.  A damaged file is
+    only a slower build.
     """
 
     def __init__(self, path: Path | None, salt: str):
@@ -61,8 +62,8 @@ class Memo:
         if self.path is None or not self.path.is_file():
             return {}
         try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            stored = json.loads(gzip.decompress(self.path.read_bytes()))
+        except (OSError, ValueError, EOFError):
             return {}
         return stored.get("entries", {}) if stored.get("salt") == self.salt else {}
 
@@ -83,7 +84,8 @@ class Memo:
             return  # the file already holds exactly this
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        temporary.write_text(json.dumps({"salt": self.salt, "entries": self.used}, ensure_ascii=False), encoding="utf-8")
+        data = json.dumps({"salt": self.salt, "entries": self.used}, ensure_ascii=False).encode("utf-8")
+        temporary.write_bytes(gzip.compress(data, compresslevel=1, mtime=0))  # HTML shrinks fourfold, quickly
         os.replace(temporary, self.path)
 
 
