@@ -15,6 +15,7 @@ faster to make.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -44,7 +45,18 @@ def index_site(parent: Path, slug: str) -> str | None:
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
         return lines[-1] if lines else f"exit code {result.returncode}"
+    languages_in_order(parent / slug / BUNDLE / "pagefind-entry.json")
     return None
+
+
+def languages_in_order(entry: Path) -> None:
+    """Pagefind lists a multilingual site's languages in any order: sorted, rebuilds give the same bytes."""
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    data["languages"] = dict(sorted(data.get("languages", {}).items()))
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def indexed_pages(site: Path) -> list[Path]:

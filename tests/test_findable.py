@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 
 from PIL import Image
 
+from citoyens_ssg import search
 from citoyens_ssg.cli import main
 from citoyens_ssg.templating import contrast
 
@@ -86,3 +87,18 @@ def test_each_site_has_its_search_index_and_the_network_search_page_lists_them(n
     assert 'data-bundles="a b"' in search and 'href="https://reseau.example.org/recherche/?association=b"' in search
     assert "La recherche fonctionne avec JavaScript, qui semble désactivé." in search
     assert 'data-bundle="https://reseau.example.org/a/pagefind/"' in network.read("a/recherche.html")
+
+
+def test_a_multilingual_search_index_lists_its_languages_in_one_order(network):
+    network.site("a", "name: A\n")
+    network.article("a", "p", "Premier", "2026-01-01", body="Un texte en français.")
+    network.write("sites/a/content/p-br.md", "Title: Kentañ\nDate: 2026-01-01\nSlug: premier\nLang: br\n\nUn destenn e brezhoneg.\n")
+    assert network.build().ok
+    entry = network.output / "a/pagefind/pagefind-entry.json"
+    text = entry.read_text(encoding="utf-8")
+    assert list(json.loads(text)["languages"]) == ["br", "fr"]
+    reversed_entry = json.loads(text)
+    reversed_entry["languages"] = dict(reversed(list(reversed_entry["languages"].items())))
+    entry.write_text(json.dumps(reversed_entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    search.languages_in_order(entry)  # what a build does after Pagefind, whatever order it chose
+    assert entry.read_text(encoding="utf-8") == text
