@@ -45,8 +45,9 @@ logger = logging.getLogger(__name__)
 # made from); SITE for the rest of the site, in the context every page gets:
 # metadata, title, address, not the text nor the summary.
 SHOWN, SITE = "shown", "site"
-# Attributes of a content object that are not what it shows: the site's
-# settings and context (in the setup), the body and summary (by mode), caches.
+# Attributes of a content object left out of its digest: the site's settings
+# and context (in the setup and the site digest), its HTML (digested apart,
+# in SHOWN only), derived values and caches.
 _NOT_SHOWN = frozenset({"settings", "_context", "_content", "_summary", "content", "source_path", "relative_source_path",
                         "_output_location_referenced", "_cache", "_metadata_cache"})
 _UNORDERED = frozenset({"staticfiles"})
