@@ -39,7 +39,8 @@ check-output: $(STAMP)
 	cd tools/output-check && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python tools/output-check/run.py
 
-# Benchmarks (not tests): 20 × 100 and the reference 60 × 250, against the naive loop; then the dev server's reload delay.
+# Benchmarks (not tests): 20 × 100 and the reference 60 × 250 against the naive loop, one site of 1,000 articles
+# (one article edited); then the dev server's reload delay. Results of a run: benchmarks/RESULTS.md.
 bench: $(STAMP)
 	cd benchmarks && ../$(BIN)/python bench.py
 	cd benchmarks && ../$(BIN)/python reload.py
