@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from citoyens_ssg.content_paths import resolved
+from citoyens_ssg.content_paths import real_path, resolved
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
 
@@ -77,7 +77,7 @@ def link_refused() -> str:
 
 def check_location(path: Path, site_dir: Path) -> None:
     """The file is a real file of this site, not a link to elsewhere, not a case twin."""
-    if path.is_symlink() or not path.resolve().is_relative_to(resolved(site_dir)):
+    if path.is_symlink() or not real_path(path).is_relative_to(resolved(site_dir)):
         raise ContentError(link_refused())
     twins = _names_by_key(str(path.parent), path.parent.stat().st_mtime_ns).get(_name_key(path.name), ())
     others = [name for name in twins if name != path.name]

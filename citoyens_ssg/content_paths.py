@@ -9,6 +9,7 @@ content folder, relative to the referring file unless it starts with ``/``.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -38,13 +39,45 @@ def content_file(reference: str, referring_file: Path, content_root: Path) -> Pa
     path = without_placeholder(reference)
     if not path or "://" in path or path.startswith(("//", "data:", "mailto:", "#")):
         return None
-    root = content_root.resolve()
-    base = root if path.startswith("/") else referring_file.resolve().parent
+    root = resolved(content_root)
+    base = root if path.startswith("/") else real_path(referring_file).parent
     candidate = (base / path.lstrip("/")).resolve()
     return candidate if candidate.is_relative_to(root) else None
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=4096)
 def resolved(folder: str | Path) -> Path:
-    """A site's folder (content, output) resolved once per build, not once per file."""
+    """A folder (content, output and theirs) resolved once per build, not once per file."""
     return Path(folder).resolve()
+
+
+def real_path(path: Path) -> Path:
+    """``path.resolve()``, its folder resolved once per build: one ``lstat`` a file, not one a folder above it."""
+    path = Path(path)
+    # A relative path depends on the working folder; ``..`` is resolved with the folder it names.
+    if path.is_symlink() or not path.is_absolute() or path.name in ("", ".", ".."):
+        return path.resolve()
+    return resolved(path.parent) / path.name
+
+
+def remember_relative_paths() -> None:
+    """Pelican works out a content's path relative to the content folder (two
+    ``abspath`` and a ``relpath``) each time a template asks for its URL, some
+    twenty times an article: worked out once per file instead."""
+    from pelican.contents import Content
+
+    if getattr(Content.get_relative_source_path, "remembered", False):
+        return
+    pelican_relative_path = Content.get_relative_source_path
+    known: dict[tuple[str, str], str | None] = {}
+
+    def relative_source_path(self, source_path: str | None = None) -> str | None:
+        path, root = source_path or self.source_path, self.settings["PATH"]
+        if path is None or not os.path.isabs(root):  # relative to the working folder: not kept
+            return pelican_relative_path(self, source_path)
+        if (root, path) not in known:
+            known[root, path] = pelican_relative_path(self, source_path)
+        return known[root, path]
+
+    relative_source_path.remembered = True
+    Content.get_relative_source_path = relative_source_path

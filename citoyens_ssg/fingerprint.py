@@ -21,7 +21,8 @@ from citoyens_ssg import clock
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.themes import resolve_theme
 
-PACKAGES = ("pelican", "markdown", "jinja2", "pillow", "feedgen", "icalendar", "nh3", "babel", "python-dateutil")
+PACKAGES = ("pelican", "markdown", "jinja2", "pillow", "feedgen", "icalendar", "nh3", "babel", "python-dateutil",
+            "pagefind", "pagefind-bin")
 CODE = Path(__file__).parent
 
 

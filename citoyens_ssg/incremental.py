@@ -83,6 +83,7 @@ class Keys:
         # Pelican hands the same lists to many pages (a tag's articles to each of
         # its pages, all the articles to every article): digested once each.
         self._containers: dict[tuple[int, str], tuple[object, int, str]] = {}
+        self._wrappers: dict[int, tuple[URLWrapper, str]] = {}
         self._global: tuple[int, str] | None = None
         self._site_wide: set[int] = set()  # the lists and dicts of the site-wide context
 
@@ -134,7 +135,7 @@ class Keys:
         if isinstance(value, Content):
             return self._content(value, mode)
         if isinstance(value, URLWrapper):
-            return f"{type(value).__name__}({value.name!r},{value.slug!r},{value.url!r},{value.save_as!r})"
+            return self._wrapper(value)
         if isinstance(value, PaginationPage):  # one page of a listing: its articles in full
             items = ",".join(self.value(item, SHOWN) for item in value.object_list)
             return f"page({value.number},{value.paginator.num_pages},{value.url!r},{value.save_as!r},[{items}])"
@@ -149,6 +150,14 @@ class Keys:
             fields = ",".join(f"{f.name}={self.value(getattr(value, f.name), mode)}" for f in dataclasses.fields(value))
             return f"{type(value).__name__}({fields})"
         raise Uncacheable(type(value).__qualname__)
+
+    def _wrapper(self, wrapper: URLWrapper) -> str:
+        """A category, tag or author: shared by many contents, its address computed once."""
+        known = self._wrappers.get(id(wrapper))
+        if known is None or known[0] is not wrapper:
+            digest = f"{type(wrapper).__name__}({wrapper.name!r},{wrapper.slug!r},{wrapper.url!r},{wrapper.save_as!r})"
+            known = self._wrappers[id(wrapper)] = (wrapper, digest)
+        return known[1]
 
     def _container(self, value: list | tuple | dict | set | frozenset, mode: str) -> str:
         if isinstance(value, (list, tuple)):
@@ -229,6 +238,21 @@ class RenderRecord:
         self.paths.record.parent.mkdir(parents=True, exist_ok=True)
         self.paths.record.write_text(json.dumps(self.current, sort_keys=True, indent=0), encoding="utf-8")
         logger.debug("pages rendered: %d, reused: %d", self.rendered, self.reused)
+
+
+SEARCH_INDEX = ":search-index"  # not a file's name: the key the site's search index was made from
+
+
+def recorded(record: Path, name: str) -> str | None:
+    """A key kept in a render record beside the pages' (the search index's)."""
+    return _load(record).get(name)
+
+
+def record_also(record: Path, name: str, key: str) -> None:
+    keys = _load(record)
+    keys[name] = key
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(keys, sort_keys=True, indent=0), encoding="utf-8")
 
 
 def _load(path: Path) -> dict[str, str]:

@@ -10,34 +10,37 @@ byte-stable from one run to the next, its plain indexes are.
 Pagefind reads every page it is given, even those it will not index; it is
 given only the pages marked ``data-pagefind-body`` (all pages when the theme
 marks none), linked into a scratch folder: the index is the same, a third
-faster to make.
+faster to make.  When those pages are the ones the published index was made
+from, byte for byte (a rebuild that changed no indexed page: the day turned, a
+style sheet was edited), the published index is linked instead of made again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 BUNDLE = "pagefind"
 MARK = b"data-pagefind-body"
+INDEX_FORMAT = 1  # raise it when citoyens changes how it runs Pagefind or edits its output
 
 
-def index_site(parent: Path, slug: str) -> str | None:
+def index_site(parent: Path, slug: str, pages: list[Path] | None = None) -> str | None:
     """Index ``parent/slug`` (page URLs start with /slug/); the reason if it failed."""
     scratch = parent / f".search-{slug}"
     shutil.rmtree(scratch, ignore_errors=True)
     try:
-        for page in indexed_pages(parent / slug):
+        for page in indexed_pages(parent / slug) if pages is None else pages:
             linked = scratch / slug / page.relative_to(parent / slug)
             linked.parent.mkdir(parents=True, exist_ok=True)
             os.link(page, linked)
-        command = [*_pagefind(), "--site", str(scratch), "--glob", f"{slug}/**/*.html",
-                   "--output-path", str(parent / slug / BUNDLE), "--silent"]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        result = subprocess.run(_command(parent, slug), capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as error:
         return str(error)
     finally:
@@ -47,6 +50,42 @@ def index_site(parent: Path, slug: str) -> str | None:
         return lines[-1] if lines else f"exit code {result.returncode}"
     languages_in_order(parent / slug / BUNDLE / "pagefind-entry.json")
     return None
+
+
+def _command(parent: Path, slug: str) -> list[str]:
+    return [*_pagefind(), "--site", str(parent / f".search-{slug}"), "--glob", f"{slug}/**/*.html",
+            "--output-path", str(parent / slug / BUNDLE), "--silent"]
+
+
+def index_key(site: Path, pages: list[Path]) -> str:
+    """What the index is made from: Pagefind and how it is run, the site, the pages' names and bytes."""
+    digest = hashlib.sha256(f"{_version()}|{INDEX_FORMAT}|{site.name}".encode())
+    for page in pages:
+        digest.update(b"\0" + page.relative_to(site).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(page.read_bytes()).digest())
+    return digest.hexdigest()[:32]
+
+
+def reuse_index(published_site: Path, site: Path) -> bool:
+    """Link the published site's index into ``site``; False when it cannot be."""
+    bundle = published_site / BUNDLE
+    if not (bundle / "pagefind-entry.json").is_file():
+        return False
+    try:
+        shutil.copytree(bundle, site / BUNDLE, symlinks=True, copy_function=os.link)
+    except (OSError, shutil.Error):  # another file system: Pagefind makes it
+        shutil.rmtree(site / BUNDLE, ignore_errors=True)
+        return False
+    return True
+
+
+def _version() -> str:
+    for name in ("pagefind-bin", "pagefind"):
+        try:
+            return f"{name}={metadata.version(name)}"
+        except metadata.PackageNotFoundError:
+            continue
+    return "pagefind=?"
 
 
 def languages_in_order(entry: Path) -> None:

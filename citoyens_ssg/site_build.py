@@ -17,11 +17,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from citoyens_ssg import content_checks, output, search, templating
+from citoyens_ssg import content_checks, content_paths, output, search, templating
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
-from citoyens_ssg.incremental import RenderPaths, keep_unchanged_files
+from citoyens_ssg.incremental import SEARCH_INDEX, RenderPaths, keep_unchanged_files, record_also, recorded
 from citoyens_ssg.themes import resolve_theme
 
 logger = logging.getLogger(__name__)
@@ -157,13 +157,26 @@ def build_site(job: SiteJob) -> SiteResult:
     if stopped is None and not job.manifest_path.is_file():
         stopped = Problem(f"sites/{job.site.slug}", _("the build wrote no manifest (is the citoyens_manifest plugin installed?)"))
     if stopped is None:
-        failure = search.index_site(job.output_dir.parent, job.site.slug)
+        failure = _index_for_search(job)
         if failure:
             listener.warnings.append(Problem(f"sites/{job.site.slug}", _("the search index was not built: {reason}", reason=failure)))
         if job.renders is not None:
             keep_unchanged_files(job.output_dir, job.renders.previous_output)
     problems = listener.errors + ([stopped] if stopped else [])
     return SiteResult(job.site.slug, ok=stopped is None, problems=problems, warnings=listener.warnings, seconds=time.monotonic() - started)
+
+
+def _index_for_search(job: SiteJob) -> str | None:
+    """Pagefind over the site's pages, or the published index when it was made from the same pages."""
+    pages = search.indexed_pages(job.output_dir)
+    if job.renders is None:
+        return search.index_site(job.output_dir.parent, job.site.slug, pages)
+    key = search.index_key(job.output_dir, pages)
+    reused = recorded(job.renders.previous_record, SEARCH_INDEX) == key and search.reuse_index(job.renders.previous_output, job.output_dir)
+    failure = None if reused else search.index_site(job.output_dir.parent, job.site.slug, pages)
+    if failure is None:
+        record_also(job.renders.record, SEARCH_INDEX, key)
+    return failure
 
 
 def _stopping_problem(error: Exception, job: SiteJob) -> Problem:
@@ -216,5 +229,6 @@ def _run_pelican(job: SiteJob) -> None:
         empty = job.output_dir.with_name(job.output_dir.name + ".no-content")
         empty.mkdir(parents=True, exist_ok=True)
         overrides["PATH"] = str(empty)
+    content_paths.remember_relative_paths()
     Pelican(read_settings(override=overrides)).run()
     output.write_file(job.output_dir, f"{overrides.get('THEME_STATIC_DIR', 'theme')}/css/accent.css", templating.accent_css(job.site.accent_color))

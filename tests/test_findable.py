@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from xml.etree import ElementTree
@@ -102,3 +103,30 @@ def test_a_multilingual_search_index_lists_its_languages_in_one_order(network):
     entry.write_text(json.dumps(reversed_entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     search.languages_in_order(entry)  # what a build does after Pagefind, whatever order it chose
     assert entry.read_text(encoding="utf-8") == text
+
+
+def test_a_rebuild_that_changes_no_indexed_page_keeps_the_published_search_index(network, tmp_path, monkeypatch):
+    runs = tmp_path / "pagefind-runs"
+    run_pagefind = search.index_site
+
+    def counted(parent, slug, pages=None):  # the forked site workers inherit it
+        with runs.open("a") as log:
+            log.write(slug + "\n")
+        return run_pagefind(parent, slug, pages)
+
+    monkeypatch.setattr(search, "index_site", counted)
+    network.site("a", "name: A\n")
+    network.article("a", "un", "Un article", "2026-01-01", body="Le mot recherché : compostage.")
+    assert network.build().ok
+    source = network.root / "sites/a/content/un.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")  # the file changes, not its page
+    report = network.build()
+    assert report.ok and [site.slug for site in report.sites if not site.unchanged] == ["a"]
+    assert runs.read_text().split() == ["a"]  # Pagefind ran for the first build only
+    assert (network.output / "a/pagefind/pagefind-entry.json").is_file()
+    network.article("a", "un", "Un article", "2026-01-01", body="Le mot recherché : permaculture.")
+    assert network.build().ok
+    assert runs.read_text().split() == ["a", "a"]
+    fragments = [gzip.decompress(path.read_bytes()) for path in (network.output / "a/pagefind/fragment").iterdir()]
+    assert any(b"permaculture" in fragment for fragment in fragments)
+    assert not any(b"compostage" in fragment for fragment in fragments)

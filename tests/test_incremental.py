@@ -7,11 +7,12 @@ import shutil
 import jinja2
 import markdown
 import pytest
+from pelican.utils import get_date
 
 from citoyens_ssg.build import build, merge, shard_sites
 from citoyens_ssg.cli import main
 from citoyens_ssg.config import load_network
-from citoyens_ssg.reading import plain_paragraph
+from citoyens_ssg.reading import iso_date, plain_paragraph
 
 
 def files(folder):
@@ -186,6 +187,18 @@ def test_a_plain_summary_skips_markdown_and_gives_the_same_html(summary):
     parser = markdown.Markdown(extensions=["markdown.extensions.extra", "markdown.extensions.codehilite"], output_format="html5")
     fast = plain_paragraph(summary)
     assert fast is None or fast == parser.convert(summary)
+
+
+@pytest.mark.parametrize("text", ["2026-03-05", "2026-03-05 18:30", "2026-03-05T18:30", "2026-03-05 18:30:45", "2026-12-31T00:00:00"])
+def test_a_written_date_is_read_as_pelican_reads_it(text):
+    quick = iso_date(text)
+    assert quick == get_date(text) and type(quick) is type(get_date(text)) and quick.tzinfo is None
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "2026-13-01 10:00", "2026-03-05 25:00", "2026-03-05  18:30",
+                                  "2026-03-05 18:30+01:00", "05/03/2026", "2026-3-5", "2026-03-05 18h30"])
+def test_other_dates_are_left_to_pelicans_parser(text):
+    assert iso_date(text) is None
 
 
 def test_a_listing_split_into_pages_renders_only_the_page_showing_the_edit(network, tmp_path, monkeypatch, rendered_templates):

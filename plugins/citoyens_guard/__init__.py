@@ -19,7 +19,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from citoyens_ssg import clock, content_checks, reading, typography
-from citoyens_ssg.content_paths import pelican_contents, resolved
+from citoyens_ssg.content_paths import pelican_contents, real_path, resolved
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
 from citoyens_ssg.sanitize import clean_html, plain_text
@@ -120,7 +120,7 @@ def refuse_duplicate_outputs(generators) -> None:
 
 def stay_inside_output(path, context=None) -> None:
     output = resolved(context["OUTPUT_PATH"]) if context else None
-    if output is not None and not Path(path).resolve().is_relative_to(output):
+    if output is not None and not real_path(Path(path)).is_relative_to(output):
         raise OutsideOutputError(_("refused to write {path}: outside the site's output folder", path=path))
 
 
