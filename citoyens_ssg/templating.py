@@ -23,8 +23,11 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     TemplateError,
+    pass_context,
     select_autoescape,
 )
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from citoyens_ssg.events import describe_recurrence, schema_org
 from citoyens_ssg.themes import ThemeChain
@@ -107,6 +110,28 @@ def schema_article(article, site_url: str, site_name: str) -> dict:
     return data
 
 
+LISTED_ARTICLE = "article_summary.html"
+_LISTED: dict[tuple[int, int], tuple[object, object, Markup]] = {}
+
+
+@pass_context
+def listed_article(context: Context, article: object) -> Markup:
+    """An article's entry in a listing (the theme's ``article_summary.html``), rendered
+    once per build however many listings show it.
+
+    The home page, its category, each of its tags and its author all list the same
+    entry: Pelican would render it on every one of those pages.  The entry may use
+    the article and what is the same on every page of a site (SITEURL, the
+    language's strings, filters), not what a single listing is given.
+    """
+    environment = context.environment
+    known = _LISTED.get((id(environment), id(article)))
+    if known is None or known[0] is not environment or known[1] is not article:
+        html = Markup(environment.get_template(LISTED_ARTICLE).render(context.get_all(), article=article))
+        known = _LISTED[id(environment), id(article)] = (environment, article, html)
+    return known[2]
+
+
 def network_globals(network: NetworkConfig) -> dict[str, Any]:
     return {
         "NETWORK_NAME": network.name,
@@ -122,6 +147,7 @@ def network_globals(network: NetworkConfig) -> dict[str, Any]:
 def site_globals(network: NetworkConfig, site: SiteConfig) -> dict[str, Any]:
     return {
         **network_globals(network),
+        "listed_article": listed_article,
         "SITE_SLUG": site.slug,
         "ACCENT_COLOR": site.accent_color,
         "SITE_LOGO": site.logo,

@@ -161,6 +161,19 @@ def test_inside_a_site_only_what_changed_is_rendered_and_the_result_matches_a_co
     same_as_cold_build(network, tmp_path, "after-rename")
 
 
+def test_an_articles_entry_in_listings_is_rendered_once_for_all_of_them(network, rendered_templates):
+    blog(network)
+    assert build(network.root, jobs=2).ok
+    assert sorted(name for name in rendered_templates() if name == "article_summary.html") == ["article_summary.html"] * 5
+    entry = ('<h2><a href="https://reseau.example.org/blog/article-c.html">Article c</a></h2>\n'
+             '  <p class="meta"><time datetime="2026-03-03T10:00:00+01:00">3 mars 2026</time> · '
+             '<a href="https://reseau.example.org/blog/category/ateliers.html">Ateliers</a></p>\n'
+             '  <div class="excerpt"><p>Le texte de c, <a href="https://reseau.example.org/blog/article-a.html" rel="noopener">vers a</a>.</p></div>')
+    for page in ("index.html", "category/ateliers.html", "tag/fete.html", "tag/jardin.html"):
+        assert entry in network.read(f"blog/{page}"), page
+    assert "Article c" not in network.read("blog/tag/velo.html")
+
+
 def test_an_unchanged_document_is_not_converted_again(network, monkeypatch):
     blog(network)
     assert build(network.root, jobs=2).ok
