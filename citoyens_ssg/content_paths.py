@@ -51,13 +51,14 @@ def resolved(folder: str | Path) -> Path:
     return Path(folder).resolve()
 
 
-def real_path(path: Path) -> Path:
+def real_path(path: str | Path) -> Path:
     """``path.resolve()``, its folder resolved once per build: one ``lstat`` a file, not one a folder above it."""
-    path = Path(path)
+    text = os.fspath(path)
+    folder, name = os.path.split(text)
     # A relative path depends on the working folder; ``..`` is resolved with the folder it names.
-    if path.is_symlink() or not path.is_absolute() or path.name in ("", ".", ".."):
-        return path.resolve()
-    return resolved(path.parent) / path.name
+    if os.path.islink(text) or not os.path.isabs(text) or name in ("", ".", ".."):
+        return Path(text).resolve()
+    return resolved(folder) / name
 
 
 def remember_relative_paths() -> None:

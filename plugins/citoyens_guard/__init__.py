@@ -120,7 +120,7 @@ def refuse_duplicate_outputs(generators) -> None:
 
 def stay_inside_output(path, context=None) -> None:
     output = resolved(context["OUTPUT_PATH"]) if context else None
-    if output is not None and not real_path(Path(path)).is_relative_to(output):
+    if output is not None and not real_path(path).is_relative_to(output):
         raise OutsideOutputError(_("refused to write {path}: outside the site's output folder", path=path))
 
 
