@@ -236,7 +236,7 @@ class RenderRecord:
 
     def save(self, *_sender: object) -> None:
         self.paths.record.parent.mkdir(parents=True, exist_ok=True)
-        self.paths.record.write_text(json.dumps(self.current, sort_keys=True, indent=0), encoding="utf-8")
+        self.paths.record.write_text(_compact(self.current), encoding="utf-8")
         logger.debug("pages rendered: %d, reused: %d", self.rendered, self.reused)
 
 
@@ -252,7 +252,11 @@ def record_also(record: Path, name: str, key: str) -> None:
     keys = _load(record)
     keys[name] = key
     record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(json.dumps(keys, sort_keys=True, indent=0), encoding="utf-8")
+    record.write_text(_compact(keys), encoding="utf-8")
+
+
+def _compact(keys: dict[str, str]) -> str:
+    return json.dumps(keys, sort_keys=True, separators=(",", ":"))  # no indent: the json module's C encoder
 
 
 def _load(path: Path) -> dict[str, str]:

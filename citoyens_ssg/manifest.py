@@ -81,7 +81,8 @@ def write_manifest(path: Path, manifest: Manifest) -> None:
     data = {"format": FORMAT, "site": manifest.site, "entries": [e.to_json() for e in entries],
             "events": [e.to_json() for e in sorted(manifest.events, key=lambda e: (e.start, e.key))]}
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    # Compact: without ``indent`` the json module uses its C encoder, ten times faster on a large site.
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
 
 
 def read_manifest(path: Path) -> Manifest:
