@@ -26,7 +26,7 @@ from citoyens_ssg import output, subscriptions
 from citoyens_ssg.config import NetworkConfig, load_network
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.fetch import FetchPolicy
-from citoyens_ssg.fingerprint import network_fingerprint, setup_fingerprint, site_fingerprint
+from citoyens_ssg.fingerprint import network_fingerprint, setup_fingerprint, site_fingerprint, templates_fingerprint
 from citoyens_ssg.i18n import _
 from citoyens_ssg.incremental import RenderPaths
 from citoyens_ssg.site_build import SiteJob, SiteResult, build_site, compile_templates
@@ -206,9 +206,10 @@ def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = No
     output and manifest are carried over as they are.
     """
     selected = [site for site in network.sites if only is None or site.slug in only]
-    shared: dict[Path, str] = {}
+    shared: dict = {}
     setups = {site.slug: setup_fingerprint(network, site, shared) for site in selected}
-    fingerprints = {site.slug: site_fingerprint(setups[site.slug], site) for site in selected}
+    fingerprints = {site.slug: site_fingerprint(setups[site.slug], templates_fingerprint(network, site, shared), site)
+                    for site in selected}
     to_build = []
     for site in selected:
         if _unchanged(paths, site.slug, fingerprints[site.slug]):

@@ -5,8 +5,9 @@ site.yaml, its theme overrides), the themes it uses, the project's plugins and
 citoyens itself, network.yaml and the build's options (the base URL), the
 versions of the libraries that render it, and the day: a post dated tomorrow,
 or "upcoming" on an agenda, changes with the date even when no file does.
-All of it but the content is the site's setup, which also keys every page the
-site renders (see ``incremental``).
+All of it but the content and the templates is the site's setup, which also
+keys every page the site renders, with the templates that page is rendered
+with (see ``incremental``): an edited template renders again only its pages.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+from collections.abc import Collection
 from importlib import metadata
 from pathlib import Path
 
@@ -37,7 +39,7 @@ def _versions() -> str:
     return ";".join(found)
 
 
-def tree_digest(folder: Path, skip: Path | None = None) -> str:
+def tree_digest(folder: Path, skip: Collection[Path] = ()) -> str:
     """Every file under ``folder``: its name, size and modification time.
 
     Reading every byte of a large network at each build cost seconds; any edit
@@ -46,7 +48,7 @@ def tree_digest(folder: Path, skip: Path | None = None) -> str:
     """
     digest = hashlib.sha256()
     for directory, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and Path(directory, d) != skip)
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and Path(directory, d) not in skip)
         for name in sorted(filenames):
             path = os.path.join(directory, name)
             stat = os.stat(path)
@@ -54,29 +56,50 @@ def tree_digest(folder: Path, skip: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def _shared(network: NetworkConfig, cache: dict[Path, str], folder: Path) -> str:
-    """Folders every site shares (code, plugins, themes) are read once per build."""
-    if folder not in cache:
-        cache[folder] = tree_digest(folder)
-    return cache[folder]
+def _shared(cache: dict[tuple[Path, bool], str], folder: Path, templates: bool | None = None) -> str:
+    """Folders every site shares (code, plugins, themes) are read once per build.
+
+    ``templates``: None for the whole folder, False without its ``templates``
+    subfolder, True for that subfolder alone.
+    """
+    if (folder, templates) not in cache:
+        if templates is None:
+            cache[folder, templates] = tree_digest(folder)
+        elif templates:
+            cache[folder, templates] = tree_digest(folder / "templates")
+        else:
+            cache[folder, templates] = tree_digest(folder, skip={folder / "templates"})
+    return cache[folder, templates]
 
 
-def setup_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict[Path, str] | None = None) -> str:
-    """Everything a site's pages depend on but its content: configuration, theme
-    and overrides, plugins, citoyens, library versions, the day."""
+def setup_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict | None = None) -> str:
+    """Everything a site's pages depend on but their content and their templates:
+    configuration, the theme's other files (styles, strings) and overrides,
+    plugins, citoyens, library versions, the day.  Each page's key adds the
+    templates it is rendered with (``incremental``)."""
     cache = {} if cache is None else cache
     digest = hashlib.sha256()
     digest.update(f"{network.url}|{clock.now().date()}|{_versions()}".encode())
     digest.update((network.root / "network.yaml").read_bytes())
-    digest.update(tree_digest(site.folder, skip=site.content_dir).encode())
-    for folder in (network.plugins_dir, CODE, *resolve_theme(network.themes_dir, site.theme).folders):
-        digest.update(f"{folder}:{_shared(network, cache, folder)}".encode())
+    digest.update(tree_digest(site.folder, skip={site.content_dir, site.theme_override_dir / "templates"}).encode())
+    for folder in (network.plugins_dir, CODE):
+        digest.update(f"{folder}:{_shared(cache, folder)}".encode())
+    for folder in resolve_theme(network.themes_dir, site.theme).folders:
+        digest.update(f"{folder}:{_shared(cache, folder, templates=False)}".encode())
     return digest.hexdigest()
 
 
-def site_fingerprint(setup: str, site: SiteConfig) -> str:
-    """The setup and the content: an unchanged site is not rebuilt."""
-    return hashlib.sha256(f"{setup}|{tree_digest(site.content_dir)}".encode()).hexdigest()
+def templates_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict | None = None) -> str:
+    """The templates of the site's theme chain and its own overrides."""
+    cache = {} if cache is None else cache
+    parts = [tree_digest(site.theme_override_dir / "templates")]
+    parts += [f"{folder}:{_shared(cache, folder, templates=True)}" for folder in resolve_theme(network.themes_dir, site.theme).folders]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def site_fingerprint(setup: str, templates: str, site: SiteConfig) -> str:
+    """The setup, the templates and the content: an unchanged site is not rebuilt."""
+    return hashlib.sha256(f"{setup}|{templates}|{tree_digest(site.content_dir)}".encode()).hexdigest()
 
 
 def network_fingerprint(network: NetworkConfig, site_prints: dict[str, str], feeds_cache: Path) -> str:

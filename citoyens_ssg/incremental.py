@@ -1,12 +1,13 @@
 """Rendering only what changed inside a site.
 
 Every page and feed Pelican writes gets a key: the site's setup (its
-configuration, theme, plugins, citoyens itself, library versions, the day),
-the template, and what the page shows.  When the key is the one recorded for
-the published version of the page, the page is not rendered again: the
-published bytes are written as they are.  After the build, every file whose
-bytes did not change is linked to the published file, so only the files that
-changed are new (deployments and mirrors see exactly those).
+configuration, theme styles and strings, plugins, citoyens itself, library
+versions, the day), the templates it is rendered with (its own and those it
+extends, includes or imports), and what the page shows.  When the key is the
+one recorded for the published version of the page, the page is not rendered
+again: the published bytes are written as they are.  After the build, every
+file whose bytes did not change is linked to the published file, so only the
+files that changed are new (deployments and mirrors see exactly those).
 
 What a page "shows", in its key: everything of what it is given (its article
 or page, the articles of its page of a listing, a feed's items), their text
@@ -26,9 +27,11 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 from pathlib import Path
 
+import jinja2
 from pelican import signals
 from pelican.contents import Content
 from pelican.paginator import Page as PaginationPage
@@ -36,6 +39,8 @@ from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
+
+from citoyens_ssg.templating import LISTED_ARTICLE
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +56,10 @@ SHOWN, SITE = "shown", "site"
 _NOT_SHOWN = frozenset({"settings", "_context", "_content", "_summary", "content", "source_path", "relative_source_path",
                         "_output_location_referenced", "_cache", "_metadata_cache"})
 _UNORDERED = frozenset({"staticfiles"})
+# The templates a template names: {% extends "base.html" %}, {% include 'x.html' %},
+# {% from "y.html" import z %}; ``name`` is None when the name is not a plain string.
+_REFERENCE = re.compile(r"""\{%[-+]?\s*(?:extends|include|import|from)\s+(?:(["'])(?P<name>[^"']+)\1|\S)""")
+RENDERED_FROM_CODE = (LISTED_ARTICLE,)
 
 
 class Uncacheable(Exception):
@@ -84,11 +93,12 @@ class Keys:
         # its pages, all the articles to every article): digested once each.
         self._containers: dict[tuple[int, str], tuple[object, int, str]] = {}
         self._wrappers: dict[int, tuple[URLWrapper, str]] = {}
+        self._sources: dict[str, str] = {}
         self._global: tuple[int, str] | None = None
         self._site_wide: set[int] = set()  # the lists and dicts of the site-wide context
 
-    def page_key(self, template_name: str, localcontext: dict, context: dict) -> str:
-        parts = [self.setup, template_name, self._site(context)]
+    def page_key(self, template, localcontext: dict, context: dict) -> str:
+        parts = [self.setup, template.name, self._templates(template.environment, template.name), self._site(context)]
         for name in sorted(localcontext):
             value = localcontext[name]
             if name in context and context[name] is value:
@@ -108,6 +118,12 @@ class Keys:
     def feed_key(self, elements: list, context: dict, *details: object) -> str:
         items = [self.value(element, SHOWN) for element in elements]
         return _hash([self.setup, "feed", self._site(context), repr(details), *items])
+
+    def _templates(self, environment: jinja2.Environment, name: str) -> str:
+        """The sources of a template and of those it extends, includes or imports."""
+        if name not in self._sources:
+            self._sources[name] = _hash(template_sources(environment, name))
+        return self._sources[name]
 
     def _site(self, context: dict) -> str:
         """The site-wide context (articles, categories, tags, pages…): metadata, not bodies.
@@ -184,6 +200,32 @@ class Keys:
                 parts.append("body=" + hashlib.sha256(str(html).encode("utf-8", "surrogatepass")).hexdigest())
             self._contents[key] = _hash(parts)
         return self._contents[key]
+
+
+def template_sources(environment: jinja2.Environment, name: str) -> list[str]:
+    """``name:source`` of a template and of every template it names, followed to the end.
+
+    A template named by a variable (``{% include page.template %}``) could be
+    any: then all of the environment's templates count.  Templates rendered from
+    Python (``listed_article``) count for every page.
+    """
+    parts, seen, waiting = [], set(), [name, *RENDERED_FROM_CODE]
+    while waiting:
+        current = waiting.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source = environment.loader.get_source(environment, current)[0]
+        except jinja2.TemplateNotFound:
+            parts.append(f"{current}:")
+            continue
+        parts.append(f"{current}:{source}")
+        for reference in _REFERENCE.finditer(source):
+            if reference["name"] is None:
+                return [f"{every}:{environment.loader.get_source(environment, every)[0]}" for every in environment.list_templates()]
+            waiting.append(reference["name"])
+    return sorted(parts)
 
 
 def _in_stable_order(name: str, value: object) -> object:
@@ -278,7 +320,7 @@ class _KeyedTemplate:
     def render(self, localcontext: dict) -> str:
         name = localcontext["output_file"]
         try:
-            key = self.keys.page_key(self.template.name, localcontext, self.context)
+            key = self.keys.page_key(self.template, localcontext, self.context)
         except Uncacheable as kind:
             logger.debug("%s is rendered every time: its context holds a %s", name, kind)
             self.record.rendered += 1

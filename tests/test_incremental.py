@@ -161,6 +161,30 @@ def test_inside_a_site_only_what_changed_is_rendered_and_the_result_matches_a_co
     same_as_cold_build(network, tmp_path, "after-rename")
 
 
+def test_an_edited_template_renders_again_only_the_pages_made_with_it(network, tmp_path, monkeypatch, rendered_templates):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1792540800")
+    blog(network)
+    assert build(network.root, jobs=2).ok
+    rendered_templates()
+    tag = network.root / "themes/citoyen/templates/tag.html"
+    tag.write_text(tag.read_text(encoding="utf-8").replace("<h1>", "<p>Étiquette retouchée</p>\n<h1>", 1), encoding="utf-8")
+    assert build(network.root, jobs=2).ok
+    rendered = rendered_templates()
+    site_pages = {"article.html", "page.html", "index.html", "tag.html", "category.html", "author.html", "archives.html",
+                  "tags.html", "categories.html", "authors.html", "search.html", "agenda.html", "event.html"}
+    assert rendered.count("tag.html") == 3 and set(rendered) & site_pages == {"tag.html"}  # fête, jardin, vélo
+    assert "Étiquette retouchée" in network.read("blog/tag/velo.html")
+    same_as_cold_build(network, tmp_path, "cold-tag")
+    rendered_templates()  # forget the cold build's
+    base = network.root / "themes/citoyen/templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<p>Pied retouché</p>\n</body>", 1), encoding="utf-8")
+    assert build(network.root, jobs=2).ok
+    rendered = rendered_templates()
+    assert rendered.count("article.html") == 5 and rendered.count("tag.html") == 3 and "index.html" in rendered
+    assert "Pied retouché" in network.read("blog/article-a.html")
+    same_as_cold_build(network, tmp_path, "cold-base")
+
+
 def test_an_articles_entry_in_listings_is_rendered_once_for_all_of_them(network, rendered_templates):
     blog(network)
     assert build(network.root, jobs=2).ok
