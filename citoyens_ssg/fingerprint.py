@@ -5,9 +5,10 @@ site.yaml, its theme overrides), the themes it uses, the project's plugins and
 citoyens itself, network.yaml and the build's options (the base URL), the
 versions of the libraries that render it, and the day: a post dated tomorrow,
 or "upcoming" on an agenda, changes with the date even when no file does.
-All of it but the content and the templates is the site's setup, which also
-keys every page the site renders, with the templates that page is rendered
-with (see ``incremental``): an edited template renders again only its pages.
+All of it but the content, the templates and the day is the site's setup,
+which also keys every page the site renders, with the templates that page is
+rendered with and what it shows (see ``incremental``): an edited template
+renders again only its pages, a new day only the pages it changes.
 """
 
 from __future__ import annotations
@@ -73,13 +74,14 @@ def _shared(cache: dict[tuple[Path, bool], str], folder: Path, templates: bool |
 
 
 def setup_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict | None = None) -> str:
-    """Everything a site's pages depend on but their content and their templates:
-    configuration, the theme's other files (styles, strings) and overrides,
-    plugins, citoyens, library versions, the day.  Each page's key adds the
-    templates it is rendered with (``incremental``)."""
+    """Everything a site's pages depend on but their content, their templates and
+    the day: configuration, the theme's other files (styles, strings) and
+    overrides, plugins, citoyens, library versions.  Each page's key adds the
+    templates it is rendered with and what it shows (``incremental``): what the
+    day changes (a post released, an event now past) changes what pages show."""
     cache = {} if cache is None else cache
     digest = hashlib.sha256()
-    digest.update(f"{network.url}|{clock.now().date()}|{_versions()}".encode())
+    digest.update(f"{network.url}|{_versions()}".encode())
     digest.update((network.root / "network.yaml").read_bytes())
     digest.update(tree_digest(site.folder, skip={site.content_dir, site.theme_override_dir / "templates"}).encode())
     for folder in (network.plugins_dir, CODE):
@@ -98,8 +100,8 @@ def templates_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict 
 
 
 def site_fingerprint(setup: str, templates: str, site: SiteConfig) -> str:
-    """The setup, the templates and the content: an unchanged site is not rebuilt."""
-    return hashlib.sha256(f"{setup}|{templates}|{tree_digest(site.content_dir)}".encode()).hexdigest()
+    """The setup, the templates, the content and the day: an unchanged site is not rebuilt."""
+    return hashlib.sha256(f"{setup}|{templates}|{clock.now().date()}|{tree_digest(site.content_dir)}".encode()).hexdigest()
 
 
 def network_fingerprint(network: NetworkConfig, site_prints: dict[str, str], feeds_cache: Path) -> str:

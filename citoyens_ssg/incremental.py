@@ -2,7 +2,7 @@
 
 Every page and feed Pelican writes gets a key: the site's setup (its
 configuration, theme styles and strings, plugins, citoyens itself, library
-versions, the day), the templates it is rendered with (its own and those it
+versions), the templates it is rendered with (its own and those it
 extends, includes or imports), and what the page shows.  When the key is the
 one recorded for the published version of the page, the page is not rendered
 again: the published bytes are written as they are.  After the build, every

@@ -185,6 +185,21 @@ def test_an_edited_template_renders_again_only_the_pages_made_with_it(network, t
     same_as_cold_build(network, tmp_path, "cold-base")
 
 
+def test_a_new_day_renders_again_only_the_pages_it_changes(network, tmp_path, monkeypatch, rendered_templates):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1792540800")  # 2026-10-20 at noon, Paris
+    blog(network)
+    network.write("sites/blog/content/agenda/rdv.md", "Title: Rendez-vous\nStart: 2026-10-21 18:00\n\nVenez.\n")
+    assert build(network.root, jobs=2).ok
+    assert 'id="passes"' not in network.read("blog/agenda/index.html")  # the meeting is upcoming
+    rendered_templates()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1792540800 + 2 * 86400))  # two days later: the meeting is past
+    report = build(network.root, jobs=2)
+    assert report.ok and not next(site for site in report.sites if site.slug == "blog").unchanged
+    assert {name for name in rendered_templates() if not name.startswith(("network_", "planet", "portal", "directory", "map"))} == {"agenda.html", "event.html"}
+    assert "Rendez-vous</a>" in network.read("blog/agenda/index.html").split('id="passes"')[1]
+    same_as_cold_build(network, tmp_path, "cold-next-day")
+
+
 def test_an_articles_entry_in_listings_is_rendered_once_for_all_of_them(network, rendered_templates):
     blog(network)
     assert build(network.root, jobs=2).ok
