@@ -29,7 +29,7 @@ from citoyens_ssg.fetch import FetchPolicy
 from citoyens_ssg.fingerprint import network_fingerprint, setup_fingerprint, site_fingerprint, templates_fingerprint
 from citoyens_ssg.i18n import _
 from citoyens_ssg.incremental import RenderPaths
-from citoyens_ssg.site_build import SiteJob, SiteResult, build_site, compile_templates
+from citoyens_ssg.site_build import SiteJob, SiteResult, build_site, compile_templates, warm_up
 from citoyens_ssg.workers import (
     WorkerCrash,
     run_each_in_own_process,
@@ -217,7 +217,9 @@ def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = No
         else:
             to_build.append(site)
     site_jobs = [_prepare(network, paths, site, setups[site.slug]) for site in to_build]
-    compile_templates(site_jobs)
+    if site_jobs:
+        warm_up({job.site.language for job in site_jobs})
+        compile_templates(site_jobs)
     for job, result in run_each_in_own_process(build_site, site_jobs, jobs):
         if isinstance(result, WorkerCrash):
             logger.error("worker for %s crashed:\n%s", job.site.slug, result.reason)

@@ -9,6 +9,8 @@ whose last good output then stays published.  Warnings are passed on as such.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import logging
 import os
 import re
@@ -197,6 +199,37 @@ def _listen_to_pelican(listener: logging.Handler) -> None:
     root_logger = logging.getLogger()
     root_logger.handlers[:] = [listener]
     root_logger.setLevel(logging.WARNING)
+
+
+def warm_up(languages: set[str]) -> None:
+    """What every site's worker would do first, done once in the parent before it forks.
+
+    Pillow imports its fifty format plugins on the first image it opens, Markdown
+    its extensions when a parser is made (and compiles their patterns, which the
+    ``re`` module caches), Babel reads a language's data on its first date: the
+    workers inherit all of it.
+    """
+    import babel.numbers  # noqa: F401 - imported for the workers
+    import markdown
+    from babel import UnknownLocaleError
+    from pelican.settings import DEFAULT_CONFIG
+    from PIL import Image
+    from unidecode import unidecode
+
+    import citoyens_ssg.images
+    import citoyens_ssg.media
+    import citoyens_ssg.typography  # noqa: F401 - imported for the workers
+
+    with contextlib.suppress(ImportError):
+        import pagefind_bin  # noqa: F401
+
+    Image.init()
+    config = DEFAULT_CONFIG["MARKDOWN"]
+    markdown.Markdown(extensions=list(config["extension_configs"]), **config)
+    unidecode("é")  # slugs: the first table of transliterations
+    for language in languages:
+        with contextlib.suppress(ValueError, UnknownLocaleError):  # the site's worker reports it
+            templating.filters(language)["long_date"](datetime.date(2026, 1, 1))
 
 
 def compile_templates(jobs: list[SiteJob]) -> None:
