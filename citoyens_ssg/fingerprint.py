@@ -57,7 +57,7 @@ def tree_digest(folder: Path, skip: Collection[Path] = ()) -> str:
     return digest.hexdigest()
 
 
-def _shared(cache: dict[tuple[Path, bool], str], folder: Path, templates: bool | None = None) -> str:
+def _shared(cache: dict[tuple[Path, bool | None], str], folder: Path, templates: bool | None = None) -> str:
     """Folders every site shares (code, plugins, themes) are read once per build.
 
     ``templates``: None for the whole folder, False without its ``templates``

@@ -31,11 +31,11 @@ _pelican_log = logging.getLogger("pelican.readers")  # Pelican's own warnings, s
 META = "markdown.extensions.meta"
 EXTENSIONS = ("md", "markdown", "mkd", "mdown")
 CACHE_VERSION = 1
-# One line of words and sentence punctuation, starting with a letter: Markdown
-# turns it into one paragraph and nothing else (no list, heading, link, emphasis).
 # The dates volunteers write (2026-03-05, 2026-03-05 18:30, 2026-03-05T18:30:00), read
 # without dateutil's general parser, which gives the same naive datetimes ten times slower.
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?")
+# One line of words and sentence punctuation, starting with a letter: Markdown
+# turns it into one paragraph and nothing else (no list, heading, link, emphasis).
 _PLAIN_LINE = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:!?'\"«»’()…\-])*")
 
 
