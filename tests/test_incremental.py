@@ -186,7 +186,7 @@ def test_an_edited_template_renders_again_only_the_pages_made_with_it(network, t
 
 
 def test_a_new_day_renders_again_only_the_pages_it_changes(network, tmp_path, monkeypatch, rendered_templates):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1792540800")  # 2026-10-20 at noon, Paris
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1792540800")  # 2026-10-21 at 2 a.m. in Paris
     blog(network)
     network.write("sites/blog/content/agenda/rdv.md", "Title: Rendez-vous\nStart: 2026-10-21 18:00\n\nVenez.\n")
     assert build(network.root, jobs=2).ok

@@ -18,19 +18,23 @@ const browser = await chromium.launch({
 });
 try {
   for (const path of paths) {
-    const page = await browser.newPage();
+    // A context of its own: an empty cache, as for a reader's first visit.
+    const context = await browser.newContext();
+    const page = await context.newPage();
     const foreign = [];
-    let bytes = 0;
+    const bodies = [];
     page.on("request", (request) => {
       const host = new URL(request.url()).host;
       if (host && host !== own && !allowed.has(host)) { foreign.push(request.url()); }
     });
-    page.on("response", async (response) => {
+    page.on("response", (response) => {
       if (response.request().resourceType() === "image") { return; }
-      try { bytes += (await response.body()).length; } catch { /* a stream or a redirect */ }
+      bodies.push(response.body().then((body) => body.length, () => 0)); // 0: a stream or a redirect
     });
     await page.route((url) => new URL(url).host !== own, (route) => route.abort());
     await page.goto(base + path, { waitUntil: "networkidle" });
+    // What loading the page transferred, every body read before it is counted.
+    const bytes = (await Promise.all(bodies)).reduce((sum, length) => sum + length, 0);
     await page.evaluate(axeSource);
     const result = await page.evaluate(() => window.axe.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
@@ -51,7 +55,7 @@ try {
       } catch { searchResults = 0; }
     }
     console.log(JSON.stringify({ path, violations, foreign, bytes, searchResults }));
-    await page.close();
+    await context.close();
   }
 } finally {
   await browser.close();
