@@ -26,7 +26,7 @@ from citoyens_ssg import output, subscriptions
 from citoyens_ssg.config import NetworkConfig, load_network
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.fetch import FetchPolicy
-from citoyens_ssg.fingerprint import network_fingerprint, setup_fingerprint, site_fingerprint, templates_fingerprint
+from citoyens_ssg.fingerprint import file_digests, network_fingerprint, setup_fingerprint, site_fingerprint, templates_fingerprint
 from citoyens_ssg.i18n import _
 from citoyens_ssg.incremental import RenderPaths
 from citoyens_ssg.site_build import SiteJob, SiteResult, build_site, compile_templates, warm_up
@@ -105,6 +105,15 @@ def build(
     """
     started = time.monotonic()
     network = load_network(root, base_url)
+    with file_digests(network.root / ".citoyens" / "file-digests.json"):
+        report = _build(network, output_dir, jobs, only, on_site_done, offline, fetch_policy, shard)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _build(network: NetworkConfig, output_dir: Path | None, jobs: int | None, only: set[str] | None,
+           on_site_done: Callable[[SiteResult], None] | None, offline: bool, fetch_policy: FetchPolicy | None,
+           shard: tuple[int, int] | None) -> BuildReport:
     paths = BuildPaths((output_dir or network.root / "output").resolve())
     if shard is not None:
         only = shard_sites(network, *shard)
@@ -123,7 +132,6 @@ def build(
     if whole is not None and not built and _kept(paths, "network", whole) and paths.output.is_dir():
         # Nothing the published tree depends on changed: it stays exactly as it is.
         report.articles = _article_counts(network, paths)
-        report.seconds = time.monotonic() - started
         return report
     in_tree = [site for site in network.sites if shard is None or site.slug in only]
     assemble_tree(in_tree, paths, built)
@@ -141,7 +149,6 @@ def build(
     else:
         (paths.manifests / "network.fingerprint").unlink(missing_ok=True)
     report.articles = {slug: len(manifest.entries) for slug, manifest in manifests.items() if shard is None or slug in only}
-    report.seconds = time.monotonic() - started
     return report
 
 

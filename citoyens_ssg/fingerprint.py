@@ -1,6 +1,6 @@
 """What a site's build depends on, as one hash: an unchanged site is not rebuilt.
 
-The inputs (by name, size and time of each file): the site's folder (content,
+The inputs (by name and bytes of each file): the site's folder (content,
 site.yaml, its theme overrides), the themes it uses, the project's plugins and
 citoyens itself, network.yaml and the build's options (the base URL), the
 versions of the libraries that render it, and the day: a post dated tomorrow,
@@ -13,10 +13,12 @@ renders again only its pages, a new day only the pages it changes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import json
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -40,20 +42,68 @@ def _versions() -> str:
     return ";".join(found)
 
 
-def tree_digest(folder: Path, skip: Collection[Path] = ()) -> str:
-    """Every file under ``folder``: its name, size and modification time.
+class FileDigests:
+    """Each file's SHA-256, kept with the size and time it had when it was read.
 
-    Reading every byte of a large network at each build cost seconds; any edit
-    changes a file's time (a fresh clone gives new times, so it rebuilds all,
-    which is the safe side).
+    A file is read again only when its size or time changed.  Its bytes, not its
+    time, make the fingerprints: a fresh clone (every file with a new time, as
+    on a CI runner given the last build's folders back) rebuilds nothing that
+    did not change.
     """
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.known: dict[str, list] = {}
+        self.changed = False
+        if path is not None:
+            try:
+                self.known = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.known = {}
+
+    def of(self, path: str, stat: os.stat_result) -> str:
+        known = self.known.get(path)
+        if known is not None and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+            return known[2]
+        with open(path, "rb") as stream:
+            digest = hashlib.file_digest(stream, "sha256").hexdigest()
+        self.known[path] = [stat.st_size, stat.st_mtime_ns, digest]
+        self.changed = True
+        return digest
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}")
+        temporary.write_text(json.dumps(self.known, separators=(",", ":")), encoding="utf-8")
+        temporary.replace(self.path)  # two builds at once: the last one's facts, whole
+        self.changed = False
+
+
+_digests = FileDigests()
+
+
+@contextlib.contextmanager
+def file_digests(path: Path) -> Iterator[None]:
+    """Within the block, files' digests are kept in ``path`` from build to build."""
+    global _digests  # one table per build, inherited by the forked workers
+    previous, _digests = _digests, FileDigests(path)
+    try:
+        yield
+    finally:
+        _digests.save()
+        _digests = previous
+
+
+def tree_digest(folder: Path, skip: Collection[Path] = ()) -> str:
+    """Every file under ``folder``: its name and the digest of its bytes."""
     digest = hashlib.sha256()
     for directory, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and Path(directory, d) not in skip)
         for name in sorted(filenames):
             path = os.path.join(directory, name)
-            stat = os.stat(path)
-            digest.update(f"{os.path.relpath(path, folder)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+            digest.update(f"{os.path.relpath(path, folder)}|{_digests.of(path, os.stat(path))}\n".encode())
     return digest.hexdigest()
 
 
@@ -84,10 +134,11 @@ def setup_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict | No
     digest.update(f"{network.url}|{_versions()}".encode())
     digest.update((network.root / "network.yaml").read_bytes())
     digest.update(tree_digest(site.folder, skip={site.content_dir, site.theme_override_dir / "templates"}).encode())
+    # Folders by name, not path: the same network elsewhere (another clone, a CI runner) is the same setup.
     for folder in (network.plugins_dir, CODE):
-        digest.update(f"{folder}:{_shared(cache, folder)}".encode())
+        digest.update(f"{folder.name}:{_shared(cache, folder)}".encode())
     for folder in resolve_theme(network.themes_dir, site.theme).folders:
-        digest.update(f"{folder}:{_shared(cache, folder, templates=False)}".encode())
+        digest.update(f"{folder.name}:{_shared(cache, folder, templates=False)}".encode())
     return digest.hexdigest()
 
 
@@ -95,7 +146,7 @@ def templates_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict 
     """The templates of the site's theme chain and its own overrides."""
     cache = {} if cache is None else cache
     parts = [tree_digest(site.theme_override_dir / "templates")]
-    parts += [f"{folder}:{_shared(cache, folder, templates=True)}" for folder in resolve_theme(network.themes_dir, site.theme).folders]
+    parts += [f"{folder.name}:{_shared(cache, folder, templates=True)}" for folder in resolve_theme(network.themes_dir, site.theme).folders]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 

@@ -45,6 +45,24 @@ def test_only_changed_sites_are_rebuilt_and_the_result_matches_a_cold_build(netw
     assert "Second de radio, corrigé" in network.read("planet/index.html")
 
 
+def test_a_fresh_clone_given_the_last_builds_folders_rebuilds_only_what_changed(network, tmp_path, monkeypatch):
+    """What CI does with a cache: a new checkout (every file with a new time, elsewhere), the build folders restored."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1792540800")
+    six_sites(network)
+    assert build(network.root, jobs=2).ok
+    clone = tmp_path / "clone"
+    shutil.copytree(network.root, clone, copy_function=shutil.copyfile)  # bytes only: new times, no links
+    report = build(clone, jobs=2)
+    assert report.ok and all(site.unchanged for site in report.sites)
+    network_page = clone / "output/index.html"
+    published = network_page.stat().st_ino
+    (clone / "sites/radio/content/b.md").write_text("Title: Second de radio\nDate: 2026-02-02 10:00\nCategory: Vie\n\nRetouché.\n", encoding="utf-8")
+    report = build(clone, jobs=2)
+    assert report.ok and [site.slug for site in report.sites if not site.unchanged] == ["radio"]
+    assert "Retouché." in (clone / "output/radio/second-de-radio.html").read_text(encoding="utf-8")
+    assert network_page.stat().st_ino != published  # the portal lists the edit
+
+
 def test_a_theme_change_rebuilds_the_sites_using_it(network, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1792540800")
     network.site("a", "name: A\n")

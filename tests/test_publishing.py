@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from citoyens_ssg.build import build
+from citoyens_ssg.build import BuildPaths, build
 from citoyens_ssg.headers import RULES, headers_file
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -73,3 +73,13 @@ def test_every_theme_file_is_served_from_the_site(example_output):
     for css in example_output.rglob("*.css"):
         text = css.read_text(encoding="utf-8")
         assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", text), css
+
+
+def test_the_netlify_cache_keeps_the_folders_a_build_leaves():
+    netlify = tomllib.loads((PROJECT / "netlify.toml").read_text(encoding="utf-8"))
+    plugin = PROJECT / netlify["plugins"][0]["package"].lstrip("/")
+    folders = re.search(r"FOLDERS = \[(.*?)\]", (plugin / "index.js").read_text(encoding="utf-8")).group(1)
+    kept = set(re.findall(r'"([^"]+)"', folders))
+    paths = BuildPaths(PROJECT / "output")
+    assert (plugin / "manifest.yml").read_text(encoding="utf-8").strip() == "name: citoyens-cache"
+    assert kept == {".citoyens", paths.output.name, paths.manifests.name}
