@@ -74,6 +74,7 @@ class FileDigests:
     def save(self) -> None:
         if self.path is None or not self.changed:
             return
+        self.known = {path: known for path, known in self.known.items() if os.path.exists(path)}  # deleted files go
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}")
         temporary.write_text(json.dumps(self.known, separators=(",", ":")), encoding="utf-8")
