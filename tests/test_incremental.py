@@ -248,6 +248,23 @@ def test_an_unchanged_document_is_not_converted_again(network, monkeypatch):
     assert not build(network.root, jobs=2).ok  # a changed text is converted: the patch is reached
 
 
+def test_a_small_edit_leaves_the_memo_as_it_is_and_many_rewrite_it(network):
+    network.site("grand", "name: Grand\n")
+    for n in range(40):
+        network.article("grand", f"a{n:02d}", f"Article {n}", f"2026-03-01 10:{n:02d}", body=f"Texte numéro {n}, un mot *appuyé*.")
+    assert build(network.root, jobs=2).ok
+    memo = network.root / ".citoyens/memo/grand.json.gz"
+    written = memo.read_bytes()
+    network.article("grand", "a07", "Article 7", "2026-03-01 10:07", body="Texte *modifié*.")
+    assert build(network.root, jobs=2).ok
+    assert "<em>modifié</em>" in network.read("grand/article-7.html")
+    assert memo.read_bytes() == written  # making one entry again costs less than rewriting forty
+    for n in range(20):
+        network.article("grand", f"a{n:02d}", f"Article {n}", f"2026-03-01 10:{n:02d}", body=f"Texte *changé* {n}.")
+    assert build(network.root, jobs=2).ok
+    assert memo.read_bytes() != written
+
+
 @pytest.mark.parametrize("summary", [
     "Bonjour à tous, l’atelier (gratuit) ouvre « samedi » !", "Rendez-vous 12:30, salle 4.", "Élan: suite; fin?",
     "1. une liste", "- un tiret", "Un *gras*", "snake_case", "Deux\nlignes", "A & B", "<b>x</b>", "[lien](http://a.b)",
