@@ -172,7 +172,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"# citoyens benchmark — {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
     with tempfile.TemporaryDirectory(prefix="citoyens-bench-") as folder:
-        for size in args.sizes.split(","):
+        for size in filter(None, args.sizes.split(",")):  # --sizes "" for the single site alone
             sites, articles = (int(n) for n in size.lower().split("x"))
             report(sites, articles, args.runs, measure(sites, articles, args.runs, Path(folder)))
         if args.site:
