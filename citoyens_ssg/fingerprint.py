@@ -26,13 +26,14 @@ from citoyens_ssg import clock
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.themes import resolve_theme
 
-PACKAGES = ("pelican", "markdown", "jinja2", "pillow", "feedgen", "icalendar", "nh3", "babel", "python-dateutil",
-            "pagefind", "pagefind-bin")
+PACKAGES = ("pelican", "markdown", "pygments", "jinja2", "pillow", "feedgen", "icalendar", "nh3", "babel",
+            "python-dateutil", "pagefind", "pagefind-bin")
 CODE = Path(__file__).parent
 
 
 @functools.cache
-def _versions() -> str:
+def library_versions() -> str:
+    """The versions of the libraries that render a site: a new one rebuilds."""
     found = []
     for name in PACKAGES:
         try:
@@ -132,7 +133,7 @@ def setup_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict | No
     day changes (a post released, an event now past) changes what pages show."""
     cache = {} if cache is None else cache
     digest = hashlib.sha256()
-    digest.update(f"{network.url}|{_versions()}".encode())
+    digest.update(f"{network.url}|{library_versions()}".encode())
     digest.update((network.root / "network.yaml").read_bytes())
     digest.update(tree_digest(site.folder, skip={site.content_dir, site.theme_override_dir / "templates"}).encode())
     # Folders by name, not path: the same network elsewhere (another clone, a CI runner) is the same setup.
@@ -159,7 +160,7 @@ def site_fingerprint(setup: str, templates: str, site: SiteConfig) -> str:
 def network_fingerprint(network: NetworkConfig, site_prints: dict[str, str], feeds_cache: Path) -> str:
     """What the network pages depend on: every site, the planet's cache, the network's theme."""
     digest = hashlib.sha256()
-    digest.update(f"{network.url}|{clock.now().date()}|{_versions()}".encode())
+    digest.update(f"{network.url}|{clock.now().date()}|{library_versions()}".encode())
     digest.update((network.root / "network.yaml").read_bytes())
     for slug, print_ in sorted(site_prints.items()):
         digest.update(f"{slug}:{print_}".encode())

@@ -40,6 +40,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
+from citoyens_ssg.reading import digest
 from citoyens_ssg.templating import LISTED_ARTICLE
 
 logger = logging.getLogger(__name__)
@@ -113,16 +114,16 @@ class Keys:
                 parts.append(f"{name}=page({value.number},{value.url!r})")  # a link to it
             else:
                 parts.append(f"{name}={self.value(value, SHOWN)}")
-        return _hash(parts)
+        return digest(*parts)
 
     def feed_key(self, elements: list, context: dict, *details: object) -> str:
         items = [self.value(element, SHOWN) for element in elements]
-        return _hash([self.setup, "feed", self._site(context), repr(details), *items])
+        return digest(self.setup, "feed", self._site(context), repr(details), *items)
 
     def _templates(self, environment: jinja2.Environment, name: str) -> str:
         """The sources of a template and of those it extends, includes or imports."""
         if name not in self._sources:
-            self._sources[name] = _hash(template_sources(environment, name))
+            self._sources[name] = digest(*template_sources(environment, name))
         return self._sources[name]
 
     def _site(self, context: dict) -> str:
@@ -134,7 +135,7 @@ class Keys:
             # Settings (in capitals) come from the files the setup digests.
             parts = [f"{name}={self.value(_in_stable_order(name, context[name]), SITE)}"
                      for name in sorted(context) if not name.isupper()]
-            self._global = (id(context), _hash(parts))
+            self._global = (id(context), digest(*parts))
             self._site_wide = {id(value) for name, value in context.items()
                                if not name.isupper() and isinstance(value, (list, tuple, dict, set, frozenset))}
         return self._global[1]
@@ -198,7 +199,7 @@ class Keys:
             if html is not None and mode == SHOWN:  # a text, not a static file
                 # Its text and summary are made from it and from addresses the site digest holds.
                 parts.append("body=" + hashlib.sha256(str(html).encode("utf-8", "surrogatepass")).hexdigest())
-            self._contents[key] = _hash(parts)
+            self._contents[key] = digest(*parts)
         return self._contents[key]
 
 
@@ -236,14 +237,6 @@ def _in_stable_order(name: str, value: object) -> object:
 def _reference(content: Content) -> str:
     """Another content, named: what it shows is in the site-wide digest already."""
     return f"{type(content).__name__}({content.source_path!r})"
-
-
-def _hash(parts: list[str]) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()[:32]
 
 
 class RenderRecord:

@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import re
-from importlib import metadata
 from pathlib import Path
 
 from markdown import Markdown
@@ -108,21 +107,15 @@ def digest(*parts: str) -> str:
     return hashed.hexdigest()[:32]
 
 
-def _versions() -> str:
-    found = []
-    for package in ("markdown", "pygments", "pelican", "nh3"):
-        try:
-            found.append(metadata.version(package))
-        except metadata.PackageNotFoundError:
-            found.append("?")
-    return ",".join(found)
-
-
 def _code(settings: dict) -> str:
-    """citoyens' code and the plugins': a change to the sanitiser's rules forgets the memo."""
-    from citoyens_ssg.fingerprint import CODE, tree_digest  # here: fingerprint needs the configuration, which needs us
+    """The libraries, citoyens' code and the plugins': a change to the sanitiser's rules forgets the memo."""
+    from citoyens_ssg.fingerprint import (  # here: fingerprint needs the configuration, which needs us
+        CODE,
+        library_versions,
+        tree_digest,
+    )
 
-    return ",".join(tree_digest(Path(folder)) for folder in [CODE, *settings.get("PLUGIN_PATHS", [])])
+    return ",".join([library_versions(), *(tree_digest(Path(folder)) for folder in [CODE, *settings.get("PLUGIN_PATHS", [])])])
 
 
 _SITE_MEMOS: dict[str | None, Memo] = {}
@@ -133,7 +126,7 @@ def site_memo(settings: dict) -> Memo:
     and saved when Pelican has finished."""
     path = settings.get("CITOYENS_MEMO")
     if path not in _SITE_MEMOS:
-        salt = f"{CACHE_VERSION}|{_versions()}|{sorted(settings['MARKDOWN'].items(), key=str)!r}|{_code(settings)}"
+        salt = f"{CACHE_VERSION}|{sorted(settings['MARKDOWN'].items(), key=str)!r}|{_code(settings)}"
         memo = _SITE_MEMOS[path] = Memo(Path(path) if path else None, salt)
         signals.finalized.connect(memo.save, weak=False)
     return _SITE_MEMOS[path]
