@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import json
 import logging
@@ -40,6 +41,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
+from citoyens_ssg import clock
 from citoyens_ssg.reading import digest
 from citoyens_ssg.templating import LISTED_ARTICLE
 
@@ -355,12 +357,18 @@ class IncrementalWriter(Writer):
     def write_file(self, name, template, context, *args, **kwargs):
         return super().write_file(name, _KeyedTemplate(template, context, self.keys, self.record), context, *args, **kwargs)
 
+    def _create_new_feed(self, feed_type, feed_title, context):
+        feed = super()._create_new_feed(feed_type, feed_title, context)
+        feed.latest_post_date = functools.partial(_latest_or_build_day, feed)
+        return feed
+
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False, feed_title=None):
         if not path:
             return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
         try:
             shown = elements[: self.settings["FEED_MAX_ITEMS"]]
-            key = self.keys.feed_key(shown, context, path, url, feed_type, feed_title)
+            day = None if shown else build_day()  # an empty feed is dated by the build's day
+            key = self.keys.feed_key(shown, context, path, url, feed_type, feed_title, day)
         except Uncacheable:
             return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
         self.record.current[path] = key
@@ -374,6 +382,17 @@ class IncrementalWriter(Writer):
         with self._open_w(complete_path, "utf-8", override_output):
             pass
         return None
+
+
+def build_day() -> datetime.datetime:
+    """Midnight (UTC) of the build's day: stable within a day, honours SOURCE_DATE_EPOCH."""
+    return clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _latest_or_build_day(feed) -> datetime.datetime:
+    """A feed's date: its newest item's; for a feed without items, the build's day, not the
+    clock's second (feedgenerator's choice), so that two builds of a day give the same bytes."""
+    return type(feed).latest_post_date(feed) if feed.items else build_day()
 
 
 class _LinkInstead:

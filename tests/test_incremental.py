@@ -119,11 +119,11 @@ def blog(network):
     network.write("sites/blog/content/pages/contact.md", "Title: Contact\n\nÉcrivez-nous.\n")
 
 
-def same_as_cold_build(network, tmp_path, name):
+def same_as_cold_build(network, tmp_path, name, site="blog"):
     cold = tmp_path / name
     shutil.copytree(network.root, cold, ignore=shutil.ignore_patterns("output", ".output.*", ".citoyens"))
     assert build(cold, jobs=2).ok
-    assert files(cold / "output" / "blog") == files(network.output / "blog")
+    assert files(cold / "output" / site) == files(network.output / site)
 
 
 @pytest.fixture
@@ -216,6 +216,24 @@ def test_a_new_day_renders_again_only_the_pages_it_changes(network, tmp_path, mo
     assert {name for name in rendered_templates() if not name.startswith(("network_", "planet", "portal", "directory", "map"))} == {"agenda.html", "event.html"}
     assert "Rendez-vous</a>" in network.read("blog/agenda/index.html").split('id="passes"')[1]
     same_as_cold_build(network, tmp_path, "cold-next-day")
+
+
+def test_a_feed_without_articles_is_dated_by_the_build_day_and_the_same_as_a_cold_build(network, tmp_path, monkeypatch):
+    """A new association with pages only: its feeds have no item, so no date of their own."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1792540800 + 9 * 3600))  # 2026-10-21, 11 a.m. in Paris
+    network.site("nouvelle", "name: Nouvelle association\n")
+    network.write("sites/nouvelle/content/pages/qui.md", "Title: Qui sommes-nous\n\nUne association toute neuve.\n")
+    assert build(network.root, jobs=2).ok
+    feed = network.feed("nouvelle/feeds/all.atom.xml")
+    assert feed.entries == [] and feed.feed.updated_parsed[:6] == (2026, 10, 21, 0, 0, 0)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1792540800 + 9 * 3600 + 3600))  # an hour later: the same bytes
+    assert build(network.root, jobs=2).ok
+    assert network.feed("nouvelle/feeds/all.atom.xml").feed.updated_parsed[:6] == (2026, 10, 21, 0, 0, 0)
+    same_as_cold_build(network, tmp_path, "cold-same-day", "nouvelle")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1792540800 + 86400))  # the next day
+    assert build(network.root, jobs=2).ok
+    assert network.feed("nouvelle/feeds/all.rss.xml").feed.updated_parsed[:3] == (2026, 10, 22)
+    same_as_cold_build(network, tmp_path, "cold-next-day", "nouvelle")
 
 
 def test_an_articles_entry_in_listings_is_rendered_once_for_all_of_them(network, rendered_templates):
