@@ -59,26 +59,3 @@ def real_path(path: str | Path) -> Path:
     if os.path.islink(text) or not os.path.isabs(text) or name in ("", ".", ".."):
         return Path(text).resolve()
     return resolved(folder) / name
-
-
-def remember_relative_paths() -> None:
-    """Pelican works out a content's path relative to the content folder (two
-    ``abspath`` and a ``relpath``) each time a template asks for its URL, some
-    twenty times an article: worked out once per file instead."""
-    from pelican.contents import Content
-
-    if getattr(Content.get_relative_source_path, "remembered", False):
-        return
-    pelican_relative_path = Content.get_relative_source_path
-    known: dict[tuple[str, str], str | None] = {}
-
-    def relative_source_path(self, source_path: str | None = None) -> str | None:
-        path, root = source_path or self.source_path, self.settings["PATH"]
-        if path is None or not os.path.isabs(root):  # relative to the working folder: not kept
-            return pelican_relative_path(self, source_path)
-        if (root, path) not in known:
-            known[root, path] = pelican_relative_path(self, source_path)
-        return known[root, path]
-
-    relative_source_path.remembered = True
-    Content.get_relative_source_path = relative_source_path

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from citoyens_ssg import content_checks, content_paths, output, search, templating
+from citoyens_ssg import content_checks, output, pelican_memos, search, templating
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
@@ -262,6 +262,6 @@ def _run_pelican(job: SiteJob) -> None:
         empty = job.output_dir.with_name(job.output_dir.name + ".no-content")
         empty.mkdir(parents=True, exist_ok=True)
         overrides["PATH"] = str(empty)
-    content_paths.remember_relative_paths()
+    pelican_memos.install()
     Pelican(read_settings(override=overrides)).run()
     output.write_file(job.output_dir, f"{overrides.get('THEME_STATIC_DIR', 'theme')}/css/accent.css", templating.accent_css(job.site.accent_color))
