@@ -117,6 +117,9 @@ def site_settings(
         "SITE_LOGO_PATH": site.logo,
         "DEFAULT_PAGINATION": 10,
         "SUMMARY_MAX_LENGTH": 50,
+        # What feed readers fetch at every poll: the last twenty posts, in full in Atom
+        # (Pelican's hundred weigh 860 KB for a blog of 850-word posts); the rest is in the archives.
+        "FEED_MAX_ITEMS": 20,
         "FEED_ALL_ATOM": "feeds/all.atom.xml",
         "FEED_ALL_RSS": "feeds/all.rss.xml",
         "CATEGORY_FEED_ATOM": "feeds/{slug}.atom.xml",

@@ -46,6 +46,18 @@ def test_every_site_gets_its_pages_and_feeds(network):
     assert "La grille" in network.read("radio/pages/la-grille.html")
 
 
+def test_feeds_carry_the_twenty_latest_posts_and_the_archives_all_of_them(network):
+    network.site("blog", "name: Un blog prolixe\n")
+    for day in range(1, 23):
+        network.article("blog", f"billet-{day:02d}", f"Billet du {day}", f"2026-03-{day:02d} 10:00", Category="Vie")
+    assert network.build().ok
+    titles = [f"Billet du {day}" for day in range(22, 2, -1)]
+    assert [e.title for e in network.feed("blog/feeds/all.atom.xml").entries] == titles
+    assert [e.title for e in network.feed("blog/feeds/vie.atom.xml").entries] == titles
+    assert [e.title for e in network.feed("blog/feeds/all.rss.xml").entries] == titles
+    assert "Billet du 1<" in network.read("blog/archives.html")
+
+
 def test_portal_lists_every_association_with_its_latest_post(network):
     three_sites(network)
     network.build()
