@@ -59,6 +59,7 @@ SHOWN, SITE = "shown", "site"
 _NOT_SHOWN = frozenset({"settings", "_context", "_content", "_summary", "content", "source_path", "relative_source_path",
                         "_output_location_referenced", "_cache", "_metadata_cache"})
 _UNORDERED = frozenset({"staticfiles"})
+_PLAIN = frozenset({type(None), bool, int, float, str})
 # The templates a template names: {% extends "base.html" %}, {% include 'x.html' %},
 # {% from "y.html" import z %}; ``name`` is None when the name is not a plain string.
 _REFERENCE = re.compile(r"""\{%[-+]?\s*(?:extends|include|import|from)\s+(?:(["'])(?P<name>[^"']+)\1|\S)""")
@@ -143,7 +144,9 @@ class Keys:
         return self._global[1]
 
     def value(self, value: object, mode: str) -> str:  # noqa: PLR0911 - one case per kind of value
-        if value is None or isinstance(value, (bool, int, float)):
+        if type(value) in _PLAIN:  # most values: no subclass to look for
+            return repr(value)
+        if isinstance(value, (bool, int, float)):
             return repr(value)
         if isinstance(value, str):  # Markup included
             return repr(str(value))

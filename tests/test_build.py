@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from datetime import datetime, timezone
 
 from PIL import Image
 
 from citoyens_ssg.cli import main
+from citoyens_ssg.manifest import Enclosure, Entry, Manifest, read_manifest, write_manifest
 
 
 def three_sites(network):
@@ -211,3 +214,14 @@ def test_a_file_that_is_not_utf8_is_named_with_its_line(network, capsys):
     (network.root / "sites/a/content/latin.md").write_bytes("Title: Fête\nDate: 2026-01-01\n\nCafé\n".encode("latin-1"))
     assert main(["build", "-C", str(network.root)]) == 1
     assert "ERROR sites/a/content/latin.md:1: not UTF-8: byte 0xEA; save the file as UTF-8" in capsys.readouterr().err
+
+
+def test_a_manifest_carries_every_field_of_an_entry_across(tmp_path):
+    """What a site's worker writes is what the network stage reads: every field, none forgotten."""
+    entry = Entry(id="tag:x,2026:/radio/a", title="Émission", url="https://r.example.org/radio/a.html",
+                  date=datetime(2026, 3, 1, 10, tzinfo=timezone.utc), summary="<p>Résumé</p>", updated=datetime(2026, 3, 2, tzinfo=timezone.utc),
+                  authors=("Anne", "Bob"), category="Émissions", tags=("musique", "quartier"), language="fr",
+                  enclosures=(Enclosure("https://r.example.org/radio/audio/a.mp3", 1234, "audio/mpeg"),))
+    assert all(getattr(entry, f.name) != f.default for f in dataclasses.fields(Entry))  # every field set
+    write_manifest(tmp_path / "radio.json", Manifest(site="radio", entries=(entry,)))
+    assert read_manifest(tmp_path / "radio.json").entries == (entry,)
