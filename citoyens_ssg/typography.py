@@ -14,8 +14,9 @@ NARROW = "\u202f"
 NO_BREAK = "\u00a0"
 TAG = re.compile(r"(<[^>]*>)")
 VERBATIM = {"code", "pre", "kbd", "samp", "script", "style", "textarea"}
-OPENING = re.compile(r"^<\s*([a-zA-Z0-9]+)")
-CLOSING = re.compile(r"^<\s*/\s*([a-zA-Z0-9]+)")
+TAG_NAME = re.compile(r"<\s*(/)?\s*([a-zA-Z0-9]+)")  # group 1: the slash of a closing tag
+# Only text holding one of these can change: most text between two tags holds none.
+MAY_CHANGE = re.compile(r"[;!?:«»]")
 RULES = (
     (re.compile(r"[ \u00a0]+([;!?])"), NARROW + r"\1"),  # "Vraiment ?" -> "Vraiment\u202f?"
     (re.compile(r"[ \u00a0]+:(?=\s|$)"), NO_BREAK + ":"),  # "Horaires :" but never "https://"
@@ -36,12 +37,14 @@ def french_html(html: str) -> str:
     depth = 0
     for index, part in enumerate(parts):
         if part.startswith("<"):
-            closing, opening = CLOSING.match(part), OPENING.match(part)
-            if closing and closing.group(1).lower() in VERBATIM:
+            tag = TAG_NAME.match(part)
+            if tag is None or tag.group(2).lower() not in VERBATIM:
+                continue
+            if tag.group(1):
                 depth = max(0, depth - 1)
-            elif opening and opening.group(1).lower() in VERBATIM and not part.endswith("/>"):
+            elif not part.endswith("/>"):
                 depth += 1
-        elif depth == 0 and part:
+        elif depth == 0 and MAY_CHANGE.search(part):
             parts[index] = french_text(part)
     return "".join(parts)
 
