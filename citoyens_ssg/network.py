@@ -23,6 +23,7 @@ from citoyens_ssg.subscriptions import health as subscription_health
 from citoyens_ssg.templating import (
     accent_css,
     filters,
+    install_translations,
     network_environment,
     network_globals,
     theme_translations,
@@ -75,7 +76,7 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     feeds = feeds or {}
     theme = network_theme(network)
     env = network_environment(theme, network.root / ".citoyens" / "jinja" / "network")
-    env.install_gettext_translations(theme_translations(theme, network.language), newstyle=True)
+    install_translations(env, theme_translations(theme, network.language))
     env.filters.update(filters(network.language))
     env.globals.update(network_globals(network))
     env.globals.update(SITENAME=network.name, SITEURL=network.url, DEFAULT_LANG=network.language,

@@ -217,6 +217,37 @@ class ThemeTranslations(gettext.NullTranslations):
         return self.gettext(singular if count == 1 else plural)
 
 
+def install_translations(env: Environment, translations: ThemeTranslations) -> None:
+    """Jinja's i18n with ``newstyle`` semantics (``_("… %(n)s", n=…)``, escaped
+    arguments), each message without arguments translated and formatted once.
+
+    Jinja's own ``_()`` resolves ``gettext`` in the context and goes through two
+    context calls and a ``%`` on every use: ~10 µs, some thirty times a page.
+    """
+    env.install_gettext_translations(translations, newstyle=True)
+    env.globals["_"] = env.globals["gettext"] = _remembered_gettext(translations.gettext)
+
+
+def _remembered_gettext(translate) -> Any:
+    known: dict[tuple[str, bool], str] = {}
+
+    @pass_context
+    def gettext(context: Context, message: str, **variables: Any) -> str:
+        autoescape = context.eval_ctx.autoescape
+        if variables or type(message) is not str:
+            return _formatted(translate(message), autoescape, variables)
+        if (message, autoescape) not in known:
+            known[message, autoescape] = _formatted(translate(message), autoescape, {})
+        return known[message, autoescape]
+
+    return gettext
+
+
+def _formatted(translated: str, autoescape: bool, variables: dict) -> str:
+    # As Jinja's newstyle gettext: always a format string, so "%%" is "%" with or without arguments.
+    return (Markup(translated) if autoescape else translated) % variables
+
+
 @functools.lru_cache(maxsize=32)
 def theme_translations(theme: ThemeChain, language: str) -> ThemeTranslations:
     messages: dict[str, str] = {}

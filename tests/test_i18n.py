@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
+import pytest
 from babel.messages.extract import extract_from_dir
 
 from citoyens_ssg import i18n
+from citoyens_ssg.templating import ThemeTranslations, install_translations
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -66,3 +69,27 @@ def test_a_site_in_english_gets_the_theme_in_english(network):
     assert "Aller au contenu" in french and "Publié le" in french and "1 janvier 2026" in french
     portal = network.read("index.html")
     assert "The associations of the network" in portal and "Skip to content" in portal
+
+
+THEME_STRINGS = [
+    '{{ _("Aller au contenu") }} {{ _("Aller au contenu") }}',
+    '{{ _("il y a %(days)s jour(s)", days=n) }} / {{ _("il y a %(days)s jour(s)", days="<b>") }}',
+    '{{ _("100 %% bénévole") }} {{ _(titre) }} {{ gettext("Aller au contenu") }}',
+    '{% trans %}Aller au contenu{% endtrans %} {% trans count=n %}{{ count }} article{% pluralize %}{{ count }} articles{% endtrans %}',
+]
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+@pytest.mark.parametrize("source", THEME_STRINGS)
+def test_theme_strings_read_as_with_jinjas_own_i18n(source, autoescape):
+    """The remembered ``_()`` gives what Jinja's newstyle gettext gives: translations, escaped arguments, ``%%``."""
+    english = ThemeTranslations({"Aller au contenu": "Skip to content", "il y a %(days)s jour(s)": "%(days)s day(s) ago",
+                                 "100 %% bénévole": "100 %% volunteer", "<i>Titre</i>": "<i>Title</i>"})
+    ours, jinjas = (jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape) for _ in range(2))
+    install_translations(ours, english)
+    jinjas.install_gettext_translations(english, newstyle=True)
+    for n in (1, 3):
+        context = {"n": n, "titre": "<i>Titre</i>"}
+        expected = jinjas.from_string(source).render(context)
+        assert ours.from_string(source).render(context) == expected
+        assert ours.from_string(source).render(context) == expected  # and again, from what it remembered

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from pelican import signals
 
-from citoyens_ssg.templating import theme_translations
+from citoyens_ssg import templating
 
 
-def install_translations(generator) -> None:
+def translate_theme(generator) -> None:
     theme = generator.settings.get("CITOYENS_THEME")
     if theme is None or theme.from_pelican:
         return  # Pelican's own themes have no translatable strings
-    translations = theme_translations(theme, generator.settings.get("DEFAULT_LANG", "fr"))
-    generator.env.install_gettext_translations(translations, newstyle=True)
+    translations = templating.theme_translations(theme, generator.settings.get("DEFAULT_LANG", "fr"))
+    templating.install_translations(generator.env, translations)
 
 
 def register() -> None:
-    signals.generator_init.connect(install_translations)
+    signals.generator_init.connect(translate_theme)
