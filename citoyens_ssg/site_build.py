@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from citoyens_ssg import content_checks, output, pelican_memos, search, templating
+from citoyens_ssg import content_checks, output, pelican_memos, search, sitemaps, templating
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
@@ -162,6 +162,8 @@ def build_site(job: SiteJob) -> SiteResult:
         failure = _index_for_search(job)
         if failure:
             listener.warnings.append(Problem(f"sites/{job.site.slug}", _("the search index was not built: {reason}", reason=failure)))
+        site_url = f"{job.network.url}/{job.site.slug}"
+        output.write_file(job.output_dir, sitemaps.SITE_SITEMAP, sitemaps.site_sitemap(job.output_dir, site_url))
         if job.renders is not None:
             keep_unchanged_files(job.output_dir, job.renders.previous_output)
     problems = listener.errors + ([stopped] if stopped else [])

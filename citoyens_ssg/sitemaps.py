@@ -1,8 +1,9 @@
 """Findable: a sitemap per site, a sitemap index and robots.txt at the root.
 
-Written by the network stage from the assembled tree, so the sites that were
-not rebuilt are listed too.  Pages are listed in a stable order, without
-dates that would change on every build.
+A site's sitemap is written by its own build, beside its pages: a site that
+was not rebuilt keeps it with them.  The network stage writes the index of all
+of them, the network pages' sitemap and robots.txt.  Pages are listed in a
+stable order, without dates that would change on every build.
 """
 
 from __future__ import annotations
@@ -36,13 +37,20 @@ def _pages(folder: Path, base: str, skip: tuple[str, ...] = ()) -> list[str]:
     return [f"{base}/{relative.removesuffix('index.html')}" for relative in sorted(relatives)]
 
 
+SITE_SITEMAP = "sitemap.xml"
+
+
+def site_sitemap(site_folder: Path, site_url: str) -> bytes:
+    """The sitemap of one site's built pages, ``site_url`` being its address (no final slash)."""
+    return _document("urlset", "url", _pages(site_folder, site_url))
+
+
 def sitemap_files(network: NetworkConfig, tree: Path) -> dict[str, bytes | str]:
-    slugs = [site.slug for site in network.sites if (tree / site.slug).is_dir()]
-    files: dict[str, bytes | str] = {
-        f"{slug}/sitemap.xml": _document("urlset", "url", _pages(tree / slug, f"{network.url}/{slug}")) for slug in slugs
-    }
-    files[NETWORK_SITEMAP] = _document("urlset", "url", _pages(tree, network.url, skip=(*slugs, "theme")))
-    index = [f"{network.url}/{NETWORK_SITEMAP}"] + [f"{network.url}/{slug}/sitemap.xml" for slug in slugs]
+    """The sitemap index, the network pages' sitemap and robots.txt, for the assembled ``tree``."""
+    slugs = [site.slug for site in network.sites if (tree / site.slug / SITE_SITEMAP).is_file()]
+    files: dict[str, bytes | str] = {}
+    files[NETWORK_SITEMAP] = _document("urlset", "url", _pages(tree, network.url, skip=(*(s.slug for s in network.sites), "theme")))
+    index = [f"{network.url}/{NETWORK_SITEMAP}"] + [f"{network.url}/{slug}/{SITE_SITEMAP}" for slug in slugs]
     files["sitemap.xml"] = _document("sitemapindex", "sitemap", index)
     files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {network.url}/sitemap.xml\n"
     return files

@@ -34,9 +34,11 @@ def test_only_changed_sites_are_rebuilt_and_the_result_matches_a_cold_build(netw
     assert not any(r.unchanged for r in first.sites)
     again = build(network.root, jobs=2)
     assert all(r.unchanged for r in again.sites)
+    untouched_sitemap = (network.output / "epn/sitemap.xml").stat().st_ino
     network.article("radio", "b", "Second de radio, corrigé", "2026-02-02 10:00", Category="Vie")
     edited = build(network.root, jobs=2)
     assert [r.slug for r in edited.sites if not r.unchanged] == ["radio"]
+    assert (network.output / "epn/sitemap.xml").stat().st_ino == untouched_sitemap  # a site's sitemap stays with its pages
     incremental = files(network.output)
     cold = tmp_path / "cold"
     shutil.copytree(network.root, cold, ignore=shutil.ignore_patterns("output", ".output.*", ".citoyens"))
