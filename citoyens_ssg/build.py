@@ -134,14 +134,14 @@ def _build(network: NetworkConfig, output_dir: Path | None, jobs: int | None, on
         report.articles = _article_counts(network, paths)
         return report
     in_tree = [site for site in network.sites if shard is None or site.slug in only]
-    assemble_tree(in_tree, paths, built)
+    carried = assemble_tree(in_tree, paths, built)
     manifest_paths = _manifest_paths(network, paths, built)
     if shard is None:
         manifests, report.network_problems = _network_stage(network, manifest_paths, paths.next_tree)
     else:
         manifests, report.network_problems = network_stage.load_manifests(network, manifest_paths)
         _ship_manifests(paths.next_tree, {slug: manifest_paths[slug] for slug in only})
-    output.replace_tree(paths.next_tree, paths.output, paths.trash)
+    output.replace_tree(paths.next_tree, paths.output, paths.trash, carried)
     _keep_manifests(paths, built)
     shutil.rmtree(paths.staging, ignore_errors=True)
     if shard is None and only is None and not report.network_problems and all(r.ok and not r.problems for r in report.sites):
@@ -262,16 +262,20 @@ def _unchanged(paths: BuildPaths, slug: str, fingerprint: str) -> bool:
             and (paths.manifests / f"{slug}.json").is_file())
 
 
-def assemble_tree(sites: list, paths: BuildPaths, built: set[str]) -> None:
-    """The next published tree: fresh sites moved in, the others linked from the current tree."""
+def assemble_tree(sites: list, paths: BuildPaths, built: set[str]) -> list[str]:
+    """The next published tree: fresh sites moved in, the others carried from the
+    current tree (``output.carry``); the names of those, for ``output.replace_tree``."""
     shutil.rmtree(paths.next_tree, ignore_errors=True)
     paths.next_tree.mkdir(parents=True)
+    carried = []
     for site in sites:
         target = paths.next_tree / site.slug
         if site.slug in built:
             (paths.staging / site.slug).replace(target)
         elif (paths.output / site.slug).is_dir():
-            output.link_tree(paths.output / site.slug, target)
+            output.carry(paths.output / site.slug, target)
+            carried.append(site.slug)
+    return carried
 
 
 def _manifest_paths(network: NetworkConfig, paths: BuildPaths, built: set[str]) -> dict[str, Path]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 
 
@@ -42,22 +43,39 @@ def write_file(root: Path, relative: str | Path, data: bytes | str) -> Path:
     return target
 
 
-def replace_tree(new: Path, published: Path, trash: Path) -> None:
+def replace_tree(new: Path, published: Path, trash: Path, carried: Collection[str] = ()) -> None:
     """Put the folder ``new`` where ``published`` is, by renames only.
 
-    The previous tree is moved aside first and deleted last; should the second
-    rename fail, it is put back, so readers always find a whole tree.
+    ``carried`` names folders of the published tree that ``new`` holds as
+    symbolic links to them (sites that were not rebuilt): each is moved into
+    ``new`` by one rename, however many files it holds.  The previous tree is
+    moved aside first and deleted last; should a rename fail, everything is put
+    back, so readers always find a whole tree (none at all for the few renames'
+    time, as the swap always had for one).
     """
     shutil.rmtree(trash, ignore_errors=True)
     if published.exists():
         os.replace(published, trash)
+    moved: list[str] = []
     try:
+        for name in carried:
+            if (new / name).is_symlink() and (trash / name).is_dir():
+                (new / name).unlink()
+                os.replace(trash / name, new / name)
+                moved.append(name)
         os.replace(new, published)
     except OSError:
+        for name in reversed(moved):
+            os.replace(new / name, trash / name)
         if trash.exists():
             os.replace(trash, published)
         raise
     shutil.rmtree(trash, ignore_errors=True)
+
+
+def carry(published_folder: Path, new_folder: Path) -> None:
+    """Stand for a folder of the published tree in the next one, until ``replace_tree`` moves it in."""
+    new_folder.symlink_to(published_folder.resolve(), target_is_directory=True)
 
 
 def link_tree(source: Path, destination: Path) -> None:

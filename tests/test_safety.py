@@ -225,6 +225,39 @@ def test_an_interrupted_build_leaves_the_published_tree(network, capsys, monkeyp
     assert after == before
 
 
+def test_a_swap_that_fails_puts_back_every_site_it_was_carrying(network, capsys, monkeypatch):
+    """Sites not rebuilt move into the next tree by renames at the swap: a failed rename puts all back."""
+    from citoyens_ssg import output
+
+    for slug in ("a", "b", "c"):
+        network.site(slug, f"name: {slug.upper()}\n")
+        network.article(slug, "un", f"Premier de {slug}", "2026-01-01")
+    assert build(network, capsys)[0] == 0
+    folder_b = (network.output / "b").stat().st_ino
+
+    def published_tree():
+        return {p.relative_to(network.output): p.read_bytes() for p in network.output.rglob("*") if p.is_file()}
+
+    before = published_tree()
+    network.article("a", "deux", "Deuxième", "2026-01-02")
+    replace = os.replace
+
+    def refused_last_rename(source, target):
+        if os.path.basename(source) == ".output.next":  # the new tree taking the published one's place
+            raise OSError("disque plein")
+        return replace(source, target)
+
+    monkeypatch.setattr(output.os, "replace", refused_last_rename)
+    with pytest.raises(OSError, match="disque plein"):
+        main(["build", "-C", str(network.root)])
+    monkeypatch.setattr(output.os, "replace", replace)
+    assert published_tree() == before and (network.output / "b").stat().st_ino == folder_b
+    assert not any(path.is_symlink() for path in network.output.rglob("*"))
+    assert build(network, capsys)[0] == 0  # the next build goes through, b and c carried again
+    assert (network.output / "b").stat().st_ino == folder_b and "Deuxième" in (network.output / "a/deuxieme.html").read_text(encoding="utf-8")
+    assert not any(path.is_symlink() for path in network.output.rglob("*"))
+
+
 def test_source_date_epoch_decides_what_is_in_the_future(network, capsys, monkeypatch):
     network.site("a", "name: A\n")
     network.article("a", "juin", "Article de juin", "2026-06-01 10:00")
