@@ -177,8 +177,8 @@ class Keys:
         """A category, tag or author: shared by many contents, its address computed once."""
         known = self._wrappers.get(id(wrapper))
         if known is None or known[0] is not wrapper:
-            digest = f"{type(wrapper).__name__}({wrapper.name!r},{wrapper.slug!r},{wrapper.url!r},{wrapper.save_as!r})"
-            known = self._wrappers[id(wrapper)] = (wrapper, digest)
+            described = f"{type(wrapper).__name__}({wrapper.name!r},{wrapper.slug!r},{wrapper.url!r},{wrapper.save_as!r})"
+            known = self._wrappers[id(wrapper)] = (wrapper, described)
         return known[1]
 
     def _container(self, value: list | tuple | dict | set | frozenset, mode: str) -> str:

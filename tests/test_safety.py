@@ -227,8 +227,6 @@ def test_an_interrupted_build_leaves_the_published_tree(network, capsys, monkeyp
 
 def test_a_swap_that_fails_puts_back_every_site_it_was_carrying(network, capsys, monkeypatch):
     """Sites not rebuilt move into the next tree by renames at the swap: a failed rename puts all back."""
-    from citoyens_ssg import output
-
     for slug in ("a", "b", "c"):
         network.site(slug, f"name: {slug.upper()}\n")
         network.article(slug, "un", f"Premier de {slug}", "2026-01-01")
@@ -247,10 +245,10 @@ def test_a_swap_that_fails_puts_back_every_site_it_was_carrying(network, capsys,
             raise OSError("disque plein")
         return replace(source, target)
 
-    monkeypatch.setattr(output.os, "replace", refused_last_rename)
+    monkeypatch.setattr(os, "replace", refused_last_rename)
     with pytest.raises(OSError, match="disque plein"):
         main(["build", "-C", str(network.root)])
-    monkeypatch.setattr(output.os, "replace", replace)
+    monkeypatch.undo()
     assert published_tree() == before and (network.output / "b").stat().st_ino == folder_b
     assert not any(path.is_symlink() for path in network.output.rglob("*"))
     assert build(network, capsys)[0] == 0  # the next build goes through, b and c carried again
