@@ -26,7 +26,8 @@ from citoyens_ssg import output, subscriptions
 from citoyens_ssg.config import NetworkConfig, load_network
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.fetch import FetchPolicy
-from citoyens_ssg.fingerprint import file_digests, network_fingerprint, setup_fingerprint, site_fingerprint, templates_fingerprint
+from citoyens_ssg.digests import file_digests
+from citoyens_ssg.fingerprint import network_fingerprint, setup_fingerprint, site_fingerprint, templates_fingerprint
 from citoyens_ssg.i18n import _
 from citoyens_ssg.incremental import RenderPaths
 from citoyens_ssg.site_build import SiteJob, SiteResult, build_site, compile_templates, warm_up

@@ -13,101 +13,13 @@ renders again only its pages, a new day only the pages it changes.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import hashlib
-import json
-import os
-from collections.abc import Collection, Iterator
-from importlib import metadata
 from pathlib import Path
 
 from citoyens_ssg import clock
+from citoyens_ssg.digests import CODE, library_versions, tree_digest
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.themes import resolve_theme
-
-PACKAGES = ("pelican", "markdown", "pygments", "jinja2", "pillow", "feedgen", "icalendar", "nh3", "babel",
-            "python-dateutil", "pagefind", "pagefind-bin")
-CODE = Path(__file__).parent
-
-
-@functools.cache
-def library_versions() -> str:
-    """The versions of the libraries that render a site: a new one rebuilds."""
-    found = []
-    for name in PACKAGES:
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=?")
-    return ";".join(found)
-
-
-class FileDigests:
-    """Each file's SHA-256, kept with the size and time it had when it was read.
-
-    A file is read again only when its size or time changed.  Its bytes, not its
-    time, make the fingerprints: a fresh clone (every file with a new time, as
-    on a CI runner given the last build's folders back) rebuilds nothing that
-    did not change.
-    """
-
-    def __init__(self, path: Path | None = None):
-        self.path = path
-        self.known: dict[str, list] = {}
-        self.changed = False
-        if path is not None:
-            try:
-                self.known = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                self.known = {}
-
-    def of(self, path: str, stat: os.stat_result) -> str:
-        known = self.known.get(path)
-        if known is not None and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
-            return known[2]
-        with open(path, "rb") as stream:
-            digest = hashlib.file_digest(stream, "sha256").hexdigest()
-        self.known[path] = [stat.st_size, stat.st_mtime_ns, digest]
-        self.changed = True
-        return digest
-
-    def save(self) -> None:
-        if self.path is None or not self.changed:
-            return
-        self.known = {path: known for path, known in self.known.items() if os.path.exists(path)}  # deleted files go
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}")
-        temporary.write_text(json.dumps(self.known, separators=(",", ":")), encoding="utf-8")
-        temporary.replace(self.path)  # two builds at once: the last one's facts, whole
-        self.changed = False
-
-
-_digests = FileDigests()
-
-
-@contextlib.contextmanager
-def file_digests(path: Path) -> Iterator[None]:
-    """Within the block, files' digests are kept in ``path`` from build to build."""
-    global _digests  # one table per build, inherited by the forked workers
-    previous, _digests = _digests, FileDigests(path)
-    try:
-        yield
-    finally:
-        _digests.save()
-        _digests = previous
-
-
-def tree_digest(folder: Path, skip: Collection[Path] = ()) -> str:
-    """Every file under ``folder``: its name and the digest of its bytes."""
-    digest = hashlib.sha256()
-    for directory, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and Path(directory, d) not in skip)
-        for name in sorted(filenames):
-            path = os.path.join(directory, name)
-            digest.update(f"{os.path.relpath(path, folder)}|{_digests.of(path, os.stat(path))}\n".encode())
-    return digest.hexdigest()
-
 
 def _shared(cache: dict[tuple[Path, bool | None], str], folder: Path, templates: bool | None = None) -> str:
     """Folders every site shares (code, plugins, themes) are read once per build.

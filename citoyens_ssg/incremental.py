@@ -42,7 +42,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from citoyens_ssg import clock
-from citoyens_ssg.reading import digest
+from citoyens_ssg.digests import digest
 from citoyens_ssg.templating import LISTED_ARTICLE
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,6 @@ plugin keeps its sanitised HTML in the same memo.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import logging
 import os
@@ -25,6 +24,8 @@ from markdown import Markdown
 from pelican import signals
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import SafeDatetime, pelican_open
+
+from citoyens_ssg.digests import CODE, digest, library_versions, tree_digest
 
 _pelican_log = logging.getLogger("pelican.readers")  # Pelican's own warnings, said as Pelican says them
 META = "markdown.extensions.meta"
@@ -99,22 +100,8 @@ class Memo:
         os.replace(temporary, self.path)
 
 
-def digest(*parts: str) -> str:
-    hashed = hashlib.sha256()
-    for part in parts:
-        hashed.update(part.encode("utf-8", "surrogatepass"))
-        hashed.update(b"\0")
-    return hashed.hexdigest()[:32]
-
-
 def _code(settings: dict) -> str:
     """The libraries, citoyens' code and the plugins': a change to the sanitiser's rules forgets the memo."""
-    from citoyens_ssg.fingerprint import (  # here: fingerprint needs the configuration, which needs us
-        CODE,
-        library_versions,
-        tree_digest,
-    )
-
     return ",".join([library_versions(), *(tree_digest(Path(folder)) for folder in [CODE, *settings.get("PLUGIN_PATHS", [])])])
 
 

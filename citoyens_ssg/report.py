@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from citoyens_ssg.build import BuildReport
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
-from citoyens_ssg.site_build import SiteResult
+
+if TYPE_CHECKING:  # report is a leaf: it prints what the pipeline hands it
+    from citoyens_ssg.build import BuildReport
+    from citoyens_ssg.site_build import SiteResult
 
 
 def _console(stderr: bool = False) -> Console:

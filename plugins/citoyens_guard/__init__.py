@@ -18,7 +18,7 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican import signals
 
-from citoyens_ssg import clock, content_checks, reading, typography
+from citoyens_ssg import clock, content_checks, digests, reading, typography
 from citoyens_ssg.content_paths import pelican_contents, real_path, resolved
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
@@ -56,7 +56,7 @@ def _checked_read(reader, source_path: str):
 
 def _finished(memo, html: str, trusted: bool, french: bool) -> str:
     """Sanitised, with French spaces when the text is French; remembered from build to build."""
-    key = "safe:" + reading.digest(html, str(trusted), str(french))
+    key = "safe:" + digests.digest(html, str(trusted), str(french))
     finished = memo.get(key)
     if finished is None:
         finished = clean_html(html, trusted=trusted)
