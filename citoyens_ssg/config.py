@@ -69,7 +69,7 @@ class LetterConfig:
     sender: str = ""
     smtp_host: str = ""
     smtp_port: int = 587
-    smtp_security: str = "starttls"  # or "tls" (implicit TLS, usually port 465)
+    smtp_security: str = "starttls"  # or "tls" (implicit TLS, port 465), or "none" (a relay on this machine only)
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,8 @@ NETWORK_SCHEMA = schema.Section(
             "smtp": schema.Section(fields={
                 "host": schema.Text(pattern=r"^[A-Za-z0-9.-]+$", pattern_help=N_("a server name such as 'smtp.example.org'")),
                 "port": schema.Integer(minimum=1, maximum=65535),
-                "security": schema.Text(pattern="^(starttls|tls)$", pattern_help=N_("'starttls' or 'tls'")),
+                "security": schema.Text(pattern="^(starttls|tls|none)$",
+                                        pattern_help=N_("'starttls', 'tls' or 'none' (a relay on this machine)")),
             }),
         }),
         "planet": schema.Section(
