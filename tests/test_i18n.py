@@ -36,8 +36,8 @@ def test_translations_keep_their_placeholders():
 
 
 def theme_messages(theme: str) -> set[str]:
-    found = extract_from_dir(str(PROJECT / "themes" / theme / "templates"), method_map=[("**.html", "jinja2")],
-                             options_map={"**.html": {"extensions": "jinja2.ext.i18n"}})
+    found = extract_from_dir(str(PROJECT / "themes" / theme / "templates"), method_map=[("**.html", "jinja2"), ("**.txt", "jinja2")],
+                             options_map={pattern: {"extensions": "jinja2.ext.i18n"} for pattern in ("**.html", "**.txt")})
     return {message if isinstance(message, str) else message[0] for _file, _line, message, _comments, _context in found}
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import smtplib
-import socket
 import ssl
 from dataclasses import dataclass, field
 from email.headerregistry import Address
@@ -168,7 +167,12 @@ def deliver(config: LetterConfig, message: EmailMessage, timeout: float = TIMEOU
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
         raise CitoyensError(_("{server}: the server refused the letter ({reason}); nothing sent", server=where,
                               reason=_refusal(error)))
-    except (TimeoutError, socket.timeout):
+    except smtplib.SMTPServerDisconnected as error:
+        if not isinstance(error.__context__, TimeoutError):  # smtplib turns a timeout into a disconnection
+            raise CitoyensError(_("{server}: the server closed the connection ({reason}); nothing sent",
+                                  server=where, reason=error))
+        raise CitoyensError(_("{server}: no answer within {seconds:.0f} s; nothing sent", server=where, seconds=timeout))
+    except TimeoutError:
         raise CitoyensError(_("{server}: no answer within {seconds:.0f} s; nothing sent", server=where, seconds=timeout))
     except ssl.SSLError as error:
         raise CitoyensError(_("{server}: secure connection failed ({reason}); nothing sent", server=where,
