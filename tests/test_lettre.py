@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
@@ -53,7 +54,9 @@ def town(network, monkeypatch):
     """Two associations: this week's articles (one with a hostile title), an older one, and events."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
     letter_network(network)
-    network.site("quartier", "name: Quartier en fête\n")
+    network.site("quartier", "name: Quartier en fête\nlogo: images/logo.png\n")
+    (network.root / "sites/quartier/content/images").mkdir(parents=True)
+    Image.new("RGB", (64, 64), "#1a5fb4").save(network.root / "sites/quartier/content/images/logo.png")
     network.site("radio", "name: Radio Ondes\n")
     network.article("quartier", "hostile", HOSTILE_SOURCE, "2026-12-01 10:00", body="Un texte sur la réunion.")
     network.article("radio", "emission", "Émission spéciale", "2026-11-28 18:00", body="Écoutez l’émission.")
@@ -156,8 +159,13 @@ def test_editorial_is_markdown_through_the_one_sanitiser_and_bad_files_are_named
     assert "Rien de nouveau cette semaine." in town.read("lettre/2026-s48.html")  # the rest still built
 
 
-def test_the_newest_letter_has_a_printable_poster_of_coming_events(town):
+def test_the_newest_letter_has_a_printable_poster_and_letters_are_reproducible(town):
     built(town)
+    again = town.root / "encore"
+    assert town.build(output_dir=again).ok
+    letters = sorted(path.relative_to(town.output) for path in (town.output / "lettre").iterdir())
+    assert letters == sorted(path.relative_to(again) for path in (again / "lettre").iterdir())
+    assert all((town.output / name).read_bytes() == (again / name).read_bytes() for name in letters)
     pdf = (town.output / "lettre/2026-s49.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
     assert 'href="https://reseau.example.org/lettre/2026-s49.pdf"' in town.read("lettre/2026-s49.html")
@@ -212,16 +220,20 @@ def smtp_server(certificate, monkeypatch):
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts the test certificate, as OpenSSL reads it
     started = []
 
-    def start(handler) -> int:
+    def start(handler, implicit_tls: bool = False) -> int:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(cert, key)
         port = free_port()
-        controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True,
-                                authenticator=authenticate, auth_required=True, auth_require_tls=True)
+        # aiosmtpd does not see its implicit TLS as TLS: it would not offer AUTH if told to require it
+        tls = ({"ssl_context": context, "auth_require_tls": False} if implicit_tls
+               else {"tls_context": context, "require_starttls": True, "auth_require_tls": True})
+        controller = Controller(handler, hostname="127.0.0.1", port=port, authenticator=authenticate,
+                                auth_required=True, **tls)
         controller.start()
         started.append(controller)
         return port
 
+    start.certificate = cert
     yield start
     for controller in started:
         controller.stop()
@@ -269,6 +281,10 @@ def test_the_letter_reaches_a_real_smtp_server_once(town, smtp_server, monkeypat
     assert "@import" not in html and "url(" not in html
     assert all(url.startswith("https://reseau.example.org/") for url in found.urls if "listes.example.org" not in url)
     assert "https://reseau.example.org/lettre/2026-s49.html" in found.urls
+    logo, = found.images  # the only image: the association's logo, readable with images off
+    assert logo["src"] == "https://reseau.example.org/quartier/images/logo.png"
+    assert (logo["width"], logo["height"], logo["alt"]) == ("32", "32", "Logo Quartier en fête")
+    assert (town.output / "quartier/images/logo.png").is_file()
     assert "https://listes.example.org/sympa/subscribe/lettre" in found.urls
 
     # sent once: the second run refuses, nothing more reaches the server
@@ -277,6 +293,23 @@ def test_the_letter_reaches_a_real_smtp_server_once(town, smtp_server, monkeypat
     assert len(inbox.received) == 1
     assert cli.main(["lettre", "envoyer", "-C", str(town.root), "--semaine", "2026-W49", "--force"]) == 0
     assert len(inbox.received) == 2
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_implicit_tls_and_an_untrusted_certificate(town, smtp_server, monkeypatch):
+    inbox = Inbox()
+    port = smtp_server(inbox, implicit_tls=True)
+    letter_network(town, port=port, security="tls")
+    built(town)
+    monkeypatch.setenv("CITOYENS_SMTP_USER", USER)
+    monkeypatch.setenv("CITOYENS_SMTP_PASSWORD", PASSWORD)
+    monkeypatch.delenv("SSL_CERT_FILE")  # a certificate nobody vouches for: refused, no fallback
+    with pytest.raises(CitoyensError, match=r"secure connection failed \(CERTIFICATE_VERIFY_FAILED\); nothing sent"):
+        send_letter(town.root, timeout=5)
+    assert inbox.received == [] and not record_path_of(town).exists()
+    monkeypatch.setenv("SSL_CERT_FILE", str(smtp_server.certificate))
+    result = send_letter(town.root, timeout=5)
+    assert result.week.iso == "2026-W49" and len(inbox.received) == 1 and record_path_of(town).exists()
 
 
 def test_refusal_gives_one_french_line_and_nothing_is_marked_sent(town, smtp_server, monkeypatch, capsys):
