@@ -14,9 +14,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from PIL import Image
 
 from citoyens_ssg import cli, i18n
 from citoyens_ssg.errors import CitoyensError
@@ -32,7 +32,9 @@ USER, PASSWORD = "benevole", "mot-de-passe"
 
 
 def letter_network(network, port: int = 2525, security: str = "starttls", items: int = 30) -> None:
-    network.write("network.yaml", f"""
+    network.write(
+        "network.yaml",
+        f"""
         name: Réseau de test
         url: https://reseau.example.org
         lettre:
@@ -46,7 +48,8 @@ def letter_network(network, port: int = 2525, security: str = "starttls", items:
             host: 127.0.0.1
             port: {port}
             security: {security}
-    """)
+    """,
+    )
 
 
 @pytest.fixture
@@ -58,20 +61,28 @@ def town(network, monkeypatch):
     (network.root / "sites/quartier/content/images").mkdir(parents=True)
     Image.new("RGB", (64, 64), "#1a5fb4").save(network.root / "sites/quartier/content/images/logo.png")
     network.site("radio", "name: Radio Ondes\n")
-    network.article("quartier", "hostile", HOSTILE_SOURCE, "2026-12-01 10:00", body="Un texte sur la réunion.")
+    network.article(
+        "quartier", "hostile", HOSTILE_SOURCE, "2026-12-01 10:00", body="Un texte sur la réunion."
+    )
     network.article("radio", "emission", "Émission spéciale", "2026-11-28 18:00", body="Écoutez l’émission.")
     network.article("radio", "ancienne", "Une ancienne émission", "2026-11-10 09:00")
-    network.write("sites/radio/content/agenda/concert.md",
-                  "Title: Concert au café\nStart: 2026-12-10 20:00\nEnd: 2026-12-10 23:00\n"
-                  "Place: Café associatif\nPrice: entrée libre\n\nDescription.\n")
-    network.write("sites/radio/content/agenda/noel.md",
-                  "Title: Veillée de Noël\nStart: 2026-12-24 18:00\nEnd: 2026-12-24 22:00\n\nDescription.\n")
+    network.write(
+        "sites/radio/content/agenda/concert.md",
+        "Title: Concert au café\nStart: 2026-12-10 20:00\nEnd: 2026-12-10 23:00\n"
+        "Place: Café associatif\nPrice: entrée libre\n\nDescription.\n",
+    )
+    network.write(
+        "sites/radio/content/agenda/noel.md",
+        "Title: Veillée de Noël\nStart: 2026-12-24 18:00\nEnd: 2026-12-24 22:00\n\nDescription.\n",
+    )
     return network
 
 
 def built(town):
     report = town.build()
-    assert report.ok, [str(p) for r in report.sites for p in r.problems] + [str(p) for p in report.network_problems]
+    assert report.ok, [str(p) for r in report.sites for p in r.problems] + [
+        str(p) for p in report.network_problems
+    ]
     return town
 
 
@@ -101,7 +112,7 @@ def parsed(html: str) -> Links:
 def test_the_week_letter_groups_articles_by_association_and_lists_two_weeks_of_events(town):
     built(town)
     page = town.read("lettre/2026-s49.html")
-    main = page[page.index("<main"):page.index("</main>")]
+    main = page[page.index("<main") : page.index("</main>")]
     assert "La lettre de test" in main and "semaine 49, 2026" in main
     assert '<time datetime="2026-11-27">vendredi 27 novembre 2026</time>' in main
     assert '<time datetime="2026-12-03">jeudi 3 décembre 2026</time>' in main
@@ -133,19 +144,30 @@ def test_index_and_feeds_of_letters(town):
     built(town)
     index = town.read("lettre/index.html")
     weeks = re.findall(r'href="https://reseau.example.org/lettre/(2026-s\d\d)\.html"', index)
-    assert weeks == ["2026-s49", "2026-s48", "2026-s47", "2026-s46"]  # from the first article's week, newest first
+    assert weeks == [
+        "2026-s49",
+        "2026-s48",
+        "2026-s47",
+        "2026-s46",
+    ]  # from the first article's week, newest first
     atom, rss = town.feed("lettre/atom.xml"), town.feed("lettre/rss.xml")
     assert [e.link for e in atom.entries] == [f"https://reseau.example.org/lettre/{w}.html" for w in weeks]
     assert atom.entries[0].title == "La lettre de test — semaine 49, du 27 novembre au 3 décembre 2026"
-    assert "&lt;script&gt;" in atom.entries[0].content[0].value and "<script" not in atom.entries[0].content[0].value
+    assert (
+        "&lt;script&gt;" in atom.entries[0].content[0].value
+        and "<script" not in atom.entries[0].content[0].value
+    )
     raw = town.read("lettre/rss.xml")
     assert '<guid isPermaLink="true">https://reseau.example.org/lettre/2026-s49.html</guid>' in raw
     assert rss.entries[0].id == "https://reseau.example.org/lettre/2026-s49.html"
 
 
 def test_editorial_is_markdown_through_the_one_sanitiser_and_bad_files_are_named(town):
-    town.write("lettre/2026-s49.md", "Bonjour à **toutes et tous** !\n\n<script>alert(1)</script>\n\n"
-                                     "[un lien](javascript:alert(2)) et [le programme](programme.html)\n")
+    town.write(
+        "lettre/2026-s49.md",
+        "Bonjour à **toutes et tous** !\n\n<script>alert(1)</script>\n\n"
+        "[un lien](javascript:alert(2)) et [le programme](programme.html)\n",
+    )
     town.write("lettre/edito.md", "Sans semaine.\n")
     (town.root / "lettre/2026-s48.md").write_bytes("Caf\xe9 ouvert.\n".encode("latin-1"))
     report = town.build()
@@ -188,9 +210,28 @@ def certificate(tmp_path_factory) -> tuple[Path, Path]:
         pytest.skip("openssl is needed to make the test server's certificate")
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 
@@ -210,14 +251,18 @@ class Refusing(Inbox):
 
 def authenticate(server, session, envelope, mechanism, auth_data):
     # handled=False: aiosmtpd answers 535 itself to a refused login
-    return AuthResult(success=auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode(), handled=False)
+    return AuthResult(
+        success=auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode(), handled=False
+    )
 
 
 @pytest.fixture
 def smtp_server(certificate, monkeypatch):
     """Start an aiosmtpd server on 127.0.0.1 (STARTTLS required, then login); stopped after the test."""
     cert, key = certificate
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts the test certificate, as OpenSSL reads it
+    monkeypatch.setenv(
+        "SSL_CERT_FILE", str(cert)
+    )  # the client trusts the test certificate, as OpenSSL reads it
     started = []
 
     def start(handler, implicit_tls: bool = False) -> int:
@@ -225,10 +270,14 @@ def smtp_server(certificate, monkeypatch):
         context.load_cert_chain(cert, key)
         port = free_port()
         # aiosmtpd does not see its implicit TLS as TLS: it would not offer AUTH if told to require it
-        tls = ({"ssl_context": context, "auth_require_tls": False} if implicit_tls
-               else {"tls_context": context, "require_starttls": True, "auth_require_tls": True})
-        controller = Controller(handler, hostname="127.0.0.1", port=port, authenticator=authenticate,
-                                auth_required=True, **tls)
+        tls = (
+            {"ssl_context": context, "auth_require_tls": False}
+            if implicit_tls
+            else {"tls_context": context, "require_starttls": True, "auth_require_tls": True}
+        )
+        controller = Controller(
+            handler, hostname="127.0.0.1", port=port, authenticator=authenticate, auth_required=True, **tls
+        )
         controller.start()
         started.append(controller)
         return port
@@ -252,7 +301,7 @@ def test_the_letter_reaches_a_real_smtp_server_once(town, smtp_server, monkeypat
     monkeypatch.setenv("CITOYENS_SMTP_PASSWORD", PASSWORD)
     assert cli.main(["lettre", "envoyer", "-C", str(town.root)]) == 0
 
-    (sender, recipients, raw), = inbox.received
+    ((sender, recipients, raw),) = inbox.received
     assert sender == "reseau@example.org" and recipients == ["lettre@listes.example.org"]
     assert len(raw) < SIZE_LIMIT
     message = email.message_from_bytes(raw, policy=policy.default)
@@ -279,9 +328,11 @@ def test_the_letter_reaches_a_real_smtp_server_once(town, smtp_server, monkeypat
     assert 'style="' in html  # the stylesheet went into the elements
     assert found.urls and all(url.startswith("https://") for url in found.urls), found.urls
     assert "@import" not in html and "url(" not in html
-    assert all(url.startswith("https://reseau.example.org/") for url in found.urls if "listes.example.org" not in url)
+    assert all(
+        url.startswith("https://reseau.example.org/") for url in found.urls if "listes.example.org" not in url
+    )
     assert "https://reseau.example.org/lettre/2026-s49.html" in found.urls
-    logo, = found.images  # the only image: the association's logo, readable with images off
+    (logo,) = found.images  # the only image: the association's logo, readable with images off
     assert logo["src"] == "https://reseau.example.org/quartier/images/logo.png"
     assert (logo["width"], logo["height"], logo["alt"]) == ("32", "32", "Logo Quartier en fête")
     assert (town.output / "quartier/images/logo.png").is_file()
@@ -304,7 +355,9 @@ def test_implicit_tls_and_an_untrusted_certificate(town, smtp_server, monkeypatc
     monkeypatch.setenv("CITOYENS_SMTP_USER", USER)
     monkeypatch.setenv("CITOYENS_SMTP_PASSWORD", PASSWORD)
     monkeypatch.delenv("SSL_CERT_FILE")  # a certificate nobody vouches for: refused, no fallback
-    with pytest.raises(CitoyensError, match=r"secure connection failed \(CERTIFICATE_VERIFY_FAILED\); nothing sent"):
+    with pytest.raises(
+        CitoyensError, match=r"secure connection failed \(CERTIFICATE_VERIFY_FAILED\); nothing sent"
+    ):
         send_letter(town.root, timeout=5)
     assert inbox.received == [] and not record_path_of(town).exists()
     monkeypatch.setenv("SSL_CERT_FILE", str(smtp_server.certificate))
@@ -325,7 +378,9 @@ def test_refusal_gives_one_french_line_and_nothing_is_marked_sent(town, smtp_ser
     assert not record_path_of(town).exists()
 
 
-def test_bad_credentials_give_one_french_line_and_nothing_is_marked_sent(town, smtp_server, monkeypatch, capsys):
+def test_bad_credentials_give_one_french_line_and_nothing_is_marked_sent(
+    town, smtp_server, monkeypatch, capsys
+):
     inbox = Inbox()
     sending_town(town, smtp_server(inbox))
     monkeypatch.setenv("CITOYENS_SMTP_USER", USER)
@@ -349,7 +404,9 @@ def test_a_server_that_never_answers_times_out_and_a_closed_port_is_refused(town
     finally:
         silent.close()
     letter_network(town, port=free_port())
-    with pytest.raises(CitoyensError, match=r"cannot reach the mail server \(Connection refused\); nothing sent"):
+    with pytest.raises(
+        CitoyensError, match=r"cannot reach the mail server \(Connection refused\); nothing sent"
+    ):
         send_letter(town.root, timeout=5)
     assert not record_path_of(town).exists()
 
@@ -366,7 +423,9 @@ def test_dry_run_writes_the_message_and_a_big_week_stays_under_100_kb(network, m
     first = datetime(2026, 11, 28)
     for number in range(170):  # every 20 minutes from Saturday 28 November: number 169 is the newest
         date = (first + timedelta(minutes=20 * number)).strftime("%Y-%m-%d %H:%M")
-        network.article("blog", f"billet-{number}", f"Billet numéro {number}", date, body=long_text, summary=long_text)
+        network.article(
+            "blog", f"billet-{number}", f"Billet numéro {number}", date, body=long_text, summary=long_text
+        )
     built(network)
     assert cli.main(["lettre", "envoyer", "-C", str(network.root), "--dry-run"]) == 0
     eml = network.root / ".citoyens" / "lettre" / "2026-s49.eml"

@@ -29,7 +29,7 @@ from citoyens_ssg.sanitize import clean_html
 FOLDER = "lettre"  # at the network's root (editorials) and in output/ (the letters)
 ARCHIVE_WEEKS = 52  # letters kept online: a year
 EVENT_DAYS = 14
-EDITORIAL_LIMIT = 200_000  # bytes: an editorial is a few paragraphs
+EDITORIAL_LIMIT = 20_000  # bytes: an editorial is a few paragraphs, and the email stays under 100 KB
 
 
 @dataclass(frozen=True)
@@ -63,27 +63,37 @@ class Letter:
     def empty(self) -> bool:
         return not self.groups and not self.events and not self.editorial_html
 
-    def trimmed(self, articles: int) -> Letter:
-        """The same letter with only its ``articles`` most recent articles (the email's size limit)."""
-        kept = sorted((item for group in self.groups for item in group.items),
-                      key=lambda item: (item.entry.date, item.entry.id), reverse=True)[:articles]
+    def trimmed(self, articles: int, events: int | None = None) -> Letter:
+        """The same letter with only its ``articles`` most recent articles (and its ``events``
+        soonest events): the email's size limit."""
+        kept = sorted(
+            (item for group in self.groups for item in group.items),
+            key=lambda item: (item.entry.date, item.entry.id),
+            reverse=True,
+        )[:articles]
         keep = {id(item) for item in kept}
         groups = tuple(replace(g, items=tuple(i for i in g.items if id(i) in keep)) for g in self.groups)
-        return replace(self, groups=tuple(g for g in groups if g.items), more=self.more + self.article_count - len(kept))
+        return replace(
+            self,
+            groups=tuple(g for g in groups if g.items),
+            more=self.more + self.article_count - len(kept),
+            events=self.events if events is None else self.events[:events],
+        )
 
 
 def letter_url(network: NetworkConfig, week: Week) -> str:
     return f"{network.url}/{FOLDER}/{week.label}.html"
 
 
-def compose_letters(network: NetworkConfig, manifests: dict[str, Manifest], external: dict[str, list[Entry]],
-                    now: datetime) -> tuple[list[Letter], list[Problem]]:
+def compose_letters(
+    network: NetworkConfig, manifests: dict[str, Manifest], external: dict[str, list[Entry]], now: datetime
+) -> tuple[list[Letter], list[Problem]]:
     """Every letter that is out at ``now``, oldest first, and the editorials' problems."""
     config = network.letter
     if config is None:
         return [], []
     zone = ZoneInfo(network.timezone)
-    entries = _all_entries(network, manifests, external)
+    entries = planet.unique_entries(network, manifests, external)
     first = min((item.entry.date for item in entries), default=None)
     weeks = published_weeks(first, now, config.day, zone, ARCHIVE_WEEKS)
     editorials, problems = read_editorials(network)
@@ -92,33 +102,33 @@ def compose_letters(network: NetworkConfig, manifests: dict[str, Manifest], exte
     return letters, problems
 
 
-def compose_letter(network: NetworkConfig, manifests: dict[str, Manifest], external: dict[str, list[Entry]],
-                   week: Week) -> tuple[Letter, list[Problem]]:
+def compose_letter(
+    network: NetworkConfig, manifests: dict[str, Manifest], external: dict[str, list[Entry]], week: Week
+) -> tuple[Letter, list[Problem]]:
     """One week's letter, whatever the clock says (``lettre envoyer --semaine``)."""
     assert network.letter is not None
     editorials, problems = read_editorials(network)
-    letter = _letter(network, network.letter, week, ZoneInfo(network.timezone), _all_entries(network, manifests, external),
-                     agenda.all_events(network, manifests), editorials.get(week))
+    letter = _letter(
+        network,
+        network.letter,
+        week,
+        ZoneInfo(network.timezone),
+        planet.unique_entries(network, manifests, external),
+        agenda.all_events(network, manifests),
+        editorials.get(week),
+    )
     return letter, problems
 
 
-def _all_entries(network: NetworkConfig, manifests: dict[str, Manifest],
-                 external: dict[str, list[Entry]]) -> list[planet.PlanetEntry]:
-    """Every article of the network and of the blogs it follows, each once (as the planet counts them)."""
-    by_source = {site.slug: manifests[site.slug].entries for site in network.sites if site.slug in manifests}
-    by_source.update(external)
-    seen: set[str] = set()
-    entries = []
-    for source in planet.sources(network):
-        for entry in by_source.get(source.slug, ()):
-            if entry.id not in seen and entry.url not in seen:
-                seen.update((entry.id, entry.url))
-                entries.append(planet.PlanetEntry(entry, source))
-    return entries
-
-
-def _letter(network: NetworkConfig, config: LetterConfig, week: Week, zone: ZoneInfo, entries: list[planet.PlanetEntry],
-            events: list[Event], editorial: tuple[str, str] | None) -> Letter:
+def _letter(
+    network: NetworkConfig,
+    config: LetterConfig,
+    week: Week,
+    zone: ZoneInfo,
+    entries: list[planet.PlanetEntry],
+    events: list[Event],
+    editorial: tuple[str, str] | None,
+) -> Letter:
     published = week.publication(config.day, zone)
     since = week.previous().publication(config.day, zone)
     of_week = [item for item in entries if since <= item.entry.date < published]
@@ -126,8 +136,14 @@ def _letter(network: NetworkConfig, config: LetterConfig, week: Week, zone: Zone
     upcoming, _past = agenda.split_by_time(events, published)
     html, text = editorial or ("", "")
     return Letter(
-        week=week, title=config.title, url=letter_url(network, week), published=published, since=since,
-        editorial_html=html, editorial_text=text, groups=_groups(network, of_week[: config.items]),
+        week=week,
+        title=config.title,
+        url=letter_url(network, week),
+        published=published,
+        since=since,
+        editorial_html=html,
+        editorial_text=text,
+        groups=_groups(network, of_week[: config.items]),
         more=max(0, len(of_week) - config.items),
         events=tuple(pair for pair in upcoming if pair[0] < published + timedelta(days=EVENT_DAYS)),
     )
@@ -139,7 +155,7 @@ def _groups(network: NetworkConfig, items: list[planet.PlanetEntry]) -> tuple[Gr
     sites = {site.slug: site for site in network.sites}
     grouped: dict[str, list[planet.PlanetEntry]] = {}
     for item in items:
-        grouped.setdefault(owner.get(item.source.slug, item.source.slug), []).append(_sanitised(item))
+        grouped.setdefault(owner.get(item.source.slug, item.source.slug), []).append(planet.sanitised(item))
     groups = []
     for source in planet.sources(network):
         if source.slug not in grouped:
@@ -150,13 +166,6 @@ def _groups(network: NetworkConfig, items: list[planet.PlanetEntry]) -> tuple[Gr
     return tuple(groups)
 
 
-def _sanitised(item: planet.PlanetEntry) -> planet.PlanetEntry:
-    """Summaries are republished HTML, whatever their origin: through the one sanitiser again."""
-    rel = "nofollow noopener" if item.source.external else "noopener"
-    summary = clean_html(item.entry.summary, base_url=item.entry.url, link_rel=rel)
-    return planet.PlanetEntry(replace(item.entry, summary=summary), item.source)
-
-
 def read_editorials(network: NetworkConfig) -> tuple[dict[Week, tuple[str, str]], list[Problem]]:
     """``lettre/AAAA-sSS.md`` → (sanitised HTML, Markdown text) by week; a bad file is named and skipped."""
     folder = network.root / FOLDER
@@ -164,8 +173,9 @@ def read_editorials(network: NetworkConfig) -> tuple[dict[Week, tuple[str, str]]
     problems: list[Problem] = []
     if not folder.is_dir():
         return editorials, problems
-    converter = markdown.Markdown(extensions=list(DEFAULT_CONFIG["MARKDOWN"]["extension_configs"]),
-                                  **DEFAULT_CONFIG["MARKDOWN"])
+    converter = markdown.Markdown(
+        extensions=list(DEFAULT_CONFIG["MARKDOWN"]["extension_configs"]), **DEFAULT_CONFIG["MARKDOWN"]
+    )
     for path in sorted(folder.glob("*.md")):
         shown = f"{FOLDER}/{path.name}"
         try:
@@ -192,9 +202,17 @@ class _Unreadable(Exception):
 def _read_text(path: Path) -> str:
     data = path.read_bytes()
     if len(data) > EDITORIAL_LIMIT:
-        raise _Unreadable(_("{size} bytes: an editorial holds at most {limit}; skipped", size=len(data), limit=EDITORIAL_LIMIT))
+        raise _Unreadable(
+            _(
+                "{size} bytes: an editorial holds at most {limit}; skipped",
+                size=len(data),
+                limit=EDITORIAL_LIMIT,
+            )
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise _Unreadable(_("not UTF-8: byte 0x{byte:02X}; save the file as UTF-8 (skipped)", byte=data[error.start]), line)
+        raise _Unreadable(
+            _("not UTF-8: byte 0x{byte:02X}; save the file as UTF-8 (skipped)", byte=data[error.start]), line
+        )

@@ -28,8 +28,13 @@ def letter_globals(network: NetworkConfig) -> dict[str, str]:
     if network.letter is None:
         return {"LETTER_SUBSCRIBE": "", "LETTER_INDEX_URL": ""}
     base = f"{network.url}/{FOLDER}"
-    return {"LETTER_TITLE": network.letter.title, "LETTER_SUBSCRIBE": network.letter.subscribe,
-            "LETTER_INDEX_URL": f"{base}/", "LETTER_ATOM_URL": f"{base}/atom.xml", "LETTER_RSS_URL": f"{base}/rss.xml"}
+    return {
+        "LETTER_TITLE": network.letter.title,
+        "LETTER_SUBSCRIBE": network.letter.subscribe,
+        "LETTER_INDEX_URL": f"{base}/",
+        "LETTER_ATOM_URL": f"{base}/atom.xml",
+        "LETTER_RSS_URL": f"{base}/rss.xml",
+    }
 
 
 def _last_day(letter: Letter) -> date:
@@ -47,18 +52,27 @@ def web_pages(network: NetworkConfig, letters: list[Letter], env: Environment) -
     for index, letter in enumerate(letters):
         relative = f"{FOLDER}/{letter.week.label}.html"
         pages[relative] = page.render(
-            letter=letter, last_day=_last_day(letter), previous=letters[index - 1] if index else None,
-            following=letters[index + 1] if index + 1 < len(letters) else None, page_name="letter", output_file=relative,
-            pdf_url=f"{network.url}/{FOLDER}/{letter.week.label}.pdf" if poster is not None and letter is newest else "")
+            letter=letter,
+            last_day=_last_day(letter),
+            previous=letters[index - 1] if index else None,
+            following=letters[index + 1] if index + 1 < len(letters) else None,
+            page_name="letter",
+            output_file=relative,
+            pdf_url=f"{network.url}/{FOLDER}/{letter.week.label}.pdf"
+            if poster is not None and letter is newest
+            else "",
+        )
     pages[f"{FOLDER}/index.html"] = env.get_template("lettre_index.html").render(
-        letters=letters[::-1], page_name="letter", output_file=f"{FOLDER}/index.html")
+        letters=letters[::-1], page_name="letter", output_file=f"{FOLDER}/index.html"
+    )
     pages.update(letter_feeds(network, letters, env))
     return pages
 
 
 def letter_feeds(network: NetworkConfig, letters: list[Letter], env: Environment) -> dict[str, bytes]:
     """Atom and RSS of the letters, newest first, dated by their publication (reproducible)."""
-    contents = env.get_template("lettre_contenu.html")
+    template = env.get_template("lettre_contenu.html")
+    contents = {letter.week: template.render(letter=letter) for letter in letters}  # once for both feeds
     feeds = {}
     for kind in ("atom", "rss"):
         feed = FeedGenerator()
@@ -82,14 +96,18 @@ def letter_feeds(network: NetworkConfig, letters: list[Letter], env: Environment
             entry.link(href=letter.url, rel="alternate")
             entry.published(letter.published)
             entry.updated(letter.published)
-            entry.content(contents.render(letter=letter), type="html")
-        feeds[f"{FOLDER}/{kind}.xml"] = feed.atom_str(pretty=True) if kind == "atom" else feed.rss_str(pretty=True)
+            entry.content(contents[letter.week], type="html")
+        feeds[f"{FOLDER}/{kind}.xml"] = (
+            feed.atom_str(pretty=True) if kind == "atom" else feed.rss_str(pretty=True)
+        )
     return feeds
 
 
 # "semaine 49, du 27 novembre au 3 décembre 2026", in the theme's words (translated like its templates)
-_WEEK_WORDS = ('{{ _("semaine") }} {{ letter.week.number }}, {{ _("du") }} {{ letter.since | format_day_month }} '
-               '{{ _("au") }} {{ last_day | long_date }}')
+_WEEK_WORDS = (
+    '{{ _("semaine") }} {{ letter.week.number }}, {{ _("du") }} {{ letter.since | format_day_month }} '
+    '{{ _("au") }} {{ last_day | long_date }}'
+)
 
 
 def _week_words(network: NetworkConfig, letter: Letter, env: Environment) -> str:
@@ -111,8 +129,11 @@ def _email_env(env: Environment, language: str) -> Environment:
 
 def email_html(network: NetworkConfig, letter: Letter, env: Environment) -> str:
     """The HTML part: the theme's ``lettre_courriel.html`` with its stylesheet inlined and removed."""
-    html = _email_env(env, network.language).get_template("lettre_courriel.html").render(
-        letter=letter, last_day=_last_day(letter), subject=subject(network, letter, env))
+    html = (
+        _email_env(env, network.language)
+        .get_template("lettre_courriel.html")
+        .render(letter=letter, last_day=_last_day(letter), subject=subject(network, letter, env))
+    )
     return _INLINER.inline(html)
 
 
@@ -132,5 +153,6 @@ def poster_pdf(network: NetworkConfig, letter: Letter, env: Environment) -> byte
         logger.warning("lettre: no PDF poster, WeasyPrint cannot run here (%s)", error)
         return None
     html = env.get_template("lettre_affiche.html").render(
-        letter=letter, events_until=(letter.published + timedelta(days=EVENT_DAYS - 1)).date())
+        letter=letter, events_until=(letter.published + timedelta(days=EVENT_DAYS - 1)).date()
+    )
     return weasyprint.HTML(string=html, base_url=None).write_pdf()

@@ -61,25 +61,48 @@ def record_path(network: NetworkConfig) -> Path:
     return network.root / ".citoyens" / FOLDER / "envois.json"
 
 
-def send_letter(root: Path, week: str | None = None, *, dry_run: bool = False, force: bool = False,
-                output_dir: Path | None = None, timeout: float = TIMEOUT) -> SendResult:
+def send_letter(
+    root: Path,
+    week: str | None = None,
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    output_dir: Path | None = None,
+    timeout: float = TIMEOUT,
+) -> SendResult:
     """Compose the week's letter (the latest one out by default) and send it, or write it with ``dry_run``."""
     network = load_network(root)
     config = _letter_config(network, sending=not dry_run)
     chosen = parse_week(week) if week else _latest_week(network, config)
     record = _read_record(record_path(network))
     if not dry_run and not force and chosen.label in record:
-        raise CitoyensError(_("the letter of week {week} was already sent ({when}); add --force to send it again",
-                              week=chosen.iso, when=record[chosen.label].get("sent", "?")))
+        raise CitoyensError(
+            _(
+                "the letter of week {week} was already sent ({when}); add --force to send it again",
+                week=chosen.iso,
+                when=record[chosen.label].get("sent", "?"),
+            )
+        )
     letter, problems = _compose(network, chosen, output_dir)
     if letter.empty and not force:
-        raise CitoyensError(_("week {week}: nothing new and no event, no letter sent (--force sends it anyway)",
-                              week=chosen.iso))
+        raise CitoyensError(
+            _(
+                "week {week}: nothing new and no event, no letter sent (--force sends it anyway)",
+                week=chosen.iso,
+            )
+        )
     message, kept = fitted_message(network, letter, pages_environment(network))
-    result = SendResult(chosen, message["Message-ID"], len(message.as_bytes()), problems=problems,
-                        articles_left_out=letter.article_count - kept.article_count)
+    result = SendResult(
+        chosen,
+        message["Message-ID"],
+        len(message.as_bytes()),
+        problems=problems,
+        articles_left_out=letter.article_count - kept.article_count,
+    )
     if dry_run:
-        result.eml = output.write_file(network.root / ".citoyens" / FOLDER, f"{chosen.label}.eml", message.as_bytes())
+        result.eml = output.write_file(
+            network.root / ".citoyens" / FOLDER, f"{chosen.label}.eml", message.as_bytes()
+        )
         return result
     deliver(config, message, timeout)
     _write_record(record_path(network), record, chosen, message)
@@ -108,24 +131,28 @@ def _compose(network: NetworkConfig, week: Week, output_dir: Path | None) -> tup
     manifest_paths = {site.slug: paths.manifests / f"{site.slug}.json" for site in network.sites}
     manifests, problems = load_manifests(network, manifest_paths)
     if network.sites and not manifests:
-        raise CitoyensError(_("no built site found in {folder}: build the network first (make html)", folder=paths.output))
+        raise CitoyensError(
+            _("no built site found in {folder}: build the network first (make html)", folder=paths.output)
+        )
     feeds = subscriptions.update_all(network, FetchPolicy(), offline=True)
     letter, more = compose_letter(network, manifests, subscriptions.external_entries(feeds), week)
     return letter, problems + more
 
 
 def fitted_message(network: NetworkConfig, letter: Letter, env: Environment) -> tuple[EmailMessage, Letter]:
-    """The message, under SIZE_LIMIT: over it, only the most recent articles are kept and
-    the email links to the web version for the rest."""
+    """The message, under SIZE_LIMIT: over it, only the most recent articles are kept (then, if
+    need be, the soonest events) and the email links to the web version and the agenda for the rest."""
     kept = letter
     while True:
         message = build_message(network, kept, env)
         size = len(message.as_bytes())
-        if size <= SIZE_LIMIT or kept.article_count == 0:
+        if size <= SIZE_LIMIT or (kept.article_count == 0 and not kept.events):
             return message, kept
-        # Proportionally fewer articles (at least one fewer): a few tries, never a loop per article.
-        articles = min(kept.article_count - 1, int(kept.article_count * SIZE_LIMIT / size))
-        kept = letter.trimmed(max(articles, 0))
+        # Proportionally fewer (at least one fewer): a few tries, never one per article.
+        if kept.article_count:
+            kept = kept.trimmed(min(kept.article_count - 1, int(kept.article_count * SIZE_LIMIT / size)))
+        else:
+            kept = kept.trimmed(0, events=min(len(kept.events) - 1, int(len(kept.events) * SIZE_LIMIT / size)))
 
 
 def build_message(network: NetworkConfig, letter: Letter, env: Environment) -> EmailMessage:
@@ -139,7 +166,9 @@ def build_message(network: NetworkConfig, letter: Letter, env: Environment) -> E
     message["Content-Language"] = network.language
     # Quoted-printable: readable in the raw message, lines short enough for every relay.
     message.set_content(email_text(network, letter, env), charset="utf-8", cte="quoted-printable")
-    message.add_alternative(email_html(network, letter, env), subtype="html", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(
+        email_html(network, letter, env), subtype="html", charset="utf-8", cte="quoted-printable"
+    )
     return message
 
 
@@ -150,7 +179,8 @@ def message_id(network: NetworkConfig, week: Week) -> str:
 
 
 def deliver(config: LetterConfig, message: EmailMessage, timeout: float = TIMEOUT) -> None:
-    """Hand the message to the SMTP server; any failure is one CitoyensError line, in the volunteer's language."""
+    """Hand the message to the SMTP server; any failure is one CitoyensError line
+    in the volunteer's language."""
     where = f"{config.smtp_host}:{config.smtp_port}"
     user, password = os.environ.get(USER_VARIABLE, ""), os.environ.get(PASSWORD_VARIABLE, "")
     try:
@@ -159,27 +189,60 @@ def deliver(config: LetterConfig, message: EmailMessage, timeout: float = TIMEOU
                 server.login(user, password)
             server.send_message(message)
     except smtplib.SMTPAuthenticationError as error:
-        raise CitoyensError(_("{server}: user name or password refused ({code}); check {user_variable} and "
-                              "{password_variable}; nothing sent", server=where, code=error.smtp_code,
-                              user_variable=USER_VARIABLE, password_variable=PASSWORD_VARIABLE))
+        raise CitoyensError(
+            _(
+                "{server}: user name or password refused ({code}); check {user_variable} and "
+                "{password_variable}; nothing sent",
+                server=where,
+                code=error.smtp_code,
+                user_variable=USER_VARIABLE,
+                password_variable=PASSWORD_VARIABLE,
+            )
+        )
     except smtplib.SMTPNotSupportedError as error:
-        raise CitoyensError(_("{server}: the server does not support {what}; nothing sent", server=where, what=error))
+        raise CitoyensError(
+            _("{server}: the server does not support {what}; nothing sent", server=where, what=error)
+        )
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
-        raise CitoyensError(_("{server}: the server refused the letter ({reason}); nothing sent", server=where,
-                              reason=_refusal(error)))
+        raise CitoyensError(
+            _(
+                "{server}: the server refused the letter ({reason}); nothing sent",
+                server=where,
+                reason=_refusal(error),
+            )
+        )
     except smtplib.SMTPServerDisconnected as error:
         if not isinstance(error.__context__, TimeoutError):  # smtplib turns a timeout into a disconnection
-            raise CitoyensError(_("{server}: the server closed the connection ({reason}); nothing sent",
-                                  server=where, reason=error))
-        raise CitoyensError(_("{server}: no answer within {seconds:.0f} s; nothing sent", server=where, seconds=timeout))
+            raise CitoyensError(
+                _(
+                    "{server}: the server closed the connection ({reason}); nothing sent",
+                    server=where,
+                    reason=error,
+                )
+            )
+        raise CitoyensError(
+            _("{server}: no answer within {seconds:.0f} s; nothing sent", server=where, seconds=timeout)
+        )
     except TimeoutError:
-        raise CitoyensError(_("{server}: no answer within {seconds:.0f} s; nothing sent", server=where, seconds=timeout))
+        raise CitoyensError(
+            _("{server}: no answer within {seconds:.0f} s; nothing sent", server=where, seconds=timeout)
+        )
     except ssl.SSLError as error:
-        raise CitoyensError(_("{server}: secure connection failed ({reason}); nothing sent", server=where,
-                              reason=error.reason or error))
+        raise CitoyensError(
+            _(
+                "{server}: secure connection failed ({reason}); nothing sent",
+                server=where,
+                reason=error.reason or error,
+            )
+        )
     except (smtplib.SMTPException, OSError) as error:
-        raise CitoyensError(_("{server}: cannot reach the mail server ({reason}); nothing sent", server=where,
-                              reason=error.strerror if isinstance(error, OSError) and error.strerror else error))
+        raise CitoyensError(
+            _(
+                "{server}: cannot reach the mail server ({reason}); nothing sent",
+                server=where,
+                reason=error.strerror if isinstance(error, OSError) and error.strerror else error,
+            )
+        )
 
 
 def _connect(config: LetterConfig, timeout: float) -> smtplib.SMTP:
@@ -191,8 +254,9 @@ def _connect(config: LetterConfig, timeout: float) -> smtplib.SMTP:
         if config.smtp_security == "starttls":
             server.starttls(context=context)
         elif config.smtp_host not in LOCAL_HOSTS or os.environ.get(PASSWORD_VARIABLE):
-            raise smtplib.SMTPNotSupportedError(_("a connection without encryption (only to a relay on this machine, "
-                                                  "without password)"))
+            raise smtplib.SMTPNotSupportedError(
+                _("a connection without encryption (only to a relay on this machine, without password)")
+            )
     except BaseException:
         server.close()
         raise
@@ -218,6 +282,14 @@ def _read_record(path: Path) -> dict[str, dict]:
 
 
 def _write_record(path: Path, record: dict[str, dict], week: Week, message: EmailMessage) -> None:
-    record = {**record, week.label: {"sent": clock.now().isoformat(timespec="seconds"), "message_id": message["Message-ID"],
-                                     "to": str(message["To"])}}
-    output.write_file(path.parent, path.name, json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    record = {
+        **record,
+        week.label: {
+            "sent": clock.now().isoformat(timespec="seconds"),
+            "message_id": message["Message-ID"],
+            "to": str(message["To"]),
+        },
+    }
+    output.write_file(
+        path.parent, path.name, json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    )

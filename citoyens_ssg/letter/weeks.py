@@ -62,7 +62,9 @@ def parse_week(text: str) -> Week:
     raise CitoyensError(_("--semaine: '{text}' is not a week; write it like 2026-W49", text=text))
 
 
-def published_weeks(first: datetime | None, now: datetime, day: int, zone: ZoneInfo, limit: int) -> list[Week]:
+def published_weeks(
+    first: datetime | None, now: datetime, day: int, zone: ZoneInfo, limit: int
+) -> list[Week]:
     """The weeks whose letter is out at ``now``, oldest first: from the one that covers
     ``first`` (the oldest article) up to the latest, at most ``limit`` of them."""
     latest = week_of_date(now.astimezone(zone).date())
