@@ -9,6 +9,7 @@ the network's root, written by its editors.  Nothing reads the clock but
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,11 +19,11 @@ import markdown
 from pelican.settings import DEFAULT_CONFIG
 
 from citoyens_ssg import agenda, planet
-from citoyens_ssg.config import LetterConfig, NetworkConfig
+from citoyens_ssg.config import NetworkConfig
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.events import Event
 from citoyens_ssg.i18n import _
-from citoyens_ssg.letter.weeks import Week, parse_week, published_weeks
+from citoyens_ssg.letter.weeks import Week, letter_week, parse_week, published_weeks
 from citoyens_ssg.manifest import Entry, Manifest
 from citoyens_ssg.sanitize import clean_html
 
@@ -89,63 +90,68 @@ def compose_letters(
     network: NetworkConfig, manifests: dict[str, Manifest], external: dict[str, list[Entry]], now: datetime
 ) -> tuple[list[Letter], list[Problem]]:
     """Every letter that is out at ``now``, oldest first, and the editorials' problems."""
-    config = network.letter
-    if config is None:
+    if network.letter is None:
         return [], []
-    zone = ZoneInfo(network.timezone)
-    entries = planet.unique_entries(network, manifests, external)
-    first = min((item.entry.date for item in entries), default=None)
-    weeks = published_weeks(first, now, config.day, zone, ARCHIVE_WEEKS)
+    sources = _Sources(network, manifests, external)
+    first = min((item.entry.date for item in sources.entries), default=None)
+    weeks = published_weeks(first, now, network.letter.day, sources.zone, ARCHIVE_WEEKS)
     editorials, problems = read_editorials(network)
-    events = agenda.all_events(network, manifests)
-    letters = [_letter(network, config, week, zone, entries, events, editorials.get(week)) for week in weeks]
-    return letters, problems
+    return [_letter(network, week, sources, editorials.get(week)) for week in weeks], problems
 
 
 def compose_letter(
     network: NetworkConfig, manifests: dict[str, Manifest], external: dict[str, list[Entry]], week: Week
 ) -> tuple[Letter, list[Problem]]:
     """One week's letter, whatever the clock says (``lettre envoyer --semaine``)."""
-    assert network.letter is not None
     editorials, problems = read_editorials(network)
-    letter = _letter(
-        network,
-        network.letter,
-        week,
-        ZoneInfo(network.timezone),
-        planet.unique_entries(network, manifests, external),
-        agenda.all_events(network, manifests),
-        editorials.get(week),
-    )
-    return letter, problems
+    return _letter(network, week, _Sources(network, manifests, external), editorials.get(week)), problems
 
 
-def _letter(
-    network: NetworkConfig,
-    config: LetterConfig,
-    week: Week,
-    zone: ZoneInfo,
-    entries: list[planet.PlanetEntry],
-    events: list[Event],
-    editorial: tuple[str, str] | None,
-) -> Letter:
-    published = week.publication(config.day, zone)
-    since = week.previous().publication(config.day, zone)
-    of_week = [item for item in entries if since <= item.entry.date < published]
-    of_week.sort(key=lambda item: (item.entry.date, item.entry.id), reverse=True)
-    upcoming, _past = agenda.split_by_time(events, published)
+class _Sources:
+    """The articles by letter week and each event's occurrences, worked out once for all the weeks
+    (a year of letters would otherwise expand every recurring event fifty-two times)."""
+
+    def __init__(self, network: NetworkConfig, manifests: dict[str, Manifest], external: dict[str, list[Entry]]):
+        assert network.letter is not None
+        self.zone = ZoneInfo(network.timezone)
+        self.entries = planet.unique_entries(network, manifests, external)
+        self.by_week: dict[Week, list[planet.PlanetEntry]] = {}
+        for item in self.entries:
+            self.by_week.setdefault(letter_week(item.entry.date, network.letter.day, self.zone), []).append(item)
+        events = agenda.all_events(network, manifests)
+        self.timelines = [(event, event.occurrences(), event.end - event.start) for event in events]
+
+    def articles(self, week: Week) -> list[planet.PlanetEntry]:
+        return sorted(self.by_week.get(week, ()), key=lambda item: (item.entry.date, item.entry.id), reverse=True)
+
+    def events(self, start: datetime, end: datetime) -> tuple[tuple[datetime, Event], ...]:
+        """As the agenda's ``split_by_time`` at ``start`` (each event's first occurrence not over
+        by then, the same expansion limit), kept when it begins before ``end``."""
+        pairs = []
+        for event, starts, length in self.timelines:
+            index = bisect.bisect_right(starts, start - length)
+            if index < len(starts) and starts[index] < end:
+                pairs.append((starts[index], event))
+        return tuple(sorted(pairs, key=lambda pair: (pair[0], pair[1].key)))
+
+
+def _letter(network: NetworkConfig, week: Week, sources: _Sources, editorial: tuple[str, str] | None) -> Letter:
+    config = network.letter
+    assert config is not None
+    published = week.publication(config.day, sources.zone)
+    of_week = sources.articles(week)
     html, text = editorial or ("", "")
     return Letter(
         week=week,
         title=config.title,
         url=letter_url(network, week),
         published=published,
-        since=since,
+        since=week.previous().publication(config.day, sources.zone),
         editorial_html=html,
         editorial_text=text,
         groups=_groups(network, of_week[: config.items]),
         more=max(0, len(of_week) - config.items),
-        events=tuple(pair for pair in upcoming if pair[0] < published + timedelta(days=EVENT_DAYS)),
+        events=sources.events(published, published + timedelta(days=EVENT_DAYS)),
     )
 
 

@@ -49,6 +49,12 @@ def week_of_date(day: date) -> Week:
     return Week(year, number)
 
 
+def letter_week(moment: datetime, day: int, zone: ZoneInfo) -> Week:
+    """The week whose letter covers ``moment``: shifted by the days from the publication day
+    to the next Monday, the seven days a letter covers fall in its own ISO week."""
+    return week_of_date(moment.astimezone(zone).date() + timedelta(days=7 - day))
+
+
 def parse_week(text: str) -> Week:
     """``2026-W49`` or ``2026-s49``; a CitoyensError saying how to write it otherwise."""
     match = _LABEL.match(text.strip())
