@@ -440,3 +440,26 @@ def test_dry_run_writes_the_message_and_a_big_week_stays_under_100_kb(network, m
     assert "Billet numéro 169</a>" in html and "Billet numéro 0</a>" not in html  # the most recent are kept
     assert "left out to stay under 100 KB" in capsys.readouterr().err
     assert not record_path_of(network).exists()  # a dry run is not a sending
+
+
+def test_weeks_are_iso_weeks_in_the_network_time_zone():
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from citoyens_ssg.letter.weeks import Week, letter_week, parse_week
+
+    paris = ZoneInfo("Europe/Paris")
+    assert parse_week("2026-W49") == parse_week("2026-s49") == Week(2026, 49)
+    assert Week(2026, 49).label == "2026-s49" and Week(2026, 9).iso == "2026-W09"
+    for wrong in ("2026-W54", "2025-W53", "49", "2026-49"):
+        with pytest.raises(CitoyensError, match="write it like 2026-W49"):
+            parse_week(wrong)
+    # Friday's letter: Thursday 23:30 in Paris (22:30 UTC) is in week 49's letter, Friday 00:30 in week 50's
+    assert letter_week(datetime(2026, 12, 3, 22, 30, tzinfo=timezone.utc), 4, paris) == Week(2026, 49)
+    assert letter_week(datetime(2026, 12, 3, 23, 30, tzinfo=timezone.utc), 4, paris) == Week(2026, 50)
+    # the clocks go back on Sunday 25 October 2026: still midnight to midnight
+    assert Week(2026, 44).publication(4, paris).isoformat() == "2026-10-30T00:00:00+01:00"
+    assert Week(2026, 43).publication(4, paris).isoformat() == "2026-10-23T00:00:00+02:00"
+    # 2026 has 53 ISO weeks: the last letter of the year, then the first of 2027
+    assert letter_week(datetime(2026, 12, 28, 12, tzinfo=timezone.utc), 4, paris) == Week(2026, 53)
+    assert Week(2027, 1).previous() == Week(2026, 53)
