@@ -344,6 +344,9 @@ def test_the_letter_reaches_a_real_smtp_server_once(town, smtp_server, monkeypat
     assert len(inbox.received) == 1
     assert cli.main(["lettre", "envoyer", "-C", str(town.root), "--semaine", "2026-W49", "--force"]) == 0
     assert len(inbox.received) == 2
+    assert cli.main(["lettre", "envoyer", "-C", str(town.root), "--semaine", "2026-W50"]) == 1
+    assert "the letter of week 2026-W50 comes out on 2026-12-11" in capsys.readouterr().err
+    assert len(inbox.received) == 2
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")

@@ -74,6 +74,15 @@ def send_letter(
     network = load_network(root)
     config = _letter_config(network, sending=not dry_run)
     chosen = parse_week(week) if week else _latest_week(network, config)
+    out = chosen.publication(config.day, ZoneInfo(network.timezone))
+    if not dry_run and not force and out > clock.now():  # not on the web yet, and the week is not over
+        raise CitoyensError(
+            _(
+                "the letter of week {week} comes out on {day}; add --force to send it before",
+                week=chosen.iso,
+                day=out.date().isoformat(),
+            )
+        )
     record = _read_record(record_path(network))
     if not dry_run and not force and chosen.label in record:
         raise CitoyensError(
@@ -152,7 +161,9 @@ def fitted_message(network: NetworkConfig, letter: Letter, env: Environment) -> 
         if kept.article_count:
             kept = kept.trimmed(min(kept.article_count - 1, int(kept.article_count * SIZE_LIMIT / size)))
         else:
-            kept = kept.trimmed(0, events=min(len(kept.events) - 1, int(len(kept.events) * SIZE_LIMIT / size)))
+            kept = kept.trimmed(
+                0, events=min(len(kept.events) - 1, int(len(kept.events) * SIZE_LIMIT / size))
+            )
 
 
 def build_message(network: NetworkConfig, letter: Letter, env: Environment) -> EmailMessage:
