@@ -69,7 +69,7 @@ class LetterConfig:
     sender: str = ""
     smtp_host: str = ""
     smtp_port: int = 587
-    smtp_security: str = "starttls"  # or "tls" (implicit TLS, port 465), or "none" (a relay on this machine only)
+    smtp_security: str = "starttls"  # "tls": implicit TLS (port 465); "none": a relay on this machine only
 
 
 @dataclass(frozen=True)
@@ -190,16 +190,20 @@ NETWORK_SCHEMA = schema.Section(
         }),
         "lettre": schema.Section(fields={
             "title": schema.Text(),
-            "day": schema.Text(pattern="^(" + "|".join(WEEKDAYS) + ")$", pattern_help=N_("a day of the week in French, such as 'vendredi'")),
+            "day": schema.Text(pattern="^(" + "|".join(WEEKDAYS) + ")$",
+                               pattern_help=N_("a day of the week in French, such as 'vendredi'")),
             "items": schema.Integer(minimum=1, maximum=500),
-            "subscribe": schema.Text(pattern=r"^(https?://|mailto:)[^\s\"<>]+$", pattern_help=N_("an address starting with https:// or mailto:")),
+            "subscribe": schema.Text(pattern=r"^(https?://|mailto:)[^\s\"<>]+$",
+                                     pattern_help=N_("an address starting with https:// or mailto:")),
             "to": schema.Email(),
             "from": schema.Email(),
             "smtp": schema.Section(fields={
-                "host": schema.Text(pattern=r"^[A-Za-z0-9.-]+$", pattern_help=N_("a server name such as 'smtp.example.org'")),
+                "host": schema.Text(pattern=r"^[A-Za-z0-9.-]+$",
+                                    pattern_help=N_("a server name such as 'smtp.example.org'")),
                 "port": schema.Integer(minimum=1, maximum=65535),
-                "security": schema.Text(pattern="^(starttls|tls|none)$",
-                                        pattern_help=N_("'starttls', 'tls' or 'none' (a relay on this machine)")),
+                "security": schema.Text(
+                    pattern="^(starttls|tls|none)$",
+                    pattern_help=N_("'starttls', 'tls' or 'none' (a relay on this machine)")),
             }),
         }),
         "planet": schema.Section(

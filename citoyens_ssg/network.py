@@ -91,7 +91,7 @@ def pages_environment(network: NetworkConfig) -> Environment:
 
 def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], out: Path,
                         feeds: dict[str, FeedState] | None = None) -> list[Problem]:
-    """Write the network's pages into ``out``; the problems of the editors' files (the letter's editorials)."""
+    """Write the network's pages into ``out``; the problems of the editors' files (letter editorials)."""
     feeds = feeds or {}
     theme = network_theme(network)
     env = pages_environment(network)
