@@ -19,7 +19,8 @@ from aiosmtpd.smtp import AuthResult
 from PIL import Image
 
 from citoyens_ssg import cli, i18n
-from citoyens_ssg.errors import CitoyensError
+from citoyens_ssg.config import load_network
+from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.letter.send import SIZE_LIMIT, send_letter
 
 # Saturday 5 December 2026, 12:00 UTC: the latest letter out is Friday 4 December's, week 49,
@@ -467,3 +468,30 @@ def test_weeks_are_iso_weeks_in_the_network_time_zone():
     # 2026 has 53 ISO weeks: the last letter of the year, then the first of 2027
     assert letter_week(datetime(2026, 12, 28, 12, tzinfo=timezone.utc), 4, paris) == Week(2026, 53)
     assert Week(2027, 1).previous() == Week(2026, 53)
+
+
+def test_lettre_settings_are_checked_with_file_and_line(network):
+    network.write("network.yaml", """
+        name: Réseau de test
+        url: https://reseau.example.org
+        lettre:
+          day: friday
+          subscribe: javascript:alert(1)
+          itmes: 10
+          smtp:
+            security: ssl
+    """)
+    network.site("radio", "name: Radio\n")
+    with pytest.raises(ConfigError) as caught:
+        load_network(network.root)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "network.yaml:4: key 'lettre.day': expected a day of the week in French, such as 'vendredi', got 'friday'",
+        "network.yaml:5: key 'lettre.subscribe': expected an address starting with https:// or mailto:, "
+        "got 'javascript:alert(1)'",
+        "network.yaml:6: unknown key 'lettre.itmes' — did you mean 'items'?",
+        "network.yaml:8: key 'lettre.smtp.security': expected 'starttls', 'tls' or 'none' (a relay on this machine), "
+        "got 'ssl'",
+    ]
+    network.write("network.yaml", "name: Réseau\nurl: https://reseau.example.org\nlettre: {}\n")
+    letter = load_network(network.root).letter
+    assert (letter.title, letter.day, letter.items, letter.smtp_port) == ("The letter of Réseau", 4, 30, 587)
