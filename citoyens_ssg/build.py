@@ -173,7 +173,7 @@ def _ship_manifests(tree: Path, manifest_paths: dict[str, Path]) -> None:
 def _network_stage(network: NetworkConfig, manifest_paths: dict[str, Path], tree: Path):
     manifests, problems = network_stage.load_manifests(network, manifest_paths)
     feeds = subscriptions.update_all(network, FetchPolicy(), offline=True)  # what the poller left in the cache
-    network_stage.build_network_pages(network, manifests, tree, feeds)
+    problems += network_stage.build_network_pages(network, manifests, tree, feeds)
     return manifests, problems
 
 

@@ -59,6 +59,20 @@ def _parser() -> argparse.ArgumentParser:
     merge.add_argument("--base-url", help=_("public address of the network, replacing network.yaml's url (deploy previews)"))
     merge.add_argument("--offline", action="store_true", help=_("do not fetch the planet's external feeds: use their cache (CI without network, reproducible builds)"))
 
+    letter = commands.add_parser("lettre", help=_("the network's weekly letter"))
+    letter_commands = letter.add_subparsers(dest="letter_command", metavar=_("command"))
+    letter_commands.required = True
+    send = letter_commands.add_parser("envoyer", parents=[common],
+                                      help=_("send the week's letter to the mailing list (once)"))
+    send.add_argument("--semaine", metavar="2026-W49",
+                      help=_("the week to send (default: the latest letter out)"))
+    send.add_argument("--dry-run", action="store_true",
+                      help=_("write the message to .citoyens/lettre/<week>.eml instead of sending it"))
+    send.add_argument("--force", action="store_true",
+                      help=_("send even if this week's letter was already sent, or is empty"))
+    send.add_argument("-o", "--output", type=Path,
+                      help=_("the built network's folder (default: output/ in the network's folder)"))
+
     importer = commands.add_parser("import", parents=[common], help=_("bring in an old blog: a WordPress export (WXR) or an RSS/Atom feed, file or address"))
     importer.add_argument("site", help=_("the site's folder name in sites/"))
     importer.add_argument("source", help=_("the export file, or the feed's file or address"))
@@ -93,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_import(args)
         if args.command == "merge":
             return run_merge(args)
+        if args.command == "lettre":
+            return run_letter_send(args)
     except ConfigError as error:
         from citoyens_ssg.report import problem_line, say
 
@@ -200,6 +216,26 @@ def run_scaffold(args: argparse.Namespace) -> int:
     else:
         path = new_post(args.root, args.site, args.title)
         print(_("Created {path}: write the article, it appears on the next build.", path=path.relative_to(args.root.resolve())))
+    return 0
+
+
+def run_letter_send(args: argparse.Namespace) -> int:
+    from citoyens_ssg.letter.send import send_letter
+    from citoyens_ssg.report import problem_line, say
+
+    result = send_letter(args.root, args.semaine, dry_run=args.dry_run, force=args.force,
+                         output_dir=args.output)
+    for problem in result.problems:
+        problem_line(problem, warning=True)
+    if result.articles_left_out:
+        say(_("{count} article(s) left out to stay under 100 KB; the email links to the web version.",
+              count=result.articles_left_out), style="yellow", error=True)
+    if result.eml is not None:
+        say(_("Letter of week {week} written to {path} ({size} bytes), not sent.", week=result.week.iso,
+              path=result.eml, size=result.size), style="green")
+    elif not args.quiet:
+        say(_("Letter of week {week} sent ({size} bytes).", week=result.week.iso, size=result.size),
+            style="green")
     return 0
 
 

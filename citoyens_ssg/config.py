@@ -54,6 +54,24 @@ class PlanetConfig:
     stale_after_days: int = 90
 
 
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+@dataclass(frozen=True)
+class LetterConfig:
+    """The weekly letter (``lettre:`` in network.yaml); the list manager keeps the subscribers."""
+
+    title: str
+    day: int = 4  # publication day, 0 = Monday: Friday's letter covers the seven days before it
+    items: int = 30  # articles in one letter, the most recent kept
+    subscribe: str = ""  # the list's subscription page (https://…) or address (mailto:…)
+    to: str = ""  # the list's posting address
+    sender: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"  # "tls": implicit TLS (port 465); "none": a relay on this machine only
+
+
 @dataclass(frozen=True)
 class MapConfig:
     """The open map of the directory: OpenStreetMap tiles unless network.yaml names others."""
@@ -117,6 +135,7 @@ class NetworkConfig(SharedSettings):
     maintainers: tuple[str, ...] = ()
     image_widths: tuple[int, ...] = (480, 960, 1600)
     map: MapConfig = MapConfig()
+    letter: LetterConfig | None = None  # no ``lettre:`` section, no letter
     sites: tuple[SiteConfig, ...] = ()
 
     @property
@@ -168,6 +187,24 @@ NETWORK_SCHEMA = schema.Section(
             "latitude": schema.Number(minimum=-90, maximum=90),
             "longitude": schema.Number(minimum=-180, maximum=180),
             "zoom": schema.Integer(minimum=1, maximum=19),
+        }),
+        "lettre": schema.Section(fields={
+            "title": schema.Text(),
+            "day": schema.Text(pattern="^(" + "|".join(WEEKDAYS) + ")$",
+                               pattern_help=N_("a day of the week in French, such as 'vendredi'")),
+            "items": schema.Integer(minimum=1, maximum=500),
+            "subscribe": schema.Text(pattern=r"^(https?://|mailto:)[^\s\"<>]+$",
+                                     pattern_help=N_("an address starting with https:// or mailto:")),
+            "to": schema.Email(),
+            "from": schema.Email(),
+            "smtp": schema.Section(fields={
+                "host": schema.Text(pattern=r"^[A-Za-z0-9.-]+$",
+                                    pattern_help=N_("a server name such as 'smtp.example.org'")),
+                "port": schema.Integer(minimum=1, maximum=65535),
+                "security": schema.Text(
+                    pattern="^(starttls|tls|none)$",
+                    pattern_help=N_("'starttls', 'tls' or 'none' (a relay on this machine)")),
+            }),
         }),
         "planet": schema.Section(
             fields={
@@ -355,6 +392,22 @@ def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_
         maintainers=tuple(values.get("maintainers", ())),
         image_widths=tuple(sorted(set(values.get("image_widths", (480, 960, 1600))))),
         map=MapConfig(**values.get("map", {})),
+        letter=_letter(values["lettre"], name) if "lettre" in values else None,
         sites=sites,
         **shared,
+    )
+
+
+def _letter(values: dict, network_name: str) -> LetterConfig:
+    smtp = values.get("smtp", {})
+    return LetterConfig(
+        title=values.get("title") or _("The letter of {name}", name=network_name),
+        day=WEEKDAYS.index(values.get("day", "vendredi")),
+        items=values.get("items", 30),
+        subscribe=values.get("subscribe", ""),
+        to=values.get("to", ""),
+        sender=values.get("from", ""),
+        smtp_host=smtp.get("host", ""),
+        smtp_port=smtp.get("port", 465 if smtp.get("security") == "tls" else 587),
+        smtp_security=smtp.get("security", "starttls"),
     )

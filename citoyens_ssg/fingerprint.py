@@ -77,6 +77,7 @@ def network_fingerprint(network: NetworkConfig, site_prints: dict[str, str], fee
     for slug, print_ in sorted(site_prints.items()):
         digest.update(f"{slug}:{print_}".encode())
     digest.update(tree_digest(feeds_cache).encode())
+    digest.update(tree_digest(network.root / "lettre").encode())  # the letter's editorials
     digest.update(tree_digest(network.themes_dir).encode())
     digest.update(tree_digest(CODE).encode())
     return digest.hexdigest()

@@ -12,11 +12,16 @@ import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from jinja2 import Environment
+
 from citoyens_ssg import agenda, clock, directory, output, planet, search, sitemaps
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.headers import headers_file
 from citoyens_ssg.i18n import _
+from citoyens_ssg.letter.compose import compose_letters
+from citoyens_ssg.letter.render import letter_globals
+from citoyens_ssg.letter.render import web_pages as letter_pages
 from citoyens_ssg.manifest import Entry, Manifest, read_manifest
 from citoyens_ssg.subscriptions import FeedState, external_entries
 from citoyens_ssg.subscriptions import health as subscription_health
@@ -71,16 +76,25 @@ def network_theme(network: NetworkConfig) -> ThemeChain:
     return resolve_theme(network.themes_dir, DEFAULT_THEME)
 
 
-def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], out: Path,
-                        feeds: dict[str, FeedState] | None = None) -> None:
-    feeds = feeds or {}
+def pages_environment(network: NetworkConfig) -> Environment:
+    """The Jinja environment of the network's pages (and of the letter's email)."""
     theme = network_theme(network)
     env = network_environment(theme, network.root / ".citoyens" / "jinja" / "network")
     install_translations(env, theme_translations(theme, network.language))
     env.filters.update(filters(network.language))
     env.globals.update(network_globals(network))
+    env.globals.update(letter_globals(network))
     env.globals.update(SITENAME=network.name, SITEURL=network.url, DEFAULT_LANG=network.language,
                        THEME_STATIC_DIR="theme", ACCENT_COLOR=network.accent_color)
+    return env
+
+
+def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], out: Path,
+                        feeds: dict[str, FeedState] | None = None) -> list[Problem]:
+    """Write the network's pages into ``out``; the problems of the editors' files (letter editorials)."""
+    feeds = feeds or {}
+    theme = network_theme(network)
+    env = pages_environment(network)
     entries = planet.merge_entries(network, manifests, external_entries(feeds))
     cards = [_card(network, site, manifests.get(site.slug)) for site in network.sites]
     health = [subscription_health(s, feeds[s.key], network.planet.stale_after_days) for s in network.planet.feeds if s.key in feeds]
@@ -95,6 +109,9 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
         **agenda.agenda_pages(network, manifests, env, clock.now()),
         **directory.directory_pages(network, env, upcoming),
     }
+    letters, problems = compose_letters(network, manifests, external_entries(feeds), clock.now())
+    if network.letter is not None:
+        pages.update(letter_pages(network, letters, env))
     for relative, text in pages.items():
         output.write_file(out, relative, text)
     directory.copy_map_library(out)
@@ -107,6 +124,7 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
         output.write_file(out, relative, data)
     cards_accents = {site.slug: site.accent_color for site in network.sites}
     output.write_file(out, "theme/css/accent.css", accent_css(network.accent_color, cards_accents))
+    return problems
 
 
 def _card(network: NetworkConfig, site: SiteConfig, manifest: Manifest | None) -> SiteCard:

@@ -60,6 +60,14 @@ def sources(network: NetworkConfig) -> list[Source]:
 
 def merge_entries(network: NetworkConfig, manifests: dict[str, Manifest], external: dict[str, list[Entry]] | None = None) -> list[PlanetEntry]:
     """All entries, each once, newest first, cut to the planet's size."""
+    merged = unique_entries(network, manifests, external)
+    merged.sort(key=lambda item: (item.entry.date, item.entry.id), reverse=True)
+    return [sanitised(item) for item in merged[: network.planet.size]]
+
+
+def unique_entries(network: NetworkConfig, manifests: dict[str, Manifest],
+                   external: dict[str, list[Entry]] | None = None) -> list[PlanetEntry]:
+    """Every entry of the network and of the feeds it follows, each once, unsorted and unsanitised."""
     seen: set[str] = set()
     merged: list[PlanetEntry] = []
     entries_by_source = {site.slug: manifests[site.slug].entries for site in network.sites if site.slug in manifests}
@@ -70,11 +78,10 @@ def merge_entries(network: NetworkConfig, manifests: dict[str, Manifest], extern
                 continue
             seen.update((entry.id, entry.url))
             merged.append(PlanetEntry(entry, source))
-    merged.sort(key=lambda item: (item.entry.date, item.entry.id), reverse=True)
-    return [_sanitised(item) for item in merged[: network.planet.size]]
+    return merged
 
 
-def _sanitised(item: PlanetEntry) -> PlanetEntry:
+def sanitised(item: PlanetEntry) -> PlanetEntry:
     """Sanitised again here: the planet republishes HTML, whatever its origin."""
     rel = "nofollow noopener" if item.source.external else "noopener"
     entry = replace(item.entry, summary=clean_html(item.entry.summary, base_url=item.entry.url, link_rel=rel))

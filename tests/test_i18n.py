@@ -36,8 +36,10 @@ def test_translations_keep_their_placeholders():
 
 
 def theme_messages(theme: str) -> set[str]:
-    found = extract_from_dir(str(PROJECT / "themes" / theme / "templates"), method_map=[("**.html", "jinja2")],
-                             options_map={"**.html": {"extensions": "jinja2.ext.i18n"}})
+    patterns = ("**.html", "**.txt")  # the letter's plain-text email is a template too
+    found = extract_from_dir(str(PROJECT / "themes" / theme / "templates"),
+                             method_map=[(p, "jinja2") for p in patterns],
+                             options_map={p: {"extensions": "jinja2.ext.i18n"} for p in patterns})
     return {message if isinstance(message, str) else message[0] for _file, _line, message, _comments, _context in found}
 
 

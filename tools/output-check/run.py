@@ -36,7 +36,7 @@ from feeds import check_feeds  # noqa: E402
 
 BUDGET = 100 * 1024
 NETWORK_PAGES = ["/", "/planet/", "/planet/sante.html", "/agenda/", "/agenda/association/radio-ondes.html",
-                 "/annuaire/", "/annuaire/quartiers.html", "/annuaire/carte.html", "/recherche/"]
+                 "/annuaire/", "/annuaire/quartiers.html", "/annuaire/carte.html", "/recherche/", "/lettre/"]
 SITE_PAGES = {  # one site per theme: citoyen, and onde which extends it
     "espace-numerique": ["", "atelier-premiers-pas-sur-tablette.html", "pages/horaires-et-acces.html", "category/ateliers.html",
                          "tag/tablette.html", "archives.html", "categories.html", "tags.html", "authors.html",
@@ -77,6 +77,7 @@ def main() -> int:
         if not report.ok:
             return fail([f"the example network did not build: {[str(p) for r in report.sites for p in r.problems][:5]}"])
         paths = NETWORK_PAGES + [f"/{site}/{page}" for site, pages in SITE_PAGES.items() for page in pages]
+        paths += [f"/lettre/{page.name}" for page in sorted((output / "lettre").glob("20*-s*.html"))[-2:]]  # by the clock
         missing = [path for path in paths if not (output / path.lstrip("/")).exists() and not (output / path.lstrip("/") / "index.html").exists()]
         failures += [f"page not built: {path}" for path in missing]
         server = serve(output, port)
