@@ -130,11 +130,14 @@ def site_settings(
         # Our themes add a search page (Pagefind); Pelican's own themes have no template for it.
         "DIRECT_TEMPLATES": ["index", "tags", "categories", "authors", "archives"] + ([] if theme.from_pelican else ["search"]),
         "SEARCH_SAVE_AS": "recherche.html",
-        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": theme.autoescape,
+        # Rendered by templating.SiteEnvironment (sandboxed); autoescape for every theme, Pelican's too:
+        # site.yaml's values and metadata reach pages as text, bodies are sanitised Markup.
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
                               "extensions": [] if theme.from_pelican else ["jinja2.ext.i18n"],
-                              # compiled templates shared by every site's worker and every build;
-                              # the network's pages, compiled with other options, have their own
-                              "bytecode_cache": templating.bytecode_cache(network.root / ".citoyens" / "jinja" / "sites")},
+                              # compiled templates shared by every site's worker and every build; the network's
+                              # pages, compiled with other options, have their own; not "sites", which
+                              # holds templates compiled outside the sandbox by older versions
+                              "bytecode_cache": templating.bytecode_cache(network.root / ".citoyens" / "jinja" / "sandboxed")},
         "JINJA_FILTERS": templating.filters(site.language),
         "JINJA_GLOBALS": templating.site_globals(network, site),
     }

@@ -16,8 +16,11 @@ import os
 import re
 import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from jinja2.sandbox import SecurityError
 
 from citoyens_ssg import content_checks, output, pelican_memos, search, sitemaps, templating
 from citoyens_ssg.config import NetworkConfig, SiteConfig
@@ -129,10 +132,29 @@ def _template_problem(error: Exception, root: Path) -> Problem | None:
     filename = getattr(error, "filename", None)
     lineno = getattr(error, "lineno", None)
     if not filename:
+        filename, lineno = _template_frame(error)
+    if not filename:
         return None
     path = Path(filename)
     shown = str(path.relative_to(root)) if path.is_absolute() and path.is_relative_to(root) else filename
-    return Problem(shown, _("template error: {reason}", reason=getattr(error, "message", None) or str(error)), line=lineno)
+    reason = getattr(error, "message", None) or str(error)
+    if isinstance(error, SecurityError):
+        message = _("template refused by the sandbox: {reason}; a site's templates may only show "
+                    "the values and filters of its theme", reason=reason)
+    else:
+        message = _("template error: {reason}", reason=reason)
+    return Problem(shown, message, line=lineno)
+
+
+def _template_frame(error: Exception) -> tuple[str | None, int | None]:
+    """The template file and line where rendering failed (errors raised while
+    rendering carry none): Jinja rewrites the traceback so that each template's
+    frame is a fake module of that file, raising at that line."""
+    found: tuple[str | None, int | None] = (None, None)
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        if "__jinja_exception__" in frame.f_globals:
+            found = (frame.f_code.co_filename, line)  # the innermost wins: an included template's
+    return found
 
 
 def build_site(job: SiteJob) -> SiteResult:
@@ -265,5 +287,6 @@ def _run_pelican(job: SiteJob) -> None:
         empty.mkdir(parents=True, exist_ok=True)
         overrides["PATH"] = str(empty)
     pelican_memos.install()
+    templating.sandbox_pelican()
     Pelican(read_settings(override=overrides)).run()
     output.write_file(job.output_dir, f"{overrides.get('THEME_STATIC_DIR', 'theme')}/css/accent.css", templating.accent_css(job.site.accent_color))

@@ -2,7 +2,9 @@
 
 The same filters and globals serve the sites (through Pelican's JINJA_FILTERS
 and JINJA_GLOBALS) and the network pages (portal, planet), so a theme's
-templates use one vocabulary everywhere.
+templates use one vocabulary everywhere.  A site's pages render in Jinja's
+sandbox (``SiteEnvironment``): an association may override templates, and its
+folder is data, never code.
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
+from pelican import generators as pelican_generators
+from pelican.contents import Content
 
 from citoyens_ssg.events import describe_recurrence, schema_org
 from citoyens_ssg.themes import ThemeChain
@@ -260,6 +265,48 @@ def theme_translations(theme: ThemeChain, language: str) -> ThemeTranslations:
     return ThemeTranslations(messages)
 
 
+# The bodies of Pelican's content objects: HTML the guard plugin has sanitised.
+SANITISED_BODIES = frozenset({"content", "summary"})
+
+
+class SiteEnvironment(SandboxedEnvironment):
+    """The Jinja environment of every site's pages.
+
+    Sandboxed because a site's folder may hold template overrides
+    (``sites/<slug>/theme/templates``) and an association's folder is data: a
+    template must not reach Python's internals (``__globals__``, ``os``) nor call
+    what the sandbox deems unsafe.  Autoescape is on for every theme (see
+    pelican_settings), so each value a template prints is escaped unless it is
+    Markup: the bodies of articles and pages, already sanitised, are marked so
+    here, where templates read them, and stay plain text for Python code
+    (Pelican truncates summaries with string operations, which Markup would escape).
+    """
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        # Jinja's sandbox prints an unsafe attribute as an empty value; a template
+        # that tries one is refused instead, so the site's build names the template and its line.
+        raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe")
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        value = super().getattr(obj, attribute)
+        if attribute in SANITISED_BODIES and type(value) is str and isinstance(obj, Content):
+            return Markup(value)
+        return value
+
+
+def sandbox_pelican() -> None:
+    """Make every generator's environment a SiteEnvironment, in this process.
+
+    Pelican builds its environments in ``Generator.__init__`` by calling the name
+    ``Environment`` of its generators module with JINJA_ENVIRONMENT's options,
+    which cannot choose the class; its ``generator_init`` signal comes after the
+    environment is made and used (filters, plugins' translations).  Pointing that
+    name at the sandbox is the one place where every generator, Pelican's and
+    plugins', gets it.  Site builds run in their own worker processes.
+    """
+    pelican_generators.Environment = SiteEnvironment
+
+
 def bytecode_cache(folder: Path) -> FileSystemBytecodeCache:
     folder.mkdir(parents=True, exist_ok=True)
     return FileSystemBytecodeCache(str(folder))
@@ -268,12 +315,14 @@ def bytecode_cache(folder: Path) -> FileSystemBytecodeCache:
 def compile_templates(folders: list[str], options: dict[str, Any], filter_names: list[str], test_names: list[str]) -> int:
     """Compile every template of ``folders`` into the bytecode cache of ``options``; how many.
 
-    Done once in the parent before the site workers start, with the options of
-    the sites' environment (the cache does not tell options apart): each worker
-    then loads compiled templates instead of compiling them again.  Only the
-    names of filters and tests matter to the compiler.
+    Done once in the parent before the site workers start, with the sites'
+    environment class and options (the cache does not tell them apart, and the
+    sandbox compiles calls differently; outside it the compiler would even fold
+    a site template's constant calls, running them here): each worker then loads
+    compiled templates instead of compiling them again.  Only the names of
+    filters and tests matter to the compiler.
     """
-    env = Environment(loader=FileSystemLoader(folders), **options)
+    env = SiteEnvironment(loader=FileSystemLoader(folders), **options)
     env.filters.update(dict.fromkeys(filter_names, _names_only))
     env.tests.update(dict.fromkeys(test_names, _names_only))
     compiled = 0

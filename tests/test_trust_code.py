@@ -1,0 +1,76 @@
+"""An association's folder is data, never code: its templates, its site.yaml and its
+content files cannot make the build run code, read files or print markup.
+
+Each test plays the hostile member: a real build (or check) of a hostile folder,
+the output's bytes read back.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from citoyens_ssg.cli import main
+
+# Each payload would create the marker file (or print /etc/passwd) if it reached Python.
+TEMPLATE_ESCAPES = {
+    "globals": "{{ self.__init__.__globals__.__builtins__.__import__('os').system('touch MARKER') }}",
+    "cycler": "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
+    "lipsum": "{{ lipsum.__globals__['os'].popen('touch MARKER').read() }}",
+    "subclasses": "{% for c in ''.__class__.__mro__[1].__subclasses__() %}"
+                  "{% if c.__name__ == 'Popen' %}{{ c('touch MARKER', shell=True) }}{% endif %}{% endfor %}",
+    "range": "{{ range.__globals__['__builtins__']['__import__']('os').system('touch MARKER') }}",
+    "open": "{{ lipsum.__globals__.__builtins__.open('/etc/passwd').read() }}",
+    "context": "{{ self._TemplateReference__context.environment.__class__.__init__.__globals__ }}",
+    "format": "{{ '{0.__init__.__globals__[os].system}'.format(cycler) }}",
+    "range-class": "{{ range.__class__.__subclasses__() }}",
+}
+
+
+def run(network, capsys, command: str) -> tuple[int, str]:
+    code = main([command, "-C", str(network.root), *(["-j", "2"] if command == "build" else [])])
+    return code, capsys.readouterr().err
+
+
+def hostile_templates(network, marker) -> None:
+    for name, payload in TEMPLATE_ESCAPES.items():
+        network.site(name, f"name: Site {name}\n")
+        network.article(name, "billet", "Billet", "2026-01-01")
+        network.write(f"sites/{name}/theme/templates/index.html", "<p>Accueil</p>\n" + payload.replace("MARKER", str(marker)) + "\n")
+    network.site("sage", "name: Sage\n")
+    network.article("sage", "billet", "Billet sage", "2026-01-01")
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_site_template_cannot_reach_python(network, capsys, tmp_path, command):
+    marker = tmp_path / "pwned"
+    hostile_templates(network, marker)
+    code, err = run(network, capsys, command)
+    assert code == 1
+    assert not marker.exists()
+    for name in TEMPLATE_ESCAPES:
+        assert f"ERROR sites/{name}/theme/templates/index.html:2: template refused by the sandbox: access to" in err, (name, err)
+    assert "Traceback" not in err
+    published = b"".join(path.read_bytes() for path in network.root.rglob("*") if path.is_file() and "output" in path.parts)
+    assert b"root:x:0:0" not in published
+    if command == "build":
+        assert "FAILED open: not published" in err
+        assert not (network.output / "open").exists()
+        assert (network.output / "sage" / "billet-sage.html").is_file()
+
+
+@pytest.mark.parametrize("theme", ["simple", "notmyidea"])
+def test_pelican_themes_escape_site_values_and_show_bodies_as_html(network, capsys, theme):
+    network.site("a", f"name: '<script>alert(1)</script>'\ndescription: '<img src=x onerror=alert(2)>'\ntheme: {theme}\n")
+    network.article("a", "billet", "Billet", "2026-01-01", body="Un *texte* sain.", Summary="Un résumé **gras**.")
+    code, err = run(network, capsys, "build")
+    assert code == 0, err
+    index, article = network.read("a/index.html"), network.read("a/billet.html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index
+    for page in (network.output / "a").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<img src=x" not in html, page
+    assert "<p>Un <em>texte</em> sain.</p>" in article  # the sanitised body is HTML, not escaped text
+    assert "<strong>gras</strong>" in index or "<em>texte</em>" in index  # notmyidea shows the newest in full
+    assert not re.search(r"&lt;(p|em|strong)&gt;", index + article)
