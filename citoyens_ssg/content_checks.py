@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from citoyens_ssg import reading
 from citoyens_ssg.content_paths import real_path, resolved
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
@@ -114,6 +115,21 @@ def links_leaving(site_dir: Path) -> list[Path]:
             if path.is_symlink() and not path.resolve().is_relative_to(site):
                 leaving.append(path)
     return leaving
+
+
+def files_not_read(content_dir: Path) -> list[Path]:
+    """Files of the site's content in a format other than Markdown (reStructuredText,
+    HTML): neither read nor published, named so the volunteer knows why."""
+    others = reading.other_formats()
+    found = []
+    for folder, _dirnames, filenames in os.walk(content_dir):
+        found += [Path(folder) / name for name in sorted(filenames) if Path(name).suffix[1:].lower() in others]
+    return found
+
+
+def not_read() -> str:
+    """The message for a file in another format, in the language of the moment."""
+    return _("only Markdown is read: rename the file to .md and write it in Markdown; it is not published")
 
 
 def decode_source(raw: bytes) -> str:

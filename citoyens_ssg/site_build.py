@@ -171,6 +171,8 @@ def build_site(job: SiteJob) -> SiteResult:
         problems = [Problem(str(path.relative_to(root)), content_checks.link_refused()) for path in leaving]
         return SiteResult(job.site.slug, ok=False, problems=problems, seconds=time.monotonic() - started)
     listener = _PelicanLogListener(root, job.site.content_dir)
+    listener.errors += [Problem(str(path.relative_to(root)), content_checks.not_read())
+                        for path in content_checks.files_not_read(job.site.content_dir)]
     _listen_to_pelican(listener)
     stopped: Problem | None = None
     try:

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from citoyens_ssg.cli import main
+from feedserver import FeedServer
 
 # Each payload would create the marker file (or print /etc/passwd) if it reached Python.
 TEMPLATE_ESCAPES = {
@@ -74,3 +75,47 @@ def test_pelican_themes_escape_site_values_and_show_bodies_as_html(network, caps
     assert "<p>Un <em>texte</em> sain.</p>" in article  # the sanitised body is HTML, not escaped text
     assert "<strong>gras</strong>" in index or "<em>texte</em>" in index  # notmyidea shows the newest in full
     assert not re.search(r"&lt;(p|em|strong)&gt;", index + article)
+
+
+RST_INCLUDE = """\
+Secrets
+#######
+
+:date: 2026-01-01
+
+.. include:: /etc/passwd
+"""
+RST_RAW_URL = """\
+Interne
+#######
+
+:date: 2026-01-01
+
+.. raw:: html
+   :url: {url}/metadata
+"""
+HTML_PAGE = """\
+<html><head><title>Page HTML</title><meta name="date" content="2026-01-01"></head>
+<body><script>alert(1)</script><p>Texte HTML</p></body></html>
+"""
+
+
+def test_sites_read_markdown_only(network, capsys):
+    network.site("a", "name: A\n")
+    network.article("a", "sain", "Article sain", "2026-01-01")
+    with FeedServer() as server:
+        server.routes["/metadata"] = FeedServer.respond("SECRET-DU-SERVEUR", content_type="text/html")
+        network.write("sites/a/content/secrets.rst", RST_INCLUDE)
+        network.write("sites/a/content/pages/interne.RST", RST_RAW_URL.format(url=server.url))
+        network.write("sites/a/content/page.html", HTML_PAGE)
+        network.write("sites/a/content/fichiers/copie.htm", HTML_PAGE)
+        code, err = run(network, capsys, "build")
+        assert server.requests == []
+    assert code == 1
+    for name in ("secrets.rst", "pages/interne.RST", "page.html", "fichiers/copie.htm"):
+        assert f"ERROR sites/a/content/{name}: only Markdown is read: rename the file to .md" in err, (name, err)
+    assert (network.output / "a" / "article-sain.html").is_file()
+    published = b"".join(path.read_bytes() for path in network.output.rglob("*") if path.is_file())
+    for leaked in (b"root:x:0:0", b"SECRET-DU-SERVEUR", b"<script>alert(1)", b"Texte HTML", b"Secrets"):
+        assert leaked not in published, leaked
+    assert not [path for path in network.output.rglob("*") if path.suffix.lower() in (".rst", ".htm")]
