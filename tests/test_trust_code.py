@@ -119,3 +119,68 @@ def test_sites_read_markdown_only(network, capsys):
     for leaked in (b"root:x:0:0", b"SECRET-DU-SERVEUR", b"<script>alert(1)", b"Texte HTML", b"Secrets"):
         assert leaked not in published, leaked
     assert not [path for path in network.output.rglob("*") if path.suffix.lower() in (".rst", ".htm")]
+
+
+HOSTILE_SETTINGS = {
+    "markdown": "MARKDOWN:\n    extensions: ['subprocess:Popen']\n"
+                "    extension_configs: {'subprocess:Popen': {args: 'touch MARKER', shell: true}}\n",
+    "regex": "FILENAME_METADATA: '(a+)+$'\n",
+    "suffix": "SUMMARY_END_SUFFIX: '<script>alert(1)</script>'\n",
+    "pages": "TEMPLATE_PAGES: {'/etc/passwd': 'passwd.txt'}\n",
+    "jinja": "JINJA_GLOBALS: {x: 1}\n",
+}
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_site_passes_pelican_only_allowlisted_plain_values(network, capsys, tmp_path, command):
+    marker = tmp_path / "pwned"
+    for slug, setting in HOSTILE_SETTINGS.items():
+        network.site(slug, f"name: Site {slug}\npelican:\n  {setting.replace('MARKER', str(marker))}")
+        network.article(slug, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "Billet", "2026-01-01")
+    network.site("sage", "name: Sage\n")
+    code, err = run(network, capsys, command)
+    assert code == 1
+    for slug, setting in HOSTILE_SETTINGS.items():
+        key = setting.split(":")[0]
+        assert f"sites/{slug}/site.yaml:3: 'pelican.{key}' is not among the settings a site may pass to Pelican" in err, err
+    assert not marker.exists()
+    published = b"".join(path.read_bytes() for path in network.root.rglob("*") if path.is_file() and "output" in path.parts)
+    assert b"root:x:0:0" not in published and b"<script>alert(1)" not in published
+
+
+def test_allowlisted_settings_are_checked_and_their_text_escaped(network, capsys):
+    network.site("a", """\
+name: A
+theme: simple
+pelican:
+  DEFAULT_PAGINATION: 2
+  SUMMARY_MAX_LENGTH: null
+  ARTICLE_ORDER_BY: title
+  MENUITEMS:
+    - ['<script>alert(1)</script>', /a/agenda/]
+    - [Écrire, 'mailto:contact@example.org']
+""")
+    network.article("a", "billet", "Billet", "2026-01-01")
+    code, err = run(network, capsys, "build")
+    assert code == 0, err
+    index = network.read("a/index.html")
+    assert '<a href="/a/agenda/">&lt;script&gt;alert(1)&lt;/script&gt;</a>' in index
+    assert '<a href="mailto:contact@example.org">Écrire</a>' in index and "<script>alert" not in index
+    network.site("a", """\
+name: A
+pelican:
+  DEFAULT_PAGINATION: 500
+  ARTICLE_ORDER_BY: 'title; import os'
+  MENUITEMS:
+    - [Piège, 'javascript:alert(1)']
+    - [Seul]
+""")
+    code, err = run(network, capsys, "build")
+    assert code == 1
+    for expected in (
+        "sites/a/site.yaml:3: key 'pelican.DEFAULT_PAGINATION' (articles per page of a listing): expected a number between 1 and 100",
+        "sites/a/site.yaml:4: key 'pelican.ARTICLE_ORDER_BY' (order of articles in listings): expected one of reversed-date, date,",
+        "sites/a/site.yaml:6: key 'pelican.MENUITEMS': expected an address starting with https://, http:// or mailto:",
+        "sites/a/site.yaml:7: key 'pelican.MENUITEMS': expected [text, address], got a list",
+    ):
+        assert expected in err, (expected, err)
