@@ -13,6 +13,7 @@ import functools
 import gettext
 from datetime import date, datetime
 from pathlib import Path
+from types import BuiltinFunctionType, FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any
 
 from babel import Locale, UnknownLocaleError
@@ -29,7 +30,8 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import Cycler, Joiner, Namespace
 from markupsafe import Markup
 from pelican import generators as pelican_generators
 from pelican.contents import Content
@@ -267,15 +269,28 @@ def theme_translations(theme: ThemeChain, language: str) -> ThemeTranslations:
 
 # The bodies of Pelican's content objects: HTML the guard plugin has sanitised.
 SANITISED_BODIES = frozenset({"content", "summary"})
+# Where what a site's template may call is defined: Jinja's helpers and macros, the
+# vocabulary of citoyens' templates, Pelican's content objects and listings, and the
+# methods of plain values (text, numbers, dates, lists).  The rest of what the context
+# reaches (the reader classes of READERS, the bytecode cache of JINJA_ENVIRONMENT...)
+# is refused: a reader made by a template reads any file it is given.
+CALLABLE_MODULES = frozenset({
+    "jinja2.runtime", "jinja2.utils", "jinja2.sandbox", "jinja2.ext", "markupsafe", "citoyens_ssg.templating",
+    "citoyens_ssg.events", "pelican.contents", "pelican.urlwrappers", "pelican.paginator", "pelican.utils",
+    "builtins", "datetime",
+})
+# Classes a template may call: Jinja's dict(), cycler(), joiner() and namespace().
+CALLABLE_CLASSES = frozenset({dict, Cycler, Joiner, Namespace})
 
 
-class SiteEnvironment(SandboxedEnvironment):
+class SiteEnvironment(ImmutableSandboxedEnvironment):
     """The Jinja environment of every site's pages.
 
     Sandboxed because a site's folder may hold template overrides
     (``sites/<slug>/theme/templates``) and an association's folder is data: a
-    template must not reach Python's internals (``__globals__``, ``os``) nor call
-    what the sandbox deems unsafe.  Autoescape is on for every theme (see
+    template must not reach Python's internals (``__globals__``, ``os``), change
+    the lists and dicts it is shown (Pelican's settings among them), nor call
+    anything but what templates are made of (``CALLABLE_MODULES``).  Autoescape is on for every theme (see
     pelican_settings), so each value a template prints is escaped unless it is
     Markup: the bodies of articles and pages, already sanitised, are marked so
     here, where templates read them, and stay plain text for Python code
@@ -287,11 +302,32 @@ class SiteEnvironment(SandboxedEnvironment):
         # that tries one is refused instead, so the site's build names the template and its line.
         raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe")
 
+    def is_safe_callable(self, obj: Any) -> bool:
+        if not super().is_safe_callable(obj):
+            return False
+        if isinstance(obj, type):
+            return obj in CALLABLE_CLASSES
+        return _defined_in(obj) in CALLABLE_MODULES
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         value = super().getattr(obj, attribute)
         if attribute in SANITISED_BODIES and type(value) is str and isinstance(obj, Content):
             return Markup(value)
         return value
+
+
+def _defined_in(obj: Any) -> str | None:
+    """The module that defines a callable: a function's own globals (wrappers copy
+    ``__module__``: the sandbox's safe ``str.format`` says it is ``str``'s), the class
+    of a method's object, or the class of a callable object (a macro)."""
+    if isinstance(obj, FunctionType):
+        return obj.__globals__.get("__name__")
+    owner = getattr(obj, "__self__", None)
+    if owner is not None and not isinstance(owner, ModuleType):
+        return type(owner).__module__
+    if isinstance(obj, BuiltinFunctionType):
+        return obj.__module__
+    return type(obj).__module__
 
 
 def sandbox_pelican() -> None:
