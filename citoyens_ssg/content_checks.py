@@ -132,6 +132,26 @@ def not_read() -> str:
     return _("only Markdown is read: rename the file to .md and write it in Markdown; it is not published")
 
 
+# What a site's own theme/static/ may hold: styles, images and fonts.  A script (or
+# HTML, SVG, XML) there would be served from the network's origin, where the
+# Content-Security-Policy allows 'self', for a template override to load.
+THEME_FILE_TYPES = frozenset({".css", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".woff", ".woff2"})
+
+
+def theme_files_refused(static_dir: Path) -> list[Path]:
+    """Files of a site's theme/static/ folder whose type is not in THEME_FILE_TYPES."""
+    found = []
+    for folder, _dirnames, filenames in os.walk(static_dir):
+        found += [Path(folder) / name for name in sorted(filenames) if Path(name).suffix.lower() not in THEME_FILE_TYPES]
+    return found
+
+
+def theme_file_refused() -> str:
+    """The message for a file refused in a site's theme, in the language of the moment."""
+    return _("a site's theme files may only be stylesheets, images or fonts ({types}); remove this one",
+             types=", ".join(sorted(THEME_FILE_TYPES)))
+
+
 def decode_source(raw: bytes) -> str:
     if len(raw) > MAX_SOURCE_BYTES:
         raise ContentError(_("file too large ({size} bytes, at most {limit}); split it or move media out of it", size=len(raw), limit=MAX_SOURCE_BYTES))

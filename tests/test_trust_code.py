@@ -189,3 +189,26 @@ pelican:
         "sites/a/site.yaml:7: key 'pelican.MENUITEMS': expected [text, address], got a list",
     ):
         assert expected in err, (expected, err)
+
+
+def test_a_site_theme_holds_only_styles_images_and_fonts(network, capsys):
+    network.site("a", "name: A\n")
+    network.article("a", "billet", "Billet", "2026-01-01")
+    network.write("sites/a/theme/static/css/extra.css", "h1 { color: #123456; }\n")
+    network.write("sites/a/theme/static/js/piege.js", "fetch('/admin')\n")
+    network.write("sites/a/theme/static/page.xhtml", "<html><script>alert(1)</script></html>\n")
+    network.write("sites/a/theme/templates/base.html", '<script src="{{ SITEURL }}/theme/js/piege.js"></script>\n')
+    network.site("b", "name: B\n")
+    network.article("b", "billet", "Billet de B", "2026-01-01")
+    code, err = run(network, capsys, "build")
+    assert code == 1
+    for name in ("js/piege.js", "page.xhtml"):
+        assert f"ERROR sites/a/theme/static/{name}: a site's theme files may only be stylesheets, images or fonts" in err, err
+    assert "FAILED a: not published" in err and "extra.css:" not in err
+    assert not list(network.output.rglob("piege.js")) and not list(network.output.rglob("*.xhtml"))
+    assert (network.output / "b" / "billet-de-b.html").is_file()
+    (network.root / "sites/a/theme/static/js/piege.js").unlink()
+    (network.root / "sites/a/theme/static/page.xhtml").unlink()
+    network.write("sites/a/theme/templates/base.html", "{% extends '!theme/base.html' %}\n")
+    assert run(network, capsys, "build")[0] == 0
+    assert (network.output / "a" / "theme" / "css" / "extra.css").is_file()
