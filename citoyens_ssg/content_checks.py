@@ -15,12 +15,16 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from citoyens_ssg import reading
 from citoyens_ssg.content_paths import real_path, resolved
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
+
+if TYPE_CHECKING:
+    from citoyens_ssg.config import SiteConfig
 
 MAX_SOURCE_BYTES = 1_000_000  # a long article is 50 KB; 20 MB is an accident or an attack
 MAX_QUOTE_DEPTH = 32
@@ -144,6 +148,14 @@ def theme_files_refused(static_dir: Path) -> list[Path]:
     for folder, _dirnames, filenames in os.walk(static_dir):
         found += [Path(folder) / name for name in sorted(filenames) if Path(name).suffix.lower() not in THEME_FILE_TYPES]
     return found
+
+
+def refused_files(site: SiteConfig) -> list[tuple[Path, str]]:
+    """The files that keep a whole site from being built, each with why: symbolic
+    links leaving it (Pelican follows them when it copies files) and theme files of
+    a refused type.  Checked before Pelican runs, by ``build`` and by ``check``."""
+    return ([(path, link_refused()) for path in links_leaving(site.folder)]
+            + [(path, theme_file_refused()) for path in theme_files_refused(site.theme_override_dir / "static")])
 
 
 def theme_file_refused() -> str:

@@ -166,11 +166,9 @@ def build_site(job: SiteJob) -> SiteResult:
     """
     started = time.monotonic()
     root = job.network.root
-    leaving = content_checks.links_leaving(job.site.folder)
-    refused = content_checks.theme_files_refused(job.site.theme_override_dir / "static")
-    if leaving or refused:
-        problems = [Problem(str(path.relative_to(root)), content_checks.link_refused()) for path in leaving]
-        problems += [Problem(str(path.relative_to(root)), content_checks.theme_file_refused()) for path in refused]
+    refused = content_checks.refused_files(job.site)
+    if refused:
+        problems = [Problem(str(path.relative_to(root)), reason) for path, reason in refused]
         return SiteResult(job.site.slug, ok=False, problems=problems, seconds=time.monotonic() - started)
     listener = _PelicanLogListener(root, job.site.content_dir)
     listener.errors += [Problem(str(path.relative_to(root)), content_checks.not_read())

@@ -352,9 +352,9 @@ def compile_templates(folders: list[str], options: dict[str, Any], filter_names:
     """Compile every template of ``folders`` into the bytecode cache of ``options``; how many.
 
     Done once in the parent before the site workers start, with the sites'
-    environment class and options (the cache does not tell them apart, and the
-    sandbox compiles calls differently; outside it the compiler would even fold
-    a site template's constant calls, running them here): each worker then loads
+    environment class and options (the cache does not tell them apart; the
+    sandbox compiles calls differently, and outside it the compiler would look up
+    a template's attributes of constants unchecked, here): each worker then loads
     compiled templates instead of compiling them again.  Only the names of
     filters and tests matter to the compiler.
     """

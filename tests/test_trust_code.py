@@ -212,3 +212,18 @@ def test_a_site_theme_holds_only_styles_images_and_fonts(network, capsys):
     network.write("sites/a/theme/templates/base.html", "{% extends '!theme/base.html' %}\n")
     assert run(network, capsys, "build")[0] == 0
     assert (network.output / "a" / "theme" / "css" / "extra.css").is_file()
+
+
+def test_check_names_refused_files_without_building(network, capsys):
+    network.site("a", "name: A\n")
+    network.article("a", "sain", "Article sain", "2026-01-01")
+    network.write("sites/a/content/secrets.rst", RST_INCLUDE)
+    network.write("sites/a/theme/static/piege.js", "fetch('/admin')\n")
+    code = main(["check", "-C", str(network.root), "--no-build"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "sites/a/theme/static/piege.js: a site's theme files may only be stylesheets, images or fonts" in err, err
+    network.write("sites/a/theme/static/piege.js", "").unlink()
+    assert main(["check", "-C", str(network.root), "--no-build"]) == 1
+    assert "sites/a/content/secrets.rst: only Markdown is read" in capsys.readouterr().err
+    assert not network.output.exists()
