@@ -127,7 +127,8 @@ def files_not_read(content_dir: Path) -> list[Path]:
     others = reading.other_formats()
     found = []
     for folder, _dirnames, filenames in os.walk(content_dir):
-        found += [Path(folder) / name for name in sorted(filenames) if Path(name).suffix[1:].lower() in others]
+        found += [Path(folder) / name for name in sorted(filenames)
+                  if Path(name).suffix[1:].lower() in others]
     return found
 
 
@@ -139,14 +140,17 @@ def not_read() -> str:
 # What a site's own theme/static/ may hold: styles, images and fonts.  A script (or
 # HTML, SVG, XML) there would be served from the network's origin, where the
 # Content-Security-Policy allows 'self', for a template override to load.
-THEME_FILE_TYPES = frozenset({".css", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".woff", ".woff2"})
+THEME_FILE_TYPES = frozenset({
+    ".css", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".woff", ".woff2",
+})
 
 
 def theme_files_refused(static_dir: Path) -> list[Path]:
     """Files of a site's theme/static/ folder whose type is not in THEME_FILE_TYPES."""
     found = []
     for folder, _dirnames, filenames in os.walk(static_dir):
-        found += [Path(folder) / name for name in sorted(filenames) if Path(name).suffix.lower() not in THEME_FILE_TYPES]
+        found += [Path(folder) / name for name in sorted(filenames)
+                  if Path(name).suffix.lower() not in THEME_FILE_TYPES]
     return found
 
 
@@ -154,8 +158,9 @@ def refused_files(site: SiteConfig) -> list[tuple[Path, str]]:
     """The files that keep a whole site from being built, each with why: symbolic
     links leaving it (Pelican follows them when it copies files) and theme files of
     a refused type.  Checked before Pelican runs, by ``build`` and by ``check``."""
-    return ([(path, link_refused()) for path in links_leaving(site.folder)]
-            + [(path, theme_file_refused()) for path in theme_files_refused(site.theme_override_dir / "static")])
+    refused = [(path, link_refused()) for path in links_leaving(site.folder)]
+    refused += [(path, theme_file_refused()) for path in theme_files_refused(site.theme_override_dir / "static")]
+    return refused
 
 
 def theme_file_refused() -> str:

@@ -174,10 +174,11 @@ def site_settings(
         # site.yaml's values and metadata reach pages as text, bodies are sanitised Markup.
         "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
                               "extensions": [] if theme.from_pelican else ["jinja2.ext.i18n"],
-                              # compiled templates shared by every site's worker and every build; the network's
-                              # pages, compiled with other options, have their own; not "sites", which
-                              # holds templates compiled outside the sandbox by older versions
-                              "bytecode_cache": templating.bytecode_cache(network.root / ".citoyens" / "jinja" / "sandboxed")},
+                              # compiled templates shared by every site's worker and every build;
+                              # the network's pages, compiled with other options, have their own;
+                              # not "sites", which holds templates compiled outside the sandbox
+                              "bytecode_cache": templating.bytecode_cache(network.root / ".citoyens" / "jinja"
+                                                                          / "sandboxed")},
         "JINJA_FILTERS": templating.filters(site.language),
         "JINJA_GLOBALS": templating.site_globals(network, site),
     }

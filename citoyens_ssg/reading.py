@@ -219,7 +219,8 @@ def other_formats() -> frozenset[str]:
     ``include`` and ``raw`` directives publish any file or address the build can reach,
     and its HTML reader takes a page's metadata and markup as they are written.
     """
-    return frozenset(ext for reader in BaseReader.__subclasses__() for ext in reader.file_extensions) - set(EXTENSIONS)
+    pelicans = {ext for reader in BaseReader.__subclasses__() for ext in reader.file_extensions}
+    return frozenset(pelicans - set(EXTENSIONS))
 
 
 def readers_setting() -> dict[str, type | None]:

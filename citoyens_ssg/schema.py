@@ -28,8 +28,9 @@ _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 # A web or e-mail address, or a path without a scheme (browsers ignore tabs and line
 # breaks inside an address, so none is allowed anywhere: "java\tscript:" is refused).
 _ADDRESS_CHAR = r"[^\s\\\x00-\x1f\x7f]"
-_LINK = re.compile(rf"^(?:(?:https?://|mailto:){_ADDRESS_CHAR}+|(?!//)[^\s\\\x00-\x1f\x7f:/?#]*(?:[/?#]{_ADDRESS_CHAR}*)?)$",
-                   re.IGNORECASE)
+_PATH_START = r"[^\s\\\x00-\x1f\x7f:/?#]"  # no scheme: no colon before the first / ? or #
+_LINK = re.compile(rf"^(?:(?:https?://|mailto:){_ADDRESS_CHAR}+"
+                   rf"|(?!//){_PATH_START}*(?:[/?#]{_ADDRESS_CHAR}*)?)$", re.IGNORECASE)
 
 
 class Invalid(Exception):
@@ -152,7 +153,8 @@ class Choice(Text):
     def check(self, value):
         value = super().check(value)
         if value not in self.choices:
-            raise Invalid(_("expected one of {choices}, got {found}", choices=", ".join(self.choices), found=repr(value)))
+            choices = ", ".join(self.choices)
+            raise Invalid(_("expected one of {choices}, got {found}", choices=choices, found=repr(value)))
         return value
 
 
@@ -172,7 +174,8 @@ class Integer(_Scalar):
     expected = N_("a whole number")
     tags = ("int",)
 
-    def __init__(self, *, minimum: int | None = None, maximum: int | None = None, nullable: bool = False, **kwargs: Any):
+    def __init__(self, *, minimum: int | None = None, maximum: int | None = None, nullable: bool = False,
+                 **kwargs: Any):
         super().__init__(**kwargs)
         self.minimum, self.maximum = minimum, maximum
         if nullable:  # YAML's null (written ~ or null) means "no limit"
@@ -253,9 +256,11 @@ class LinkList(Field):
         for child in node.value:
             try:
                 if not isinstance(child, SequenceNode) or len(child.value) != 2:
-                    raise Invalid(_("expected {expected}, got {found}", expected=_("[text, address]"), found=_found(child, document)))
+                    pair, found = _("[text, address]"), _found(child, document)
+                    raise Invalid(_("expected {expected}, got {found}", expected=pair, found=found))
                 text, address = child.value
-                pairs.append((Text(required=True).convert(text, document, path, problems), Link().convert(address, document, path, problems)))
+                pairs.append((Text(required=True).convert(text, document, path, problems),
+                              Link().convert(address, document, path, problems)))
             except Invalid as error:
                 problems.append(document.problem(child, _("key '{key}': {reason}", key=path, reason=error)))
         return pairs
