@@ -290,16 +290,17 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
     (``sites/<slug>/theme/templates``) and an association's folder is data: a
     template must not reach Python's internals (``__globals__``, ``os``), change
     the lists and dicts it is shown (Pelican's settings among them), nor call
-    anything but what templates are made of (``CALLABLE_MODULES``).  Autoescape is on for every theme (see
-    pelican_settings), so each value a template prints is escaped unless it is
-    Markup: the bodies of articles and pages, already sanitised, are marked so
-    here, where templates read them, and stay plain text for Python code
-    (Pelican truncates summaries with string operations, which Markup would escape).
+    anything but what templates are made of (``CALLABLE_MODULES``).  Autoescape
+    is on for every theme (see pelican_settings), so each value a template prints
+    is escaped unless it is Markup: the bodies of articles and pages, already
+    sanitised, are marked so here, where templates read them, and stay plain text
+    for Python code (Pelican truncates summaries with string operations, which
+    Markup would escape).
     """
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
-        # Jinja's sandbox prints an unsafe attribute as an empty value; a template
-        # that tries one is refused instead, so the site's build names the template and its line.
+        # Jinja's sandbox prints an unsafe attribute as an empty value; a template that
+        # tries one is refused instead, so the site's build names the template and its line.
         raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe")
 
     def is_safe_callable(self, obj: Any) -> bool:
@@ -319,14 +320,17 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
 def _defined_in(obj: Any) -> str | None:
     """The module that defines a callable: a function's own globals (wrappers copy
     ``__module__``: the sandbox's safe ``str.format`` says it is ``str``'s), the class
-    of a method's object, or the class of a callable object (a macro)."""
+    of a method's object, or the class of a callable object (a macro).  None for a
+    free built-in function (``open``, ``eval``): no template calls one."""
     if isinstance(obj, FunctionType):
         return obj.__globals__.get("__name__")
     owner = getattr(obj, "__self__", None)
+    if isinstance(owner, type):  # a class method: where its class is defined
+        return owner.__module__
     if owner is not None and not isinstance(owner, ModuleType):
         return type(owner).__module__
     if isinstance(obj, BuiltinFunctionType):
-        return obj.__module__
+        return None
     return type(obj).__module__
 
 
