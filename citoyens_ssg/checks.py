@@ -56,10 +56,12 @@ def check_network(root: Path, build_links: bool = True) -> Findings:
 
 
 def check_site(network: NetworkConfig, site: SiteConfig) -> Findings:
-    findings = Findings([Problem(_shown(network, p), content_checks.link_refused()) for p in content_checks.links_leaving(site.folder)],
-                        _accent(network, site))
+    refused = [Problem(_shown(network, path), reason) for path, reason in content_checks.refused_files(site)]
+    findings = Findings(refused, _accent(network, site))
     if findings.errors or not site.content_dir.is_dir():
         return findings
+    not_read = content_checks.files_not_read(site.content_dir)
+    findings.errors += [Problem(_shown(network, path), content_checks.not_read()) for path in not_read]
     categories: dict[str, list[tuple[Path, int]]] = {}
     for path in sorted(site.content_dir.rglob("*")):
         if path.suffix.lower() in MARKDOWN and path.is_file():

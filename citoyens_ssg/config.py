@@ -168,7 +168,6 @@ def _common_fields() -> dict[str, schema.Field]:
         "theme": schema.Text(),
         "accent_color": schema.Color(),
         "licence": schema.Text(),
-        "pelican": schema.FreeMapping(check=pelican_settings.check_passthrough),
     }
 
 
@@ -177,6 +176,7 @@ NETWORK_SCHEMA = schema.Section(
         "name": schema.Text(required=True),
         "url": schema.Url(required=True),
         **_common_fields(),
+        "pelican": schema.FreeMapping(check=pelican_settings.check_passthrough),  # administrators: trusted
         "trusted_sites": schema.TextList(),
         "maintainers": schema.TextList(),
         "image_widths": schema.IntegerList(minimum=64, maximum=4096),
@@ -230,6 +230,7 @@ SITE_SCHEMA = schema.Section(
     fields={
         "name": schema.Text(required=True),
         **_common_fields(),
+        "pelican": pelican_settings.SITE_PASSTHROUGH_SECTION,
         "logo": schema.Text(),
         "author": schema.Text(),
         "contact": schema.Section(

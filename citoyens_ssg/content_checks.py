@@ -15,11 +15,16 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from citoyens_ssg import reading
 from citoyens_ssg.content_paths import real_path, resolved
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
+
+if TYPE_CHECKING:
+    from citoyens_ssg.config import SiteConfig
 
 MAX_SOURCE_BYTES = 1_000_000  # a long article is 50 KB; 20 MB is an accident or an attack
 MAX_QUOTE_DEPTH = 32
@@ -114,6 +119,54 @@ def links_leaving(site_dir: Path) -> list[Path]:
             if path.is_symlink() and not path.resolve().is_relative_to(site):
                 leaving.append(path)
     return leaving
+
+
+def files_not_read(content_dir: Path) -> list[Path]:
+    """Files of the site's content in a format other than Markdown (reStructuredText,
+    HTML): neither read nor published, named so the volunteer knows why."""
+    others = reading.other_formats()
+    found = []
+    for folder, _dirnames, filenames in os.walk(content_dir):
+        found += [Path(folder) / name for name in sorted(filenames)
+                  if Path(name).suffix[1:].lower() in others]
+    return found
+
+
+def not_read() -> str:
+    """The message for a file in another format, in the language of the moment."""
+    return _("only Markdown is read: rename the file to .md and write it in Markdown; it is not published")
+
+
+# What a site's own theme/static/ may hold: styles, images and fonts.  A script (or
+# HTML, SVG, XML) there would be served from the network's origin, where the
+# Content-Security-Policy allows 'self', for a template override to load.
+THEME_FILE_TYPES = frozenset({
+    ".css", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".woff", ".woff2",
+})
+
+
+def theme_files_refused(static_dir: Path) -> list[Path]:
+    """Files of a site's theme/static/ folder whose type is not in THEME_FILE_TYPES."""
+    found = []
+    for folder, _dirnames, filenames in os.walk(static_dir):
+        found += [Path(folder) / name for name in sorted(filenames)
+                  if Path(name).suffix.lower() not in THEME_FILE_TYPES]
+    return found
+
+
+def refused_files(site: SiteConfig) -> list[tuple[Path, str]]:
+    """The files that keep a whole site from being built, each with why: symbolic
+    links leaving it (Pelican follows them when it copies files) and theme files of
+    a refused type.  Checked before Pelican runs, by ``build`` and by ``check``."""
+    refused = [(path, link_refused()) for path in links_leaving(site.folder)]
+    refused += [(path, theme_file_refused()) for path in theme_files_refused(site.theme_override_dir / "static")]
+    return refused
+
+
+def theme_file_refused() -> str:
+    """The message for a file refused in a site's theme, in the language of the moment."""
+    return _("a site's theme files may only be stylesheets, images or fonts ({types}); remove this one",
+             types=", ".join(sorted(THEME_FILE_TYPES)))
 
 
 def decode_source(raw: bytes) -> str:

@@ -3,6 +3,9 @@
 A site's settings are layered: citoyens' defaults for every site, then what the
 network and the site's ``site.yaml`` say, then the ``pelican:`` passthrough.
 Settings that decide where files are read and written stay citoyens' alone.
+In ``site.yaml`` the passthrough is an allowlist of plain, checked values
+(``SITE_PASSTHROUGH``); ``network.yaml``, the administrators', may pass any
+setting but those citoyens manages.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from pelican.settings import DEFAULT_CONFIG
 
-from citoyens_ssg import reading, templating
-from citoyens_ssg.i18n import _
+from citoyens_ssg import reading, schema, templating
+from citoyens_ssg.i18n import N_, _
 from citoyens_ssg.themes import ThemeChain
 
 if TYPE_CHECKING:
@@ -44,6 +47,42 @@ MANAGED = frozenset(
     }
 )
 _PATH_SUFFIXES = ("_SAVE_AS", "_URL", "_FEED_ATOM", "_FEED_RSS")
+
+
+# What an association may pass to Pelican from its site.yaml: plain values, each
+# checked, with what it does.  Nothing here names a module, a class, a path, a
+# regular expression, a template or markup (MARKDOWN imports any class,
+# FILENAME_METADATA is a regex, TEMPLATE_PAGES reads any file, SUMMARY_END_SUFFIX
+# is printed raw...): a key joins this table only if it cannot.
+_ORDERS = ("reversed-date", "date", "title", "reversed-title")
+SITE_PASSTHROUGH: dict[str, tuple[schema.Field, str]] = {
+    "DEFAULT_PAGINATION": (schema.Integer(minimum=1, maximum=100), N_("articles per page of a listing")),
+    "SUMMARY_MAX_LENGTH": (schema.Integer(minimum=0, maximum=1000, nullable=True),
+                           N_("words of an article shown in listings, null for all")),
+    "SUMMARY_MAX_PARAGRAPHS": (schema.Integer(minimum=1, maximum=50, nullable=True),
+                               N_("paragraphs of an article shown in listings, null for all")),
+    "FEED_MAX_ITEMS": (schema.Integer(minimum=1, maximum=100), N_("articles in each feed")),
+    "ARTICLE_ORDER_BY": (schema.Choice(choices=_ORDERS), N_("order of articles in listings")),
+    "PAGE_ORDER_BY": (schema.Choice(choices=("basename", "title", "reversed-basename", "reversed-title")),
+                      N_("order of pages in the menu")),
+    "NEWEST_FIRST_ARCHIVES": (schema.Boolean(), N_("newest articles first in the archives")),
+    "REVERSE_CATEGORY_ORDER": (schema.Boolean(), N_("categories listed from Z to A")),
+    "DISPLAY_PAGES_ON_MENU": (schema.Boolean(), N_("pages shown in the menu")),
+    "DISPLAY_CATEGORIES_ON_MENU": (schema.Boolean(), N_("categories shown in the menu")),
+    "DEFAULT_CATEGORY": (schema.Text(pattern=r"\S", pattern_help=N_("a category name")),
+                         N_("category of articles that name none")),
+    "USE_FOLDER_AS_CATEGORY": (schema.Boolean(), N_("an article's folder is its category")),
+    "SLUGIFY_SOURCE": (schema.Choice(choices=("title", "basename")),
+                       N_("addresses made from the title or from the file name")),
+    "MENUITEMS": (schema.LinkList(), N_("extra menu entries, [text, address] (Pelican's themes)")),
+    "LINKS": (schema.LinkList(), N_("links in the sidebar, [text, address] (Pelican's themes)")),
+    "SOCIAL": (schema.LinkList(), N_("social network links, [text, address] (Pelican's themes)")),
+}
+SITE_PASSTHROUGH_SECTION = schema.Allowlist(
+    fields={key: field for key, (field, _help) in SITE_PASSTHROUGH.items()},
+    help={key: help for key, (_field, help) in SITE_PASSTHROUGH.items()},
+    refusal=N_("'{key}' is not among the settings a site may pass to Pelican"),
+)
 
 
 def check_passthrough(key: str, value: Any) -> str | None:
@@ -101,6 +140,7 @@ def site_settings(
         "CITOYENS_IMAGE_WIDTHS": list(network.image_widths),
         "DELETE_OUTPUT_DIRECTORY": False,
         "READERS": reading.readers_setting(),
+        "IGNORE_FILES": [*DEFAULT_CONFIG["IGNORE_FILES"], *reading.ignored_files()],
         "CITOYENS_MEMO": str(network.root / ".citoyens" / "memo" / f"{site.slug}.json.gz"),
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
@@ -130,11 +170,15 @@ def site_settings(
         # Our themes add a search page (Pagefind); Pelican's own themes have no template for it.
         "DIRECT_TEMPLATES": ["index", "tags", "categories", "authors", "archives"] + ([] if theme.from_pelican else ["search"]),
         "SEARCH_SAVE_AS": "recherche.html",
-        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": theme.autoescape,
+        # Rendered by templating.SiteEnvironment (sandboxed); autoescape for every theme, Pelican's too:
+        # site.yaml's values and metadata reach pages as text, bodies are sanitised Markup.
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
                               "extensions": [] if theme.from_pelican else ["jinja2.ext.i18n"],
                               # compiled templates shared by every site's worker and every build;
-                              # the network's pages, compiled with other options, have their own
-                              "bytecode_cache": templating.bytecode_cache(network.root / ".citoyens" / "jinja" / "sites")},
+                              # the network's pages, compiled with other options, have their own;
+                              # not "sites", which holds templates compiled outside the sandbox
+                              "bytecode_cache": templating.bytecode_cache(network.root / ".citoyens" / "jinja"
+                                                                          / "sandboxed")},
         "JINJA_FILTERS": templating.filters(site.language),
         "JINJA_GLOBALS": templating.site_globals(network, site),
     }

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from markdown import Markdown
 from pelican import signals
-from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, BaseReader, MarkdownReader
 from pelican.utils import SafeDatetime, pelican_open
 
 from citoyens_ssg.digests import CODE, digest, library_versions, tree_digest
@@ -199,6 +199,23 @@ def iso_date(text: str) -> SafeDatetime | None:
         return None
 
 
-def readers_setting() -> dict[str, type]:
-    """Pelican's READERS setting: this reader for every Markdown extension."""
-    return dict.fromkeys(EXTENSIONS, CitoyensMarkdownReader)
+def other_formats() -> frozenset[str]:
+    """The extensions of Pelican's other readers (rst, html, htm), never read for a site.
+
+    Sites read Markdown only: Pelican's reStructuredText reader runs docutils, whose
+    ``include`` and ``raw`` directives publish any file or address the build can reach,
+    and its HTML reader takes a page's metadata and markup as they are written.
+    """
+    pelicans = {ext for reader in BaseReader.__subclasses__() for ext in reader.file_extensions}
+    return frozenset(pelicans - set(EXTENSIONS))
+
+
+def readers_setting() -> dict[str, type | None]:
+    """Pelican's READERS setting: this reader for every Markdown extension, none for the others."""
+    return {**dict.fromkeys(sorted(other_formats())), **dict.fromkeys(EXTENSIONS, CitoyensMarkdownReader)}
+
+
+def ignored_files() -> list[str]:
+    """Patterns for Pelican's IGNORE_FILES: files in the other formats, in any case
+    (``Page.HTML``), are not copied as static files either."""
+    return [f"*.{''.join(f'[{c.lower()}{c.upper()}]' for c in ext)}" for ext in sorted(other_formats())]

@@ -25,6 +25,12 @@ _YAML = "tag:yaml.org,2002:"
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+# A web or e-mail address, or a path without a scheme (browsers ignore tabs and line
+# breaks inside an address, so none is allowed anywhere: "java\tscript:" is refused).
+_ADDRESS_CHAR = r"[^\s\\\x00-\x1f\x7f]"
+_PATH_START = r"[^\s\\\x00-\x1f\x7f:/?#]"  # no scheme: no colon before the first / ? or #
+_LINK = re.compile(rf"^(?:(?:https?://|mailto:){_ADDRESS_CHAR}+"
+                   rf"|(?!//){_PATH_START}*(?:[/?#]{_ADDRESS_CHAR}*)?)$", re.IGNORECASE)
 
 
 class Invalid(Exception):
@@ -137,15 +143,47 @@ class Email(_Shaped):
     shape = _EMAIL
 
 
+class Choice(Text):
+    """Text that must be one of a few words."""
+
+    def __init__(self, *, choices: tuple[str, ...], **kwargs: Any):
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def check(self, value):
+        value = super().check(value)
+        if value not in self.choices:
+            choices = ", ".join(self.choices)
+            raise Invalid(_("expected one of {choices}, got {found}", choices=choices, found=repr(value)))
+        return value
+
+
+class Link(Text):
+    """An address a page links to: on the web, an e-mail, or a path of the network."""
+
+    expected = N_("an address starting with https://, http:// or mailto:, or a path like /agenda/")
+
+    def check(self, value):
+        value = value.strip()
+        if not value or not _LINK.match(value):
+            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=repr(value)))
+        return value
+
+
 class Integer(_Scalar):
     expected = N_("a whole number")
     tags = ("int",)
 
-    def __init__(self, *, minimum: int | None = None, maximum: int | None = None, **kwargs: Any):
+    def __init__(self, *, minimum: int | None = None, maximum: int | None = None, nullable: bool = False,
+                 **kwargs: Any):
         super().__init__(**kwargs)
         self.minimum, self.maximum = minimum, maximum
+        if nullable:  # YAML's null (written ~ or null) means "no limit"
+            self.tags, self.expected = ("int", "null"), N_("a whole number, or null for none")
 
     def check(self, value):
+        if value is None:  # the tag was checked: only a nullable field gets here
+            return None
         if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
             raise Invalid(_("expected a number between {low} and {high}, got {value}", low=self.minimum, high=self.maximum, value=value))
         return value
@@ -206,6 +244,28 @@ class IntegerList(Field):
         return _convert_items(self.item, node, document, path, problems)
 
 
+class LinkList(Field):
+    """Links as Pelican's MENUITEMS or LINKS take them: a list of [text, address] pairs."""
+
+    expected = N_("a list of [text, address] pairs")
+
+    def convert(self, node, document, path, problems):
+        if not isinstance(node, SequenceNode):
+            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
+        pairs = []
+        for child in node.value:
+            try:
+                if not isinstance(child, SequenceNode) or len(child.value) != 2:
+                    pair, found = _("[text, address]"), _found(child, document)
+                    raise Invalid(_("expected {expected}, got {found}", expected=pair, found=found))
+                text, address = child.value
+                pairs.append((Text(required=True).convert(text, document, path, problems),
+                              Link().convert(address, document, path, problems)))
+            except Invalid as error:
+                problems.append(document.problem(child, _("key '{key}': {reason}", key=path, reason=error)))
+        return pairs
+
+
 class FreeMapping(Field):
     """A section passed through as plain values (for example Pelican's settings)."""
 
@@ -259,7 +319,7 @@ class Section(Field):
             try:
                 values[key] = known.convert(value_node, document, where, problems)
             except Invalid as error:
-                problems.append(document.problem(value_node, _("key '{key}': {reason}", key=where, reason=error)))
+                problems.append(document.problem(value_node, self._invalid(key, where, error)))
         for key, known in self.fields.items():
             if key not in present and known.required:
                 where = f"{path}.{key}" if path else key
@@ -271,6 +331,28 @@ class Section(Field):
         if close:
             return _("unknown key '{key}' — did you mean '{suggestion}'?", key=where, suggestion=close[0])
         return _("unknown key '{key}' — known keys: {known}", key=where, known=", ".join(sorted(self.fields)))
+
+    def _invalid(self, key: str, where: str, error: Invalid) -> str:
+        return _("key '{key}': {reason}", key=where, reason=error)
+
+
+@dataclass
+class Allowlist(Section):
+    """A section of optional keys taken from a list, each with what it does
+    (``help``): any other key is refused, naming the closest allowed one."""
+
+    help: dict[str, str] = field(default_factory=dict)
+    refusal: str = N_("'{key}' may not be set here")
+
+    def _unknown(self, key: str, where: str) -> str:
+        refused = _(self.refusal, key=where)
+        close = difflib.get_close_matches(key.upper(), list(self.fields), n=1, cutoff=0.7)
+        if close:
+            return refused + _(" — did you mean '{suggestion}'?", suggestion=close[0])
+        return refused + " — " + _("allowed: {known}", known=", ".join(sorted(self.fields)))
+
+    def _invalid(self, key: str, where: str, error: Invalid) -> str:
+        return _("key '{key}' ({help}): {reason}", key=where, help=_(self.help[key]), reason=error)
 
 
 @dataclass

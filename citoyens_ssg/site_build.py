@@ -16,8 +16,11 @@ import os
 import re
 import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from jinja2.sandbox import SecurityError
 
 from citoyens_ssg import content_checks, output, pelican_memos, search, sitemaps, templating
 from citoyens_ssg.config import NetworkConfig, SiteConfig
@@ -129,10 +132,29 @@ def _template_problem(error: Exception, root: Path) -> Problem | None:
     filename = getattr(error, "filename", None)
     lineno = getattr(error, "lineno", None)
     if not filename:
+        filename, lineno = _template_frame(error)
+    if not filename:
         return None
     path = Path(filename)
     shown = str(path.relative_to(root)) if path.is_absolute() and path.is_relative_to(root) else filename
-    return Problem(shown, _("template error: {reason}", reason=getattr(error, "message", None) or str(error)), line=lineno)
+    reason = getattr(error, "message", None) or str(error)
+    if isinstance(error, SecurityError):
+        message = _("template refused by the sandbox: {reason}; a site's templates may only show "
+                    "the values and filters of its theme", reason=reason)
+    else:
+        message = _("template error: {reason}", reason=reason)
+    return Problem(shown, message, line=lineno)
+
+
+def _template_frame(error: Exception) -> tuple[str | None, int | None]:
+    """The template file and line where rendering failed (errors raised while
+    rendering carry none): Jinja rewrites the traceback so that each template's
+    frame is a fake module of that file, raising at that line."""
+    found: tuple[str | None, int | None] = (None, None)
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        if "__jinja_exception__" in frame.f_globals:
+            found = (frame.f_code.co_filename, line)  # the innermost wins: an included template's
+    return found
 
 
 def build_site(job: SiteJob) -> SiteResult:
@@ -144,11 +166,13 @@ def build_site(job: SiteJob) -> SiteResult:
     """
     started = time.monotonic()
     root = job.network.root
-    leaving = content_checks.links_leaving(job.site.folder)
-    if leaving:
-        problems = [Problem(str(path.relative_to(root)), content_checks.link_refused()) for path in leaving]
+    refused = content_checks.refused_files(job.site)
+    if refused:
+        problems = [Problem(str(path.relative_to(root)), reason) for path, reason in refused]
         return SiteResult(job.site.slug, ok=False, problems=problems, seconds=time.monotonic() - started)
     listener = _PelicanLogListener(root, job.site.content_dir)
+    listener.errors += [Problem(str(path.relative_to(root)), content_checks.not_read())
+                        for path in content_checks.files_not_read(job.site.content_dir)]
     _listen_to_pelican(listener)
     stopped: Problem | None = None
     try:
@@ -265,5 +289,6 @@ def _run_pelican(job: SiteJob) -> None:
         empty.mkdir(parents=True, exist_ok=True)
         overrides["PATH"] = str(empty)
     pelican_memos.install()
+    templating.sandbox_pelican()
     Pelican(read_settings(override=overrides)).run()
     output.write_file(job.output_dir, f"{overrides.get('THEME_STATIC_DIR', 'theme')}/css/accent.css", templating.accent_css(job.site.accent_color))

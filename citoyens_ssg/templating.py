@@ -2,7 +2,9 @@
 
 The same filters and globals serve the sites (through Pelican's JINJA_FILTERS
 and JINJA_GLOBALS) and the network pages (portal, planet), so a theme's
-templates use one vocabulary everywhere.
+templates use one vocabulary everywhere.  A site's pages render in Jinja's
+sandbox (``SiteEnvironment``): an association may override templates, and its
+folder is data, never code.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import functools
 import gettext
 from datetime import date, datetime
 from pathlib import Path
+from types import BuiltinFunctionType, FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any
 
 from babel import Locale, UnknownLocaleError
@@ -27,7 +30,11 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import Cycler, Joiner, Namespace
 from markupsafe import Markup
+from pelican import generators as pelican_generators
+from pelican.contents import Content
 
 from citoyens_ssg.events import describe_recurrence, schema_org
 from citoyens_ssg.themes import ThemeChain
@@ -260,6 +267,86 @@ def theme_translations(theme: ThemeChain, language: str) -> ThemeTranslations:
     return ThemeTranslations(messages)
 
 
+# The bodies of Pelican's content objects: HTML the guard plugin has sanitised.
+SANITISED_BODIES = frozenset({"content", "summary"})
+# Where what a site's template may call is defined: Jinja's helpers and macros, the
+# vocabulary of citoyens' templates, Pelican's content objects and listings, and the
+# methods of plain values (text, numbers, dates, lists).  The rest of what the context
+# reaches (the reader classes of READERS, the bytecode cache of JINJA_ENVIRONMENT...)
+# is refused: a reader made by a template reads any file it is given.
+CALLABLE_MODULES = frozenset({
+    "jinja2.runtime", "jinja2.utils", "jinja2.sandbox", "jinja2.ext", "markupsafe", "citoyens_ssg.templating",
+    "citoyens_ssg.events", "pelican.contents", "pelican.urlwrappers", "pelican.paginator", "pelican.utils",
+    "builtins", "datetime",
+})
+# Classes a template may call: Jinja's dict(), cycler(), joiner() and namespace().
+CALLABLE_CLASSES = frozenset({dict, Cycler, Joiner, Namespace})
+
+
+class SiteEnvironment(ImmutableSandboxedEnvironment):
+    """The Jinja environment of every site's pages.
+
+    Sandboxed because a site's folder may hold template overrides
+    (``sites/<slug>/theme/templates``) and an association's folder is data: a
+    template must not reach Python's internals (``__globals__``, ``os``), change
+    the lists and dicts it is shown (Pelican's settings among them), nor call
+    anything but what templates are made of (``CALLABLE_MODULES``).  Autoescape
+    is on for every theme (see pelican_settings), so each value a template prints
+    is escaped unless it is Markup: the bodies of articles and pages, already
+    sanitised, are marked so here, where templates read them, and stay plain text
+    for Python code (Pelican truncates summaries with string operations, which
+    Markup would escape).
+    """
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        # Jinja's sandbox prints an unsafe attribute as an empty value; a template that
+        # tries one is refused instead, so the site's build names the template and its line.
+        raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe")
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        if not super().is_safe_callable(obj):
+            return False
+        if isinstance(obj, type):
+            return obj in CALLABLE_CLASSES
+        return _defined_in(obj) in CALLABLE_MODULES
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        value = super().getattr(obj, attribute)
+        if attribute in SANITISED_BODIES and type(value) is str and isinstance(obj, Content):
+            return Markup(value)
+        return value
+
+
+def _defined_in(obj: Any) -> str | None:
+    """The module that defines a callable: a function's own globals (wrappers copy
+    ``__module__``: the sandbox's safe ``str.format`` says it is ``str``'s), the class
+    of a method's object, or the class of a callable object (a macro).  None for a
+    free built-in function (``open``, ``eval``): no template calls one."""
+    if isinstance(obj, FunctionType):
+        return obj.__globals__.get("__name__")
+    owner = getattr(obj, "__self__", None)
+    if isinstance(owner, type):  # a class method: where its class is defined
+        return owner.__module__
+    if owner is not None and not isinstance(owner, ModuleType):
+        return type(owner).__module__
+    if isinstance(obj, BuiltinFunctionType):
+        return None
+    return type(obj).__module__
+
+
+def sandbox_pelican() -> None:
+    """Make every generator's environment a SiteEnvironment, in this process.
+
+    Pelican builds its environments in ``Generator.__init__`` by calling the name
+    ``Environment`` of its generators module with JINJA_ENVIRONMENT's options,
+    which cannot choose the class; its ``generator_init`` signal comes after the
+    environment is made and used (filters, plugins' translations).  Pointing that
+    name at the sandbox is the one place where every generator, Pelican's and
+    plugins', gets it.  Site builds run in their own worker processes.
+    """
+    pelican_generators.Environment = SiteEnvironment
+
+
 def bytecode_cache(folder: Path) -> FileSystemBytecodeCache:
     folder.mkdir(parents=True, exist_ok=True)
     return FileSystemBytecodeCache(str(folder))
@@ -268,12 +355,14 @@ def bytecode_cache(folder: Path) -> FileSystemBytecodeCache:
 def compile_templates(folders: list[str], options: dict[str, Any], filter_names: list[str], test_names: list[str]) -> int:
     """Compile every template of ``folders`` into the bytecode cache of ``options``; how many.
 
-    Done once in the parent before the site workers start, with the options of
-    the sites' environment (the cache does not tell options apart): each worker
-    then loads compiled templates instead of compiling them again.  Only the
-    names of filters and tests matter to the compiler.
+    Done once in the parent before the site workers start, with the sites'
+    environment class and options (the cache does not tell them apart; the
+    sandbox compiles calls differently, and outside it the compiler would look up
+    a template's attributes of constants unchecked, here): each worker then loads
+    compiled templates instead of compiling them again.  Only the names of
+    filters and tests matter to the compiler.
     """
-    env = Environment(loader=FileSystemLoader(folders), **options)
+    env = SiteEnvironment(loader=FileSystemLoader(folders), **options)
     env.filters.update(dict.fromkeys(filter_names, _names_only))
     env.tests.update(dict.fromkeys(test_names, _names_only))
     compiled = 0

@@ -28,12 +28,6 @@ class ThemeChain:
     from_pelican: bool = False  # the root is one of Pelican's own themes
 
     @property
-    def autoescape(self) -> bool:
-        """Our themes escape every value and mark HTML bodies ``|safe``;
-        Pelican's own themes expect raw values."""
-        return not self.from_pelican
-
-    @property
     def root(self) -> Path:
         return self.folders[-1]
 
