@@ -66,6 +66,14 @@ class MapConfig:
     zoom: int = 13
 
 
+@dataclass(frozen=True)
+class LimitsConfig:
+    """What one site's build may use before it is stopped (administrators set it, never a site)."""
+
+    site_seconds: float = 120.0
+    site_memory_mb: int = 1024
+
+
 @dataclass(frozen=True, kw_only=True)
 class SharedSettings:
     """What the network sets for every site and a site may set for itself."""
@@ -117,6 +125,7 @@ class NetworkConfig(SharedSettings):
     maintainers: tuple[str, ...] = ()
     image_widths: tuple[int, ...] = (480, 960, 1600)
     map: MapConfig = MapConfig()
+    limits: LimitsConfig = LimitsConfig()
     sites: tuple[SiteConfig, ...] = ()
 
     @property
@@ -168,6 +177,10 @@ NETWORK_SCHEMA = schema.Section(
             "latitude": schema.Number(minimum=-90, maximum=90),
             "longitude": schema.Number(minimum=-180, maximum=180),
             "zoom": schema.Integer(minimum=1, maximum=19),
+        }),
+        "limits": schema.Section(fields={
+            "site_seconds": schema.Number(minimum=1, maximum=86400),
+            "site_memory_mb": schema.Integer(minimum=256, maximum=1_048_576),
         }),
         "planet": schema.Section(
             fields={
@@ -355,6 +368,7 @@ def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_
         maintainers=tuple(values.get("maintainers", ())),
         image_widths=tuple(sorted(set(values.get("image_widths", (480, 960, 1600))))),
         map=MapConfig(**values.get("map", {})),
+        limits=LimitsConfig(**values.get("limits", {})),
         sites=sites,
         **shared,
     )

@@ -1,0 +1,76 @@
+"""Issue 15, part C, played as a hostile member: no site stalls the network, no secret reaches a site,
+no site's text breaks the network's files, CODEOWNERS only from valid handles, a hostile export imported
+safely.  Every test runs a real build (or the real worker machinery) and reads back what it produced."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from citoyens_ssg.workers import OVER_MEMORY, Limits, WorkerCrash, run_each_in_own_process
+
+SECRET = "sekret-ghp-4f1c2d"
+
+
+def _what_a_site_sees(_job: int) -> tuple[dict[str, str], bytes]:
+    with open("/proc/self/environ", "rb") as environ:
+        return dict(os.environ), environ.read()
+
+
+def _allocate(megabytes: int) -> int:
+    return len(bytearray(megabytes * 1024 * 1024))
+
+
+def test_a_worker_sees_no_secret_in_its_environment_nor_in_proc(monkeypatch):
+    monkeypatch.setenv("GITHUB_TOKEN", SECRET)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    [(_job, (environ, block))] = list(run_each_in_own_process(_what_a_site_sees, [1]))
+    assert "GITHUB_TOKEN" not in environ and "AWS_SECRET_ACCESS_KEY" not in environ
+    assert SECRET.encode() not in block
+    names = {entry.split(b"=", 1)[0] for entry in block.split(b"\0") if entry}
+    assert names <= {name.encode() for name in environ}  # only allowed variables are left there
+    assert environ["SOURCE_DATE_EPOCH"] == "1700000000" and "PATH" in environ
+    assert os.environ["GITHUB_TOKEN"] == SECRET  # the parent keeps its own
+
+
+def test_a_worker_over_its_memory_fails_alone_and_named():
+    results = dict(run_each_in_own_process(_allocate, [2000, 1], limits=Limits(memory_mb=512)))
+    assert isinstance(results[2000], WorkerCrash) and results[2000].over == OVER_MEMORY
+    assert results[1] == 1024 * 1024
+
+
+def test_no_output_byte_holds_a_secret_of_the_build_environment(network, monkeypatch):
+    monkeypatch.setenv("GITHUB_TOKEN", SECRET)
+    network.site("radio", "name: Radio Ondes\n")
+    network.article("radio", "a", "Émission", "2024-03-01 10:00", body="Le jeton : {GITHUB_TOKEN} $GITHUB_TOKEN")
+    assert network.build().ok
+    for path in network.output.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+
+
+def _many_articles(network, slug: str, count: int) -> None:
+    for index in range(count):
+        network.write(f"sites/{slug}/content/a{index}.md", f"Title: Article {index}\nDate: 2024-01-01 10:00\n\nTexte.\n")
+
+
+def test_a_site_over_its_time_limit_is_stopped_named_and_its_last_version_kept(network):
+    network.site("lent", "name: Lent\n")
+    network.article("lent", "premier", "Premier article", "2024-01-02 10:00")
+    network.site("vif", "name: Vif\n")
+    network.article("vif", "bonjour", "Bonjour", "2024-03-02 10:00")
+    assert network.build().ok
+    _many_articles(network, "lent", 4000)  # a build of minutes, far over the limit below
+    network.article("vif", "nouveau", "Nouvelles du vif", "2024-03-03 10:00")
+    network.write("network.yaml", "name: Réseau\nurl: https://reseau.example.org\nlimits:\n  site_seconds: 3\n")
+    report = network.build()
+    [failed] = report.failed
+    assert failed.slug == "lent"
+    assert [str(p) for p in failed.problems] == [
+        "sites/lent: took more than 3 s: stopped, its previously published version is kept"
+        " (limits.site_seconds in network.yaml)"]
+    assert "Premier article" in network.read("lent/premier-article.html")
+    assert not (network.output / "lent" / "article-1.html").exists()
+    assert "Nouvelles du vif" in network.read("vif/nouvelles-du-vif.html")
+    assert "Nouvelles du vif" in network.read("planet/index.html")
