@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import N_, _
+from citoyens_ssg.sanitize import clean_text
 from citoyens_ssg.yamlfile import YamlDocument
 
 _YAML = "tag:yaml.org,2002:"
@@ -72,7 +73,9 @@ class _Scalar(Field):
     def convert(self, node, document, path, problems):
         if not isinstance(node, ScalarNode) or node.tag.removeprefix(_YAML) not in self.tags:
             raise Invalid(self._mismatch(node, document))
-        return self.check(document.value(node))
+        value = document.value(node)
+        # One line: a value of site.yaml is a name, an address, a handle, never a block of text.
+        return self.check(clean_text(value, one_line=True) if isinstance(value, str) else value)
 
     def _mismatch(self, node: Node, document: YamlDocument) -> str:
         message = _("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document))

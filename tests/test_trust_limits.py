@@ -5,7 +5,10 @@ safely.  Every test runs a real build (or the real worker machinery) and reads b
 from __future__ import annotations
 
 import os
+from xml.etree import ElementTree
 from pathlib import Path
+
+import icalendar
 
 from citoyens_ssg.workers import OVER_MEMORY, Limits, WorkerCrash, run_each_in_own_process
 
@@ -74,3 +77,31 @@ def test_a_site_over_its_time_limit_is_stopped_named_and_its_last_version_kept(n
     assert not (network.output / "lent" / "article-1.html").exists()
     assert "Nouvelles du vif" in network.read("vif/nouvelles-du-vif.html")
     assert "Nouvelles du vif" in network.read("planet/index.html")
+
+
+def _well_formed(path: Path) -> ElementTree.Element:
+    return ElementTree.fromstring(path.read_bytes())  # raises on a character XML 1.0 cannot carry
+
+
+def test_control_characters_from_a_site_never_break_the_network_files(network):
+    network.site("radio", 'name: "Radio\\x0b\\r Ondes\\x1b"\nmaintainers: ["ondes\\x00"]\n')
+    network.article("radio", "emission", "Émission \x1b du soir", "2024-03-01 10:00", Summary="Résumé\x0c ici")
+    network.write("sites/radio/content/agenda/fete.md",
+                  "Title: Fête\x1b\nDate: 2024-03-01\nStart: 2030-05-01 14:00\nPlace: Salle\r des fêtes\x0b\n\nTexte.\n")
+    network.site("amap", "name: AMAP\n")
+    network.article("amap", "paniers", "Paniers d'hiver", "2024-03-02 10:00")
+    report = network.build()
+    assert report.ok, [str(p) for r in report.sites for p in r.problems]
+    outline = {o.get("text") for o in _well_formed(network.output / "planet" / "opml.xml").iter("outline")}
+    assert {"Radio Ondes", "AMAP"} <= outline
+    for feed in ("planet/atom.xml", "planet/rss.xml", "radio/feeds/all.atom.xml"):
+        _well_formed(network.output / feed)
+        titles = [entry.title for entry in network.feed(feed).entries]
+        assert "Émission du soir" in titles or "Émission  du soir" in titles
+    assert "Paniers d'hiver" in [entry.title for entry in network.feed("planet/atom.xml").entries]
+    data = (network.output / "agenda" / "agenda.ics").read_bytes()
+    assert b"\r" not in data.replace(b"\r\n", b"")
+    [event] = [c for c in icalendar.Calendar.from_ical(data).walk("VEVENT")]
+    assert str(event["location"]) == "Salle"  # Markdown reads a lone CR as the end of the line
+    assert str(event["x-citoyens-association"]) == "Radio Ondes"
+    assert "Radio Ondes" in network.read("index.html")
