@@ -168,7 +168,7 @@ NETWORK_SCHEMA = schema.Section(
         "url": schema.Url(required=True),
         **_common_fields(),
         "trusted_sites": schema.TextList(),
-        "maintainers": schema.TextList(),
+        "maintainers": schema.TextList(item=schema.Handle()),
         "image_widths": schema.IntegerList(minimum=64, maximum=4096),
         "map": schema.Section(fields={
             "tiles": schema.Text(pattern=r"^https://\S*\{z\}\S*\{x\}\S*\{y\}", pattern_help=N_("a tile address like https://tile.openstreetmap.org/{z}/{x}/{y}.png")),
@@ -219,7 +219,7 @@ SITE_SCHEMA = schema.Section(
         "longitude": schema.Number(minimum=-180, maximum=180),
         "categories": schema.TextList(),
         "opening_hours": schema.TextList(),
-        "maintainers": schema.TextList(),
+        "maintainers": schema.TextList(item=schema.Handle()),
         "podcast": schema.Section(fields={
             "title": schema.Text(), "description": schema.Text(), "category": schema.Text(),
             "subcategory": schema.Text(), "image": schema.Text(), "explicit": schema.Boolean(), "email": schema.Email(),

@@ -26,6 +26,11 @@ _YAML = "tag:yaml.org,2002:"
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+# A forge account (@user), a team or group (@org/team, GitLab's @group/subgroup), as GitHub and
+# GitLab spell them, or an e-mail address, which CODEOWNERS also accepts.  Nothing else: a
+# space, '#' or a line break would add owners or rules to CODEOWNERS.
+_FORGE_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9])?"
+_HANDLE = re.compile(rf"^(?:@?{_FORGE_NAME}(?:/{_FORGE_NAME}){{0,3}}|[A-Za-z0-9._%+-]{{1,64}}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
 
 
 class Invalid(Exception):
@@ -140,6 +145,15 @@ class Email(_Shaped):
     shape = _EMAIL
 
 
+class Handle(_Shaped):
+    expected = N_("a forge account like '@marie-l', a team like '@radio-ondes/redaction', or an e-mail address")
+    shape = _HANDLE
+
+
+def is_handle(value: str) -> bool:
+    return bool(_HANDLE.match(value))
+
+
 class Integer(_Scalar):
     expected = N_("a whole number")
     tags = ("int",)
@@ -188,12 +202,16 @@ def _convert_items(item: Field, node: SequenceNode, document: YamlDocument, path
 class TextList(Field):
     expected = N_("a list of texts")
 
+    def __init__(self, *, item: Field | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.item = item or Text()
+
     def convert(self, node, document, path, problems):
         if isinstance(node, ScalarNode) and node.tag == _YAML + "str":
-            return [node.value.strip()]
+            return [self.item.convert(node, document, path, problems)]
         if not isinstance(node, SequenceNode):
             raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
-        return _convert_items(Text(), node, document, path, problems)
+        return _convert_items(self.item, node, document, path, problems)
 
 
 class IntegerList(Field):

@@ -4,12 +4,16 @@ safely.  Every test runs a real build (or the real worker machinery) and reads b
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from xml.etree import ElementTree
 from pathlib import Path
 
 import icalendar
 
+from citoyens_ssg.cli import main
+from citoyens_ssg.config import load_network
+from citoyens_ssg.isolation import codeowners
 from citoyens_ssg.workers import OVER_MEMORY, Limits, WorkerCrash, run_each_in_own_process
 
 SECRET = "sekret-ghp-4f1c2d"
@@ -105,3 +109,36 @@ def test_control_characters_from_a_site_never_break_the_network_files(network):
     assert str(event["location"]) == "Salle"  # Markdown reads a lone CR as the end of the line
     assert str(event["x-citoyens-association"]) == "Radio Ondes"
     assert "Radio Ondes" in network.read("index.html")
+
+
+HOSTILE_MAINTAINERS = 'name: Radio\nmaintainers:\n  - yann\n  - "yann\\n/network.yaml @attaquant\\n* @attaquant"\n  - "@x #"\n'
+
+
+def _rules(text: str) -> dict[str, list[str]]:
+    rules = [line.split() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    assert all(len(rule) >= 1 for rule in rules)
+    return {rule[0]: rule[1:] for rule in rules}
+
+
+def test_a_maintainer_entry_with_a_line_break_is_refused_where_it_is_written(network, capsys):
+    network.write("network.yaml", "name: R\nurl: https://r.example.org\nmaintainers: [reseau/mainteneurs]\n")
+    network.site("radio", HOSTILE_MAINTAINERS)
+    network.site("amap", "name: AMAP\nmaintainers: [amap-29, contact@amap.example.org]\n")
+    assert main(["codeowners", "-C", str(network.root), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "sites/radio/site.yaml:4:" in err and "sites/radio/site.yaml:5:" in err
+    assert "expected a forge account like '@marie-l'" in err
+    assert not (network.root / "CODEOWNERS").exists()
+
+
+def test_codeowners_holds_one_rule_per_site_whatever_the_maintainers_say(network):
+    network.write("network.yaml", "name: R\nurl: https://r.example.org\nmaintainers: [reseau/mainteneurs]\n")
+    network.site("radio", "name: Radio\nmaintainers: [yann]\n")
+    network.site("amap", "name: AMAP\nmaintainers: [amap-29, contact@amap.example.org]\n")
+    loaded = load_network(network.root)
+    # As if a site.yaml had slipped past the load: the generator keeps valid handles only.
+    radio = dataclasses.replace(loaded.site("radio"), maintainers=("yann", "yann\n/network.yaml @attaquant", "@x #"))
+    hostile = dataclasses.replace(loaded, sites=(loaded.site("amap"), radio))
+    rules = _rules(codeowners(hostile))
+    assert rules == {"*": ["@reseau/mainteneurs"], "/sites/amap/": ["@amap-29", "contact@amap.example.org"],
+                     "/sites/radio/": ["@yann"]}
