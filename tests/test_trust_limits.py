@@ -142,3 +142,31 @@ def test_codeowners_holds_one_rule_per_site_whatever_the_maintainers_say(network
     rules = _rules(codeowners(hostile))
     assert rules == {"*": ["@reseau/mainteneurs"], "/sites/amap/": ["@amap-29", "contact@amap.example.org"],
                      "/sites/radio/": ["@yann"]}
+
+
+def test_a_recurrence_that_never_happens_is_refused_with_its_line_and_the_rest_builds(network):
+    network.site("radio", "name: Radio\n")
+    network.write("sites/radio/content/agenda/jamais.md",
+                  "Title: Le 30 février\nDate: 2024-03-01\nStart: 2026-01-06 10:00\nRrule: FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\n\nJamais.\n")
+    network.write("sites/radio/content/agenda/mardi.md",
+                  "Title: Chaque mardi\nDate: 2024-03-01\nStart: 2026-01-06 10:00\nRecurrence: chaque semaine\nCount: 3\n\nTexte.\n")
+    report = network.build()
+    [site] = report.sites
+    assert [str(p) for p in site.problems] == [
+        "sites/radio/content/agenda/jamais.md:4: Rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30' never happens"
+        " in the ten years after Start:; check the days and months"]
+    calendar = icalendar.Calendar.from_ical((network.output / "agenda" / "agenda.ics").read_bytes())
+    assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == ["Chaque mardi"]
+
+
+def test_150_kb_of_unclosed_tags_are_refused_up_front_and_the_rest_builds(network):
+    network.site("radio", "name: Radio\n")
+    network.article("radio", "piege", "Piège", "2024-03-01 10:00", body="<a " * 50_000)
+    network.article("radio", "emission", "Émission", "2024-03-02 10:00")
+    report = network.build()
+    [site] = report.sites
+    assert [str(p) for p in site.problems] == [
+        "sites/radio/content/piege.md:4: 50000 tags opened with '<' are never closed with '>' (the first on this line);"
+        " close them, or write &lt; for a '<' sign"]
+    assert "Émission" in network.read("radio/emission.html")
+    assert not (network.output / "radio" / "piege.html").exists()
