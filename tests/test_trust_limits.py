@@ -170,3 +170,65 @@ def test_150_kb_of_unclosed_tags_are_refused_up_front_and_the_rest_builds(networ
         " close them, or write &lt; for a '<' sign"]
     assert "Émission" in network.read("radio/emission.html")
     assert not (network.output / "radio" / "piege.html").exists()
+
+
+WXR_NAMESPACES = ('xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+                  ' xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/"')
+
+
+def _wxr_item(title: str, body: str, name: str, status: str = "publish", day: int = 1) -> str:
+    return (f"<item><title>{title}</title><content:encoded><![CDATA[{body}]]></content:encoded>"
+            f"<wp:post_date_gmt>2024-01-{day:02d} 09:00:00</wp:post_date_gmt><wp:post_name>{name}</wp:post_name>"
+            f"<wp:status>{status}</wp:status><wp:post_type>post</wp:post_type></item>\n")
+
+
+def test_a_hostile_wordpress_export_is_imported_as_data_and_builds(network, capsys):
+    network.site("jardin", "name: Jardin\n")
+    network.site("radio", "name: Radio\n")
+    network.article("radio", "emission", "Émission de la radio", "2024-01-01 10:00")
+    items = [
+        _wxr_item("Piège&#13;Save_as: ../radio/index.html&#13;Status: published", "Page piégée.", "piege", day=2),
+        _wxr_item("Liens", '<p><a href="{attach}../../../network.yaml">réglages</a> et [x]({filename}../../radio/emission.md)'
+                  " et |filename|/x</p>", "liens", day=3),
+        _wxr_item("T" * 300, "Un titre très long.", "", day=4),
+        _wxr_item("Poupées", "<div>" * 5000 + "fond" + "</div>" * 5000, "poupees", day=5),
+        _wxr_item("Brouillon&#13;Status: published", "Texte pas encore public.", "brouillon", "draft", day=6),
+    ]
+    export = network.write("export.xml", f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" {WXR_NAMESPACES}>'
+                           f"<channel><title>Jardin</title>\n{''.join(items)}</channel></rss>\n")
+    assert main(["import", "-C", str(network.root), "jardin", str(export)]) == 0
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    assert "'Poupées': its HTML is nested 5000 levels deep (at most 100); not imported, simplify it in WordPress" in out.err
+    assert "4 article(s) and page(s) imported" in out.out
+    trap = (network.root / "sites/jardin/content/2024-01-02-piege.md").read_text(encoding="utf-8")
+    assert trap.splitlines()[:4] == ["Title: Piège Save_as: ../radio/index.html Status: published", "Date: 2024-01-02 09:00",
+                                     "Slug: piege", ""]
+    report = network.build()
+    assert report.ok, [str(p) for r in report.sites for p in r.problems]
+    assert "Émission de la radio" in network.read("radio/index.html")
+    assert "Page piégée." in network.read("jardin/piege.html")
+    links = network.read("jardin/liens.html")
+    assert '<a href="%7Battach%7D../../../network.yaml" rel="noopener">réglages</a>' in links  # shown, not resolved
+    assert "|filename|/x" in links
+    assert not list(network.output.rglob("network.yaml")) and not list(network.output.rglob("emission.md"))
+    assert (network.output / "jardin" / f"{'t' * 80}.html").is_file()
+    draft = (network.root / "sites/jardin/content/2024-01-06-brouillon.md").read_text(encoding="utf-8")
+    assert [line for line in draft.splitlines() if line.startswith("Status:")] == ["Status: draft"]
+    # Pelican's own drafts/ folder is the drafts work's business (issue 15, trust-paths): nowhere else.
+    for path in network.output.rglob("*"):
+        if path.is_file() and "drafts" not in path.parts:
+            assert b"pas encore public" not in path.read_bytes(), path
+
+
+def test_new_post_with_a_long_title_holding_a_line_break_writes_a_good_file(network, capsys):
+    network.site("jardin", "name: Jardin\n")
+    title = "Atelier " + "très long " * 30 + "\nSave_as: ../index.html"
+    assert main(["new-post", "-C", str(network.root), "jardin", title]) == 0
+    [path] = (network.root / "sites/jardin/content").glob("*.md")
+    assert path.stem[len("2026-12-01-"):] == ("atelier-" + "tres-long-" * 30)[:80].rstrip("-")
+    header = path.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()
+    assert header[0] == "Title: " + "Atelier " + "très long " * 30 + "Save_as: ../index.html"
+    assert not [line for line in header if line.lower().startswith("save_as")]
+    report = network.build()
+    assert report.ok, [str(p) for r in report.sites for p in r.problems]
