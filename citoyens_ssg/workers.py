@@ -118,6 +118,9 @@ def _confine(limits: Limits) -> None:
     if limits.memory_mb:
         ceiling = limits.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))  # inherited by Pagefind too
+        # The ceiling counts address space: glibc reserves 64 MB per thread arena, and Pagefind
+        # runs a thread per core; two arenas keep a many-core CI runner under it.
+        os.environ["MALLOC_ARENA_MAX"] = "2"
 
 
 def _child(function: Callable[[J], R], job: J, connection: Connection, limits: Limits) -> None:
