@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 from pathlib import Path
 
 import icalendar
+from PIL import Image
 
 from citoyens_ssg.cli import main
 from citoyens_ssg.config import load_network
@@ -231,3 +232,19 @@ def test_new_post_with_a_long_title_holding_a_line_break_writes_a_good_file(netw
     assert not [line for line in header if line.lower().startswith("save_as")]
     report = network.build()
     assert report.ok, [str(p) for r in report.sites for p in r.problems]
+
+
+def test_a_site_over_its_memory_limit_is_stopped_and_named_the_others_published(network):
+    network.write("network.yaml", "name: Réseau\nurl: https://reseau.example.org\nlimits:\n  site_memory_mb: 256\n")
+    network.site("photo", "name: Photo\n")
+    (network.root / "sites/photo/content/images").mkdir(parents=True)
+    # 49 million pixels, under the images' own limit: some 150 MB decoded, more once resized.
+    Image.new("RGB", (7000, 7000), (200, 100, 50)).save(network.root / "sites/photo/content/images/grand.png", compress_level=1)
+    network.article("photo", "grande", "Grande photo", "2024-01-01 10:00", body="![Une grande photo]({static}/images/grand.png)")
+    network.site("vif", "name: Vif\n")
+    network.article("vif", "bonjour", "Bonjour", "2024-03-02 10:00")
+    report = network.build()
+    [failed] = report.failed
+    assert [str(p) for p in failed.problems] == [
+        "sites/photo: used more than 256 MB: stopped, its previously published version is kept (limits.site_memory_mb in network.yaml)"]
+    assert "Bonjour" in network.read("vif/bonjour.html")
