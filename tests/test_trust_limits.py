@@ -248,3 +248,20 @@ def test_a_site_over_its_memory_limit_is_stopped_and_named_the_others_published(
     assert [str(p) for p in failed.problems] == [
         "sites/photo: used more than 256 MB: stopped, its previously published version is kept (limits.site_memory_mb in network.yaml)"]
     assert "Bonjour" in network.read("vif/bonjour.html")
+
+
+def test_a_kept_manifest_holding_control_characters_does_not_break_the_network_stage(network):
+    network.site("radio", "name: Radio\n")
+    network.article("radio", "emission", "Émission", "2024-03-01 10:00")
+    network.site("amap", "name: AMAP\n")
+    network.article("amap", "paniers", "Paniers", "2024-03-02 10:00")
+    assert network.build().ok
+    # As a manifest written before text was cleaned on reading, kept because the site is not rebuilt.
+    kept = network.root / ".output.manifests" / "radio.json"
+    kept.write_text(kept.read_text(encoding="utf-8").replace('"Émission"', '"Émission\\u001b du\\u000b soir"'), encoding="utf-8")
+    network.article("amap", "legumes", "Légumes", "2024-03-03 10:00")
+    report = network.build()
+    assert report.ok and [r.slug for r in report.sites if not r.unchanged] == ["amap"]
+    for name in ("atom.xml", "rss.xml", "opml.xml"):
+        _well_formed(network.output / "planet" / name)
+    assert {"Émission du soir", "Légumes"} <= {entry.title for entry in network.feed("planet/atom.xml").entries}
