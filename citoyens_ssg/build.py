@@ -242,15 +242,19 @@ def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = No
 def _crash_problem(network: NetworkConfig, crash: WorkerCrash[SiteJob]) -> Problem:
     """What the report says of a worker that went over a limit or died."""
     where = f"sites/{crash.job.site.slug}"
+    limits = network.limits
     if crash.over == OVER_TIME:
-        return Problem(where, _("took more than {seconds:g} s: stopped, its previously published version is kept"
-                                " (limits.site_seconds in network.yaml)", seconds=network.limits.site_seconds))
+        return Problem(where, _("took more than {seconds:g} s: stopped, its previously published version"
+                                " is kept (limits.site_seconds in network.yaml)",
+                                seconds=limits.site_seconds))
     if crash.over == OVER_MEMORY:
-        return Problem(where, _("used more than {megabytes} MB: stopped, its previously published version is kept"
-                                " (limits.site_memory_mb in network.yaml)", megabytes=network.limits.site_memory_mb))
+        return Problem(where, _("used more than {megabytes} MB: stopped, its previously published version"
+                                " is kept (limits.site_memory_mb in network.yaml)",
+                                megabytes=limits.site_memory_mb))
     logger.error("worker for %s crashed:\n%s", crash.job.site.slug, crash.reason)
     reason = crash.reason.strip().splitlines()[-1]
-    return Problem(where, _("internal error while building (a bug: please report it): {reason}", reason=reason))
+    return Problem(where, _("internal error while building (a bug: please report it): {reason}",
+                            reason=reason))
 
 
 def _whole_network_print(network: NetworkConfig, paths: BuildPaths) -> str:

@@ -156,8 +156,8 @@ def check_unclosed_tags(text: str) -> None:
     unclosed = list(_UNCLOSED_TAG.finditer(text))
     if len(unclosed) > MAX_UNCLOSED_TAGS:
         line = text.count("\n", 0, unclosed[0].start()) + 1
-        raise ContentError(_("{count} tags opened with '<' are never closed with '>' (the first on this line);"
-                             " close them, or write &lt; for a '<' sign", count=len(unclosed)), line)
+        raise ContentError(_("{count} tags opened with '<' are never closed with '>' (the first on this"
+                             " line); close them, or write &lt; for a '<' sign", count=len(unclosed)), line)
 
 
 def check_header(fields: list[HeaderField], timezone: str, extra_keys: frozenset[str] = frozenset()) -> list[tuple[int, str]]:

@@ -151,7 +151,9 @@ def bounded_rule(rule: str, start: datetime) -> tuple[str, int]:
 def _utc_until(value: str, start: datetime) -> datetime:
     """An RRULE's UNTIL (20270630, 20270630T120000 local, 20270630T215959Z) as a UTC moment."""
     moment = datetime.strptime(value.rstrip("Z"), "%Y%m%dT%H%M%S" if "T" in value else "%Y%m%d")
-    return moment.replace(tzinfo=UTC) if value.endswith("Z") else moment.replace(tzinfo=start.tzinfo).astimezone(UTC)
+    if value.endswith("Z"):
+        return moment.replace(tzinfo=UTC)
+    return moment.replace(tzinfo=start.tzinfo).astimezone(UTC)
 
 
 def parse_event(metadata: dict[str, str], lines: dict[str, int], *, site: str, slug: str, title: str, url: str,
@@ -249,16 +251,19 @@ def _recurrence(metadata: dict[str, str], start: datetime, all_day: bool, zone: 
             parts.append(f"COUNT={int(metadata['count'])}")
         rule = ";".join(parts)
     where = line("rrule") or line("recurrence")
-    if dict(part.split("=", 1) for part in rule.split(";") if "=" in part).get("FREQ") not in RULE_FREQUENCIES:
-        raise ContentError(_("Rrule: '{value}': FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY", value=rule), where)
+    frequency = dict(part.split("=", 1) for part in rule.split(";") if "=" in part).get("FREQ")
+    if frequency not in RULE_FREQUENCIES:
+        raise ContentError(_("Rrule: '{value}': FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY", value=rule),
+                           where)
     try:
         rrulestr(f"RRULE:{rule}", dtstart=start)
         never = not _expand(rule, start, (), 1)
     except (ValueError, TypeError) as error:
-        raise ContentError(_("Rrule: '{value}' is not a valid RFC 5545 rule ({reason})", value=rule, reason=error), where)
+        raise ContentError(_("Rrule: '{value}' is not a valid RFC 5545 rule ({reason})", value=rule,
+                             reason=error), where)
     if never:
-        raise ContentError(_("Rrule: '{value}' never happens in the ten years after Start:; check the days and months",
-                             value=rule), where)
+        raise ContentError(_("Rrule: '{value}' never happens in the ten years after Start:; check the days"
+                             " and months", value=rule), where)
     exdates = []
     for value in (v.strip() for v in metadata.get("except", "").split(",") if v.strip()):
         moment, _all_day = _moment(value, zone, line("except"))

@@ -53,7 +53,8 @@ ENTITIES = str.maketrans({"{": "&#123;", "}": "&#125;", "|": "&#124;"})
 PERCENT = str.maketrans({"{": "%7B", "}": "%7D", "|": "%7C"})
 MAX_HTML_DEPTH = 100  # the converter recurses per element: 5,000 nested <div> would crash it
 HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
-VOID_TAGS = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+VOID_TAGS = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+                       "wbr"})
 
 
 @dataclass
@@ -180,8 +181,9 @@ def _write_post(post: Post, content: Path, policy: FetchPolicy, report: ImportRe
     html = clean_html(post.html)
     depth = _depth(html)
     if depth > MAX_HTML_DEPTH:
-        report.skipped.append(_("'{title}': its HTML is nested {depth} levels deep (at most {limit}); not imported,"
-                                " simplify it in WordPress", title=post.title or slug, depth=depth, limit=MAX_HTML_DEPTH))
+        report.skipped.append(_("'{title}': its HTML is nested {depth} levels deep (at most {limit}); not"
+                                " imported, simplify it in WordPress",
+                                title=post.title or slug, depth=depth, limit=MAX_HTML_DEPTH))
         return
     mark = f"citoyens-image-{secrets.token_hex(8)}:"  # stands for {static} until the text is neutralised
     html = _download_images(html, content, policy, report, mark)

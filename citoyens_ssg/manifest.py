@@ -19,7 +19,8 @@ from citoyens_ssg.sanitize import clean_text
 FORMAT = 3
 # A control character in the JSON text (escaped by json.dumps, or raw DEL/C1/U+FFFE): a manifest
 # written before site text was cleaned on reading, kept for a site that fails to build now.
-_MAY_HOLD_CONTROLS = re.compile(r"\\u00[01]|\\u00[7-9]|\\u[dD][89a-fA-F]|\\u[fF]{3}[eEfF]|\\[bf]|[\x7f-\x9f\ufffe\uffff]")
+_MAY_HOLD_CONTROLS = re.compile(
+    r"\\u00[01]|\\u00[7-9]|\\u[dD][89a-fA-F]|\\u[fF]{3}[eEfF]|\\[bf]|[\x7f-\x9f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,8 @@ def new_post(root: Path, site: str, title: str) -> Path:
     date = _now(config.timezone)
     path = config.content_dir / f"{date:%Y-%m-%d}-{slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    _create(path, NEW_POST.format(title=title, date=f"{date:%Y-%m-%d %H:%M}", slug=slug, category=_usual_category(config.content_dir)))
+    _create(path, NEW_POST.format(title=title, date=f"{date:%Y-%m-%d %H:%M}", slug=slug,
+                                  category=_usual_category(config.content_dir)))
     return path
 
 

@@ -30,7 +30,8 @@ _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 # GitLab spell them, or an e-mail address, which CODEOWNERS also accepts.  Nothing else: a
 # space, '#' or a line break would add owners or rules to CODEOWNERS.
 _FORGE_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9])?"
-_HANDLE = re.compile(rf"^(?:@?{_FORGE_NAME}(?:/{_FORGE_NAME}){{0,3}}|[A-Za-z0-9._%+-]{{1,64}}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
+_FORGE_EMAIL = r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_HANDLE = re.compile(rf"^(?:@?{_FORGE_NAME}(?:/{_FORGE_NAME}){{0,3}}|{_FORGE_EMAIL})$")
 
 
 class Invalid(Exception):
@@ -146,7 +147,8 @@ class Email(_Shaped):
 
 
 class Handle(_Shaped):
-    expected = N_("a forge account like '@marie-l', a team like '@radio-ondes/redaction', or an e-mail address")
+    expected = N_("a forge account like '@marie-l', a team like '@radio-ondes/redaction',"
+                  " or an e-mail address")
     shape = _HANDLE
 
 
