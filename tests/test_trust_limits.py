@@ -12,6 +12,7 @@ from xml.etree import ElementTree
 import icalendar
 from PIL import Image
 
+from citoyens_ssg import i18n
 from citoyens_ssg.cli import main
 from citoyens_ssg.config import load_network
 from citoyens_ssg.isolation import codeowners
@@ -283,3 +284,14 @@ def test_a_kept_manifest_holding_control_characters_does_not_break_the_network_s
         _well_formed(network.output / "planet" / name)
     titles = {entry.title for entry in network.feed("planet/atom.xml").entries}
     assert {"Émission du soir", "Légumes"} <= titles
+
+
+def test_the_import_says_in_french_what_it_left_out(network, capsys):
+    network.site("jardin", "name: Jardin\n")
+    items = _wxr_item("Poupées", "<div>" * 5000 + "fond" + "</div>" * 5000, "poupees")
+    export = network.write("export.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
+                           f'<rss version="2.0" {WXR_NAMESPACES}><channel><title>J</title>\n{items}</channel></rss>\n')
+    i18n.set_language("fr")
+    assert main(["import", "-C", str(network.root), "jardin", str(export)]) == 0
+    assert ("« Poupées » : son HTML est imbriqué sur 5000 niveaux (au plus 100) ; non importé,"
+            " simplifiez-le dans WordPress") in capsys.readouterr().err
