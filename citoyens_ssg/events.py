@@ -48,10 +48,14 @@ DAYS = {
 DURATION = re.compile(r"^(?:(\d+)\s*h\s*(\d+)?|(\d+):(\d{2}))$", re.IGNORECASE)
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_EXPANDED = 500
-# Recurrences are expanded over this window after Start, at most MAX_EXPANDED times: dateutil
-# searches without end for a rule that never happens (30 February, FREQ=YEARLY;BYMONTHDAY=30;BYMONTH=2).
+# Recurrences are expanded over this window after Start, at most MAX_EXPANDED times.  A rule that
+# never happens (30 February) is refused when read: dateutil looks for its next date up to the year
+# 9999, whatever the window, one period after the other (a daily one: seconds; see _probe).
 RECURRENCE_WINDOW = timedelta(days=3653)
 RULE_FREQUENCIES = frozenset(FREQUENCIES.values())  # an association's events, not hourly ones
+# A daily, weekly or monthly rule that only keeps some months, days of the month and days of the week
+# falls on the same dates as the yearly rule with the same filters, which dateutil searches year by year.
+_FILTERS_ONLY = frozenset({"FREQ", "INTERVAL", "UNTIL", "COUNT", "WKST", "BYMONTH", "BYMONTHDAY", "BYDAY"})
 UTC = ZoneInfo("UTC")
 
 
@@ -135,6 +139,23 @@ def _expand(rule: str, start: datetime, exdates: tuple[datetime, ...], limit: in
         if len(starts) >= min(count, limit):
             break
     return starts
+
+
+def _probe(rule: str, start: datetime) -> str:
+    """A rule with the same dates as ``rule`` that dateutil searches quickly (``_FILTERS_ONLY``)."""
+    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    simple = (parts.get("FREQ") in ("DAILY", "WEEKLY", "MONTHLY") and set(parts) <= _FILTERS_ONLY
+              and parts.get("INTERVAL", "1") == "1" and not re.search(r"\d", parts.get("BYDAY", "")))
+    if not simple:
+        return rule  # intervals, positions (1MO), hours: searched as written
+    if "BYMONTHDAY" not in parts and "BYDAY" not in parts:  # dateutil's defaults, taken from Start
+        if parts["FREQ"] == "DAILY":
+            return rule  # every day of some months: found at once
+        if parts["FREQ"] == "WEEKLY":
+            parts["BYDAY"] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[start.weekday()]
+        else:
+            parts["BYMONTHDAY"] = str(start.day)
+    return ";".join(f"{key}={value}" for key, value in {**parts, "FREQ": "YEARLY"}.items())
 
 
 def bounded_rule(rule: str, start: datetime) -> tuple[str, int]:
@@ -257,7 +278,7 @@ def _recurrence(metadata: dict[str, str], start: datetime, all_day: bool, zone: 
                            where)
     try:
         rrulestr(f"RRULE:{rule}", dtstart=start)
-        never = not _expand(rule, start, (), 1)
+        never = not _expand(_probe(rule, start), start, (), 1)
     except (ValueError, TypeError) as error:
         raise ContentError(_("Rrule: '{value}' is not a valid RFC 5545 rule ({reason})", value=rule,
                              reason=error), where)

@@ -295,3 +295,18 @@ def test_the_import_says_in_french_what_it_left_out(network, capsys):
     assert main(["import", "-C", str(network.root), "jardin", str(export)]) == 0
     assert ("« Poupées » : son HTML est imbriqué sur 5000 niveaux (au plus 100) ; non importé,"
             " simplifiez-le dans WordPress") in capsys.readouterr().err
+
+
+def test_a_daily_rule_that_never_happens_is_refused_too(network):
+    # dateutil looks for its next date day by day up to the year 9999: the check asks the yearly rule.
+    network.site("radio", "name: Radio\n")
+    network.write("sites/radio/content/agenda/jamais.md", "Title: Jamais\nDate: 2024-03-01\n"
+                  "Start: 2026-01-06 10:00\nRrule: FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\n\nJamais.\n")
+    network.write("sites/radio/content/agenda/treize.md", "Title: Le 13\nDate: 2024-03-01\n"
+                  "Start: 2026-01-06 10:00\nRrule: FREQ=WEEKLY;BYMONTHDAY=13;COUNT=2\n\nTexte.\n")
+    [site] = network.build().sites
+    assert [str(p) for p in site.problems] == [
+        "sites/radio/content/agenda/jamais.md:4: Rrule: 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30' never happens"
+        " in the ten years after Start:; check the days and months"]
+    calendar = icalendar.Calendar.from_ical((network.output / "agenda" / "agenda.ics").read_bytes())
+    assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == ["Le 13"]
