@@ -32,6 +32,9 @@ from citoyens_ssg.i18n import _
 from citoyens_ssg.incremental import RenderPaths
 from citoyens_ssg.site_build import SiteJob, SiteResult, build_site, compile_templates, warm_up
 from citoyens_ssg.workers import (
+    OVER_MEMORY,
+    OVER_TIME,
+    Limits,
     WorkerCrash,
     run_each_in_own_process,
     start_in_own_process,
@@ -228,15 +231,31 @@ def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = No
     if site_jobs:
         warm_up({job.site.language for job in site_jobs})
         compile_templates(site_jobs)
-    for job, result in run_each_in_own_process(build_site, site_jobs, jobs):
+    limits = Limits(seconds=network.limits.site_seconds, memory_mb=network.limits.site_memory_mb)
+    for job, result in run_each_in_own_process(build_site, site_jobs, jobs, limits):
         if isinstance(result, WorkerCrash):
-            logger.error("worker for %s crashed:\n%s", job.site.slug, result.reason)
-            reason = result.reason.strip().splitlines()[-1]
-            problem = Problem(f"sites/{job.site.slug}", _("internal error while building (a bug: please report it): {reason}", reason=reason))
-            result = SiteResult(job.site.slug, ok=False, problems=[problem])
+            result = SiteResult(job.site.slug, ok=False, problems=[_crash_problem(network, result)])
         if result.ok and not result.problems:
             (paths.staging / f"{job.site.slug}.fingerprint").write_text(fingerprints[job.site.slug])
         yield result
+
+
+def _crash_problem(network: NetworkConfig, crash: WorkerCrash[SiteJob]) -> Problem:
+    """What the report says of a worker that went over a limit or died."""
+    where = f"sites/{crash.job.site.slug}"
+    limits = network.limits
+    if crash.over == OVER_TIME:
+        return Problem(where, _("took more than {seconds:g} s: stopped, its previously published version"
+                                " is kept (limits.site_seconds in network.yaml)",
+                                seconds=limits.site_seconds))
+    if crash.over == OVER_MEMORY:
+        return Problem(where, _("used more than {megabytes} MB: stopped, its previously published version"
+                                " is kept (limits.site_memory_mb in network.yaml)",
+                                megabytes=limits.site_memory_mb))
+    logger.error("worker for %s crashed:\n%s", crash.job.site.slug, crash.reason)
+    reason = crash.reason.strip().splitlines()[-1]
+    return Problem(where, _("internal error while building (a bug: please report it): {reason}",
+                            reason=reason))
 
 
 def _whole_network_print(network: NetworkConfig, paths: BuildPaths) -> str:

@@ -84,6 +84,14 @@ class MapConfig:
     zoom: int = 13
 
 
+@dataclass(frozen=True)
+class LimitsConfig:
+    """What one site's build may use before it is stopped (administrators set it, never a site)."""
+
+    site_seconds: float = 120.0
+    site_memory_mb: int = 1024
+
+
 @dataclass(frozen=True, kw_only=True)
 class SharedSettings:
     """What the network sets for every site and a site may set for itself."""
@@ -136,6 +144,7 @@ class NetworkConfig(SharedSettings):
     image_widths: tuple[int, ...] = (480, 960, 1600)
     map: MapConfig = MapConfig()
     letter: LetterConfig | None = None  # no ``lettre:`` section, no letter
+    limits: LimitsConfig = LimitsConfig()
     sites: tuple[SiteConfig, ...] = ()
 
     @property
@@ -178,7 +187,7 @@ NETWORK_SCHEMA = schema.Section(
         **_common_fields(),
         "pelican": schema.FreeMapping(check=pelican_settings.check_passthrough),  # administrators: trusted
         "trusted_sites": schema.TextList(),
-        "maintainers": schema.TextList(),
+        "maintainers": schema.TextList(item=schema.Handle()),
         "image_widths": schema.IntegerList(minimum=64, maximum=4096),
         "map": schema.Section(fields={
             "tiles": schema.Text(pattern=r"^https://\S*\{z\}\S*\{x\}\S*\{y\}", pattern_help=N_("a tile address like https://tile.openstreetmap.org/{z}/{x}/{y}.png")),
@@ -205,6 +214,10 @@ NETWORK_SCHEMA = schema.Section(
                     pattern="^(starttls|tls|none)$",
                     pattern_help=N_("'starttls', 'tls' or 'none' (a relay on this machine)")),
             }),
+        }),
+        "limits": schema.Section(fields={
+            "site_seconds": schema.Number(minimum=1, maximum=86400),
+            "site_memory_mb": schema.Integer(minimum=256, maximum=1_048_576),
         }),
         "planet": schema.Section(
             fields={
@@ -244,7 +257,7 @@ SITE_SCHEMA = schema.Section(
         "longitude": schema.Number(minimum=-180, maximum=180),
         "categories": schema.TextList(),
         "opening_hours": schema.TextList(),
-        "maintainers": schema.TextList(),
+        "maintainers": schema.TextList(item=schema.Handle()),
         "podcast": schema.Section(fields={
             "title": schema.Text(), "description": schema.Text(), "category": schema.Text(),
             "subcategory": schema.Text(), "image": schema.Text(), "explicit": schema.Boolean(), "email": schema.Email(),
@@ -394,6 +407,7 @@ def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_
         image_widths=tuple(sorted(set(values.get("image_widths", (480, 960, 1600))))),
         map=MapConfig(**values.get("map", {})),
         letter=_letter(values["lettre"], name) if "lettre" in values else None,
+        limits=LimitsConfig(**values.get("limits", {})),
         sites=sites,
         **shared,
     )

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 MAX_SOURCE_BYTES = 1_000_000  # a long article is 50 KB; 20 MB is an accident or an attack
 MAX_QUOTE_DEPTH = 32
 MAX_BRACKET_DEPTH = 64
+# Python-Markdown looks for the end of each unclosed '<tag' again and again: 150 KB of '<a ' take
+# hours, 3,000 of them 2 s; an article has a few '<' signs, never hundreds of unclosed tags.
+MAX_UNCLOSED_TAGS = 200
+_UNCLOSED_TAG = re.compile(r"<[A-Za-z][^<>]*+(?!>)")
 
 # Keys Pelican would obey to write files elsewhere or render with another template.
 REFUSED_KEYS = frozenset({"save_as", "url", "template", "path", "override_url", "override_save_as"})
@@ -183,7 +187,8 @@ def decode_source(raw: bytes) -> str:
 
 
 def check_nesting(text: str) -> None:
-    """Refuse nesting deep enough to make Markdown take minutes."""
+    """Refuse nesting deep enough, or tags left open enough, to make Markdown take minutes."""
+    check_unclosed_tags(text)
     if text.count("[") <= MAX_BRACKET_DEPTH and text.count(">") <= MAX_QUOTE_DEPTH:
         return  # cannot nest that deep: skip the line-by-line walk
     depth = 0
@@ -196,6 +201,16 @@ def check_nesting(text: str) -> None:
             if depth > MAX_BRACKET_DEPTH:
                 raise ContentError(_("brackets [ nested more than {limit} deep", limit=MAX_BRACKET_DEPTH), number)
         depth = max(depth, 0)
+
+
+def check_unclosed_tags(text: str) -> None:
+    if text.count("<") <= MAX_UNCLOSED_TAGS:
+        return  # cannot hold that many: skip the search
+    unclosed = list(_UNCLOSED_TAG.finditer(text))
+    if len(unclosed) > MAX_UNCLOSED_TAGS:
+        line = text.count("\n", 0, unclosed[0].start()) + 1
+        raise ContentError(_("{count} tags opened with '<' are never closed with '>' (the first on this"
+                             " line); close them, or write &lt; for a '<' sign", count=len(unclosed)), line)
 
 
 def check_header(fields: list[HeaderField], timezone: str, extra_keys: frozenset[str] = frozenset()) -> list[tuple[int, str]]:

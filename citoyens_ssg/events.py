@@ -48,6 +48,15 @@ DAYS = {
 DURATION = re.compile(r"^(?:(\d+)\s*h\s*(\d+)?|(\d+):(\d{2}))$", re.IGNORECASE)
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_EXPANDED = 500
+# Recurrences are expanded over this window after Start, at most MAX_EXPANDED times.  A rule that
+# never happens (30 February) is refused when read: dateutil looks for its next date up to the year
+# 9999, whatever the window, one period after the other (a daily one: seconds; see _probe).
+RECURRENCE_WINDOW = timedelta(days=3653)
+RULE_FREQUENCIES = frozenset(FREQUENCIES.values())  # an association's events, not hourly ones
+# A daily, weekly or monthly rule that only keeps some months, days of the month and days of the week
+# falls on the same dates as the yearly rule with the same filters, which dateutil searches year by year.
+_FILTERS_ONLY = frozenset({"FREQ", "INTERVAL", "UNTIL", "COUNT", "WKST", "BYMONTH", "BYMONTHDAY", "BYDAY"})
+UTC = ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -91,17 +100,7 @@ class Event:
 
     def occurrences(self, after: datetime | None = None, limit: int = MAX_EXPANDED) -> list[datetime]:
         """Start times of the occurrences (all, or those ending after ``after``)."""
-        if not self.rrule:
-            starts = [self.start]
-        else:
-            rule = rrulestr(f"RRULE:{self.rrule}", dtstart=self.start, forceset=True)
-            for excluded in self.exdates:
-                rule.exdate(excluded)
-            starts = []
-            for start in rule:
-                starts.append(start)
-                if len(starts) >= limit:
-                    break
+        starts = _expand(self.rrule, self.start, self.exdates, limit) if self.rrule else [self.start]
         length = self.end - self.start
         return [s for s in starts if after is None or s + length > after]
 
@@ -127,6 +126,55 @@ class Event:
         values["exdates"] = tuple(datetime.fromisoformat(d).astimezone(zone) for d in values.get("exdates", ()))
         values["categories"] = tuple(values.get("categories", ()))
         return cls(**values)
+
+
+def _expand(rule: str, start: datetime, exdates: tuple[datetime, ...], limit: int) -> list[datetime]:
+    bounded, count = bounded_rule(rule, start)
+    expansion = rrulestr(f"RRULE:{bounded}", dtstart=start, forceset=True)
+    for excluded in exdates:
+        expansion.exdate(excluded)
+    starts = []
+    for moment in expansion:
+        starts.append(moment)
+        if len(starts) >= min(count, limit):
+            break
+    return starts
+
+
+def _probe(rule: str, start: datetime) -> str:
+    """A rule with the same dates as ``rule`` that dateutil searches quickly (``_FILTERS_ONLY``)."""
+    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    simple = (parts.get("FREQ") in ("DAILY", "WEEKLY", "MONTHLY") and set(parts) <= _FILTERS_ONLY
+              and parts.get("INTERVAL", "1") == "1" and not re.search(r"\d", parts.get("BYDAY", "")))
+    if not simple:
+        return rule  # intervals, positions (1MO), hours: searched as written
+    if "BYMONTHDAY" not in parts and "BYDAY" not in parts:  # dateutil's defaults, taken from Start
+        if parts["FREQ"] == "DAILY":
+            return rule  # every day of some months: found at once
+        if parts["FREQ"] == "WEEKLY":
+            parts["BYDAY"] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[start.weekday()]
+        else:
+            parts["BYMONTHDAY"] = str(start.day)
+    return ";".join(f"{key}={value}" for key, value in {**parts, "FREQ": "YEARLY"}.items())
+
+
+def bounded_rule(rule: str, start: datetime) -> tuple[str, int]:
+    """``rule`` with an UNTIL at most RECURRENCE_WINDOW after ``start``, and how many occurrences to take
+    (its COUNT, which the UNTIL replaces: RFC 5545 allows one of them only)."""
+    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    count = int(parts.pop("COUNT", MAX_EXPANDED))
+    horizon = start.astimezone(UTC) + RECURRENCE_WINDOW
+    until = _utc_until(parts["UNTIL"], start) if "UNTIL" in parts else horizon
+    parts["UNTIL"] = min(until, horizon).strftime("%Y%m%dT%H%M%SZ")
+    return ";".join(f"{key}={value}" for key, value in parts.items()), count
+
+
+def _utc_until(value: str, start: datetime) -> datetime:
+    """An RRULE's UNTIL (20270630, 20270630T120000 local, 20270630T215959Z) as a UTC moment."""
+    moment = datetime.strptime(value.rstrip("Z"), "%Y%m%dT%H%M%S" if "T" in value else "%Y%m%d")
+    if value.endswith("Z"):
+        return moment.replace(tzinfo=UTC)
+    return moment.replace(tzinfo=start.tzinfo).astimezone(UTC)
 
 
 def parse_event(metadata: dict[str, str], lines: dict[str, int], *, site: str, slug: str, title: str, url: str,
@@ -223,10 +271,20 @@ def _recurrence(metadata: dict[str, str], start: datetime, all_day: bool, zone: 
                 raise ContentError(_("Count: must be a whole number"), line("count"))
             parts.append(f"COUNT={int(metadata['count'])}")
         rule = ";".join(parts)
+    where = line("rrule") or line("recurrence")
+    frequency = dict(part.split("=", 1) for part in rule.split(";") if "=" in part).get("FREQ")
+    if frequency not in RULE_FREQUENCIES:
+        raise ContentError(_("Rrule: '{value}': FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY", value=rule),
+                           where)
     try:
         rrulestr(f"RRULE:{rule}", dtstart=start)
+        never = not _expand(_probe(rule, start), start, (), 1)
     except (ValueError, TypeError) as error:
-        raise ContentError(_("Rrule: '{value}' is not a valid RFC 5545 rule ({reason})", value=rule, reason=error), line("rrule") or line("recurrence"))
+        raise ContentError(_("Rrule: '{value}' is not a valid RFC 5545 rule ({reason})", value=rule,
+                             reason=error), where)
+    if never:
+        raise ContentError(_("Rrule: '{value}' never happens in the ten years after Start:; check the days"
+                             " and months", value=rule), where)
     exdates = []
     for value in (v.strip() for v in metadata.get("except", "").split(",") if v.strip()):
         moment, _all_day = _moment(value, zone, line("except"))

@@ -8,13 +8,19 @@ That is also what would let a large network be split across CI jobs.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from citoyens_ssg.events import Event
+from citoyens_ssg.sanitize import clean_text
 
 FORMAT = 3
+# A control character in the JSON text (escaped by json.dumps, or raw DEL/C1/U+FFFE): a manifest
+# written before site text was cleaned on reading, kept for a site that fails to build now.
+_MAY_HOLD_CONTROLS = re.compile(
+    r"\\u00[01]|\\u00[7-9]|\\u[dD][89a-fA-F]|\\u[fF]{3}[eEfF]|\\[bf]|[\x7f-\x9f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -84,8 +90,19 @@ def write_manifest(path: Path, manifest: Manifest) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
 
 
+def _cleaned(values: dict) -> dict:
+    """Each text of a JSON object as the reading would have cleaned it (the summary is HTML: lines kept)."""
+    def clean(key: str, value: object) -> object:
+        if isinstance(value, str):
+            return clean_text(value, one_line=key != "summary")
+        return [clean(key, item) for item in value] if isinstance(value, list) else value
+    return {key: clean(key, value) for key, value in values.items()}
+
+
 def read_manifest(path: Path) -> Manifest:
-    data = json.loads(path.read_text(encoding="utf-8"))
+    """The manifest at ``path``; the network stage never meets a character its files cannot carry."""
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text, object_hook=_cleaned if _MAY_HOLD_CONTROLS.search(text) else None)
     if data.get("format") != FORMAT:
         raise ValueError(f"{path}: manifest format {data.get('format')!r}, expected {FORMAT}")
     return Manifest(site=data["site"], entries=tuple(Entry.from_json(e) for e in data["entries"]),

@@ -26,6 +26,7 @@ from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, BaseReader, Markdown
 from pelican.utils import SafeDatetime, pelican_open
 
 from citoyens_ssg.digests import CODE, digest, library_versions, tree_digest
+from citoyens_ssg.sanitize import clean_text
 
 _pelican_log = logging.getLogger("pelican.readers")  # Pelican's own warnings, said as Pelican says them
 META = "markdown.extensions.meta"
@@ -171,6 +172,13 @@ class CitoyensMarkdownReader(MarkdownReader):
         return output
 
     def process_metadata(self, name, value):
+        # Before Pelican makes tags and dates of it: no control character reaches a feed or a calendar,
+        # and a title or a place stays on one line (the summary is HTML: its lines are kept).
+        one_line = name not in self.settings["FORMATTED_FIELDS"]
+        if isinstance(value, str):
+            value = clean_text(value, one_line=one_line)
+        elif isinstance(value, list):
+            value = [clean_text(item, one_line=one_line) if isinstance(item, str) else item for item in value]
         if name in ("date", "modified") and isinstance(value, str):
             date = iso_date(value)
             if date is not None:

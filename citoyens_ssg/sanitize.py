@@ -12,11 +12,17 @@ planet a relative link would point at the wrong host.
 from __future__ import annotations
 
 import html
+import re
 from functools import partial
 from urllib.parse import urljoin, urlsplit
 
 import nh3
 
+# What XML 1.0 and iCalendar cannot carry (C0 controls but TAB, LF and CR; lone surrogates;
+# U+FFFE, U+FFFF), with DEL and the C1 controls that no text needs: one control character
+# in a site's name would otherwise make the network's feeds, OPML and calendars unreadable.
+_UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = re.compile(r"[ \t]*[\n\t][ \t\n]*")
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = frozenset({"href", "src", "poster", "cite"})
 
@@ -59,11 +65,22 @@ def _absolute_candidate(base: str, candidate: str) -> str:
     return f"{urljoin(base, url)} {descriptor}".strip()
 
 
+def clean_text(value: str, *, one_line: bool = False) -> str:
+    """``value`` without the characters XML 1.0 and iCalendar cannot carry, line ends as LF
+    (``one_line``: line breaks and tabs as one space, for names, titles, places).
+
+    Every text that comes from a site or a feed goes through it where it comes in
+    (site.yaml values, metadata, sanitised HTML, plain text), so the network stage
+    never meets one."""
+    text = _UNCARRIABLE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return _BREAKS.sub(" ", text) if one_line else text
+
+
 def clean_html(fragment: str, *, base_url: str | None = None, trusted: bool = False, link_rel: str | None = "noopener") -> str:
     """The safe subset of ``fragment``; with ``base_url``, every URL made absolute."""
     tags = TAGS | TRUSTED_TAGS if trusted else TAGS
     attributes = {**ATTRIBUTES, **TRUSTED_ATTRIBUTES} if trusted else ATTRIBUTES
-    return nh3.clean(
+    return clean_text(nh3.clean(
         fragment,
         tags=set(tags),
         attributes={tag: set(names) for tag, names in attributes.items()},
@@ -71,12 +88,12 @@ def clean_html(fragment: str, *, base_url: str | None = None, trusted: bool = Fa
         url_schemes=set(URL_SCHEMES),
         link_rel=link_rel,
         strip_comments=True,
-    )
+    ))
 
 
 def plain_text(value: str) -> str:
     """A text field (a title, an author) with any markup removed, ready to be escaped on output."""
-    return html.unescape(nh3.clean(value, tags=set())).strip()
+    return clean_text(html.unescape(nh3.clean(value, tags=set()))).strip()
 
 
 def safe_link(url: str | None, base_url: str | None = None) -> str | None:

@@ -14,7 +14,11 @@ from citoyens_ssg import clock
 from citoyens_ssg.config import load_network
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
+from citoyens_ssg.sanitize import clean_text
 from citoyens_ssg.sites import RESERVED, SLUG, slugify
+
+POST_SLUG_LENGTH = 80  # the file is <date>-<slug>.md: far below a file name's 255 bytes
+SITE_SLUG_LENGTH = 64  # as sites.SLUG allows
 
 SITE_YAML = """\
 # Fiche de « {name} ». Seule la ligne « name » est obligatoire ; les autres
@@ -53,6 +57,7 @@ ainsi : `![Ce que montre l'image]({{static}}/images/photo.jpg)`.
 NEW_POST = """\
 Title: {title}
 Date: {date}
+Slug: {slug}
 Category: {category}
 Tags:
 Summary:
@@ -81,8 +86,8 @@ def _create(path: Path, text: str) -> None:
 
 def new_site(root: Path, name: str) -> Path:
     """Create ``sites/<slug>/`` with a commented site.yaml and a first article."""
-    name = name.strip()
-    slug = slugify(name)
+    name = clean_text(name, one_line=True).strip()  # a line break would end the YAML comment it is in
+    slug = slugify(name, SITE_SLUG_LENGTH)
     if not name or slug == "sans-nom" or not SLUG.match(slug):
         raise CitoyensError(_("give the association's name, for example: citoyens new-site \"Radio Ondes\""))
     if slug in RESERVED:
@@ -105,15 +110,16 @@ def new_post(root: Path, site: str, title: str) -> Path:
     if site not in {s.slug for s in network.sites}:
         known = ", ".join(s.slug for s in network.sites)
         raise CitoyensError(_("no site '{site}' in sites/ (sites: {known})", site=site, known=known))
-    title = title.strip()
-    slug = slugify(title)
+    title = clean_text(title, one_line=True).strip()  # one line: nothing in it starts another metadata line
+    slug = slugify(title, POST_SLUG_LENGTH)
     if not title or slug == "sans-nom":
         raise CitoyensError(_("give the article's title, for example: citoyens new-post {site} \"Atelier du samedi\"", site=site))
     config = network.site(site)
     date = _now(config.timezone)
     path = config.content_dir / f"{date:%Y-%m-%d}-{slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    _create(path, NEW_POST.format(title=title, date=f"{date:%Y-%m-%d %H:%M}", category=_usual_category(config.content_dir)))
+    _create(path, NEW_POST.format(title=title, date=f"{date:%Y-%m-%d %H:%M}", slug=slug,
+                                  category=_usual_category(config.content_dir)))
     return path
 
 

@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import N_, _
+from citoyens_ssg.sanitize import clean_text
 from citoyens_ssg.yamlfile import YamlDocument
 
 _YAML = "tag:yaml.org,2002:"
@@ -31,6 +32,12 @@ _ADDRESS_CHAR = r"[^\s\\\x00-\x1f\x7f]"
 _PATH_START = r"[^\s\\\x00-\x1f\x7f:/?#]"  # no scheme: no colon before the first / ? or #
 _LINK = re.compile(rf"^(?:(?:https?://|mailto:){_ADDRESS_CHAR}+"
                    rf"|(?!//){_PATH_START}*(?:[/?#]{_ADDRESS_CHAR}*)?)$", re.IGNORECASE)
+# A forge account (@user), a team or group (@org/team, GitLab's @group/subgroup), as GitHub and
+# GitLab spell them, or an e-mail address, which CODEOWNERS also accepts.  Nothing else: a
+# space, '#' or a line break would add owners or rules to CODEOWNERS.
+_FORGE_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9])?"
+_FORGE_EMAIL = r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_HANDLE = re.compile(rf"^(?:@?{_FORGE_NAME}(?:/{_FORGE_NAME}){{0,3}}|{_FORGE_EMAIL})$")
 
 
 class Invalid(Exception):
@@ -78,7 +85,9 @@ class _Scalar(Field):
     def convert(self, node, document, path, problems):
         if not isinstance(node, ScalarNode) or node.tag.removeprefix(_YAML) not in self.tags:
             raise Invalid(self._mismatch(node, document))
-        return self.check(document.value(node))
+        value = document.value(node)
+        # One line: a value of site.yaml is a name, an address, a handle, never a block of text.
+        return self.check(clean_text(value, one_line=True) if isinstance(value, str) else value)
 
     def _mismatch(self, node: Node, document: YamlDocument) -> str:
         message = _("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document))
@@ -168,6 +177,14 @@ class Link(Text):
         if not value or not _LINK.match(value):
             raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=repr(value)))
         return value
+class Handle(_Shaped):
+    expected = N_("a forge account like '@marie-l', a team like '@radio-ondes/redaction',"
+                  " or an e-mail address")
+    shape = _HANDLE
+
+
+def is_handle(value: str) -> bool:
+    return bool(_HANDLE.match(value))
 
 
 class Integer(_Scalar):
@@ -223,12 +240,16 @@ def _convert_items(item: Field, node: SequenceNode, document: YamlDocument, path
 class TextList(Field):
     expected = N_("a list of texts")
 
+    def __init__(self, *, item: Field | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.item = item or Text()
+
     def convert(self, node, document, path, problems):
         if isinstance(node, ScalarNode) and node.tag == _YAML + "str":
-            return [node.value.strip()]
+            return [self.item.convert(node, document, path, problems)]
         if not isinstance(node, SequenceNode):
             raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
-        return _convert_items(Text(), node, document, path, problems)
+        return _convert_items(self.item, node, document, path, problems)
 
 
 class IntegerList(Field):

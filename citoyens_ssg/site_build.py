@@ -177,6 +177,8 @@ def build_site(job: SiteJob) -> SiteResult:
     stopped: Problem | None = None
     try:
         _run_pelican(job)
+    except MemoryError:
+        raise  # over the worker's memory ceiling: the worker reports it, naming the limit
     except Exception as error:  # Pelican, or one of citoyens' plugins, gave up on this site
         stopped = _stopping_problem(error, job)
         logger.debug("Pelican stopped while building %s", job.site.slug, exc_info=True)

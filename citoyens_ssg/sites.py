@@ -15,10 +15,12 @@ SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 RESERVED = frozenset({"planet", "theme", "agenda", "annuaire", "recherche", "search", "feeds", "static"})
 
 
-def slugify(name: str) -> str:
-    """'Radio Ondes Citoyennes !' -> 'radio-ondes-citoyennes': accents folded, ASCII only."""
+def slugify(name: str, max_length: int | None = None) -> str:
+    """'Radio Ondes Citoyennes !' -> 'radio-ondes-citoyennes': accents folded, ASCII only;
+    with ``max_length``, cut there (a file name has at most 255 bytes)."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "sans-nom"
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "sans-nom"
 
 
 @dataclass(frozen=True)
