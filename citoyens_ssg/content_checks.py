@@ -38,9 +38,16 @@ KNOWN_KEYS = frozenset({
 })
 STATUSES = frozenset({"published", "draft", "hidden"})
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?$")
+# A language tag as BCP 47 shapes it (fr, br, en-GB, oc-aranes): it becomes part of page addresses.
+LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 SLASHED_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
-HEADER_LINE = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
+# The header syntax Python-Markdown's meta extension reads (markdown/extensions/meta.py): an
+# optional opening ``---``, keys indented by up to three spaces, values continued by four.
+HEADER_LINE = re.compile(r"^ {0,3}([A-Za-z0-9_-]+)\s*:\s*(.*)$")
+HEADER_OPENING = re.compile(r"^-{3}(\s.*)?$")
+HEADER_CLOSING = re.compile(r"^(-{3}|\.{3})(\s.*)?$")
+HEADER_CONTINUED = re.compile(r"^ {4,}")
 
 
 class ContentError(CitoyensError):
@@ -57,17 +64,46 @@ class HeaderField:
 
 
 def read_header(text: str) -> list[HeaderField]:
-    """The ``Key: value`` lines at the top of a Markdown file, with their line numbers."""
+    """The ``Key: value`` lines at the top of a Markdown file, with their line numbers,
+    read the way the Markdown reader reads them (a key it would see is seen here too)."""
     fields = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    lines = text.splitlines()
+    start = 1 if lines and HEADER_OPENING.match(lines[0]) else 0
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if not line.strip() or HEADER_CLOSING.match(line):
             break
         match = HEADER_LINE.match(line)
         if match:
             fields.append(HeaderField(match.group(1).lower(), match.group(2).strip(), number))
-        elif not line.startswith((" ", "\t")):
+        elif not HEADER_CONTINUED.match(line):
             break  # the body starts without a blank line: no more metadata
     return fields
+
+
+def check_metadata(metadata: dict, fields: list[HeaderField], extra_keys: frozenset[str] = frozenset()) -> None:
+    """What the reader returned, whatever syntax set it: a refused key or a bad language raises;
+    a key off the allowlist is dropped (the header check has warned about it, with its line)."""
+    lines = {field.key: field.line for field in fields}
+    for key in list(metadata):
+        if refused(key):
+            raise ContentError(_refusal(key), lines.get(key))
+        if key not in KNOWN_KEYS | extra_keys:
+            del metadata[key]
+    if metadata.get("lang") is not None:
+        check_language(str(metadata["lang"]), lines.get("lang"))
+
+
+def check_language(value: str, line: int | None) -> None:
+    if not LANGUAGE_TAG.match(value):
+        raise ContentError(_("Lang '{value}' is not a language tag; write fr, br or en-GB", value=value), line)
+
+
+def refused(key: str) -> bool:
+    return key in REFUSED_KEYS or key.startswith("override_") or key.endswith(("_save_as", "_url"))
+
+
+def _refusal(key: str) -> str:
+    return _("'{key}:' is not allowed in content: addresses are set by citoyens", key=key.capitalize())
 
 
 def link_refused() -> str:
@@ -150,12 +186,14 @@ def check_header(fields: list[HeaderField], timezone: str, extra_keys: frozenset
     warnings = []
     known = KNOWN_KEYS | extra_keys
     for field in fields:
-        if field.key in REFUSED_KEYS or field.key.endswith(("_save_as", "_url")):
-            raise ContentError(_("'{key}:' is not allowed in content: addresses are set by citoyens", key=field.key.capitalize()), field.line)
+        if refused(field.key):
+            raise ContentError(_refusal(field.key), field.line)
         if field.key in ("date", "modified"):
             check_date(field.value, timezone, field.line)
         elif field.key == "slug" and not SLUG.match(field.value):
             raise ContentError(_("Slug '{slug}' must use lowercase letters, digits and hyphens only (no '/' or '..')", slug=field.value), field.line)
+        elif field.key == "lang":
+            check_language(field.value, field.line)
         elif field.key == "status" and field.value.lower() not in STATUSES:
             raise ContentError(_("Status '{value}' is unknown; use draft, hidden or published", value=field.value), field.line)
         elif field.key not in known:

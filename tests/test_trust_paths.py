@@ -1,0 +1,123 @@
+"""The trust boundary around one association's folder, played as a hostile member.
+
+Each test builds a real network in which one site (``radio``) tries to read
+outside its ``content/`` folder, write outside its own ``output/radio/``, or
+publish what it should not, then reads the output's bytes back and checks
+that nothing outside ``output/radio/`` changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from citoyens_ssg.cli import main
+
+SECRET = "SECRET-7f3a"  # written in files no site may publish
+
+
+def build(network, capsys) -> tuple[int, str]:
+    code = main(["build", "-C", str(network.root), "-j", "2"])
+    return code, capsys.readouterr().err
+
+
+def snapshot(network, slug: str = "radio") -> dict[str, str]:
+    """Every file of the test's folder, by its bytes' digest, but the hostile site's own folder and
+    output and the build's work folders (the staging folder is checked by the other sites' bytes)."""
+    top = network.root.parent
+    skipped = (network.output / slug, network.root / "sites" / slug)
+    files = {}
+    for folder, dirnames, filenames in os.walk(top):
+        here = Path(folder)
+        dirnames[:] = [name for name in dirnames if here / name not in skipped
+                       and not (name.startswith(".output.") or name == ".citoyens")]
+        for name in filenames:
+            path = here / name
+            files[str(path.relative_to(top))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return files
+
+
+def not_the_network_pages(files: dict[str, str]) -> dict[str, str]:
+    return {name: digest for name, digest in files.items()
+            if not name.startswith("reseau/output/") or name.startswith("reseau/output/radio-ondes/")}
+
+
+def all_output_bytes(network) -> bytes:
+    return b"".join(path.read_bytes() for path in sorted(network.output.rglob("*")) if path.is_file())
+
+
+def two_radios(network) -> None:
+    network.site("radio", "name: Radio\n")
+    network.site("radio-ondes", "name: Radio Ondes\n")
+    network.article("radio", "emission", "Émission du lundi", "2026-01-01")
+    network.article("radio-ondes", "accueil", "Bienvenue sur les ondes", "2026-01-01")
+
+
+def rebuild_everything(network) -> None:
+    """Forget that the sites are unchanged, so that both build again in the same run."""
+    for fingerprint in (network.root / ".output.manifests").glob("*.fingerprint"):
+        fingerprint.unlink()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("tiret", "---\nTitle: Pirate\nDate: 2026-01-02\nSave_as: ../radio-ondes/pwn.html\n---\n\nPWNED\n",
+         "sites/radio/content/tiret.md:4: 'Save_as:' is not allowed in content"),
+        ("retrait", "Title: Pirate\nDate: 2026-01-02\n Save_as: ../radio-ondes/pwn.html\n\nPWNED\n",
+         "sites/radio/content/retrait.md:3: 'Save_as:' is not allowed in content"),
+        ("langue", "Title: Pirate\nDate: 2026-01-02\nLang: /../../radio-ondes/pwn\n\nPWNED\n",
+         "sites/radio/content/langue.md:3: Lang '/../../radio-ondes/pwn' is not a language"),
+        ("url", "---\nTitle: Pirate\nDate: 2026-01-02\n  Url: ../radio-ondes/pwn.html\n  Template: ../../x\n\nPWNED\n",
+         "sites/radio/content/url.md:4: 'Url:' is not allowed in content"),
+    ],
+)
+def test_a_site_writes_nothing_into_another_sites_folder(network, capsys, name, text, expected):
+    two_radios(network)
+    assert build(network, capsys)[0] == 0
+    before = snapshot(network)
+    network.write(f"sites/radio/content/{name}.md", text)
+    rebuild_everything(network)
+    code, err = build(network, capsys)
+    assert code == 1 and expected in err, err
+    assert "Traceback" not in err
+    assert snapshot(network) == before
+    assert b"PWNED" not in all_output_bytes(network)
+    assert (network.output / "radio" / "emission-du-lundi.html").is_file()
+
+
+def test_a_save_as_from_default_metadata_is_refused_before_anything_is_written(network, capsys):
+    """A save_as every file gets (DEFAULT_METADATA) is checked before Pelican copies or writes, not after."""
+    two_radios(network)
+    assert build(network, capsys)[0] == 0
+    before = snapshot(network)
+    network.write("sites/radio/site.yaml", "name: Radio\npelican:\n  DEFAULT_METADATA:\n    save_as: ../radio-ondes/pwn.txt\n")
+    network.write("sites/radio/content/fichiers/note.txt", "PWNED\n")
+    rebuild_everything(network)
+    code, err = build(network, capsys)
+    assert code == 1 and "Traceback" not in err, err
+    assert ("ERROR sites/radio/content/fichiers/note.txt: the address '../radio-ondes/pwn.txt' leads outside the site's folder"
+            in err)
+    assert "ERROR sites/radio/content/emission.md: the address '../radio-ondes/pwn.txt' leads outside" in err
+    # radio published without its article, so the planet changed: every other site's bytes did not
+    assert not_the_network_pages(snapshot(network)) == not_the_network_pages(before)
+    assert b"PWNED" not in all_output_bytes(network)
+
+
+def test_every_page_pelican_writes_is_checked_before_it_is_written(network, capsys):
+    """A path no earlier check sees (a pagination pattern) meets the guard on Pelican's writer itself."""
+    two_radios(network)
+    assert build(network, capsys)[0] == 0
+    before = snapshot(network)
+    network.write("sites/radio/site.yaml", "name: Radio\npelican:\n"
+                  "  PAGINATION_PATTERNS: [[1, '{url}', '../radio-ondes/pwn-{save_as}']]\n")
+    rebuild_everything(network)
+    code, err = build(network, capsys)
+    assert code == 1 and "Traceback" not in err, err
+    assert "ERROR sites/radio: refused to write ../radio-ondes/pwn-index.html: outside" in err or "sites/radio/site.yaml" in err, err
+    assert not_the_network_pages(snapshot(network)) == not_the_network_pages(before)
+    assert not list(network.root.parent.rglob("pwn-*"))
