@@ -108,7 +108,7 @@ def _refusal(key: str) -> str:
 
 def link_refused() -> str:
     """The message for a link leaving its site, in the language of the moment."""
-    return _("symbolic links to files outside the site are refused; copy the file instead")
+    return _("symbolic links are refused in a site's folder; copy the file instead")
 
 
 def check_location(path: Path, site_dir: Path) -> None:
@@ -135,21 +135,26 @@ def _names_by_key(folder: str, mtime_ns: int) -> dict[str, tuple[str, ...]]:
     return {key: tuple(names) for key, names in groups.items()}
 
 
-def links_leaving(site_dir: Path) -> list[Path]:
-    """Symbolic links anywhere in a site's folder that point outside it.
+def symbolic_links(site_dir: Path) -> list[Path]:
+    """Every symbolic link in a site's folder, wherever it points.
 
-    Checked before Pelican runs, because Pelican follows links when it copies
-    images and static files: a link to /etc/passwd or to another association's
-    folder would be published.
+    Checked before Pelican runs, without following any link: Pelican follows links
+    when it copies images and static files (a link to /etc/passwd or to another
+    association's folder would be published), and two links pointing at each other
+    keep its walk of the folder busy.
     """
-    site = site_dir.resolve()
-    leaving = []
-    for folder, dirnames, filenames in os.walk(site_dir):
-        for name in sorted(dirnames + filenames):
-            path = Path(folder) / name
-            if path.is_symlink() and not path.resolve().is_relative_to(site):
-                leaving.append(path)
-    return leaving
+    if site_dir.is_symlink():
+        return [site_dir]
+    found = []
+    pending = [site_dir]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    found.append(Path(entry.path))
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
+    return sorted(found)
 
 
 def decode_source(raw: bytes) -> str:

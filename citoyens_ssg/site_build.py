@@ -144,9 +144,9 @@ def build_site(job: SiteJob) -> SiteResult:
     """
     started = time.monotonic()
     root = job.network.root
-    leaving = content_checks.links_leaving(job.site.folder)
-    if leaving:
-        problems = [Problem(str(path.relative_to(root)), content_checks.link_refused()) for path in leaving]
+    links = content_checks.symbolic_links(job.site.folder)
+    if links:
+        problems = [Problem(str(path.relative_to(root)), content_checks.link_refused()) for path in links]
         return SiteResult(job.site.slug, ok=False, problems=problems, seconds=time.monotonic() - started)
     listener = _PelicanLogListener(root, job.site.content_dir)
     _listen_to_pelican(listener)

@@ -121,3 +121,77 @@ def test_every_page_pelican_writes_is_checked_before_it_is_written(network, caps
     assert "ERROR sites/radio: refused to write ../radio-ondes/pwn-index.html: outside" in err or "sites/radio/site.yaml" in err, err
     assert not_the_network_pages(snapshot(network)) == not_the_network_pages(before)
     assert not list(network.root.parent.rglob("pwn-*"))
+
+
+def test_references_resolve_inside_the_sites_content_folder(network, capsys):
+    network.site("radio", "name: Radio\n")
+    network.site("autre", "name: Autre\n")
+    network.write("network.yaml", (network.root / "network.yaml").read_text(encoding="utf-8") + f"# {SECRET}\n")
+    network.write("sites/autre/content/brouillon.md", f"Title: Brouillon\nDate: 2026-01-01\nStatus: draft\n\n{SECRET}\n")
+    network.write("sites/radio/content/fichiers/programme.pdf", "%PDF-1.4\n% programme\n")
+    network.write("sites/radio/content/fuite.md", """\
+        Title: Fuite
+        Date: 2026-01-02
+        Audio: ../../../network.yaml
+
+        [le réseau]({attach}../../../network.yaml) et [le voisin]({static}../../autre/content/brouillon.md)
+        et [le système]({attach}/../../../../../../etc/passwd) mais [le programme]({attach}fichiers/programme.pdf).
+        """)
+    code, err = build(network, capsys)
+    assert code == 1 and "Traceback" not in err, err
+    leaving = "leads outside the site; the file must be inside content/ (link removed)"
+    for line, reference in ((5, "{attach}../../../network.yaml"), (5, "{static}../../autre/content/brouillon.md"),
+                            (6, "{attach}/../../../../../../etc/passwd")):
+        assert f"ERROR sites/radio/content/fuite.md:{line}: {reference} {leaving}" in err, err
+    assert "sites/radio/content/fuite.md" in err and "Audio: '../../../network.yaml' is neither a file of the site" in err
+    page = network.read("radio/fuite.html")
+    assert "le réseau" in page and "{attach}" not in page and "{static}" not in page and "network.yaml" not in page
+    assert 'href="https://reseau.example.org/radio/fichiers/programme.pdf"' in page  # {attach} inside content/ still works
+    published = all_output_bytes(network)
+    assert SECRET.encode() not in published and b"root:x:0:0" not in published
+
+
+def test_only_allowed_types_of_static_files_are_published(network, capsys):
+    network.site("radio", "name: Radio\n")
+    network.article("radio", "emission", "Émission", "2026-01-01", body="[grille]({static}/fichiers/grille.pdf)")
+    files = network.root / "sites/radio/content/fichiers"
+    files.mkdir(parents=True)
+    hostile = {"outil.js": b"alert(document.cookie)", "page.xhtml": b"<html xmlns='http://www.w3.org/1999/xhtml'><script>x</script></html>",
+               "logo.svg": b"<svg><script>alert(1)</script></svg>", "module.mjs": b"export {}", "data.json": b"{}",
+               "style.css": b"body{}", "faux.pdf": b"<html><script>alert(1)</script></html>", "page.htm": b"<p>x</p>"}
+    for name, data in hostile.items():
+        (files / name).write_bytes(data)
+    allowed = {"grille.pdf": b"%PDF-1.4\n%%EOF\n", "transcription.txt": "Bonjour à tous\n".encode(),
+               "sous-titres.vtt": b"WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour\n", "ancien.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(56)}
+    for name, data in allowed.items():
+        (files / name).write_bytes(data)
+    code, err = build(network, capsys)
+    assert code == 1 and "Traceback" not in err, err
+    for name in ("outil.js", "page.xhtml", "logo.svg", "module.mjs", "data.json", "style.css"):
+        extension = name.rsplit(".", 1)[1]
+        assert f"ERROR sites/radio/content/fichiers/{name}: files of type '.{extension}' are not published; convert it" in err, err
+    assert "ERROR sites/radio/content/fichiers/faux.pdf: the content of this file is not what its extension '.pdf' says" in err
+    published = {path.name for path in (network.output / "radio" / "fichiers").iterdir()}
+    assert published == set(allowed)
+    site_bytes = b"".join(path.read_bytes() for path in (network.output / "radio").rglob("*") if path.is_file())
+    assert b"alert(" not in site_bytes and b"export {}" not in site_bytes
+    assert (network.output / "radio" / "emission.html").is_file()
+
+
+def test_symbolic_links_inside_a_site_are_refused(network, capsys):
+    network.site("radio", "name: Radio\n")
+    network.site("autre", "name: Autre\n")
+    network.article("autre", "nouvelles", "Nouvelles", "2026-01-01")
+    network.article("radio", "emission", "Émission", "2026-01-01")
+    content = network.root / "sites/radio/content"
+    (content / "images").mkdir()
+    os.symlink("emission.md", content / "copie.md")  # points inside the site: still refused
+    os.symlink("..", content / "images" / "boucle")  # a loop
+    os.symlink("boucle2", content / "boucle1")
+    os.symlink("boucle1", content / "boucle2")
+    code, err = build(network, capsys)
+    assert code == 1 and "Traceback" not in err, err
+    for link in ("copie.md", "images/boucle", "boucle1", "boucle2"):
+        assert f"ERROR sites/radio/content/{link}: symbolic links are refused in a site's folder" in err, err
+    assert not (network.output / "radio").exists()
+    assert (network.output / "autre" / "nouvelles.html").is_file()
