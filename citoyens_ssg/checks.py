@@ -56,7 +56,8 @@ def check_network(root: Path, build_links: bool = True) -> Findings:
 
 
 def check_site(network: NetworkConfig, site: SiteConfig) -> Findings:
-    findings = Findings([Problem(_shown(network, p), content_checks.link_refused()) for p in content_checks.symbolic_links(site.folder)],
+    links = content_checks.symbolic_links(site.folder)
+    findings = Findings([Problem(_shown(network, p), content_checks.link_refused()) for p in links],
                         _accent(network, site))
     if findings.errors or not site.content_dir.is_dir():
         return findings

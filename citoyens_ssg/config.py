@@ -118,6 +118,7 @@ class NetworkConfig(SharedSettings):
     image_widths: tuple[int, ...] = (480, 960, 1600)
     map: MapConfig = MapConfig()
     sites: tuple[SiteConfig, ...] = ()
+    preview: bool = False  # citoyens serve: drafts and future posts are built too, marked as such
 
     @property
     def themes_dir(self) -> Path:

@@ -36,6 +36,7 @@ KNOWN_KEYS = frozenset({
     "start", "end", "place", "address", "latitude", "longitude", "registration", "price",
     "recurrence", "days", "until", "count", "except", "rrule",
 })
+NO_KEYS: frozenset[str] = frozenset()
 STATUSES = frozenset({"published", "draft", "hidden"})
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?$")
 # A language tag as BCP 47 shapes it (fr, br, en-GB, oc-aranes): it becomes part of page addresses.
@@ -80,7 +81,7 @@ def read_header(text: str) -> list[HeaderField]:
     return fields
 
 
-def check_metadata(metadata: dict, fields: list[HeaderField], extra_keys: frozenset[str] = frozenset()) -> None:
+def check_metadata(metadata: dict, fields: list[HeaderField], extra_keys: frozenset[str] = NO_KEYS) -> None:
     """What the reader returned, whatever syntax set it: a refused key or a bad language raises;
     a key off the allowlist is dropped (the header check has warned about it, with its line)."""
     lines = {field.key: field.line for field in fields}
@@ -95,7 +96,8 @@ def check_metadata(metadata: dict, fields: list[HeaderField], extra_keys: frozen
 
 def check_language(value: str, line: int | None) -> None:
     if not LANGUAGE_TAG.match(value):
-        raise ContentError(_("Lang '{value}' is not a language tag; write fr, br or en-GB", value=value), line)
+        message = _("Lang '{value}' is not a language tag; write fr, br or en-GB", value=value)
+        raise ContentError(message, line)
 
 
 def refused(key: str) -> bool:

@@ -57,7 +57,8 @@ def references(content) -> list[Reference]:
             continue
         target = content_file(path, Path(content.source_path), root)
         kept = _ATTRIBUTE_NAME.sub("", match.group("markup"))
-        found.append(Reference(match.group("what"), html.unescape(match.group("path")), target, match.start(), match.end(), kept))
+        written = html.unescape(match.group("path"))
+        found.append(Reference(match.group("what"), written, target, match.start(), match.end(), kept))
     return found
 
 

@@ -161,6 +161,7 @@ class DevServer:
         report = None
         try:
             report = build(self.root, self.output, base_url=self.url, jobs=self.jobs, offline=True,
+                           preview=True,  # drafts and future posts shown, marked "Brouillon"
                            only=set(change.sites) if change.sites is not None else None, on_site_done=print_site_result)
             self.network = report.network
             print_summary(report)

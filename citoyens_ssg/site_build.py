@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from citoyens_ssg import content_checks, output, pelican_memos, search, sitemaps, templating
+from citoyens_ssg import content_checks, output, pelican_memos, search, sitemaps, static_files, templating
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
@@ -150,6 +150,9 @@ def build_site(job: SiteJob) -> SiteResult:
         return SiteResult(job.site.slug, ok=False, problems=problems, seconds=time.monotonic() - started)
     listener = _PelicanLogListener(root, job.site.content_dir)
     _listen_to_pelican(listener)
+    for path, reason in static_files.theme_refusals(job.site.theme_override_dir / "static"):
+        message = _("{reason}; the site's theme/static/ folder is left out", reason=reason)
+        listener.errors.append(Problem(str(path.relative_to(root)), message))
     stopped: Problem | None = None
     try:
         _run_pelican(job)

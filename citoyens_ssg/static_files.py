@@ -88,7 +88,8 @@ def _office_open_xml(head: bytes, path: Path) -> bool:
 
 SNIFFERS: dict[str, Callable[[bytes, Path], bool]] = {
     # images (citoyens_images re-encodes them afterwards)
-    ".jpg": _starts(b"\xff\xd8\xff"), ".jpeg": _starts(b"\xff\xd8\xff"), ".png": _starts(b"\x89PNG\r\n\x1a\n"),
+    ".jpg": _starts(b"\xff\xd8\xff"), ".jpeg": _starts(b"\xff\xd8\xff"),
+    ".png": _starts(b"\x89PNG\r\n\x1a\n"),
     ".gif": _starts(b"GIF87a", b"GIF89a"), ".webp": _riff(b"WEBP"), ".avif": _avif,
     # audio
     ".mp3": _mp3, ".ogg": _starts(b"OggS"), ".oga": _starts(b"OggS"), ".opus": _starts(b"OggS"),
@@ -104,9 +105,21 @@ SNIFFERS: dict[str, Callable[[bytes, Path], bool]] = {
 }
 
 
-def refusal(path: Path) -> str | None:
+def _stylesheet(_head: bytes, path: Path) -> bool:
+    return _text(path) is not None
+
+
+# A site's own theme/static/ may also restyle its pages.  CSS runs no script; the
+# CSP decides what its url() may load (img-src 'self' data: https:, font-src 'self'),
+# and it applies only to the pages of the site that ships it.  Fonts are the site's own.
+THEME_SNIFFERS: dict[str, Callable[[bytes, Path], bool]] = {
+    **SNIFFERS, ".css": _stylesheet, ".woff2": _starts(b"wOF2"), ".woff": _starts(b"wOFF"),
+}
+
+
+def refusal(path: Path, sniffers: dict[str, Callable[[bytes, Path], bool]] = SNIFFERS) -> str | None:
     """Why ``path`` may not be published as it is, or None when it may."""
-    sniff = SNIFFERS.get(path.suffix.lower())
+    sniff = sniffers.get(path.suffix.lower())
     if sniff is None:
         return _("files of type '{extension}' are not published; convert it to PDF, JPEG or plain text",
                  extension=path.suffix.lower() or path.name)
@@ -117,3 +130,13 @@ def refusal(path: Path) -> str | None:
                  "export it again from the program that made it", extension=path.suffix.lower())
     return None
 
+
+
+def theme_refusals(folder: Path) -> list[tuple[Path, str]]:
+    """The files of a site's own ``theme/static/`` that may not be published, and why:
+    the folder is then left out whole (the network's theme stays as it is)."""
+    if not folder.is_dir():
+        return []
+    files = (path for path in sorted(folder.rglob("*")) if path.is_file() and not path.is_symlink())
+    found = [(path, refusal(path, THEME_SNIFFERS)) for path in files]
+    return [(path, reason) for path, reason in found if reason]

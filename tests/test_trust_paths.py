@@ -8,6 +8,7 @@ that nothing outside ``output/radio/`` changed.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from citoyens_ssg.cli import main
+from citoyens_ssg.server import Change, DevServer
 
 SECRET = "SECRET-7f3a"  # written in files no site may publish
 
@@ -46,8 +48,14 @@ def not_the_network_pages(files: dict[str, str]) -> dict[str, str]:
             if not name.startswith("reseau/output/") or name.startswith("reseau/output/radio-ondes/")}
 
 
-def all_output_bytes(network) -> bytes:
-    return b"".join(path.read_bytes() for path in sorted(network.output.rglob("*")) if path.is_file())
+def all_output_bytes(network, folder: Path | None = None) -> bytes:
+    """Every byte published, compressed files (Pagefind's index) opened."""
+    data = []
+    for path in sorted((folder or network.output).rglob("*")):
+        if path.is_file():
+            raw = path.read_bytes()
+            data.append(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
+    return b"".join(data)
 
 
 def two_radios(network) -> None:
@@ -72,7 +80,8 @@ def rebuild_everything(network) -> None:
          "sites/radio/content/retrait.md:3: 'Save_as:' is not allowed in content"),
         ("langue", "Title: Pirate\nDate: 2026-01-02\nLang: /../../radio-ondes/pwn\n\nPWNED\n",
          "sites/radio/content/langue.md:3: Lang '/../../radio-ondes/pwn' is not a language"),
-        ("url", "---\nTitle: Pirate\nDate: 2026-01-02\n  Url: ../radio-ondes/pwn.html\n  Template: ../../x\n\nPWNED\n",
+        ("url", "---\nTitle: Pirate\nDate: 2026-01-02\n  Url: ../radio-ondes/pwn.html\n"
+                "  Template: ../../x\n\nPWNED\n",
          "sites/radio/content/url.md:4: 'Url:' is not allowed in content"),
     ],
 )
@@ -95,14 +104,15 @@ def test_a_save_as_from_default_metadata_is_refused_before_anything_is_written(n
     two_radios(network)
     assert build(network, capsys)[0] == 0
     before = snapshot(network)
-    network.write("sites/radio/site.yaml", "name: Radio\npelican:\n  DEFAULT_METADATA:\n    save_as: ../radio-ondes/pwn.txt\n")
+    network.write("sites/radio/site.yaml",
+                  "name: Radio\npelican:\n  DEFAULT_METADATA:\n    save_as: ../radio-ondes/pwn.txt\n")
     network.write("sites/radio/content/fichiers/note.txt", "PWNED\n")
     rebuild_everything(network)
     code, err = build(network, capsys)
     assert code == 1 and "Traceback" not in err, err
-    assert ("ERROR sites/radio/content/fichiers/note.txt: the address '../radio-ondes/pwn.txt' leads outside the site's folder"
-            in err)
-    assert "ERROR sites/radio/content/emission.md: the address '../radio-ondes/pwn.txt' leads outside" in err
+    outside = "the address '../radio-ondes/pwn.txt' leads outside"
+    assert f"ERROR sites/radio/content/fichiers/note.txt: {outside}" in err
+    assert f"ERROR sites/radio/content/emission.md: {outside}" in err
     # radio published without its article, so the planet changed: every other site's bytes did not
     assert not_the_network_pages(snapshot(network)) == not_the_network_pages(before)
     assert b"PWNED" not in all_output_bytes(network)
@@ -118,7 +128,8 @@ def test_every_page_pelican_writes_is_checked_before_it_is_written(network, caps
     rebuild_everything(network)
     code, err = build(network, capsys)
     assert code == 1 and "Traceback" not in err, err
-    assert "ERROR sites/radio: refused to write ../radio-ondes/pwn-index.html: outside" in err or "sites/radio/site.yaml" in err, err
+    refused = "ERROR sites/radio: refused to write ../radio-ondes/pwn-index.html: outside the site's output"
+    assert refused in err or "sites/radio/site.yaml" in err, err  # or the setting refused at load
     assert not_the_network_pages(snapshot(network)) == not_the_network_pages(before)
     assert not list(network.root.parent.rglob("pwn-*"))
 
@@ -126,8 +137,9 @@ def test_every_page_pelican_writes_is_checked_before_it_is_written(network, caps
 def test_references_resolve_inside_the_sites_content_folder(network, capsys):
     network.site("radio", "name: Radio\n")
     network.site("autre", "name: Autre\n")
-    network.write("network.yaml", (network.root / "network.yaml").read_text(encoding="utf-8") + f"# {SECRET}\n")
-    network.write("sites/autre/content/brouillon.md", f"Title: Brouillon\nDate: 2026-01-01\nStatus: draft\n\n{SECRET}\n")
+    with (network.root / "network.yaml").open("a", encoding="utf-8") as stream:
+        stream.write(f"# {SECRET}\n")
+    network.article("autre", "brouillon", "Brouillon", "2026-01-01", status="draft", body=SECRET)
     network.write("sites/radio/content/fichiers/programme.pdf", "%PDF-1.4\n% programme\n")
     network.write("sites/radio/content/fuite.md", """\
         Title: Fuite
@@ -135,45 +147,55 @@ def test_references_resolve_inside_the_sites_content_folder(network, capsys):
         Audio: ../../../network.yaml
 
         [le réseau]({attach}../../../network.yaml) et [le voisin]({static}../../autre/content/brouillon.md)
-        et [le système]({attach}/../../../../../../etc/passwd) mais [le programme]({attach}fichiers/programme.pdf).
+        et [le système]({attach}/../../../../../../etc/passwd)
+        mais [le programme]({attach}fichiers/programme.pdf).
         """)
     code, err = build(network, capsys)
     assert code == 1 and "Traceback" not in err, err
     leaving = "leads outside the site; the file must be inside content/ (link removed)"
-    for line, reference in ((5, "{attach}../../../network.yaml"), (5, "{static}../../autre/content/brouillon.md"),
+    for line, reference in ((5, "{attach}../../../network.yaml"),
+                            (5, "{static}../../autre/content/brouillon.md"),
                             (6, "{attach}/../../../../../../etc/passwd")):
         assert f"ERROR sites/radio/content/fuite.md:{line}: {reference} {leaving}" in err, err
-    assert "sites/radio/content/fuite.md" in err and "Audio: '../../../network.yaml' is neither a file of the site" in err
+    assert "sites/radio/content/fuite.md: Audio: '../../../network.yaml' is neither a file of the site" in err
     page = network.read("radio/fuite.html")
-    assert "le réseau" in page and "{attach}" not in page and "{static}" not in page and "network.yaml" not in page
-    assert 'href="https://reseau.example.org/radio/fichiers/programme.pdf"' in page  # {attach} inside content/ still works
+    assert "le réseau" in page and "{attach}" not in page and "{static}" not in page
+    assert "network.yaml" not in page
+    # {attach} inside content/ still works
+    assert 'href="https://reseau.example.org/radio/fichiers/programme.pdf"' in page
     published = all_output_bytes(network)
     assert SECRET.encode() not in published and b"root:x:0:0" not in published
 
 
 def test_only_allowed_types_of_static_files_are_published(network, capsys):
     network.site("radio", "name: Radio\n")
-    network.article("radio", "emission", "Émission", "2026-01-01", body="[grille]({static}/fichiers/grille.pdf)")
+    network.article("radio", "emission", "Émission", "2026-01-01",
+                    body="[grille]({static}/fichiers/grille.pdf)")
     files = network.root / "sites/radio/content/fichiers"
     files.mkdir(parents=True)
-    hostile = {"outil.js": b"alert(document.cookie)", "page.xhtml": b"<html xmlns='http://www.w3.org/1999/xhtml'><script>x</script></html>",
-               "logo.svg": b"<svg><script>alert(1)</script></svg>", "module.mjs": b"export {}", "data.json": b"{}",
-               "style.css": b"body{}", "faux.pdf": b"<html><script>alert(1)</script></html>", "page.htm": b"<p>x</p>"}
+    hostile = {"outil.js": b"alert(document.cookie)",
+               "page.xhtml": b"<html xmlns='http://www.w3.org/1999/xhtml'><script>alert(1)</script></html>",
+               "logo.svg": b"<svg><script>alert(1)</script></svg>", "module.mjs": b"export {}",
+               "data.json": b"{}", "style.css": b"body{}", "page.htm": b"<p>x</p>",
+               "faux.pdf": b"<html><script>alert(1)</script></html>"}
     for name, data in hostile.items():
         (files / name).write_bytes(data)
     allowed = {"grille.pdf": b"%PDF-1.4\n%%EOF\n", "transcription.txt": "Bonjour à tous\n".encode(),
-               "sous-titres.vtt": b"WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour\n", "ancien.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(56)}
+               "sous-titres.vtt": b"WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour\n",
+               "ancien.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(56)}
     for name, data in allowed.items():
         (files / name).write_bytes(data)
     code, err = build(network, capsys)
     assert code == 1 and "Traceback" not in err, err
     for name in ("outil.js", "page.xhtml", "logo.svg", "module.mjs", "data.json", "style.css"):
         extension = name.rsplit(".", 1)[1]
-        assert f"ERROR sites/radio/content/fichiers/{name}: files of type '.{extension}' are not published; convert it" in err, err
-    assert "ERROR sites/radio/content/fichiers/faux.pdf: the content of this file is not what its extension '.pdf' says" in err
+        refused = f"files of type '.{extension}' are not published; convert it"
+        assert f"ERROR sites/radio/content/fichiers/{name}: {refused}" in err, err
+    disguised = "the content of this file is not what its extension '.pdf' says"
+    assert f"ERROR sites/radio/content/fichiers/faux.pdf: {disguised}" in err
     published = {path.name for path in (network.output / "radio" / "fichiers").iterdir()}
     assert published == set(allowed)
-    site_bytes = b"".join(path.read_bytes() for path in (network.output / "radio").rglob("*") if path.is_file())
+    site_bytes = all_output_bytes(network, network.output / "radio")
     assert b"alert(" not in site_bytes and b"export {}" not in site_bytes
     assert (network.output / "radio" / "emission.html").is_file()
 
@@ -195,3 +217,71 @@ def test_symbolic_links_inside_a_site_are_refused(network, capsys):
         assert f"ERROR sites/radio/content/{link}: symbolic links are refused in a site's folder" in err, err
     assert not (network.output / "radio").exists()
     assert (network.output / "autre" / "nouvelles.html").is_file()
+
+
+def unpublished_network(network) -> None:
+    network.site("radio", "name: Radio\n")
+    network.article("radio", "zorglub", "Projet Zorglub confidentiel", "2026-01-02", status="draft",
+                    tags="zorglubtag", category="Zorglubcat", body="Texte Zorglub.")
+    network.article("radio", "avenir", "Annonce Zorglub embargo", "2099-01-01", body="Sous embargo.")
+    pages = "sites/radio/content/pages"
+    network.write(f"{pages}/cachee.md", "Title: Page cachée\nStatus: hidden\n\nPas dans le menu.\n")
+    network.write(f"{pages}/prochaine.md", "Title: Page Zorglub prochaine\nStatus: draft\n\nBientôt.\n")
+    network.article("radio", "public", "Article public", "2026-01-03",
+                    body="[voir le projet]({filename}zorglub.md) et [l'annonce]({filename}avenir.md).")
+
+
+def test_drafts_and_future_posts_never_reach_a_build(network, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1777593600")  # 2026-05-01
+    unpublished_network(network)
+    code, err = build(network, capsys)
+    assert "Traceback" not in err, err
+    for name in ("zorglub", "avenir"):
+        unlinked = f"{{filename}}{name}.md is not published (a draft, a future post"
+        assert f"WARNING sites/radio/content/public.md:4: {unlinked}" in err, err
+    published = all_output_bytes(network).lower()
+    assert b"zorglub" not in published and b"embargo" not in published
+    assert not (network.output / "radio" / "drafts").exists()
+    page = network.read("radio/article-public.html")
+    assert "voir le projet" in page and "{filename}" not in page
+    # hidden: published, not listed
+    assert (network.output / "radio" / "pages" / "page-cachee.html").is_file()
+    assert "Page cachée" not in network.read("radio/index.html")
+
+
+def test_the_dev_server_shows_drafts_marked_and_not_indexed(network, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1777593600")  # 2026-05-01
+    unpublished_network(network)
+    server = DevServer(network.root, port=0, jobs=1)
+    try:
+        server.rebuild(Change(None))
+    finally:
+        server.httpd.server_close()
+    for page in ("radio/drafts/projet-zorglub-confidentiel.html", "radio/drafts/annonce-zorglub-embargo.html",
+                 "radio/drafts/pages/page-zorglub-prochaine.html"):
+        html = network.read(page)
+        assert '<meta name="robots" content="noindex">' in html and 'class="draft-banner"' in html, page
+        assert "Brouillon" in html
+    public = network.read("radio/article-public.html")
+    assert "drafts/projet-zorglub-confidentiel.html" in public and 'class="draft-banner"' not in public
+    assert 'content="noindex"' not in public
+
+
+def test_a_sites_own_theme_static_folder_publishes_styles_and_images_never_scripts(network, capsys):
+    network.site("radio", "name: Radio\n")
+    network.site("autre", "name: Autre\n")
+    network.article("radio", "emission", "Émission", "2026-01-01")
+    network.write("sites/autre/theme/static/css/maison.css", "body { color: #222; }\n")
+    network.write("sites/radio/theme/static/css/maison.css", "body { color: #333; }\n")
+    network.write("sites/radio/theme/static/js/pirate.js", "alert(document.domain)\n")
+    network.write("sites/radio/theme/static/page.html", "<script>alert(1)</script>\n")
+    code, err = build(network, capsys)
+    assert code == 1 and "Traceback" not in err, err
+    for name in ("js/pirate.js", "page.html"):
+        assert f"ERROR sites/radio/theme/static/{name}: files of type" in err, err
+    assert "theme/static/ folder is left out" in err
+    assert b"alert(" not in all_output_bytes(network, network.output / "radio")
+    assert not (network.output / "radio" / "theme" / "css" / "maison.css").exists()
+    assert (network.output / "radio" / "emission.html").is_file()
+    own_style = network.output / "autre" / "theme" / "css" / "maison.css"
+    assert own_style.read_text(encoding="utf-8") == "body { color: #222; }\n"

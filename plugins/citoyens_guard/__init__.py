@@ -31,12 +31,24 @@ from pelican.generators import StaticGenerator
 from pelican.writers import Writer
 
 from citoyens_ssg import clock, content_checks, reading, static_files, typography
-from citoyens_ssg.content_paths import Reference, pelican_contents, real_path, references, resolved, without_references
+from citoyens_ssg.content_paths import (
+    Reference,
+    pelican_contents,
+    real_path,
+    references,
+    resolved,
+    without_references,
+)
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import N_, _
 from citoyens_ssg.sanitize import clean_html, plain_text
 
 logger = logging.getLogger(__name__)
+
+
+LEAVING = N_("{reference} leads outside the site; the file must be inside content/ (link removed)")
+UNPUBLISHED = N_("{reference} is not published (a draft, a future post or a file with a problem); "
+                 "the link is removed until it is")
 
 
 class DuplicateOutputError(CitoyensError):
@@ -100,8 +112,7 @@ def prepare_content(content) -> None:
     check_address(content)
     plain_title(content)
     hold_future(content)
-    remove_references(content, _leaving, N_("{reference} leads outside the site; the file must be inside content/ "
-                                           "(link removed)"), logging.ERROR)
+    remove_references(content, _leaving, LEAVING, logging.ERROR)
 
 
 def check_address(content) -> None:
@@ -112,8 +123,8 @@ def check_address(content) -> None:
 
 
 def _address_refusal(path: str) -> str:
-    return _("the address '{path}' leads outside the site's folder; remove what sets it (Save_as:, Lang:, a pelican: setting)",
-             path=path)
+    return _("the address '{path}' leads outside the site's folder; remove what sets it "
+             "(Save_as:, Lang:, a pelican: setting)", path=path)
 
 
 def _leaving(reference: Reference, _content) -> bool:
@@ -160,15 +171,15 @@ def unlink_unpublished(generators) -> None:
     """A ``{filename}`` link to a file that is not published (a draft, a future post, a file
     skipped for a problem) is removed with a warning, not left pointing at nothing or at a draft."""
     for content in pelican_contents(generators):
-        remove_references(content, _unpublished, N_("{reference} is not published (a draft, a future post or a file "
-                                                   "with a problem); the link is removed until it is"), logging.WARNING)
+        remove_references(content, _unpublished, UNPUBLISHED, logging.WARNING)
 
 
 def _unpublished(reference: Reference, content) -> bool:
-    if reference.kind != "filename" or reference.target is None or reference.target.suffix not in reading.EXTENSIONS_WITH_DOT:
+    target = reference.target
+    if reference.kind != "filename" or target is None or target.suffix not in reading.EXTENSIONS_WITH_DOT:
         return False
     root = resolved(content.settings["PATH"])
-    linked = content._context["generated_content"].get(reference.target.relative_to(root).as_posix())
+    linked = content._context["generated_content"].get(target.relative_to(root).as_posix())
     return linked is None or (linked.status == "draft" and not content.settings.get("CITOYENS_PREVIEW"))
 
 
@@ -252,8 +263,10 @@ def keep_publishable_statics(generator) -> None:
 
 def _static_refusal(static, settings) -> str | None:
     source = Path(static.source_path)
-    if source.is_symlink() or not real_path(source).is_relative_to(resolved(settings["PATH"])) or not source.is_file():
-        return _("this file is outside the site's content/ folder and is not published; the file must be inside content/")
+    inside_content = real_path(source).is_relative_to(resolved(settings["PATH"]))
+    if source.is_symlink() or not inside_content or not source.is_file():
+        return _("this file is outside the site's content/ folder and is not published; "
+                 "the file must be inside content/")
     if not inside_output(static.save_as, settings["OUTPUT_PATH"]):
         return _address_refusal(static.save_as)
     return static_files.refusal(source)
