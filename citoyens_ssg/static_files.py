@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from citoyens_ssg.i18n import _
+from citoyens_ssg.images import EXTENSIONS as IMAGE_EXTENSIONS
 
 HEAD_BYTES = 64
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the legacy .doc / .xls container
@@ -86,11 +87,14 @@ def _office_open_xml(head: bytes, path: Path) -> bool:
     return "[Content_Types].xml" in names and any(name.startswith(folder) for name in names)
 
 
-SNIFFERS: dict[str, Callable[[bytes, Path], bool]] = {
-    # images (citoyens_images re-encodes them afterwards)
+IMAGE_SNIFFERS: dict[str, Callable[[bytes, Path], bool]] = {
     ".jpg": _starts(b"\xff\xd8\xff"), ".jpeg": _starts(b"\xff\xd8\xff"),
     ".png": _starts(b"\x89PNG\r\n\x1a\n"),
     ".gif": _starts(b"GIF87a", b"GIF89a"), ".webp": _riff(b"WEBP"), ".avif": _avif,
+}
+# A content folder's images are not sniffed here: citoyens_images decodes each one with
+# Pillow and publishes it re-encoded, or refuses it naming it (SVG, HEIC, damaged, huge).
+SNIFFERS: dict[str, Callable[[bytes, Path], bool]] = {
     # audio
     ".mp3": _mp3, ".ogg": _starts(b"OggS"), ".oga": _starts(b"OggS"), ".opus": _starts(b"OggS"),
     ".m4a": _iso_media, ".flac": _starts(b"fLaC"), ".wav": _riff(b"WAVE"),
@@ -113,12 +117,18 @@ def _stylesheet(_head: bytes, path: Path) -> bool:
 # CSP decides what its url() may load (img-src 'self' data: https:, font-src 'self'),
 # and it applies only to the pages of the site that ships it.  Fonts are the site's own.
 THEME_SNIFFERS: dict[str, Callable[[bytes, Path], bool]] = {
-    **SNIFFERS, ".css": _stylesheet, ".woff2": _starts(b"wOF2"), ".woff": _starts(b"wOFF"),
+    **IMAGE_SNIFFERS, ".css": _stylesheet, ".woff2": _starts(b"wOF2"), ".woff": _starts(b"wOFF"),
 }
 
 
-def refusal(path: Path, sniffers: dict[str, Callable[[bytes, Path], bool]] = SNIFFERS) -> str | None:
-    """Why ``path`` may not be published as it is, or None when it may."""
+def refusal(path: Path) -> str | None:
+    """Why ``path``, a file of a site's content/ folder, may not be published, or None when it may."""
+    if path.suffix.lower() in IMAGE_EXTENSIONS:
+        return None  # judged by citoyens_images
+    return _sniffed(path, SNIFFERS)
+
+
+def _sniffed(path: Path, sniffers: dict[str, Callable[[bytes, Path], bool]]) -> str | None:
     sniff = sniffers.get(path.suffix.lower())
     if sniff is None:
         return _("files of type '{extension}' are not published; convert it to PDF, JPEG or plain text",
@@ -138,5 +148,5 @@ def theme_refusals(folder: Path) -> list[tuple[Path, str]]:
     if not folder.is_dir():
         return []
     files = (path for path in sorted(folder.rglob("*")) if path.is_file() and not path.is_symlink())
-    found = [(path, refusal(path, THEME_SNIFFERS)) for path in files]
+    found = [(path, _sniffed(path, THEME_SNIFFERS)) for path in files]
     return [(path, reason) for path, reason in found if reason]

@@ -187,10 +187,11 @@ def test_only_allowed_types_of_static_files_are_published(network, capsys):
         (files / name).write_bytes(data)
     code, err = build(network, capsys)
     assert code == 1 and "Traceback" not in err, err
-    for name in ("outil.js", "page.xhtml", "logo.svg", "module.mjs", "data.json", "style.css"):
+    for name in ("outil.js", "page.xhtml", "module.mjs", "data.json", "style.css"):
         extension = name.rsplit(".", 1)[1]
         refused = f"files of type '.{extension}' are not published; convert it"
         assert f"ERROR sites/radio/content/fichiers/{name}: {refused}" in err, err
+    assert "ERROR sites/radio/content/fichiers/logo.svg: SVG images are not published" in err  # citoyens_images
     disguised = "the content of this file is not what its extension '.pdf' says"
     assert f"ERROR sites/radio/content/fichiers/faux.pdf: {disguised}" in err
     published = {path.name for path in (network.output / "radio" / "fichiers").iterdir()}
