@@ -45,10 +45,10 @@ from citoyens_ssg.sanitize import clean_html, plain_text
 
 logger = logging.getLogger(__name__)
 
-
 LEAVING = N_("{reference} leads outside the site; the file must be inside content/ (link removed)")
 UNPUBLISHED = N_("{reference} is not published (a draft, a future post or a file with a problem); "
                  "the link is removed until it is")
+DRAFT_LISTS = ("drafts", "drafts_translations", "draft_pages", "draft_translations")
 
 
 class DuplicateOutputError(CitoyensError):
@@ -167,9 +167,16 @@ def leave_out_unpublished(generator, metadata) -> None:
         metadata["status"] = "skip"
 
 
-def unlink_unpublished(generators) -> None:
-    """A ``{filename}`` link to a file that is not published (a draft, a future post, a file
-    skipped for a problem) is removed with a warning, not left pointing at nothing or at a draft."""
+def keep_drafts_private(generators) -> None:
+    """Outside a preview, no draft is written, however it became one (a date read after the
+    header, by citoyens' clock); and a ``{filename}`` link to a file that is not published (a
+    draft, a future post, a file skipped for a problem) is removed with a warning, not left
+    pointing at nothing or at a draft."""
+    generators = list(generators)
+    for generator in generators:
+        if not generator.settings.get("CITOYENS_PREVIEW"):
+            for attribute in DRAFT_LISTS:
+                getattr(generator, attribute, []).clear()  # in place: the context holds the same lists
     for content in pelican_contents(generators):
         remove_references(content, _unpublished, UNPUBLISHED, logging.WARNING)
 
@@ -219,31 +226,45 @@ def _refuse_outside(path: str | Path, output_path: str) -> None:
         raise OutsideOutputError(_("refused to write {path}: outside the site's output folder", path=shown))
 
 
-def guard_writes() -> None:
+def guard_writes(_generators=None) -> None:
     """Check every path Pelican writes BEFORE it writes it, against the site's own output folder.
 
     Pelican checks too late or not at all: ``sanitised_join`` compares string prefixes
     (``output/radio`` prefixes ``output/radio-ondes``) and static files are copied with a plain
     ``os.path.join``, so a ``save_as`` from metadata, DEFAULT_METADATA, PATH_METADATA or a
-    formatted STATIC_SAVE_AS could write anywhere.  Its two write points are wrapped here, once
-    in the site's worker process: the writer's ``_open_w`` (pages, feeds) and the static copy.
+    formatted STATIC_SAVE_AS could write anywhere.  Its write points are wrapped here, in the
+    site's worker process: ``_open_w`` of the writer and of every writer made from it (pages,
+    feeds, and the incremental writer's reused pages), and the static copy.  Run again once all
+    generators are made, before any output, so that a writer class a plugin brings is covered.
     """
-    if getattr(Writer._open_w, "citoyens_checked", False):
-        return
-    open_w, copy = Writer._open_w, StaticGenerator._link_or_copy_staticfile
+    for writer_class in _writer_classes(Writer):
+        own = vars(writer_class).get("_open_w")
+        if own is not None and not getattr(own, "citoyens_checked", False):
+            writer_class._open_w = _checked_open(own)
+    copy = StaticGenerator._link_or_copy_staticfile
+    if not getattr(copy, "citoyens_checked", False):
 
+        @functools.wraps(copy)
+        def checked_copy(generator, static):
+            _refuse_outside(static.save_as, generator.output_path)
+            return copy(generator, static)
+
+        checked_copy.citoyens_checked = True
+        StaticGenerator._link_or_copy_staticfile = checked_copy
+
+
+def _writer_classes(base: type) -> list[type]:
+    return [base] + [found for subclass in base.__subclasses__() for found in _writer_classes(subclass)]
+
+
+def _checked_open(open_w):
     @functools.wraps(open_w)
     def checked_open(writer, filename, *args, **kwargs):
         _refuse_outside(filename, writer.output_path)
         return open_w(writer, filename, *args, **kwargs)
 
-    @functools.wraps(copy)
-    def checked_copy(generator, static):
-        _refuse_outside(static.save_as, generator.output_path)
-        return copy(generator, static)
-
     checked_open.citoyens_checked = True
-    Writer._open_w, StaticGenerator._link_or_copy_staticfile = checked_open, checked_copy
+    return checked_open
 
 
 def keep_publishable_statics(generator) -> None:
@@ -279,5 +300,6 @@ def register() -> None:
     signals.page_generator_context.connect(leave_out_unpublished)
     signals.content_object_init.connect(prepare_content)
     signals.static_generator_finalized.connect(keep_publishable_statics)
-    signals.all_generators_finalized.connect(unlink_unpublished)
+    signals.all_generators_finalized.connect(guard_writes)
+    signals.all_generators_finalized.connect(keep_drafts_private)
     signals.all_generators_finalized.connect(refuse_duplicate_outputs)
