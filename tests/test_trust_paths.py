@@ -99,6 +99,22 @@ def test_a_site_writes_nothing_into_another_sites_folder(network, capsys, name, 
     assert (network.output / "radio" / "emission-du-lundi.html").is_file()
 
 
+def test_an_html_content_file_cannot_set_its_address_either(network, capsys):
+    """The allowlist holds on what any reader returns: here Pelican's HTML reader and its <meta> tags."""
+    two_radios(network)
+    assert build(network, capsys)[0] == 0
+    before = snapshot(network)
+    network.write("sites/radio/content/pirate.html", """\
+        <html><head><title>Pirate</title><meta name="date" content="2026-01-02">
+        <meta name="save_as" content="../radio-ondes/pwn.html"></head><body>PWNED</body></html>
+        """)
+    rebuild_everything(network)
+    code, err = build(network, capsys)
+    assert "Traceback" not in err, err
+    assert snapshot(network) == before
+    assert b"PWNED" not in all_output_bytes(network)
+
+
 def test_a_save_as_from_default_metadata_is_refused_before_anything_is_written(network, capsys):
     """A save_as every file gets (DEFAULT_METADATA) is checked before Pelican copies or writes, not after."""
     two_radios(network)
@@ -240,8 +256,8 @@ def test_drafts_and_future_posts_never_reach_a_build(network, capsys, monkeypatc
     for name in ("zorglub", "avenir"):
         unlinked = f"{{filename}}{name}.md is not published (a draft, a future post"
         assert f"WARNING sites/radio/content/public.md:4: {unlinked}" in err, err
-    published = all_output_bytes(network).lower()
-    assert b"zorglub" not in published and b"embargo" not in published
+    published = all_output_bytes(network).lower() + all_output_bytes(network, network.root / ".output.manifests")
+    assert b"zorglub" not in published.lower() and b"embargo" not in published.lower()
     assert not (network.output / "radio" / "drafts").exists()
     page = network.read("radio/article-public.html")
     assert "voir le projet" in page and "{filename}" not in page
