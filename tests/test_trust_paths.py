@@ -173,7 +173,7 @@ def test_references_resolve_inside_the_sites_content_folder(network, capsys):
                             (5, "{static}../../autre/content/brouillon.md"),
                             (6, "{attach}/../../../../../../etc/passwd")):
         assert f"ERROR sites/radio/content/fuite.md:{line}: {reference} {leaving}" in err, err
-    assert "sites/radio/content/fuite.md: Audio: '../../../network.yaml' is neither a file of the site" in err
+    assert "sites/radio/content/fuite.md: Audio: '../../../network.yaml' leads outside the site; the file must be" in err
     page = network.read("radio/fuite.html")
     assert "le réseau" in page and "{attach}" not in page and "{static}" not in page
     assert "network.yaml" not in page
@@ -207,7 +207,8 @@ def test_only_allowed_types_of_static_files_are_published(network, capsys):
         extension = name.rsplit(".", 1)[1]
         refused = f"files of type '.{extension}' are not published; convert it"
         assert f"ERROR sites/radio/content/fichiers/{name}: {refused}" in err, err
-    assert "ERROR sites/radio/content/fichiers/logo.svg: SVG images are not published" in err  # citoyens_images
+    # an image is judged by citoyens_images
+    assert "ERROR sites/radio/content/fichiers/logo.svg: SVG images are not published" in err
     disguised = "the content of this file is not what its extension '.pdf' says"
     assert f"ERROR sites/radio/content/fichiers/faux.pdf: {disguised}" in err
     published = {path.name for path in (network.output / "radio" / "fichiers").iterdir()}
@@ -256,7 +257,7 @@ def test_drafts_and_future_posts_never_reach_a_build(network, capsys, monkeypatc
     for name in ("zorglub", "avenir"):
         unlinked = f"{{filename}}{name}.md is not published (a draft, a future post"
         assert f"WARNING sites/radio/content/public.md:4: {unlinked}" in err, err
-    published = all_output_bytes(network).lower() + all_output_bytes(network, network.root / ".output.manifests")
+    published = all_output_bytes(network) + all_output_bytes(network, network.root / ".output.manifests")
     assert b"zorglub" not in published.lower() and b"embargo" not in published.lower()
     assert not (network.output / "radio" / "drafts").exists()
     page = network.read("radio/article-public.html")
