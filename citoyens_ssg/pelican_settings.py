@@ -106,7 +106,7 @@ def site_settings(
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
         "WITH_FUTURE_DATES": True,  # citoyens_guard holds future posts back, by citoyens' clock
-        "STATIC_PATHS": ["images", "fichiers", "audio", "video"],
+        "STATIC_PATHS": list(static_files.FOLDERS),
         "CITOYENS_PODCAST": dict(site.podcast),
         "CITOYENS_AGENDA_PATH": AGENDA_FOLDER,
         "CITOYENS_NETWORK_ID": network.identifier,

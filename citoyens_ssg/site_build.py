@@ -150,8 +150,7 @@ def build_site(job: SiteJob) -> SiteResult:
         return SiteResult(job.site.slug, ok=False, problems=problems, seconds=time.monotonic() - started)
     listener = _PelicanLogListener(root, job.site.content_dir)
     _listen_to_pelican(listener)
-    for path, reason in static_files.theme_refusals(job.site.theme_override_dir / "static"):
-        message = _("{reason}; the site's theme/static/ folder is left out", reason=reason)
+    for path, message in static_files.theme_refusals(job.site.theme_override_dir / "static"):
         listener.errors.append(Problem(str(path.relative_to(root)), message))
     stopped: Problem | None = None
     try:

@@ -9,12 +9,13 @@ a same-origin script would satisfy the ``script-src 'self'`` of the CSP.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from citoyens_ssg.i18n import _
 from citoyens_ssg.images import EXTENSIONS as IMAGE_EXTENSIONS
 
+FOLDERS = ("images", "fichiers", "audio", "video")  # of content/, published as they are (and files linked)
 HEAD_BYTES = 64
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the legacy .doc / .xls container
 OPEN_DOCUMENT = "application/vnd.oasis.opendocument."
@@ -149,4 +150,14 @@ def theme_refusals(folder: Path) -> list[tuple[Path, str]]:
         return []
     files = (path for path in sorted(folder.rglob("*")) if path.is_file() and not path.is_symlink())
     found = [(path, _sniffed(path, THEME_SNIFFERS)) for path in files]
+    return [(path, _("{reason}; the site's theme/static/ folder is left out", reason=reason))
+            for path, reason in found if reason]
+
+
+def content_refusals(content: Path, sources: Collection[str]) -> list[tuple[Path, str]]:
+    """The files of a site's published folders (images/, fichiers/…) the build would refuse;
+    ``sources`` are the extensions of the texts it reads (not copied, so not checked here)."""
+    files = (path for folder in FOLDERS for path in sorted((content / folder).rglob("*")))
+    found = [(path, refusal(path)) for path in files
+             if path.suffix.lower() not in sources and path.is_file() and not path.is_symlink()]
     return [(path, reason) for path, reason in found if reason]

@@ -173,7 +173,8 @@ def test_references_resolve_inside_the_sites_content_folder(network, capsys):
                             (5, "{static}../../autre/content/brouillon.md"),
                             (6, "{attach}/../../../../../../etc/passwd")):
         assert f"ERROR sites/radio/content/fuite.md:{line}: {reference} {leaving}" in err, err
-    assert "sites/radio/content/fuite.md: Audio: '../../../network.yaml' leads outside the site; the file must be" in err
+    audio = "Audio: '../../../network.yaml' leads outside the site; the file must be inside content/"
+    assert f"ERROR sites/radio/content/fuite.md: {audio}" in err
     page = network.read("radio/fuite.html")
     assert "le réseau" in page and "{attach}" not in page and "{static}" not in page
     assert "network.yaml" not in page
@@ -212,6 +213,10 @@ def test_only_allowed_types_of_static_files_are_published(network, capsys):
     disguised = "the content of this file is not what its extension '.pdf' says"
     assert f"ERROR sites/radio/content/fichiers/faux.pdf: {disguised}" in err
     published = {path.name for path in (network.output / "radio" / "fichiers").iterdir()}
+    assert main(["check", "-C", str(network.root)]) == 1  # said before a build, too
+    checked = capsys.readouterr().err
+    assert "sites/radio/content/fichiers/outil.js: files of type '.js' are not published" in checked, checked
+    assert f"sites/radio/content/fichiers/faux.pdf: {disguised}" in checked
     assert published == set(allowed)
     site_bytes = all_output_bytes(network, network.output / "radio")
     assert b"alert(" not in site_bytes and b"export {}" not in site_bytes
@@ -300,6 +305,8 @@ def test_a_sites_own_theme_static_folder_publishes_styles_and_images_never_scrip
     assert "theme/static/ folder is left out" in err
     assert b"alert(" not in all_output_bytes(network, network.output / "radio")
     assert not (network.output / "radio" / "theme" / "css" / "maison.css").exists()
+    assert main(["check", "-C", str(network.root)]) == 1
+    assert "sites/radio/theme/static/js/pirate.js: files of type '.js'" in capsys.readouterr().err
     assert (network.output / "radio" / "emission.html").is_file()
     own_style = network.output / "autre" / "theme" / "css" / "maison.css"
     assert own_style.read_text(encoding="utf-8") == "body { color: #222; }\n"
