@@ -280,12 +280,13 @@ def test_the_dev_server_shows_drafts_marked_and_not_indexed(network, capsys, mon
         server.rebuild(Change(None))
     finally:
         server.httpd.server_close()
+    assert not network.output.exists()  # the preview is not where a build for publishing goes
     for page in ("radio/drafts/projet-zorglub-confidentiel.html", "radio/drafts/annonce-zorglub-embargo.html",
                  "radio/drafts/pages/page-zorglub-prochaine.html"):
-        html = network.read(page)
+        html = (server.output / page).read_text(encoding="utf-8")
         assert '<meta name="robots" content="noindex">' in html and 'class="draft-banner"' in html, page
         assert "Brouillon" in html
-    public = network.read("radio/article-public.html")
+    public = (server.output / "radio/article-public.html").read_text(encoding="utf-8")
     assert "drafts/projet-zorglub-confidentiel.html" in public and 'class="draft-banner"' not in public
     assert 'content="noindex"' not in public
 
