@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import shutil
@@ -99,6 +100,7 @@ def build(
     offline: bool = False,
     fetch_policy: FetchPolicy | None = None,
     shard: tuple[int, int] | None = None,
+    preview: bool = False,
 ) -> BuildReport:
     """Build the network at ``root``; raises ConfigError before building anything.
 
@@ -106,9 +108,11 @@ def build(
     the sites build (``offline``: not at all, the cache is used as it is).
     With ``shard=(K, N)`` only a stable K-th of N parts of the sites is built,
     with their manifests and no network pages: ``merge`` assembles the shards.
+    ``preview`` (``citoyens serve``) builds drafts and future posts too, marked
+    "Brouillon" and not to be indexed; a build for publishing never has them.
     """
     started = time.monotonic()
-    network = load_network(root, base_url)
+    network = dataclasses.replace(load_network(root, base_url), preview=preview)
     with file_digests(network.root / ".citoyens" / "file-digests.json"):
         report = _build(network, output_dir, jobs, only, on_site_done, offline, fetch_policy, shard)
     report.seconds = time.monotonic() - started

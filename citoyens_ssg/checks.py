@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from citoyens_ssg import clock, content_checks
+from citoyens_ssg import clock, content_checks, static_files
 from citoyens_ssg.config import NetworkConfig, SiteConfig, load_network
 from citoyens_ssg.content_paths import PLACEHOLDERS, content_file, without_placeholder
 from citoyens_ssg.errors import Problem
@@ -56,12 +56,16 @@ def check_network(root: Path, build_links: bool = True) -> Findings:
 
 
 def check_site(network: NetworkConfig, site: SiteConfig) -> Findings:
-    refused = [Problem(_shown(network, path), reason) for path, reason in content_checks.refused_files(site)]
-    findings = Findings(refused, _accent(network, site))
-    if findings.errors or not site.content_dir.is_dir():
+    links = content_checks.symbolic_links(site.folder)
+    findings = Findings([Problem(_shown(network, p), content_checks.link_refused()) for p in links],
+                        _accent(network, site))
+    if findings.errors:
         return findings
-    not_read = content_checks.files_not_read(site.content_dir)
-    findings.errors += [Problem(_shown(network, path), content_checks.not_read()) for path in not_read]
+    refused = content_checks.refused_files(site)
+    refused += static_files.content_refusals(site.content_dir, MARKDOWN)
+    findings.errors += [Problem(_shown(network, path), message) for path, message in refused]
+    if not site.content_dir.is_dir():
+        return findings
     categories: dict[str, list[tuple[Path, int]]] = {}
     for path in sorted(site.content_dir.rglob("*")):
         if path.suffix.lower() in MARKDOWN and path.is_file():

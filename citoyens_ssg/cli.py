@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-s", "--site", action="append", dest="sites", metavar="SLUG", help=_("build only this site (repeatable); the portal and planet are rebuilt too"))
 
     serve = commands.add_parser("serve", parents=[common], help=_("build, serve on http://127.0.0.1:8000 and rebuild when a file changes"))
-    _build_options(serve)
+    _build_options(serve, _("where to write the preview, drafts included "
+                            "(default: .citoyens/preview/ in the network's folder)"))
     serve.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default: %(default)s)"))
     serve.add_argument("--port", type=int, default=8000, help=_("port to listen on (default: %(default)s)"))
 
@@ -79,8 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _build_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("-o", "--output", type=Path, help=_("where to write the network (default: output/ in the network's folder)"))
+def _build_options(command: argparse.ArgumentParser, output_help: str | None = None) -> None:
+    output_help = output_help or _("where to write the network (default: output/ in the network's folder)")
+    command.add_argument("-o", "--output", type=Path, help=output_help)
     command.add_argument("-j", "--jobs", type=int, help=_("sites built at the same time (default: one per processor core)"))
 
 

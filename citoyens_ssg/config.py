@@ -146,6 +146,7 @@ class NetworkConfig(SharedSettings):
     letter: LetterConfig | None = None  # no ``lettre:`` section, no letter
     limits: LimitsConfig = LimitsConfig()
     sites: tuple[SiteConfig, ...] = ()
+    preview: bool = False  # citoyens serve: drafts and future posts are built too, marked as such
 
     @property
     def themes_dir(self) -> Path:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from citoyens_ssg import reading
+from citoyens_ssg import reading, static_files
 from citoyens_ssg.content_paths import real_path, resolved
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
@@ -45,11 +45,19 @@ KNOWN_KEYS = frozenset({
     "start", "end", "place", "address", "latitude", "longitude", "registration", "price",
     "recurrence", "days", "until", "count", "except", "rrule",
 })
+NO_KEYS: frozenset[str] = frozenset()
 STATUSES = frozenset({"published", "draft", "hidden"})
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?$")
+# A language tag as BCP 47 shapes it (fr, br, en-GB, oc-aranes): it becomes part of page addresses.
+LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 SLASHED_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
-HEADER_LINE = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
+# The header syntax Python-Markdown's meta extension reads (markdown/extensions/meta.py): an
+# optional opening ``---``, keys indented by up to three spaces, values continued by four.
+HEADER_LINE = re.compile(r"^ {0,3}([A-Za-z0-9_-]+)\s*:\s*(.*)$")
+HEADER_OPENING = re.compile(r"^-{3}(\s.*)?$")
+HEADER_CLOSING = re.compile(r"^(-{3}|\.{3})(\s.*)?$")
+HEADER_CONTINUED = re.compile(r"^ {4,}")
 
 
 class ContentError(CitoyensError):
@@ -66,22 +74,52 @@ class HeaderField:
 
 
 def read_header(text: str) -> list[HeaderField]:
-    """The ``Key: value`` lines at the top of a Markdown file, with their line numbers."""
+    """The ``Key: value`` lines at the top of a Markdown file, with their line numbers,
+    read the way the Markdown reader reads them (a key it would see is seen here too)."""
     fields = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    lines = text.splitlines()
+    start = 1 if lines and HEADER_OPENING.match(lines[0]) else 0
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if not line.strip() or HEADER_CLOSING.match(line):
             break
         match = HEADER_LINE.match(line)
         if match:
             fields.append(HeaderField(match.group(1).lower(), match.group(2).strip(), number))
-        elif not line.startswith((" ", "\t")):
+        elif not HEADER_CONTINUED.match(line):
             break  # the body starts without a blank line: no more metadata
     return fields
 
 
+def check_metadata(metadata: dict, fields: list[HeaderField], extra_keys: frozenset[str] = NO_KEYS) -> None:
+    """What the reader returned, whatever syntax set it: a refused key or a bad language raises;
+    a key off the allowlist is dropped (the header check has warned about it, with its line)."""
+    lines = {field.key: field.line for field in fields}
+    for key in list(metadata):
+        if refused(key):
+            raise ContentError(_refusal(key), lines.get(key))
+        if key not in KNOWN_KEYS | extra_keys:
+            del metadata[key]
+    if metadata.get("lang") is not None:
+        check_language(str(metadata["lang"]), lines.get("lang"))
+
+
+def check_language(value: str, line: int | None) -> None:
+    if not LANGUAGE_TAG.match(value):
+        message = _("Lang '{value}' is not a language tag; write fr, br or en-GB", value=value)
+        raise ContentError(message, line)
+
+
+def refused(key: str) -> bool:
+    return key in REFUSED_KEYS or key.startswith("override_") or key.endswith(("_save_as", "_url"))
+
+
+def _refusal(key: str) -> str:
+    return _("'{key}:' is not allowed in content: addresses are set by citoyens", key=key.capitalize())
+
+
 def link_refused() -> str:
     """The message for a link leaving its site, in the language of the moment."""
-    return _("symbolic links to files outside the site are refused; copy the file instead")
+    return _("symbolic links are refused in a site's folder; copy the file instead")
 
 
 def check_location(path: Path, site_dir: Path) -> None:
@@ -108,21 +146,26 @@ def _names_by_key(folder: str, mtime_ns: int) -> dict[str, tuple[str, ...]]:
     return {key: tuple(names) for key, names in groups.items()}
 
 
-def links_leaving(site_dir: Path) -> list[Path]:
-    """Symbolic links anywhere in a site's folder that point outside it.
+def symbolic_links(site_dir: Path) -> list[Path]:
+    """Every symbolic link in a site's folder, wherever it points.
 
-    Checked before Pelican runs, because Pelican follows links when it copies
-    images and static files: a link to /etc/passwd or to another association's
-    folder would be published.
+    Checked before Pelican runs, without following any link: Pelican follows links
+    when it copies images and static files (a link to /etc/passwd or to another
+    association's folder would be published), and two links pointing at each other
+    keep its walk of the folder busy.
     """
-    site = site_dir.resolve()
-    leaving = []
-    for folder, dirnames, filenames in os.walk(site_dir):
-        for name in sorted(dirnames + filenames):
-            path = Path(folder) / name
-            if path.is_symlink() and not path.resolve().is_relative_to(site):
-                leaving.append(path)
-    return leaving
+    if site_dir.is_symlink():
+        return [site_dir]
+    found = []
+    pending = [site_dir]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    found.append(Path(entry.path))
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
+    return sorted(found)
 
 
 def files_not_read(content_dir: Path) -> list[Path]:
@@ -141,36 +184,13 @@ def not_read() -> str:
     return _("only Markdown is read: rename the file to .md and write it in Markdown; it is not published")
 
 
-# What a site's own theme/static/ may hold: styles, images and fonts.  A script (or
-# HTML, SVG, XML) there would be served from the network's origin, where the
-# Content-Security-Policy allows 'self', for a template override to load.
-THEME_FILE_TYPES = frozenset({
-    ".css", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".woff", ".woff2",
-})
-
-
-def theme_files_refused(static_dir: Path) -> list[Path]:
-    """Files of a site's theme/static/ folder whose type is not in THEME_FILE_TYPES."""
-    found = []
-    for folder, _dirnames, filenames in os.walk(static_dir):
-        found += [Path(folder) / name for name in sorted(filenames)
-                  if Path(name).suffix.lower() not in THEME_FILE_TYPES]
-    return found
-
-
 def refused_files(site: SiteConfig) -> list[tuple[Path, str]]:
-    """The files that keep a whole site from being built, each with why: symbolic
-    links leaving it (Pelican follows them when it copies files) and theme files of
-    a refused type.  Checked before Pelican runs, by ``build`` and by ``check``."""
-    refused = [(path, link_refused()) for path in links_leaving(site.folder)]
-    refused += [(path, theme_file_refused()) for path in theme_files_refused(site.theme_override_dir / "static")]
-    return refused
-
-
-def theme_file_refused() -> str:
-    """The message for a file refused in a site's theme, in the language of the moment."""
-    return _("a site's theme files may only be stylesheets, images or fonts ({types}); remove this one",
-             types=", ".join(sorted(THEME_FILE_TYPES)))
+    """Files of a site that are named and not published, each with why, checked before
+    Pelican runs by ``build`` and by ``check``: content in another format than Markdown,
+    and a site's own theme/static/ file of a refused type (the folder is then left out).
+    Symbolic links are apart: they fail the whole site (``symbolic_links``)."""
+    refused = [(path, not_read()) for path in files_not_read(site.content_dir)]
+    return refused + static_files.theme_refusals(site.theme_override_dir / "static")
 
 
 def decode_source(raw: bytes) -> str:
@@ -218,12 +238,14 @@ def check_header(fields: list[HeaderField], timezone: str, extra_keys: frozenset
     warnings = []
     known = KNOWN_KEYS | extra_keys
     for field in fields:
-        if field.key in REFUSED_KEYS or field.key.endswith(("_save_as", "_url")):
-            raise ContentError(_("'{key}:' is not allowed in content: addresses are set by citoyens", key=field.key.capitalize()), field.line)
+        if refused(field.key):
+            raise ContentError(_refusal(field.key), field.line)
         if field.key in ("date", "modified"):
             check_date(field.value, timezone, field.line)
         elif field.key == "slug" and not SLUG.match(field.value):
             raise ContentError(_("Slug '{slug}' must use lowercase letters, digits and hyphens only (no '/' or '..')", slug=field.value), field.line)
+        elif field.key == "lang":
+            check_language(field.value, field.line)
         elif field.key == "status" and field.value.lower() not in STATUSES:
             raise ContentError(_("Status '{value}' is unknown; use draft, hidden or published", value=field.value), field.line)
         elif field.key not in known:

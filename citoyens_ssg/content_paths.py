@@ -9,9 +9,13 @@ content folder, relative to the referring file unless it starts with ``/``.
 from __future__ import annotations
 
 import functools
+import html
 import os
+import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 PLACEHOLDERS = ("{static}", "{attach}", "{filename}")
 CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles",
@@ -23,6 +27,48 @@ def pelican_contents(generators: Iterable) -> Iterator:
     for generator in generators:
         for attribute in CONTENT_LISTS:
             yield from getattr(generator, attribute, ())
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A ``{static}``, ``{attach}`` or ``{filename}`` address in a content's HTML."""
+
+    kind: str  # static, attach or filename
+    written: str  # as the volunteer wrote it: {attach}../rapport.pdf
+    target: Path | None  # the file it names inside content/; None when it leads out of it
+    start: int  # where the attribute starts in the HTML, and ends (after its closing quote)
+    end: int
+    kept: str  # the tag up to the attribute, without it: what stays when the link is removed
+
+
+_ATTRIBUTE_NAME = re.compile(r"\s*[\w:-]+\s*=\s*$")
+
+
+def references(content) -> list[Reference]:
+    """The references in a Pelican content's HTML, found with Pelican's own pattern for them."""
+    text = getattr(content, "_content", None) or ""
+    if "{" not in text:
+        return []
+    root = Path(content.settings["PATH"])
+    found = []
+    for match in content._get_intrasite_link_regex().finditer(text):
+        path = unquote(html.unescape(urlparse(match.group("value")).path))
+        if match.group("what") not in ("static", "attach", "filename") or not path:
+            continue
+        target = content_file(path, Path(content.source_path), root)
+        kept = _ATTRIBUTE_NAME.sub("", match.group("markup"))
+        written = html.unescape(match.group("path"))
+        found.append(Reference(match.group("what"), written, target, match.start(), match.end(), kept))
+    return found
+
+
+def without_references(text: str, removed: list[Reference]) -> str:
+    """``text`` with the attributes holding ``removed`` taken out (the link's text stays)."""
+    pieces, position = [], 0
+    for reference in sorted(removed, key=lambda r: r.start):
+        pieces += [text[position:reference.start], reference.kept]
+        position = reference.end
+    return "".join(pieces) + text[position:]
 
 
 def without_placeholder(reference: str) -> str:

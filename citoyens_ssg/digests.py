@@ -94,7 +94,9 @@ def tree_digest(folder: Path, skip: Collection[Path] = ()) -> str:
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and Path(directory, d) not in skip)
         for name in sorted(filenames):
             path = os.path.join(directory, name)
-            digest.update(f"{os.path.relpath(path, folder)}|{_digests.of(path, os.stat(path))}\n".encode())
+            # a symbolic link (refused in sites, named by the build) is not followed: it may loop
+            content = f"-> {os.readlink(path)}" if os.path.islink(path) else _digests.of(path, os.stat(path))
+            digest.update(f"{os.path.relpath(path, folder)}|{content}\n".encode())
     return digest.hexdigest()
 
 

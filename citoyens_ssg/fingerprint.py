@@ -45,7 +45,7 @@ def setup_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict | No
     day changes (a post released, an event now past) changes what pages show."""
     cache = {} if cache is None else cache
     digest = hashlib.sha256()
-    digest.update(f"{network.url}|{library_versions()}".encode())
+    digest.update(f"{network.url}|{library_versions()}|preview={network.preview}".encode())
     digest.update((network.root / "network.yaml").read_bytes())
     digest.update(tree_digest(site.folder, skip={site.content_dir, site.theme_override_dir / "templates"}).encode())
     # Folders by name, not path: the same network elsewhere (another clone, a CI runner) is the same setup.

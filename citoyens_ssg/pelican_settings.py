@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pelican.settings import DEFAULT_CONFIG
 
-from citoyens_ssg import reading, schema, templating
+from citoyens_ssg import reading, schema, static_files, templating
 from citoyens_ssg.i18n import N_, _
 from citoyens_ssg.themes import ThemeChain
 
@@ -136,6 +136,7 @@ def site_settings(
         "CITOYENS_SITE_SLUG": site.slug,
         "CITOYENS_THEME": theme,
         "CITOYENS_TRUSTED": site.slug in network.trusted_sites,
+        "CITOYENS_PREVIEW": network.preview,
         "CITOYENS_IMAGE_CACHE": str(network.root / ".citoyens" / "images"),
         "CITOYENS_IMAGE_WIDTHS": list(network.image_widths),
         "DELETE_OUTPUT_DIRECTORY": False,
@@ -145,7 +146,7 @@ def site_settings(
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
         "WITH_FUTURE_DATES": True,  # citoyens_guard holds future posts back, by citoyens' clock
-        "STATIC_PATHS": ["images", "fichiers", "audio", "video"],
+        "STATIC_PATHS": list(static_files.FOLDERS),
         "CITOYENS_PODCAST": dict(site.podcast),
         "CITOYENS_AGENDA_PATH": AGENDA_FOLDER,
         "CITOYENS_NETWORK_ID": network.identifier,
@@ -194,4 +195,5 @@ def _template_overrides(site: SiteConfig, theme: ThemeChain) -> list[str]:
 
 def _static_folders(site: SiteConfig, theme: ThemeChain) -> list[Path]:
     own = site.theme_override_dir / "static"
-    return theme.static_folders + ([own] if own.is_dir() else [])
+    usable = own.is_dir() and not static_files.theme_refusals(own)  # a refused file leaves it out whole
+    return theme.static_folders + ([own] if usable else [])

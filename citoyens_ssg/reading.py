@@ -31,6 +31,7 @@ from citoyens_ssg.sanitize import clean_text
 _pelican_log = logging.getLogger("pelican.readers")  # Pelican's own warnings, said as Pelican says them
 META = "markdown.extensions.meta"
 EXTENSIONS = ("md", "markdown", "mkd", "mdown")
+EXTENSIONS_WITH_DOT = tuple(f".{extension}" for extension in EXTENSIONS)
 CACHE_VERSION = 1
 # Making an entry again (Markdown, sanitising: 1.8 ms) costs about twenty times
 # what writing one into the memo does (0.1 ms): the memo is rewritten when that

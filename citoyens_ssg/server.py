@@ -38,6 +38,7 @@ from citoyens_ssg.themes import resolve_theme
 logger = logging.getLogger(__name__)
 QUIET_PERIOD = 0.1  # seconds without events before a rebuild starts (an editor's save is a burst of a few ms)
 WATCHED = ("sites", "themes", "plugins")
+PREVIEW_FOLDER = ".citoyens/preview"
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
 
 
@@ -104,7 +105,9 @@ class DevServer:
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000, output_dir: Path | None = None, jobs: int | None = None):
         self.root = root.resolve()
-        self.output = (output_dir or self.root / "output").resolve()
+        # Not output/: the preview holds drafts, which a build for publishing must never find there
+        # (a site that fails keeps what its folder in output/ held).
+        self.output = (output_dir or self.root / PREVIEW_FOLDER).resolve()
         self.jobs = jobs
         self.events: queue.Queue[Path] = queue.Queue()
         self.stopping = threading.Event()
@@ -161,6 +164,7 @@ class DevServer:
         report = None
         try:
             report = build(self.root, self.output, base_url=self.url, jobs=self.jobs, offline=True,
+                           preview=True,  # drafts and future posts shown, marked "Brouillon"
                            only=set(change.sites) if change.sites is not None else None, on_site_done=print_site_result)
             self.network = report.network
             print_summary(report)

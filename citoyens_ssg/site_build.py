@@ -166,13 +166,13 @@ def build_site(job: SiteJob) -> SiteResult:
     """
     started = time.monotonic()
     root = job.network.root
-    refused = content_checks.refused_files(job.site)
-    if refused:
-        problems = [Problem(str(path.relative_to(root)), reason) for path, reason in refused]
+    links = content_checks.symbolic_links(job.site.folder)
+    if links:
+        problems = [Problem(str(path.relative_to(root)), content_checks.link_refused()) for path in links]
         return SiteResult(job.site.slug, ok=False, problems=problems, seconds=time.monotonic() - started)
     listener = _PelicanLogListener(root, job.site.content_dir)
-    listener.errors += [Problem(str(path.relative_to(root)), content_checks.not_read())
-                        for path in content_checks.files_not_read(job.site.content_dir)]
+    listener.errors += [Problem(str(path.relative_to(root)), reason)
+                        for path, reason in content_checks.refused_files(job.site)]
     _listen_to_pelican(listener)
     stopped: Problem | None = None
     try:

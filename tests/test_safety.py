@@ -195,9 +195,9 @@ def test_links_out_of_the_site_and_case_twins_are_refused(network, capsys):
     code, err = build(network, capsys)
     assert code == 1
     assert "FAILED a: not published" in err
-    assert "ERROR sites/a/content/passwd.md: symbolic links to files outside the site are refused" in err
-    assert "ERROR sites/a/content/vol.md: symbolic links to files outside the site are refused" in err
-    assert "ERROR sites/a/content/images/etc: symbolic links to files outside the site are refused" in err
+    assert "ERROR sites/a/content/passwd.md: symbolic links are refused in a site's folder" in err
+    assert "ERROR sites/a/content/vol.md: symbolic links are refused in a site's folder" in err
+    assert "ERROR sites/a/content/images/etc: symbolic links are refused in a site's folder" in err
     assert not (network.output / "a").exists()
     assert (network.output / "b" / "secret-de-b.html").is_file()
     for link in ("passwd.md", "vol.md", "images/etc"):

@@ -108,7 +108,7 @@ def test_live_reload_and_the_error_banner(served):
     page = fetch(server.url + "/epn/atelier-tablette.html")
     assert '<script src="/__citoyens/reload.js" defer></script></body>' in page
     assert "EventSource" in fetch(server.url + "/__citoyens/reload.js")
-    assert "__citoyens" not in (network.output / "epn/atelier-tablette.html").read_text(encoding="utf-8")
+    assert "__citoyens" not in (server.output / "epn/atelier-tablette.html").read_text(encoding="utf-8")
     stream = EventStream(server.url)
     try:
         assert json.loads(stream.next("problems")) == []  # the state on connecting

@@ -6,25 +6,49 @@
   as "Could not process" and skips, and citoyens names with its line.
 - Titles become plain text; content and summaries keep only safe HTML.
 - Two files that would produce the same page are refused, naming both.
-- Every file written must land inside the site's output folder.
+- A reference (``{static}``, ``{attach}``, ``{filename}``) must name a file of the
+  site's ``content/`` folder: one leading elsewhere is reported and its link removed.
+- Static files are published only from an allowlist of types (citoyens_ssg.static_files).
+- Every file Pelican writes is checked, before it is written, to land inside the
+  site's own output folder.
+- Drafts and future posts are left out of a build (``CITOYENS_PREVIEW`` keeps them,
+  for ``citoyens serve``), and links to them are removed.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import logging
+import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 from pelican import signals
+from pelican.contents import Static
+from pelican.generators import StaticGenerator
+from pelican.writers import Writer
 
-from citoyens_ssg import clock, content_checks, digests, reading, typography
-from citoyens_ssg.content_paths import pelican_contents, real_path, resolved
+from citoyens_ssg import clock, content_checks, digests, reading, static_files, typography
+from citoyens_ssg.content_paths import (
+    Reference,
+    pelican_contents,
+    real_path,
+    references,
+    resolved,
+    without_references,
+)
 from citoyens_ssg.errors import CitoyensError
-from citoyens_ssg.i18n import _
+from citoyens_ssg.i18n import N_, _
 from citoyens_ssg.sanitize import clean_html, plain_text
 
 logger = logging.getLogger(__name__)
+
+LEAVING = N_("{reference} leads outside the site; the file must be inside content/ (link removed)")
+UNPUBLISHED = N_("{reference} is not published (a draft, a future post or a file with a problem); "
+                 "the link is removed until it is")
+DRAFT_LISTS = ("drafts", "drafts_translations", "draft_pages", "draft_translations")
 
 
 class DuplicateOutputError(CitoyensError):
@@ -41,11 +65,13 @@ def _checked_read(reader, source_path: str):
     content_checks.check_location(path, Path(settings["PATH"]).parent)
     text = content_checks.decode_source(path.read_bytes())
     content_checks.check_nesting(text)
-    if path.suffix.lower() in (".md", ".markdown", ".mkd", ".mdown"):
-        extra = frozenset(settings.get("CITOYENS_EXTRA_METADATA", ()))
-        for line, message in content_checks.check_header(content_checks.read_header(text), settings["TIMEZONE"], extra):
-            logger.warning("%s: %s", source_path, message, extra={"citoyens_line": line})
+    extra = frozenset(settings.get("CITOYENS_EXTRA_METADATA", ()))
+    header = content_checks.read_header(text) if path.suffix.lower() in reading.EXTENSIONS_WITH_DOT else []
+    for line, message in content_checks.check_header(header, settings["TIMEZONE"], extra):
+        logger.warning("%s: %s", source_path, message, extra={"citoyens_line": line})
     content, metadata = super(type(reader), reader).read(source_path)
+    # What Pelican obeys is what the reader returns, whatever syntax the text used.
+    content_checks.check_metadata(metadata, header, extra)
     trusted = settings.get("CITOYENS_TRUSTED", False)
     french = typography.is_french(str(metadata.get("lang") or settings.get("DEFAULT_LANG")))
     memo = reading.site_memo(settings)
@@ -81,8 +107,42 @@ def guard_readers(readers) -> None:
 
 
 def prepare_content(content) -> None:
+    if isinstance(content, Static):
+        return  # checked with the other static files, once Pelican has found them all
+    check_address(content)
     plain_title(content)
     hold_future(content)
+    remove_references(content, _leaving, LEAVING, logging.ERROR)
+
+
+def check_address(content) -> None:
+    """The page's address, whatever set it (metadata, DEFAULT_METADATA, PATH_METADATA, a setting),
+    stays in the site's own output folder: refused here, the file is skipped with its name."""
+    if not inside_output(content.save_as or "", content.settings["OUTPUT_PATH"]):
+        raise content_checks.ContentError(_address_refusal(content.save_as))
+
+
+def _address_refusal(path: str) -> str:
+    return _("the address '{path}' leads outside the site's folder; remove what sets it "
+             "(Save_as:, Lang:, a pelican: setting)", path=path)
+
+
+def _leaving(reference: Reference, _content) -> bool:
+    return reference.target is None
+
+
+def remove_references(content, removed, message: str, level: int) -> None:
+    """Drop the link or image address of each reference ``removed`` picks, and say so, located."""
+    picked = [reference for reference in references(content) if removed(reference, content)]
+    if not picked:
+        return
+    content._content = without_references(content._content, picked)
+    text = Path(content.source_path).read_text(encoding="utf-8-sig")
+    for reference in picked:
+        found = text.find(reference.written)
+        line = text.count("\n", 0, found) + 1 if found >= 0 else None
+        logger.log(level, "%s: %s", content.source_path, _(message, reference=reference.written),
+                   extra={"citoyens_line": line})
 
 
 def hold_future(content) -> None:
@@ -91,6 +151,43 @@ def hold_future(content) -> None:
     date = getattr(content, "date", None)
     if date is not None and getattr(content, "status", "") == "published" and date > clock.now():
         content.status = "draft"
+
+
+def leave_out_unpublished(generator, metadata) -> None:
+    """Outside a preview, a draft or a future post is skipped before Pelican makes anything of it:
+    no page, no feed or sitemap entry, no search record, no static file it links."""
+    settings = generator.settings
+    if settings.get("CITOYENS_PREVIEW"):
+        return
+    status = str(metadata.get("status") or settings.get("DEFAULT_STATUS", "published")).lower()
+    date = metadata.get("date")
+    if isinstance(date, datetime.datetime) and date.tzinfo is None:
+        date = date.replace(tzinfo=ZoneInfo(settings["TIMEZONE"]))
+    if status == "draft" or (isinstance(date, datetime.datetime) and date > clock.now()):
+        metadata["status"] = "skip"
+
+
+def keep_drafts_private(generators) -> None:
+    """Outside a preview, no draft is written, however it became one (a date read after the
+    header, by citoyens' clock); and a ``{filename}`` link to a file that is not published (a
+    draft, a future post, a file skipped for a problem) is removed with a warning, not left
+    pointing at nothing or at a draft."""
+    generators = list(generators)
+    for generator in generators:
+        if not generator.settings.get("CITOYENS_PREVIEW"):
+            for attribute in DRAFT_LISTS:
+                getattr(generator, attribute, []).clear()  # in place: the context holds the same lists
+    for content in pelican_contents(generators):
+        remove_references(content, _unpublished, UNPUBLISHED, logging.WARNING)
+
+
+def _unpublished(reference: Reference, content) -> bool:
+    target = reference.target
+    if reference.kind != "filename" or target is None or target.suffix not in reading.EXTENSIONS_WITH_DOT:
+        return False
+    root = resolved(content.settings["PATH"])
+    linked = content._context["generated_content"].get(target.relative_to(root).as_posix())
+    return linked is None or (linked.status == "draft" and not content.settings.get("CITOYENS_PREVIEW"))
 
 
 def plain_title(content) -> None:
@@ -118,15 +215,91 @@ def refuse_duplicate_outputs(generators) -> None:
             raise DuplicateOutputError(message)
 
 
-def stay_inside_output(path, context=None) -> None:
-    output = resolved(context["OUTPUT_PATH"]) if context else None
-    if output is not None and not real_path(path).is_relative_to(output):
-        raise OutsideOutputError(_("refused to write {path}: outside the site's output folder", path=path))
+def inside_output(path: str | Path, output_path: str) -> bool:
+    """True when ``output_path/path`` resolves inside ``output_path``, by real path (no prefix compare)."""
+    return real_path(Path(output_path, path)).is_relative_to(resolved(output_path))
 
+
+def _refuse_outside(path: str | Path, output_path: str) -> None:
+    if not inside_output(path, output_path):  # named from the site's output folder: ../radio-ondes/index.html
+        shown = os.path.relpath(Path(output_path, path), output_path)
+        raise OutsideOutputError(_("refused to write {path}: outside the site's output folder", path=shown))
+
+
+def guard_writes(_generators=None) -> None:
+    """Check every path Pelican writes BEFORE it writes it, against the site's own output folder.
+
+    Pelican checks too late or not at all: ``sanitised_join`` compares string prefixes
+    (``output/radio`` prefixes ``output/radio-ondes``) and static files are copied with a plain
+    ``os.path.join``, so a ``save_as`` from metadata, DEFAULT_METADATA, PATH_METADATA or a
+    formatted STATIC_SAVE_AS could write anywhere.  Its write points are wrapped here, in the
+    site's worker process: ``_open_w`` of the writer and of every writer made from it (pages,
+    feeds, and the incremental writer's reused pages), and the static copy.  Run again once all
+    generators are made, before any output, so that a writer class a plugin brings is covered.
+    """
+    for writer_class in _writer_classes(Writer):
+        own = vars(writer_class).get("_open_w")
+        if own is not None and not getattr(own, "citoyens_checked", False):
+            writer_class._open_w = _checked_open(own)
+    copy = StaticGenerator._link_or_copy_staticfile
+    if not getattr(copy, "citoyens_checked", False):
+
+        @functools.wraps(copy)
+        def checked_copy(generator, static):
+            _refuse_outside(static.save_as, generator.output_path)
+            return copy(generator, static)
+
+        checked_copy.citoyens_checked = True
+        StaticGenerator._link_or_copy_staticfile = checked_copy
+
+
+def _writer_classes(base: type) -> list[type]:
+    return [base] + [found for subclass in base.__subclasses__() for found in _writer_classes(subclass)]
+
+
+def _checked_open(open_w):
+    @functools.wraps(open_w)
+    def checked_open(writer, filename, *args, **kwargs):
+        _refuse_outside(filename, writer.output_path)
+        return open_w(writer, filename, *args, **kwargs)
+
+    checked_open.citoyens_checked = True
+    return checked_open
+
+
+def keep_publishable_statics(generator) -> None:
+    """Static files found or linked: only the site's own files, of an allowed type, written inside
+    its output; any other is named and left out (links to it then stay unresolved)."""
+    settings = generator.settings
+    kept = []
+    for static in generator.staticfiles:
+        reason = _static_refusal(static, settings)
+        if reason is None:
+            kept.append(static)
+            continue
+        logger.error("%s: %s", static.source_path, reason)
+        generator.context["static_content"].pop(static.get_relative_source_path(), None)
+    generator.staticfiles[:] = kept
+
+
+def _static_refusal(static, settings) -> str | None:
+    source = Path(static.source_path)
+    inside_content = real_path(source).is_relative_to(resolved(settings["PATH"]))
+    if source.is_symlink() or not inside_content or not source.is_file():
+        return _("this file is outside the site's content/ folder and is not published; "
+                 "the file must be inside content/")
+    if not inside_output(static.save_as, settings["OUTPUT_PATH"]):
+        return _address_refusal(static.save_as)
+    return static_files.refusal(source)
 
 
 def register() -> None:
+    guard_writes()
     signals.readers_init.connect(guard_readers)
+    signals.article_generator_context.connect(leave_out_unpublished)
+    signals.page_generator_context.connect(leave_out_unpublished)
     signals.content_object_init.connect(prepare_content)
+    signals.static_generator_finalized.connect(keep_publishable_statics)
+    signals.all_generators_finalized.connect(guard_writes)
+    signals.all_generators_finalized.connect(keep_drafts_private)
     signals.all_generators_finalized.connect(refuse_duplicate_outputs)
-    signals.content_written.connect(stay_inside_output)

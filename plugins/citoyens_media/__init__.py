@@ -28,6 +28,10 @@ from citoyens_ssg.sanitize import safe_link
 logger = logging.getLogger(__name__)
 
 
+class LeavesContent(ValueError):
+    """A media value naming a path out of the site's content/ folder (or another site's address)."""
+
+
 def _resolve(value: str, content) -> tuple[str, Path | None]:
     """(public URL, local file or None) for a metadata value naming a media file."""
     value = value.strip()
@@ -36,7 +40,9 @@ def _resolve(value: str, content) -> tuple[str, Path | None]:
         return remote, None
     content_root = Path(content.settings["PATH"]).resolve()
     local = content_file(value, Path(content.source_path), content_root)
-    if local is None or not local.is_file():
+    if local is None:
+        raise LeavesContent(value)
+    if not local.is_file():
         raise FileNotFoundError(value)
     return f"{content.settings['SITEURL']}/{local.relative_to(content_root).as_posix()}", local
 
@@ -47,6 +53,11 @@ def _media(content, key: str) -> tuple[str, Path | None] | None:
         return None
     try:
         return _resolve(str(value), content)
+    except LeavesContent:
+        message = _("{key}: '{value}' leads outside the site; the file must be inside content/",
+                    key=key.capitalize(), value=value)
+        logger.error("%s: %s", content.source_path, message)
+        return None
     except FileNotFoundError:
         logger.error("%s: %s", content.source_path, _("{key}: '{value}' is neither a file of the site nor an http(s) address", key=key.capitalize(), value=value))
         return None
