@@ -149,9 +149,16 @@ def theme_refusals(folder: Path) -> list[tuple[Path, str]]:
     if not folder.is_dir():
         return []
     files = (path for path in sorted(folder.rglob("*")) if path.is_file() and not path.is_symlink())
-    found = [(path, _sniffed(path, THEME_SNIFFERS)) for path in files]
+    found = [(path, _theme_refusal(path)) for path in files]
     return [(path, _("{reason}; the site's theme/static/ folder is left out", reason=reason))
             for path, reason in found if reason]
+
+
+def _theme_refusal(path: Path) -> str | None:
+    if path.suffix.lower() not in THEME_SNIFFERS:
+        return _("a site's theme files may only be stylesheets, images or fonts ({types})",
+                 types=", ".join(sorted(THEME_SNIFFERS)))
+    return _sniffed(path, THEME_SNIFFERS)
 
 
 def content_refusals(content: Path, sources: Collection[str]) -> list[tuple[Path, str]]:

@@ -204,8 +204,9 @@ def test_a_site_theme_holds_only_styles_images_and_fonts(network, capsys):
     assert code == 1
     for name in ("js/piege.js", "page.xhtml"):
         assert f"ERROR sites/a/theme/static/{name}: a site's theme files may only be stylesheets, images or fonts" in err, err
-    assert "FAILED a: not published" in err and "extra.css:" not in err
+    assert "ok     a" in err and "extra.css:" not in err  # published with the network's theme alone
     assert not list(network.output.rglob("piege.js")) and not list(network.output.rglob("*.xhtml"))
+    assert not list(network.output.rglob("extra.css"))  # the refused folder is left out whole
     assert (network.output / "b" / "billet-de-b.html").is_file()
     (network.root / "sites/a/theme/static/js/piege.js").unlink()
     (network.root / "sites/a/theme/static/page.xhtml").unlink()
