@@ -82,3 +82,17 @@ def test_heading_ids_are_unique_and_keep_those_given():
     assert converted == ('<h2 id="plan">A</h2><h2 id="plan-1">Plan</h2><h3 id="ete-hiver">Été &amp; <em>hiver</em></h3>'
                          '<h3 id="ete-hiver-1">Été &amp; hiver</h3>')
 
+
+def test_check_dialect_lists_the_documents_that_would_change_with_their_line(network, capsys):
+    network.site("a", "name: A\nmarkdown: python-markdown\n")
+    table = "| Jour | Heure |\n|------|-------|\n| lundi | 14 h |\n"
+    network.article("a", "quatre", "Quatre", "2026-01-01", body=f"Intro.\n\n- un\n    - sous-point\n- deux\n\n{table}")
+    network.article("a", "deux", "Deux", "2026-01-01", body=f"Intro.\n\n{table}\n- un\n  - sous-point\n- deux\n")
+    network.article("a", "colle", "Collée", "2026-01-01", body="Il faut :\n- un stylo\n- du papier\n")
+    assert main(["check", "-C", str(network.root), "--dialect", "commonmark", "a"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("sites/a/content/colle.md:5: in commonmark: «<p>Il faut :</p><ul><li>un stylo</li>")
+    assert out[0].endswith("instead of «<p>Il faut : - un stylo - du papier</p>»")
+    assert out[1].startswith("sites/a/content/deux.md:11: in commonmark: «<li>un<ul><li>sous-point</li></ul></li>")
+    assert out[1].endswith("instead of «<li>un</li><li>sous-point</li><li>deux</li></ul>»")
+    assert len(out) == 3 and "2 document(s) of a would read differently in commonmark" in out[2]
