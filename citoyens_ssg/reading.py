@@ -31,8 +31,9 @@ from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import SafeDatetime, pelican_open
 
-from citoyens_ssg import commonmark
+from citoyens_ssg import commonmark, typography
 from citoyens_ssg.digests import CODE, digest, library_versions, tree_digest
+from citoyens_ssg.sanitize import clean_html
 
 _pelican_log = logging.getLogger("pelican.readers")  # Pelican's own warnings, said as Pelican says them
 META = "markdown.extensions.meta"
@@ -211,6 +212,17 @@ class CitoyensCommonMarkReader(CitoyensMarkdownReader):
 
 
 READERS = {"commonmark": CitoyensCommonMarkReader, "python-markdown": CitoyensMarkdownReader}
+
+
+def finished_key(html: str, trusted: bool, french: bool) -> str:
+    """The memo's key for what the guard plugin makes of ``html``."""
+    return "safe:" + digest(html, str(trusted), str(french))
+
+
+def finished_html(html: str, trusted: bool, french: bool) -> str:
+    """Sanitised, with French spaces when the text is French: what readers get of a document's HTML."""
+    finished = clean_html(html, trusted=trusted)
+    return typography.french_html(finished) if french else finished
 
 
 def body_html(text: str, dialect: str) -> str:

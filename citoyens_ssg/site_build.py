@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from citoyens_ssg import content_checks, output, pelican_memos, search, sitemaps, templating
+from citoyens_ssg import content_checks, output, pelican_memos, prepass, search, sitemaps, templating
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
@@ -276,5 +276,7 @@ def _run_pelican(job: SiteJob) -> None:
         empty.mkdir(parents=True, exist_ok=True)
         overrides["PATH"] = str(empty)
     pelican_memos.install()
-    Pelican(read_settings(override=overrides)).run()
+    settings = read_settings(override=overrides)
+    prepass.convert_in_parallel(settings)  # a large site's documents on both cores, then Pelican renders
+    Pelican(settings).run()
     output.write_file(job.output_dir, f"{overrides.get('THEME_STATIC_DIR', 'theme')}/css/accent.css", templating.accent_css(job.site.accent_color))

@@ -18,11 +18,11 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican import signals
 
-from citoyens_ssg import clock, content_checks, digests, reading, typography
+from citoyens_ssg import clock, content_checks, reading, typography
 from citoyens_ssg.content_paths import pelican_contents, real_path, resolved
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
-from citoyens_ssg.sanitize import clean_html, plain_text
+from citoyens_ssg.sanitize import plain_text
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +56,10 @@ def _checked_read(reader, source_path: str):
 
 def _finished(memo, html: str, trusted: bool, french: bool) -> str:
     """Sanitised, with French spaces when the text is French; remembered from build to build."""
-    key = "safe:" + digests.digest(html, str(trusted), str(french))
+    key = reading.finished_key(html, trusted, french)
     finished = memo.get(key)
     if finished is None:
-        finished = clean_html(html, trusted=trusted)
-        finished = typography.french_html(finished) if french else finished
+        finished = reading.finished_html(html, trusted, french)
         memo.put(key, finished)
     return finished
 
