@@ -32,7 +32,16 @@ def test_the_two_halves_are_converted_and_the_pages_are_those_of_a_build_without
     alone = tmp_path / "sans"
     shutil.copytree(network.root, alone)
     monkeypatch.setattr(prepass, "ENOUGH", 10)  # forked site workers inherit it
+    forked = tmp_path / "forked"
+    fork = prepass._fork_converting
+
+    def noted(reader, documents):
+        forked.write_text(str(len(documents)))  # in the site's worker
+        return fork(reader, documents)
+
+    monkeypatch.setattr(prepass, "_fork_converting", noted)
     assert build(network.root, jobs=2).ok
+    assert forked.read_text() == str((ARTICLES + 1) - (ARTICLES + 1) // 2)  # the child's half
     monkeypatch.setattr(prepass, "ENOUGH", 10**9)
     assert build(alone, jobs=2).ok
     assert tree(network.output) == tree(alone / "output")
