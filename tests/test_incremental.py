@@ -150,7 +150,8 @@ def rendered_templates(tmp_path, monkeypatch):
     return since_last_call
 
 
-def test_inside_a_site_only_what_changed_is_rendered_and_the_result_matches_a_cold_build(network, tmp_path, monkeypatch, rendered_templates):
+def test_inside_a_site_only_what_changed_is_rendered_and_the_result_matches_a_cold_build(network, dialect, tmp_path, monkeypatch,
+                                                                                       rendered_templates):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1792540800")
     blog(network)
     assert build(network.root, jobs=2).ok
