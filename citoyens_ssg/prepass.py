@@ -31,7 +31,11 @@ def convert_in_parallel(settings: dict) -> int:
     """Fill the site's memo with its documents' conversions; how many were made."""
     reader = reading.READERS[_dialect(settings)](settings)  # as Pelican makes it, before the memo is opened
     memo = reading.site_memo(settings)
-    todo = [(path, text) for path, text in _documents(settings) if memo.get(_key(reader, text)) is None]
+    paths = _paths(settings)
+    known = sum(1 for key in memo.previous if key.startswith(reader.memo_prefix))
+    if len(paths) - known < ENOUGH:  # a rebuild: not enough documents can be new to be worth reading them twice
+        return 0
+    todo = [(path, text) for path, text in _documents(settings, paths) if memo.get(_key(reader, text)) is None]
     if len(todo) < ENOUGH or (os.cpu_count() or 1) < 2:
         return 0
     middle = len(todo) // 2
@@ -48,13 +52,17 @@ def _dialect(settings: dict) -> str:
     return next(name for name, known in reading.READERS.items() if known is reader_class)
 
 
-def _documents(settings: dict) -> list[tuple[Path, str]]:
-    """The site's Markdown files the guard plugin would let Pelican read, with their text."""
+def _paths(settings: dict) -> list[Path]:
+    """The site's Markdown files."""
+    return [path for path in sorted(Path(settings["PATH"]).rglob("*"))
+            if path.suffix.lstrip(".").lower() in reading.EXTENSIONS and path.is_file()]
+
+
+def _documents(settings: dict, paths: list[Path]) -> list[tuple[Path, str]]:
+    """Those of ``paths`` the guard plugin would let Pelican read, with their text."""
     content = Path(settings["PATH"])
     found = []
-    for path in sorted(content.rglob("*")):
-        if path.suffix.lstrip(".").lower() not in reading.EXTENSIONS or not path.is_file():
-            continue
+    for path in paths:
         try:
             content_checks.check_location(path, content.parent)
             content_checks.check_nesting(content_checks.decode_source(path.read_bytes()))

@@ -15,11 +15,15 @@ from citoyens_ssg.themes import resolve_theme
 ARTICLES = 24
 
 
+def article(network, n: int) -> None:
+    network.article("grand", f"a{n:02d}", f"Article {n}", f"2026-03-01 10:{n:02d}", Summary=f"Résumé *{n}* : court.",
+                    body=f"## Partie\n\nTexte **{n}** : « oui » !\n\n<script>alert({n})</script>\n\n| a | b |\n|---|---|\n| {n} | x |\n")
+
+
 def large_site(network) -> None:
     network.site("grand", "name: Grand\n")
     for n in range(ARTICLES):
-        network.article("grand", f"a{n:02d}", f"Article {n}", f"2026-03-01 10:{n:02d}", Summary=f"Résumé *{n}* : court.",
-                        body=f"## Partie\n\nTexte **{n}** : « oui » !\n\n<script>alert({n})</script>\n\n| a | b |\n|---|---|\n| {n} | x |\n")
+        article(network, n)
     network.write("sites/grand/content/br.md", "Title: Brezhoneg\nDate: 2026-03-02\nLang: br\nSlug: article-0\n\nDegemer mat !\n")
 
 
@@ -42,7 +46,13 @@ def test_the_two_halves_are_converted_and_the_pages_are_those_of_a_build_without
     monkeypatch.setattr(prepass, "_fork_converting", noted)
     assert build(network.root, jobs=2).ok
     assert forked.read_text() == str((ARTICLES + 1) - (ARTICLES + 1) // 2)  # the child's half
+    forked.unlink()
+    network.article("grand", "a05", "Article 5", "2026-03-01 10:05", body="Corrigé.")
+    assert build(network.root, jobs=2).ok  # one document to convert: Pelican does it, nothing is read twice
+    assert not forked.exists() and "Corrigé." in network.read("grand/article-5.html")
+    article(network, 5)  # back as it was: the site is now the one copied, built without the pre-pass
     monkeypatch.setattr(prepass, "ENOUGH", 10**9)
+    assert build(network.root, jobs=2).ok
     assert build(alone, jobs=2).ok
     assert tree(network.output) == tree(alone / "output")
     page = network.read("grand/article-3.html")
