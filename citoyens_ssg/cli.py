@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from citoyens_ssg import __version__, i18n
+from citoyens_ssg.commonmark import DIALECTS
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.i18n import _
 
@@ -44,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--changed-since", metavar="REV", help=_("also check that the commits since REV stay in one association's folder and add no symbolic link"))
     check.add_argument("--site", metavar="SLUG", help=_("with --changed-since: the association whose folder the change must stay in"))
     check.add_argument("--no-build", action="store_true", help=_("skip the trial build that follows every link (faster)"))
+    check.add_argument("--dialect", choices=DIALECTS, help=_("list the documents of SITE that would read differently in this Markdown dialect"))
+    check.add_argument("dialect_site", nargs="?", metavar="SITE", help=_("with --dialect: the site to compare"))
 
     commands.add_parser("codeowners", parents=[common], help=_("write CODEOWNERS from the maintainers of network.yaml and each site.yaml"))
 
@@ -165,6 +168,8 @@ def run_merge(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    if args.dialect or args.dialect_site:
+        return run_dialect_check(args)
     from citoyens_ssg.checks import check_network
     from citoyens_ssg.isolation import changed_paths, check_changes
     from citoyens_ssg.report import problem_line, say
@@ -183,6 +188,24 @@ def run_check(args: argparse.Namespace) -> int:
         return 1
     if not args.quiet:
         say(_("No problem found."), style="green")
+    return 0
+
+
+def run_dialect_check(args: argparse.Namespace) -> int:
+    from citoyens_ssg.config import load_network
+    from citoyens_ssg.dialects import compare_site
+    from citoyens_ssg.report import say
+
+    if not (args.dialect and args.dialect_site):
+        say(_("ERROR give both the dialect and the site: citoyens check --dialect commonmark SITE"), style="bold red", error=True)
+        return 2
+    differences = compare_site(load_network(args.root), args.dialect_site, args.dialect)
+    for found in differences:
+        print(_("{file}:{line}: in {dialect}: «{then}» instead of «{now}»", file=found.file, line=found.line,
+                dialect=args.dialect, then=found.then, now=found.now))
+    if not args.quiet:
+        say(_("{count} document(s) of {site} would read differently in {dialect}.",
+              count=len(differences), site=args.dialect_site, dialect=args.dialect))
     return 0
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citoyens_ssg import pelican_settings, schema
+from citoyens_ssg import commonmark, pelican_settings, schema
 from citoyens_ssg.errors import ConfigError, Problem
 from citoyens_ssg.i18n import N_, _
 from citoyens_ssg.sites import SiteFolder, discover_sites, slugify
@@ -123,6 +123,7 @@ class SiteConfig(SharedSettings):
     podcast: dict[str, Any] = field(default_factory=dict)
     latitude: float | None = None
     longitude: float | None = None
+    markdown: str = commonmark.DEFAULT_DIALECT  # 'python-markdown' for a site moved from a Pelican blog
 
     @property
     def content_dir(self) -> Path:
@@ -263,6 +264,7 @@ SITE_SCHEMA = schema.Section(
             "title": schema.Text(), "description": schema.Text(), "category": schema.Text(),
             "subcategory": schema.Text(), "image": schema.Text(), "explicit": schema.Boolean(), "email": schema.Email(),
         }),
+        "markdown": schema.Choice(choices=commonmark.DIALECTS),
     }
 )
 
@@ -352,6 +354,7 @@ def _load_site(folder: SiteFolder, network: dict, themes: list[str], problems: l
         podcast=values.get("podcast", {}),
         latitude=values.get("latitude"),
         longitude=values.get("longitude"),
+        markdown=values.get("markdown", commonmark.DEFAULT_DIALECT),
         **shared,
     )
 

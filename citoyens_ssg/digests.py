@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 PACKAGES = ("pelican", "markdown", "pygments", "jinja2", "pillow", "feedgen", "icalendar", "nh3", "babel",
-            "python-dateutil", "pagefind", "pagefind-bin")
+            "python-dateutil", "cmarkgfm", "pagefind", "pagefind-bin")
 CODE = Path(__file__).parent  # citoyens itself
 
 

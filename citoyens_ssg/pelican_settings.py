@@ -140,7 +140,7 @@ def site_settings(
         "CITOYENS_IMAGE_CACHE": str(network.root / ".citoyens" / "images"),
         "CITOYENS_IMAGE_WIDTHS": list(network.image_widths),
         "DELETE_OUTPUT_DIRECTORY": False,
-        "READERS": reading.readers_setting(),
+        "READERS": reading.readers_setting(site.markdown),
         "IGNORE_FILES": [*DEFAULT_CONFIG["IGNORE_FILES"], *reading.ignored_files()],
         "CITOYENS_MEMO": str(network.root / ".citoyens" / "memo" / f"{site.slug}.json.gz"),
         "CACHE_CONTENT": False,

@@ -1,18 +1,23 @@
 """Reading Markdown: one parser per site, each document converted once, and
 the work remembered from one build to the next.
 
+A site's dialect is CommonMark (``citoyens_ssg.commonmark``, cmark-gfm) unless
+its site.yaml says ``markdown: python-markdown``; both readers share the memo
+(the dialect is in the key), the metadata handling and the guard plugin.
+
 Pelican's own reader makes a new Markdown parser for every file and runs the
 ``Summary:`` field through a second conversion.  This reader keeps one parser
 for documents and one for formatted fields, skips the conversion of a summary
 that is plain text, and remembers every conversion in the site's memo
 (``.citoyens/memo/<site>.json.gz``), keyed by the document's text and the
 versions and settings of the parser: an unchanged article is not converted
-again.  What it returns is exactly what Pelican's reader would.  The guard
+again.  What it returns is what Pelican's reader would, headings given ids.  The guard
 plugin keeps its sanitised HTML in the same memo.
 """
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import logging
@@ -23,10 +28,12 @@ from pathlib import Path
 from markdown import Markdown
 from pelican import signals
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, BaseReader, MarkdownReader
+from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import SafeDatetime, pelican_open
 
+from citoyens_ssg import commonmark, typography
 from citoyens_ssg.digests import CODE, digest, library_versions, tree_digest
-from citoyens_ssg.sanitize import clean_text
+from citoyens_ssg.sanitize import clean_html, clean_text
 
 _pelican_log = logging.getLogger("pelican.readers")  # Pelican's own warnings, said as Pelican says them
 META = "markdown.extensions.meta"
@@ -137,12 +144,13 @@ def _parsers(config: dict) -> tuple[Markdown, Markdown]:
 class CitoyensMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader, converting each document once with parsers made once."""
 
+    memo_prefix = "md:"  # the dialect is part of the memo's key
+
     def read(self, source_path):
         self._source_path = source_path
-        self._document, self._fields = _parsers(self.settings["MARKDOWN"])
         memo = site_memo(self.settings)
         with pelican_open(source_path) as text:
-            key = "md:" + digest(text)
+            key = self.memo_prefix + digest(text)
             converted = memo.get(key)
             if converted is None:
                 converted = self._convert(text)
@@ -151,9 +159,10 @@ class CitoyensMarkdownReader(MarkdownReader):
         return html, self._parse_metadata(meta)
 
     def _convert(self, text: str) -> list:
-        self._document.reset()
-        html = self._document.convert(text)
-        return [html, {name: list(values) for name, values in getattr(self._document, "Meta", {}).items()}]
+        document, _fields = _parsers(self.settings["MARKDOWN"])
+        document.reset()
+        html = commonmark.heading_ids(document.convert(text))
+        return [html, {name: list(values) for name, values in getattr(document, "Meta", {}).items()}]
 
     def _parse_metadata(self, meta):
         """As Pelican's, with the formatted fields converted by the field parser."""
@@ -190,11 +199,44 @@ class CitoyensMarkdownReader(MarkdownReader):
         plain = plain_paragraph(text)
         if plain is not None:
             return plain
-        self._fields.reset()
-        return self._fields.convert(text)
+        _document, fields = _parsers(self.settings["MARKDOWN"])
+        fields.reset()
+        return fields.convert(text)
 
     def _warn_duplicate(self, name: str) -> None:
         _pelican_log.warning("Duplicate definition of `%s` for %s. Using first one.", name, self._source_path)
+
+
+class CitoyensCommonMarkReader(CitoyensMarkdownReader):
+    """The network's Markdown: CommonMark with GitHub's extensions, same header, same memo."""
+
+    memo_prefix = "cm:"
+
+    def _convert(self, text: str) -> list:
+        return commonmark.convert(text)
+
+    def _format(self, text: str) -> str:
+        return plain_paragraph(text) or commonmark.to_html(text)
+
+
+READERS = {"commonmark": CitoyensCommonMarkReader, "python-markdown": CitoyensMarkdownReader}
+
+
+def finished_key(html: str, trusted: bool, french: bool) -> str:
+    """The memo's key for what the guard plugin makes of ``html``."""
+    return "safe:" + digest(html, str(trusted), str(french))
+
+
+def finished_html(html: str, trusted: bool, french: bool) -> str:
+    """Sanitised, with French spaces when the text is French: what readers get of a document's HTML."""
+    finished = clean_html(html, trusted=trusted)
+    return typography.french_html(finished) if french else finished
+
+
+def body_html(text: str, dialect: str) -> str:
+    """A document's HTML as a site of ``dialect`` reads it with Pelican's default settings, unsanitised."""
+    reader = READERS[dialect](copy.deepcopy(DEFAULT_CONFIG))
+    return reader._convert(text)[0]
 
 
 def iso_date(text: str) -> SafeDatetime | None:
@@ -208,23 +250,5 @@ def iso_date(text: str) -> SafeDatetime | None:
         return None
 
 
-def other_formats() -> frozenset[str]:
-    """The extensions of Pelican's other readers (rst, html, htm), never read for a site.
-
-    Sites read Markdown only: Pelican's reStructuredText reader runs docutils, whose
-    ``include`` and ``raw`` directives publish any file or address the build can reach,
-    and its HTML reader takes a page's metadata and markup as they are written.
-    """
-    pelicans = {ext for reader in BaseReader.__subclasses__() for ext in reader.file_extensions}
-    return frozenset(pelicans - set(EXTENSIONS))
-
-
-def readers_setting() -> dict[str, type | None]:
-    """Pelican's READERS setting: this reader for every Markdown extension, none for the others."""
-    return {**dict.fromkeys(sorted(other_formats())), **dict.fromkeys(EXTENSIONS, CitoyensMarkdownReader)}
-
-
-def ignored_files() -> list[str]:
-    """Patterns for Pelican's IGNORE_FILES: files in the other formats, in any case
-    (``Page.HTML``), are not copied as static files either."""
-    return [f"*.{''.join(f'[{c.lower()}{c.upper()}]' for c in ext)}" for ext in sorted(other_formats())]
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, BaseReader, MarkdownReader
+from pelican.settings import DEFAULT_CONFIG

@@ -39,6 +39,7 @@ description: ""              # une phrase qui présente l'association
 # neighbourhood: ""          # le quartier, pour l'annuaire
 # categories: [culture]      # les thèmes de l'association, pour l'annuaire
 # maintainers: []            # comptes qui relisent les modifications du site
+# markdown: commonmark       # ou python-markdown, le Markdown d'un ancien blog Pelican
 """
 
 FIRST_POST = """\
@@ -63,7 +64,8 @@ Tags:
 Summary:
 
 Écrivez ici votre article. Une ligne vide sépare deux paragraphes ;
-**gras**, *italique* et [liens](https://exemple.org) s'écrivent en Markdown.
+**gras**, *italique* et [liens](https://exemple.org) s'écrivent en Markdown
+(CommonMark, comme sur GitHub : une liste dans une liste se décale de 2 espaces).
 """
 
 

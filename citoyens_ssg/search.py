@@ -31,8 +31,10 @@ MARK = b"data-pagefind-body"
 INDEX_FORMAT = 1  # raise it when citoyens changes how it runs Pagefind or edits its output
 
 
-def index_site(parent: Path, slug: str, pages: list[Path] | None = None) -> str | None:
-    """Index ``parent/slug`` (page URLs start with /slug/); the reason if it failed."""
+def index_site(parent: Path, slug: str, pages: list[Path] | None = None, bundle: Path | None = None) -> str | None:
+    """Index ``parent/slug`` (page URLs start with /slug/) into ``bundle`` (its pagefind/ folder
+    unless told); the reason if it failed."""
+    bundle = bundle or parent / slug / BUNDLE
     scratch = parent / f".search-{slug}"
     shutil.rmtree(scratch, ignore_errors=True)
     try:
@@ -40,7 +42,7 @@ def index_site(parent: Path, slug: str, pages: list[Path] | None = None) -> str 
             linked = scratch / slug / page.relative_to(parent / slug)
             linked.parent.mkdir(parents=True, exist_ok=True)
             os.link(page, linked)
-        result = subprocess.run(_command(parent, slug), capture_output=True, text=True, timeout=600)
+        result = subprocess.run(_command(parent, slug, bundle), capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as error:
         return str(error)
     finally:
@@ -48,13 +50,13 @@ def index_site(parent: Path, slug: str, pages: list[Path] | None = None) -> str 
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
         return lines[-1] if lines else f"exit code {result.returncode}"
-    languages_in_order(parent / slug / BUNDLE / "pagefind-entry.json")
+    languages_in_order(bundle / "pagefind-entry.json")
     return None
 
 
-def _command(parent: Path, slug: str) -> list[str]:
+def _command(parent: Path, slug: str, bundle: Path) -> list[str]:
     return [*_pagefind(), "--site", str(parent / f".search-{slug}"), "--glob", f"{slug}/**/*.html",
-            "--output-path", str(parent / slug / BUNDLE), "--silent"]
+            "--output-path", str(bundle), "--silent"]
 
 
 def index_key(site: Path, pages: list[Path]) -> str:

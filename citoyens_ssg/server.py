@@ -12,6 +12,9 @@ Live reload: every HTML page served gets a small script (never written to the
 output) that listens to ``/__citoyens/events``; after a rebuild the server
 sends "reload", and the problems of the build, each naming its file and
 line, which the script shows as a banner on the page being looked at.
+
+Search never stands between a save and the page: a site's search index is
+made again after the reload, in the background (``search_later``).
 """
 
 from __future__ import annotations
@@ -28,11 +31,12 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from citoyens_ssg.build import BuildReport, build
+from citoyens_ssg.build import BuildPaths, BuildReport, build
 from citoyens_ssg.config import NetworkConfig
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.i18n import _
 from citoyens_ssg.report import print_site_result, print_summary, problem_line, say
+from citoyens_ssg.search_later import Indexer
 from citoyens_ssg.themes import resolve_theme
 
 logger = logging.getLogger(__name__)
@@ -121,6 +125,7 @@ class DevServer:
         self.url = f"http://{host}:{self.httpd.server_address[1]}"
         self.network: NetworkConfig | None = None
         self.observer = Observer()
+        self.indexer = Indexer(self.output, BuildPaths(self.output).manifests)
 
     def start(self) -> None:
         self.rebuild(Change(None))
@@ -161,9 +166,17 @@ class DevServer:
 
     def rebuild(self, change: Change) -> BuildReport | None:
         """Rebuild; problems are printed and sent to the pages, never raised: the server stays up."""
+        with self.indexer.lock:  # the search index being made waits, or is thrown away
+            self.indexer.rebuilding()
+            report = self._rebuild(change)
+            pending = {site.slug for site in report.sites if site.search_pending} if report else set()
+            self.indexer.after_rebuild(pending)
+        return report
+
+    def _rebuild(self, change: Change) -> BuildReport | None:
         report = None
         try:
-            report = build(self.root, self.output, base_url=self.url, jobs=self.jobs, offline=True,
+            report = build(self.root, self.output, base_url=self.url, jobs=self.jobs, offline=True, search_later=True,
                            preview=True,  # drafts and future posts shown, marked "Brouillon"
                            only=set(change.sites) if change.sites is not None else None, on_site_done=print_site_result)
             self.network = report.network

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from jinja2.sandbox import SecurityError
 
-from citoyens_ssg import content_checks, output, pelican_memos, search, sitemaps, templating
+from citoyens_ssg import content_checks, output, pelican_memos, prepass, search, sitemaps, templating
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
@@ -39,6 +39,7 @@ class SiteJob:
     output_dir: Path  # a fresh staging folder, swapped in only on success
     manifest_path: Path
     renders: RenderPaths | None = None  # the published version, for rendering only what changed
+    search_later: bool = False  # serve: an out-of-date search index is made after the pages are shown
 
 
 @dataclass
@@ -49,6 +50,7 @@ class SiteResult:
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     unchanged: bool = False  # not rebuilt: its inputs are those of the published version
+    search_pending: bool = False  # its search index is the previous one, still to be made again
 
 
 class _PelicanLogListener(logging.Handler):
@@ -175,6 +177,7 @@ def build_site(job: SiteJob) -> SiteResult:
                         for path, reason in content_checks.refused_files(job.site)]
     _listen_to_pelican(listener)
     stopped: Problem | None = None
+    pending = False
     try:
         _run_pelican(job)
     except MemoryError:
@@ -185,7 +188,7 @@ def build_site(job: SiteJob) -> SiteResult:
     if stopped is None and not job.manifest_path.is_file():
         stopped = Problem(f"sites/{job.site.slug}", _("the build wrote no manifest (is the citoyens_manifest plugin installed?)"))
     if stopped is None:
-        failure = _index_for_search(job)
+        failure, pending = _index_for_search(job)
         if failure:
             listener.warnings.append(Problem(f"sites/{job.site.slug}", _("the search index was not built: {reason}", reason=failure)))
         site_url = f"{job.network.url}/{job.site.slug}"
@@ -193,20 +196,28 @@ def build_site(job: SiteJob) -> SiteResult:
         if job.renders is not None:
             keep_unchanged_files(job.output_dir, job.renders.previous_output)
     problems = listener.errors + ([stopped] if stopped else [])
-    return SiteResult(job.site.slug, ok=stopped is None, problems=problems, warnings=listener.warnings, seconds=time.monotonic() - started)
+    return SiteResult(job.site.slug, ok=stopped is None, problems=problems, warnings=listener.warnings,
+                      seconds=time.monotonic() - started, search_pending=pending)
 
 
-def _index_for_search(job: SiteJob) -> str | None:
-    """Pagefind over the site's pages, or the published index when it was made from the same pages."""
+def _index_for_search(job: SiteJob) -> tuple[str | None, bool]:
+    """Pagefind over the site's pages, or the published index when it was made from the same pages:
+    why it failed, and whether it is still to be made (``search_later``: the previous one kept meanwhile)."""
     pages = search.indexed_pages(job.output_dir)
     if job.renders is None:
-        return search.index_site(job.output_dir.parent, job.site.slug, pages)
+        return search.index_site(job.output_dir.parent, job.site.slug, pages), False
     key = search.index_key(job.output_dir, pages)
-    reused = recorded(job.renders.previous_record, SEARCH_INDEX) == key and search.reuse_index(job.renders.previous_output, job.output_dir)
-    failure = None if reused else search.index_site(job.output_dir.parent, job.site.slug, pages)
+    current = recorded(job.renders.previous_record, SEARCH_INDEX) == key
+    if current and search.reuse_index(job.renders.previous_output, job.output_dir):
+        failure = None
+    elif job.search_later:
+        search.reuse_index(job.renders.previous_output, job.output_dir)  # out of date, better than none
+        return None, True
+    else:
+        failure = search.index_site(job.output_dir.parent, job.site.slug, pages)
     if failure is None:
         record_also(job.renders.record, SEARCH_INDEX, key)
-    return failure
+    return failure, False
 
 
 def _stopping_problem(error: Exception, job: SiteJob) -> Problem:
@@ -292,5 +303,7 @@ def _run_pelican(job: SiteJob) -> None:
         overrides["PATH"] = str(empty)
     pelican_memos.install()
     templating.sandbox_pelican()
-    Pelican(read_settings(override=overrides)).run()
+    settings = read_settings(override=overrides)
+    prepass.convert_in_parallel(settings)  # a large site's documents on both cores, then Pelican renders
+    Pelican(settings).run()
     output.write_file(job.output_dir, f"{overrides.get('THEME_STATIC_DIR', 'theme')}/css/accent.css", templating.accent_css(job.site.accent_color))

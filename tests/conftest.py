@@ -20,6 +20,7 @@ class Network:
 
     def __init__(self, root: Path):
         self.root = root
+        self.markdown: str | None = None  # the dialect written in each site.yaml (the `dialect` fixture)
         shutil.copytree(PROJECT / "themes", root / "themes")
         shutil.copytree(PROJECT / "plugins", root / "plugins", ignore=shutil.ignore_patterns("__pycache__"))
         self.write("network.yaml", """
@@ -37,7 +38,10 @@ class Network:
         return path
 
     def site(self, slug: str, config: str = "", **articles: str) -> None:
-        self.write(f"sites/{slug}/site.yaml", config or f"name: Site {slug}\n")
+        config = config or f"name: Site {slug}\n"
+        if self.markdown:
+            config = textwrap.dedent(config).rstrip("\n") + f"\nmarkdown: {self.markdown}\n"
+        self.write(f"sites/{slug}/site.yaml", config)
         for name, text in articles.items():
             self.write(f"sites/{slug}/content/{name}.md", text)
 
@@ -64,6 +68,13 @@ class Network:
 @pytest.fixture
 def network(tmp_path: Path) -> Network:
     return Network(tmp_path / "reseau")
+
+
+@pytest.fixture(params=["commonmark", "python-markdown"])
+def dialect(request, network: Network) -> str:
+    """Run the test once per Markdown dialect: every site the network writes says which."""
+    network.markdown = request.param
+    return request.param
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ import markdown
 import pytest
 from pelican.utils import get_date
 
+from citoyens_ssg import commonmark
 from citoyens_ssg.build import build, merge, shard_sites
 from citoyens_ssg.cli import main
 from citoyens_ssg.config import load_network
@@ -149,7 +150,8 @@ def rendered_templates(tmp_path, monkeypatch):
     return since_last_call
 
 
-def test_inside_a_site_only_what_changed_is_rendered_and_the_result_matches_a_cold_build(network, tmp_path, monkeypatch, rendered_templates):
+def test_inside_a_site_only_what_changed_is_rendered_and_the_result_matches_a_cold_build(network, dialect, tmp_path, monkeypatch,
+                                                                                       rendered_templates):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1792540800")
     blog(network)
     assert build(network.root, jobs=2).ok
@@ -251,7 +253,7 @@ def test_an_articles_entry_in_listings_is_rendered_once_for_all_of_them(network,
     assert "Article c" not in network.read("blog/tag/velo.html")
 
 
-def test_an_unchanged_document_is_not_converted_again(network, monkeypatch):
+def test_an_unchanged_document_is_not_converted_again(network, dialect, monkeypatch):
     blog(network)
     assert build(network.root, jobs=2).ok
     before = network.read("blog/article-b.html")
@@ -260,6 +262,7 @@ def test_an_unchanged_document_is_not_converted_again(network, monkeypatch):
         raise AssertionError("converted again")
 
     monkeypatch.setattr(markdown.Markdown, "convert", no_conversion)  # forked site workers inherit it
+    monkeypatch.setattr(commonmark, "convert", lambda text: no_conversion(None, text))
     for article in (network.root / "sites/blog/content").glob("*.md"):
         article.touch()  # the site is rebuilt, its texts are the same
     assert build(network.root, jobs=2).ok

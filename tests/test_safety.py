@@ -69,7 +69,7 @@ def test_the_sanitiser_keeps_structure_and_resolves_relative_urls():
     assert safe_link("/billet", "https://blog.example.org/a/") == "https://blog.example.org/billet"
 
 
-def test_hostile_markdown_is_sanitised_in_pages_and_feeds(network, capsys):
+def test_hostile_markdown_is_sanitised_in_pages_and_feeds(network, dialect, capsys):
     network.site("a", "name: A\n")
     network.article("a", "piege", 'Titre <img src=x onerror=alert(9)> & "guillemets"', "2026-01-01", body=HOSTILE_BODY,
                     Summary='<script>alert(10)</script>Résumé <a href="javascript:alert(11)">piégé</a>')

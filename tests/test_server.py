@@ -138,3 +138,47 @@ def test_what_a_change_rebuilds(network):
     assert change("sites/epn/site.yaml") == Change(None)
     assert change("plugins/citoyens_manifest/__init__.py") == Change(None)
     assert change("output/epn/index.html", "sites/epn/content/.a.md.swp", "README.md") is None
+
+
+def wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what}: not within the time limit")
+        time.sleep(0.05)
+
+
+def test_serve_shows_the_page_first_and_makes_the_search_index_after(served):
+    from citoyens_ssg import search
+    from citoyens_ssg.incremental import SEARCH_INDEX, recorded
+
+    network, server = served
+    record = server.indexer.records / "epn.renders.json"
+    site = network.output / "epn"
+    wait_for(lambda: recorded(record, SEARCH_INDEX) == search.index_key(site, search.indexed_pages(site)), "first index")
+    first = recorded(record, SEARCH_INDEX)
+    before = server.rebuilds
+    network.article("epn", "atelier", "Atelier tablette", "2026-03-01 10:00", body="Le mot compostage.")
+    wait_for_rebuild(server, before)
+    assert "Le mot compostage." in fetch(server.url + "/epn/atelier-tablette.html")
+    wait_for(lambda: recorded(record, SEARCH_INDEX) not in (None, first), "the index of the edited site")
+    assert recorded(record, SEARCH_INDEX) == search.index_key(site, search.indexed_pages(site))
+    assert (site / "pagefind/pagefind-entry.json").is_file() and not list(network.output.glob(".pagefind-*"))
+
+
+def test_a_build_for_serve_keeps_the_previous_index_and_says_it_is_to_be_made(network):
+    from citoyens_ssg.build import build
+
+    network.site("epn", "name: Espace numérique\n")
+    network.article("epn", "atelier", "Atelier", "2026-03-01 10:00", body="Première version.")
+    assert build(network.root, jobs=1).ok
+    bundle = network.output / "epn/pagefind"
+    index = {path.name: path.read_bytes() for path in bundle.rglob("*") if path.is_file()}
+    network.article("epn", "atelier", "Atelier", "2026-03-01 10:00", body="Le mot compostage.")
+    report = build(network.root, jobs=1, search_later=True)
+    assert [site.search_pending for site in report.sites] == [True]
+    assert "compostage" in network.read("epn/atelier.html")
+    assert {path.name: path.read_bytes() for path in bundle.rglob("*") if path.is_file()} == index
+    report = build(network.root, jobs=1)  # a build not for serve makes it
+    assert [site.search_pending for site in report.sites] == [False]
+    assert {path.name: path.read_bytes() for path in bundle.rglob("*") if path.is_file()} != index

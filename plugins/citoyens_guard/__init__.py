@@ -30,7 +30,7 @@ from pelican.contents import Static
 from pelican.generators import StaticGenerator
 from pelican.writers import Writer
 
-from citoyens_ssg import clock, content_checks, digests, reading, static_files, typography
+from citoyens_ssg import clock, content_checks, reading, static_files, typography
 from citoyens_ssg.content_paths import (
     Reference,
     pelican_contents,
@@ -41,7 +41,7 @@ from citoyens_ssg.content_paths import (
 )
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import N_, _
-from citoyens_ssg.sanitize import clean_html, plain_text
+from citoyens_ssg.sanitize import plain_text
 
 logger = logging.getLogger(__name__)
 
@@ -82,11 +82,10 @@ def _checked_read(reader, source_path: str):
 
 def _finished(memo, html: str, trusted: bool, french: bool) -> str:
     """Sanitised, with French spaces when the text is French; remembered from build to build."""
-    key = "safe:" + digests.digest(html, str(trusted), str(french))
+    key = reading.finished_key(html, trusted, french)
     finished = memo.get(key)
     if finished is None:
-        finished = clean_html(html, trusted=trusted)
-        finished = typography.french_html(finished) if french else finished
+        finished = reading.finished_html(html, trusted, french)
         memo.put(key, finished)
     return finished
 

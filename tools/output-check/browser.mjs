@@ -10,6 +10,7 @@ const axeSource = require("fs").readFileSync(require.resolve("axe-core/axe.min.j
 const [base, allowedList, ...paths] = process.argv.slice(2);
 const allowed = new Set(allowedList ? allowedList.split(",").filter(Boolean) : []);
 const own = new URL(base).host;
+const UNKNOWN_WORD = "abricot";
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -43,6 +44,7 @@ try {
       id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
     }));
     let searchResults = null;
+    let unknownResults = null;
     if (path.endsWith("/recherche/") || path.endsWith("recherche.html")) {
       // A reader's search: type a word every site uses, wait for results.
       await page.fill(".pagefind-ui__search-input", process.env.SEARCH_WORD || "association");
@@ -53,8 +55,15 @@ try {
         const site = path.endsWith("recherche.html") ? path.split("/")[1] : null;
         if (site && links.some((link) => !link.startsWith("/" + site + "/"))) { searchResults = -1; }
       } catch { searchResults = 0; }
+      // A word no page has finds nothing (Pagefind alone answers « abricot » with the pages holding « à »).
+      await page.fill(".pagefind-ui__search-input", UNKNOWN_WORD);
+      await page.waitForFunction((word) => {
+        const message = document.querySelector(".pagefind-ui__message");
+        return message && message.textContent.includes(word) && !message.textContent.trim().endsWith("...");
+      }, UNKNOWN_WORD, { timeout: 10000 }).catch(() => {});
+      unknownResults = await page.locator(".pagefind-ui__result").count();
     }
-    console.log(JSON.stringify({ path, violations, foreign, bytes, searchResults }));
+    console.log(JSON.stringify({ path, violations, foreign, bytes, searchResults, unknownResults }));
     await context.close();
   }
 } finally {

@@ -109,6 +109,8 @@ def browser_checks(base: str, tiles_host: str, paths: list[str]) -> list[str]:
                   else f"FAIL search on {page['path']}: results from another site")
             if found <= 0:
                 failures.append(f"search on {page['path']}: {'nothing found' if found == 0 else 'results from another site'}")
+        if page.get("unknownResults"):
+            failures.append(f"search on {page['path']}: {page['unknownResults']} result(s) for a word no page has")
         if page["path"] in WEIGHED:
             state = "ok " if page["bytes"] <= BUDGET else "FAIL"
             print(f"{state} {page['path']}: {page['bytes'] / 1024:.1f} KB transferred, images aside (budget 100 KB)")
