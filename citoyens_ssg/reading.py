@@ -250,5 +250,24 @@ def iso_date(text: str) -> SafeDatetime | None:
         return None
 
 
-from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, BaseReader, MarkdownReader
-from pelican.settings import DEFAULT_CONFIG
+def other_formats() -> frozenset[str]:
+    """The extensions of Pelican's other readers (rst, html, htm), never read for a site.
+
+    Sites read Markdown only: Pelican's reStructuredText reader runs docutils, whose
+    ``include`` and ``raw`` directives publish any file or address the build can reach,
+    and its HTML reader takes a page's metadata and markup as they are written.
+    """
+    pelicans = {ext for reader in BaseReader.__subclasses__() for ext in reader.file_extensions}
+    return frozenset(pelicans - set(EXTENSIONS))
+
+
+def readers_setting(dialect: str = commonmark.DEFAULT_DIALECT) -> dict[str, type | None]:
+    """Pelican's READERS setting: the site's dialect's reader for every Markdown extension,
+    none for the other formats."""
+    return {**dict.fromkeys(sorted(other_formats())), **dict.fromkeys(EXTENSIONS, READERS[dialect])}
+
+
+def ignored_files() -> list[str]:
+    """Patterns for Pelican's IGNORE_FILES: files in the other formats, in any case
+    (``Page.HTML``), are not copied as static files either."""
+    return [f"*.{''.join(f'[{c.lower()}{c.upper()}]' for c in ext)}" for ext in sorted(other_formats())]

@@ -154,7 +154,7 @@ def test_serve_shows_the_page_first_and_makes_the_search_index_after(served):
 
     network, server = served
     record = server.indexer.records / "epn.renders.json"
-    site = network.output / "epn"
+    site = server.output / "epn"
     wait_for(lambda: recorded(record, SEARCH_INDEX) == search.index_key(site, search.indexed_pages(site)), "first index")
     first = recorded(record, SEARCH_INDEX)
     before = server.rebuilds
@@ -163,7 +163,7 @@ def test_serve_shows_the_page_first_and_makes_the_search_index_after(served):
     assert "Le mot compostage." in fetch(server.url + "/epn/atelier-tablette.html")
     wait_for(lambda: recorded(record, SEARCH_INDEX) not in (None, first), "the index of the edited site")
     assert recorded(record, SEARCH_INDEX) == search.index_key(site, search.indexed_pages(site))
-    assert (site / "pagefind/pagefind-entry.json").is_file() and not list(network.output.glob(".pagefind-*"))
+    assert (site / "pagefind/pagefind-entry.json").is_file() and not list(server.output.glob(".pagefind-*"))
 
 
 def test_a_build_for_serve_keeps_the_previous_index_and_says_it_is_to_be_made(network):
