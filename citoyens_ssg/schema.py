@@ -221,21 +221,6 @@ class Number(_Scalar):
         return value
 
 
-class Choice(Text):
-    """One of a few words, listed in the message when another is written."""
-
-    def __init__(self, *, choices: tuple[str, ...], **kwargs: Any):
-        super().__init__(**kwargs)
-        self.choices = choices
-
-    def check(self, value):
-        value = super().check(value)
-        if value not in self.choices:
-            expected = _("one of {choices}", choices=", ".join(repr(choice) for choice in self.choices))
-            raise Invalid(_("expected {expected}, got {found}", expected=expected, found=repr(value)))
-        return value
-
-
 class Boolean(_Scalar):
     expected = N_("true or false")
     tags = ("bool",)

@@ -66,7 +66,7 @@ def test_the_site_yaml_markdown_value_is_checked(network, capsys):
     network.site("a", "name: A\nmarkdown: markdwn\n")
     assert main(["check", "-C", str(network.root), "--no-build"]) == 1
     err = capsys.readouterr().err
-    assert "sites/a/site.yaml:2: key 'markdown': expected one of 'commonmark', 'python-markdown', got 'markdwn'" in err
+    assert "sites/a/site.yaml:2: key 'markdown': expected one of commonmark, python-markdown, got 'markdwn'" in err
 
 
 def test_the_header_is_read_as_python_markdown_reads_it():
