@@ -11,7 +11,7 @@ BASE_URL ?=
 PORT ?= 8000
 BUILD_OPTIONS := $(if $(BASE_URL),--base-url $(BASE_URL),)
 
-.PHONY: html serve test clean install messages check check-output bench
+.PHONY: html serve test clean clean-all install messages check check-output bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,13 @@ bench: $(STAMP)
 	cd benchmarks && ../$(BIN)/python bench.py
 	cd benchmarks && ../$(BIN)/python reload.py
 
+# Build products only: the planet's cache (.citoyens/planet/) is the only copy of the external
+# feeds' history, which a later --offline build needs; clean-all removes it too.
 clean:
-	rm -rf output .output.* .citoyens
+	rm -rf output .output.* $(filter-out .citoyens/planet,$(wildcard .citoyens/*))
+
+clean-all: clean
+	rm -rf .citoyens
 
 # Met à jour le catalogue français après l'ajout de messages dans le code.
 messages: $(STAMP)
