@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from citoyens_ssg.cli import main
+
 PROJECT = Path(__file__).resolve().parent.parent
 CITOYENS = [sys.executable, "-m", "citoyens_ssg"]
 LOCALE_VARIABLES = ("CITOYENS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -64,3 +66,17 @@ def test_make_clean_all_removes_the_planets_cache_too(tmp_path):
     _work_files(tmp_path)
     _make("clean-all", tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+# 5. check does not fail an article correctly scheduled for later.
+
+def test_check_accepts_a_scheduled_article_with_a_new_tag(network, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    network.site("radio")
+    network.article("radio", "hier", "Hier", "2025-12-01", tags="vieux")
+    network.article("radio", "bientot", "Bientôt", "2026-02-01", tags="nouveau", category="Plus tard")
+    network.article("radio", "casse", "Cassé", "2025-12-02", body="[Perdu](/radio/perdu.html)")
+    assert main(["check", "-C", str(network.root)]) == 1
+    errors = capsys.readouterr().err
+    assert "nouveau" not in errors and "plus-tard" not in errors
+    assert "output/radio/casse.html" in errors and "broken link to /radio/perdu.html" in errors  # still seen
