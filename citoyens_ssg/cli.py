@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--shard", metavar="K/N", type=_shard, help=_("build only part K of N of the sites (CI job matrix), with their manifests; then citoyens merge"))
     build.add_argument("--offline", action="store_true", help=_("do not fetch the planet's external feeds: use their cache (CI without network, reproducible builds)"))
     build.add_argument("-s", "--site", action="append", dest="sites", metavar="SLUG", help=_("build only this site (repeatable); the portal and planet are rebuilt too"))
+    build.add_argument("--deploy", action="store_true", help=_("for hosting: publish what built and exit 0 even if some sites failed (they are listed in .citoyens/report.json)"))
+    build.add_argument("--strict", action="store_true", help=_("with --deploy: exit 1 when anything failed or was skipped"))
 
     serve = commands.add_parser("serve", parents=[common], help=_("build, serve on http://127.0.0.1:8000 and rebuild when a file changes"))
     _build_options(serve)
@@ -114,10 +116,22 @@ def main(argv: list[str] | None = None) -> int:
 def run_build(args: argparse.Namespace) -> int:
     from citoyens_ssg.build import build
     from citoyens_ssg.config import load_network
-    from citoyens_ssg.report import print_site_result, print_summary, progress
+    from citoyens_ssg.report import (
+        deploy_exit_code,
+        print_deploy_note,
+        print_site_result,
+        print_summary,
+        progress,
+        report_data,
+        write_report,
+    )
 
     quiet = args.quiet
-    expected = len(args.sites) if args.sites else len(load_network(args.root).sites)
+    try:
+        expected = len(args.sites) if args.sites else len(load_network(args.root).sites)
+    except ConfigError as error:  # nothing sound to publish: said in the report too, then the usual lines
+        write_report(args.root, report_data(None, error.problems))
+        raise
     with progress(expected, quiet) as advance:
         def site_done(result) -> None:
             advance(result)
@@ -127,6 +141,10 @@ def run_build(args: argparse.Namespace) -> int:
                        only=set(args.sites) if args.sites else None, offline=args.offline, on_site_done=site_done,
                        shard=args.shard)
     print_summary(report, quiet=quiet)
+    path = write_report(args.root, report_data(report))
+    if args.deploy:
+        print_deploy_note(report, path)
+        return deploy_exit_code(report, args.strict)
     return 0 if report.ok else 1
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -80,3 +83,82 @@ def test_check_accepts_a_scheduled_article_with_a_new_tag(network, capsys, monke
     errors = capsys.readouterr().err
     assert "nouveau" not in errors and "plus-tard" not in errors
     assert "output/radio/casse.html" in errors and "broken link to /radio/perdu.html" in errors  # still seen
+
+
+# 2. The hosting build command publishes what built when one association made a mistake.
+
+BROKEN_TEMPLATE = "{% extends 'base.html' %}\n{% block content %}\n{{ article.title\n{% endblock %}\n"
+NEWS = "Title: Fête du quartier\nDate: 2026-01-05 10:00\n\nTout le monde est invité.\n"
+
+
+def hosted_copy(tmp_path: Path) -> Path:
+    """The repository as a host checks it out (the example network, the Makefile), its venv borrowed."""
+    root = tmp_path / "depot"
+    root.mkdir()
+    for name in ("network.yaml", "Makefile", "pyproject.toml"):
+        shutil.copy2(PROJECT / name, root / name)  # copy2: the Makefile sees the venv as up to date
+    for name in ("sites", "themes", "plugins"):
+        shutil.copytree(PROJECT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    (root / ".venv").symlink_to(PROJECT / ".venv")
+    return root
+
+
+def break_one_association(root: Path) -> None:
+    (root / "sites/radio-ondes/theme/templates").mkdir(parents=True, exist_ok=True)
+    (root / "sites/radio-ondes/theme/templates/article.html").write_text(BROKEN_TEMPLATE)
+    (root / "sites/quartier-recouvrance/content/fete-du-quartier.md").write_text(NEWS)
+
+
+def run_hosting_command(command: str, root: Path, **variables: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in LOCALE_VARIABLES} | {"LANG": "C", **variables}
+    return subprocess.run(command, shell=True, cwd=root, env=env, capture_output=True, text=True, timeout=900)
+
+
+def assert_published_despite_one_mistake(result: subprocess.CompletedProcess, root: Path, output: str = "output"):
+    assert result.returncode == 0, result.stderr
+    assert "radio-ondes" in result.stderr and ".citoyens/report.json" in result.stderr
+    assert (root / output / "quartier-recouvrance/fete-du-quartier.html").is_file()
+    assert "Fête du quartier" in (root / output / "planet/atom.xml").read_text(encoding="utf-8")
+    report = json.loads((root / ".citoyens/report.json").read_text(encoding="utf-8"))
+    status = {site["slug"]: site for site in report["sites"]}
+    assert status["radio-ondes"]["status"] == "failed"
+    problem = status["radio-ondes"]["problems"][0]
+    assert problem["file"] == "sites/radio-ondes/theme/templates/article.html" and problem["line"]
+    assert problem["message"].startswith("template error")
+    assert status["quartier-recouvrance"]["status"] == "ok"
+
+
+@pytest.fixture(scope="module")
+def netlify():
+    return tomllib.loads((PROJECT / "netlify.toml").read_text(encoding="utf-8"))
+
+
+def test_netlify_command_publishes_the_others_when_one_association_breaks(tmp_path, netlify):
+    root = hosted_copy(tmp_path)
+    break_one_association(root)
+    result = run_hosting_command(netlify["build"]["command"], root, URL="https://reseau.example.org")
+    assert_published_despite_one_mistake(result, root, netlify["build"]["publish"])
+    assert not (root / "output" / ".citoyens").exists() and not (root / "output/report.json").exists()
+    canonical = '<link rel="canonical" href="https://reseau.example.org/quartier-recouvrance/fete-du-quartier.html">'
+    assert canonical in (root / "output/quartier-recouvrance/fete-du-quartier.html").read_text(encoding="utf-8")
+
+
+def test_deploy_fails_when_nothing_sound_can_be_published(tmp_path, netlify):
+    root = hosted_copy(tmp_path)
+    (root / "network.yaml").write_text("name: [\n")
+    result = run_hosting_command(netlify["build"]["command"], root, URL="https://reseau.example.org")
+    assert result.returncode != 0
+    assert "network.yaml" in result.stderr
+    report = json.loads((root / ".citoyens/report.json").read_text(encoding="utf-8"))
+    assert report["published"] is False and report["network_problems"][0]["file"] == "network.yaml"
+
+
+def test_strict_deploy_and_volunteers_build_still_fail(network, capsys):
+    network.site("radio")
+    network.site("amap")
+    network.article("radio", "a", "A", "2026-01-01")
+    network.article("amap", "b", "B", "2026-01-01")
+    network.write("sites/radio/theme/templates/article.html", BROKEN_TEMPLATE)
+    assert main(["build", "-C", str(network.root), "--deploy", "--strict"]) == 1
+    assert main(["build", "-C", str(network.root)]) == 1
+    assert main(["build", "-C", str(network.root), "--deploy"]) == 0
