@@ -162,3 +162,51 @@ def test_strict_deploy_and_volunteers_build_still_fail(network, capsys):
     assert main(["build", "-C", str(network.root), "--deploy", "--strict"]) == 1
     assert main(["build", "-C", str(network.root)]) == 1
     assert main(["build", "-C", str(network.root), "--deploy"]) == 0
+
+
+# 7. merge publishes a whole network or nothing, and says what it assembled.
+
+def three_parts(network, tmp_path: Path, broken: str | None = None) -> list[Path]:
+    for slug in ("radio", "amap", "epn", "velo"):
+        network.site(slug)
+        network.article(slug, "a", f"Nouvelles de {slug}", "2026-01-01")
+    if broken:
+        network.write(f"sites/{broken}/theme/templates/article.html", BROKEN_TEMPLATE)
+    shards = []
+    for part in (1, 2, 3):
+        shards.append(tmp_path / f"part-{part}")
+        main(["build", "-C", str(network.root), "-q", "--shard", f"{part}/3", "-o", str(shards[-1])])
+    return shards
+
+
+def published_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_merge_refuses_a_missing_shard_and_leaves_the_output_alone(network, tmp_path, capsys):
+    shards = three_parts(network, tmp_path)
+    assert main(["merge", "-C", str(network.root), *map(str, shards)]) == 0
+    before = published_bytes(network.output)
+    capsys.readouterr()
+    assert main(["merge", "-C", str(network.root), str(shards[0]), str(shards[2])]) == 1
+    err = capsys.readouterr().err
+    assert "incomplete network" in err and "1/3, 3/3" in err and "nothing was published" in err
+    assert published_bytes(network.output) == before
+
+
+def test_merge_summary_counts_the_sites_it_assembled(network, tmp_path, capsys):
+    shards = three_parts(network, tmp_path)
+    capsys.readouterr()
+    assert main(["merge", "-C", str(network.root), *map(str, shards)]) == 0
+    assert "4 of 4 site(s) built, 4 article(s)" in capsys.readouterr().out
+
+
+def test_merge_names_a_site_that_failed_in_its_shard_and_deploys_the_others(network, tmp_path, capsys):
+    shards = three_parts(network, tmp_path, broken="radio")
+    capsys.readouterr()
+    assert main(["merge", "-C", str(network.root), "--deploy", *map(str, shards)]) == 0
+    err = capsys.readouterr().err
+    assert "3 of 4 site(s) built" in err and "failed: radio" in err
+    assert "sites/radio/theme/templates/article.html" in err
+    assert (network.output / "amap/nouvelles-de-amap.html").is_file()
+    assert main(["merge", "-C", str(network.root), *map(str, shards)]) == 1
