@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 from citoyens_ssg.cli import main
 
@@ -210,3 +212,120 @@ def test_merge_names_a_site_that_failed_in_its_shard_and_deploys_the_others(netw
     assert "sites/radio/theme/templates/article.html" in err
     assert (network.output / "amap/nouvelles-de-amap.html").is_file()
     assert main(["merge", "-C", str(network.root), *map(str, shards)]) == 1
+
+
+# 7. Every CI file the README shows is a real file, and its commands publish as netlify.toml's does.
+
+URL = "https://reseau.example.org"
+CI_FILES = (".github/workflows/publier.yml", ".gitlab-ci.yml", "docs/ci/github-parts.yml",
+            "docs/ci/gitlab-parts.yml", "docs/ci/rsync-sftp.yml")
+
+
+def ci_file(relative: str) -> dict:
+    return yaml.safe_load((PROJECT / relative).read_text(encoding="utf-8"))
+
+
+def github_triggers(workflow: dict) -> dict:
+    return workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+
+
+def uses(job: dict, action: str) -> dict:
+    return next(step for step in job["steps"] if step.get("uses", "").startswith(action + "@"))
+
+
+def with_expressions(text: str, values: dict[str, str]) -> str:
+    """GitHub's ${{ … }} replaced as the runner would; an unknown one fails the test."""
+    return re.sub(r"\$\{\{\s*(.*?)\s*\}\}", lambda m: values[m.group(1)], text)
+
+
+def run_commands(commands: list[tuple[str, dict[str, str]]], root: Path) -> subprocess.CompletedProcess:
+    """Each command as the runner runs it, in order, each one succeeding; their logs together."""
+    log = ""
+    for command, env in commands:
+        result = run_hosting_command(command, root, **env)
+        assert result.returncode == 0, (command, result.stderr)
+        log += result.stderr
+    return subprocess.CompletedProcess(commands, 0, "", log)
+
+
+def run_github_job(job: dict, root: Path, values: dict[str, str]) -> subprocess.CompletedProcess:
+    return run_commands([(with_expressions(step["run"], values),
+                          {name: with_expressions(str(value), values) for name, value in step.get("env", {}).items()})
+                         for step in job["steps"] if "run" in step], root)
+
+
+def run_gitlab_job(job: dict, root: Path, **variables: str) -> subprocess.CompletedProcess:
+    return run_commands([(line, variables) for line in job["script"]], root)
+
+
+def test_every_ci_file_the_readme_shows_exists_and_parses():
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    for relative in CI_FILES:
+        assert f"`{relative}`" in readme, relative
+        assert ci_file(relative)
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    assert not [b for b in blocks if re.search(r"^\s*(jobs|script|steps):", b, re.M)]  # the files, no copies that drift
+
+
+def test_github_pages_workflow_publishes_what_built(tmp_path):
+    workflow = ci_file(".github/workflows/publier.yml")
+    assert github_triggers(workflow) == {"push": {"branches": ["main"]}, "workflow_dispatch": None}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert uses(build, "actions/setup-python")["with"]["python-version"] == "3.11"
+    assert set(uses(build, "actions/cache")["with"]["path"].split()) == {".citoyens", "output", ".output.manifests"}
+    assert uses(build, "actions/upload-pages-artifact")["with"]["path"] == "output"
+    assert deploy["needs"] == "build" and uses(deploy, "actions/deploy-pages")
+    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    root = hosted_copy(tmp_path)
+    break_one_association(root)
+    result = run_github_job(build, root, {"steps.pages.outputs.base_url": URL})
+    assert_published_despite_one_mistake(result, root)
+
+
+def test_gitlab_pages_job_publishes_what_built(tmp_path):
+    pipeline = ci_file(".gitlab-ci.yml")
+    assert pipeline["image"] == "python:3.11"
+    pages = pipeline["pages"]
+    assert pages["artifacts"]["paths"] == ["public"]
+    assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert set(pipeline["cache"]["paths"]) == {".citoyens", "output", ".output.manifests"}
+    assert "--changed-since" in " ".join(pipeline["check"]["script"])
+    root = hosted_copy(tmp_path)
+    break_one_association(root)
+    result = run_gitlab_job(pages, root, CI_PAGES_URL=URL)
+    assert_published_despite_one_mistake(result, root, "public")
+
+
+def test_github_parts_workflow_assembles_every_part(tmp_path):
+    workflow = ci_file("docs/ci/github-parts.yml")
+    assert github_triggers(workflow)["push"] == {"branches": ["main"]}
+    jobs = workflow["jobs"]
+    parts = jobs["sites"]["strategy"]["matrix"]["part"]
+    assert jobs["network"]["needs"] == "sites" and jobs["deploy"]["needs"] == "network"
+    assert uses(jobs["network"], "actions/upload-pages-artifact")["with"]["path"] == "output"
+    root = hosted_copy(tmp_path)
+    break_one_association(root)
+    for part in parts:
+        run_github_job(jobs["sites"], root, {"matrix.part": str(part), "steps.pages.outputs.base_url": URL})
+    result = run_github_job(jobs["network"], root, {"steps.pages.outputs.base_url": URL, "github.sha": "0"})
+    assert_published_despite_one_mistake(result, root)
+
+
+def test_gitlab_parts_pipeline_assembles_every_part(tmp_path):
+    pipeline = ci_file("docs/ci/gitlab-parts.yml")
+    assert pipeline["image"] == "python:3.11" and pipeline["pages"]["artifacts"]["paths"] == ["public"]
+    count = pipeline["sites"]["parallel"]
+    root = hosted_copy(tmp_path)
+    break_one_association(root)
+    for index in range(1, count + 1):
+        run_gitlab_job(pipeline["sites"], root, CI_PAGES_URL=URL, CI_NODE_INDEX=str(index), CI_NODE_TOTAL=str(count))
+    result = run_gitlab_job(pipeline["pages"], root, CI_PAGES_URL=URL)
+    assert_published_despite_one_mistake(result, root, "public")
+
+
+def test_server_deploy_sends_the_published_folder():
+    job = ci_file("docs/ci/rsync-sftp.yml")["jobs"]["publish"]
+    commands = [step["run"] for step in job["steps"] if "run" in step]
+    assert commands[0] == "make publish"
+    assert any(c.startswith("rsync ") and " --delete " in c and " output/ " in c for c in commands)
+    assert any("mirror --reverse --delete" in c and " output/ " in c for c in commands)
