@@ -12,7 +12,7 @@ import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from citoyens_ssg import agenda, clock, directory, output, planet, search, sitemaps
+from citoyens_ssg import addresses, agenda, clock, directory, output, planet, search, sitemaps
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.headers import headers_file
@@ -96,7 +96,8 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
         **directory.directory_pages(network, env, upcoming),
     }
     for relative, text in pages.items():
-        output.write_file(out, relative, text)
+        output.write_file(out, relative, addresses.root_relative(text, addresses.origin(network.url))
+                          if relative.endswith(".html") else text)
     directory.copy_map_library(out)
     for relative, data in planet.planet_feeds(network, entries).items():
         output.write_file(out, relative, data)

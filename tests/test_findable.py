@@ -69,7 +69,7 @@ def test_french_typography_outside_code_and_translations_linked(network):
     assert "Horaires\u00a0: 14 h\u202f; «\u202fentrée libre\u202f»\u202f!" in page
     assert "<code>a ? b : c</code>" in page and "https://exemple.org/?q=1" in page
     assert '<link rel="alternate" hreflang="br" href="https://reseau.example.org/a/fete-br.html">' in page
-    assert '<a href="https://reseau.example.org/a/fete-br.html" hreflang="br" lang="br">brezhoneg</a>' in page
+    assert '<a href="/a/fete-br.html" hreflang="br" lang="br">brezhoneg</a>' in page  # works at any address
     breton = network.read("a/fete-br.html")
     assert '<html lang="br">' in breton and "Degemer mat !" in breton  # French spacing only in French
 

@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from browser import chromium, chromium_or_skip, static_host, status_of
+from citoyens_ssg.build import build
 from citoyens_ssg.cli import main
+from citoyens_ssg.config import load_network
 
 PROJECT = Path(__file__).resolve().parent.parent
 CITOYENS = [sys.executable, "-m", "citoyens_ssg"]
@@ -329,3 +332,101 @@ def test_server_deploy_sends_the_published_folder():
     assert commands[0] == "make publish"
     assert any(c.startswith("rsync ") and " --delete " in c and " output/ " in c for c in commands)
     assert any("mirror --reverse --delete" in c and " output/ " in c for c in commands)
+
+
+# 1 and 3. The example network, built for its public address, served at another one (a deploy
+# permalink, an alias, a copy): styled pages, searches whose every result opens, a working map.
+
+PUBLIC = "https://reseau.example.org"
+SEARCHES = ("association", "radio", "jardin", "atelier", "quartier")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The example network built for PUBLIC, served by a local host applying _headers and _redirects."""
+    chromium_or_skip()
+    output = tmp_path_factory.mktemp("ailleurs") / "output"
+    report = build(PROJECT, output_dir=output, base_url=PUBLIC, jobs=2)
+    assert report.ok, [str(p) for r in report.sites for p in r.problems]
+    with static_host(output) as address, chromium() as browser:
+        yield address, browser, output
+
+
+def search_pages() -> list[str]:
+    slugs = [site.slug for site in load_network(PROJECT).sites]
+    return ["/recherche/"] + [f"/recherche/?association={slug}" for slug in slugs] + [f"/{slug}/recherche.html" for slug in slugs]
+
+
+@pytest.mark.parametrize("path", search_pages())
+def test_every_result_of_real_searches_opens_its_page(served, path):
+    address, browser, _output = served
+    page = browser.new_page()
+    opened = 0
+    for words in SEARCHES:
+        page.goto(address + path)
+        links = page.search(words)
+        for link in links:
+            assert link.startswith(address + "/"), link
+            assert status_of(link) == 200, (words, link)
+        if "/recherche/" not in path or "association=" in path:
+            site = path.split("=")[-1] if "association=" in path else path.split("/")[1]
+            assert all(link.startswith(f"{address}/{site}/") for link in links), (words, links)
+        else:  # the network's search says which association each result comes from
+            tags = page.evaluate("[...document.querySelectorAll('.pagefind-ui__result')]"
+                                 ".map(r => r.querySelector('[data-pagefind-ui-meta=association]')?.textContent)")
+            assert len(tags) == len(links) and all(tag and tag.strip() != "Association:" for tag in tags), tags
+        opened += len(links)
+    assert opened > 0, f"no search on {path} found anything"
+    assert not [url for url in page.requested() if url.startswith(PUBLIC)]
+    page.close()
+
+
+def styled(page) -> dict:
+    return page.evaluate("""({font: getComputedStyle(document.body).fontFamily,
+        header: getComputedStyle(document.querySelector('.site-header')).backgroundColor,
+        sheets: [...document.styleSheets].filter(s => { try { return s.cssRules.length > 0; } catch (e) { return false; } }).length})""")
+
+
+@pytest.mark.parametrize("path", ["/", "/planet/", "/agenda/", "/annuaire/", "/annuaire/carte.html", "/recherche/",
+                                  "/espace-numerique/", "/radio-ondes/", "/radio-ondes/pages/la-grille-des-programmes.html"])
+def test_pages_work_at_another_address_than_their_public_one(served, path):
+    address, browser, output = served
+    page = browser.new_page()
+    page.goto(address + path)
+    look = styled(page)
+    assert "system-ui" in look["font"] and look["sheets"] >= 2, look  # citoyen.css and accent.css applied
+    if path.startswith("/radio-ondes/"):  # the onde theme's own style sheet
+        assert look["header"] == "rgb(17, 17, 17)", look
+    requested = page.requested()
+    assert requested and not [url for url in requested if url.startswith(PUBLIC)], requested
+    # Nothing of the network's own failed to load or was refused by the CSP (the map's tiles are
+    # another host's, unreachable from the test machine).
+    errors = [e for e in page.console_errors() if "favicon.ico" not in e and not re.search(r"\(https?://(?!127\.0\.0\.1)", e)]
+    assert errors == []
+    canonical = page.evaluate("document.querySelector('link[rel=canonical]')?.href")
+    assert canonical is None or canonical.startswith(PUBLIC + "/"), canonical
+    page.close()
+
+
+def test_the_map_loads_at_another_address(served):
+    address, browser, _output = served
+    page = browser.new_page()
+    page.goto(address + "/annuaire/carte.html")
+    drawn = page.evaluate("""new Promise(resolve => { const started = Date.now(); const check = () => {
+        const markers = document.querySelectorAll('.leaflet-marker-icon, .leaflet-interactive').length;
+        if (window.L && markers) { return resolve(markers); }
+        return Date.now() - started > 15000 ? resolve(0) : setTimeout(check, 100); }; check(); })""")
+    assert drawn > 0  # Leaflet loaded and the places (associations.geojson) drawn
+    assert not [url for url in page.requested() if url.startswith(PUBLIC)]
+    page.close()
+
+
+def test_feeds_sitemaps_and_cards_keep_the_public_address(served):
+    _address, _browser, output = served
+    atom = (output / "radio-ondes/feeds/all.atom.xml").read_text(encoding="utf-8")
+    assert f'href="{PUBLIC}/radio-ondes/' in atom and 'href="/radio-ondes/' not in atom
+    assert f"<loc>{PUBLIC}/radio-ondes/" in (output / "radio-ondes/sitemap.xml").read_text(encoding="utf-8")
+    page = (output / "radio-ondes/index.html").read_text(encoding="utf-8")
+    assert f'<meta property="og:url" content="{PUBLIC}/radio-ondes/">' in page
+    assert f'<link rel="canonical" href="{PUBLIC}/radio-ondes/">' in page
+    assert 'href="/radio-ondes/theme/css/' in page
