@@ -15,7 +15,7 @@ from pathlib import Path
 from citoyens_ssg import addresses, agenda, clock, directory, output, planet, search, sitemaps
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import Problem
-from citoyens_ssg.headers import headers_file
+from citoyens_ssg.headers import NOT_FOUND, headers_file, redirect_pages, redirects_file
 from citoyens_ssg.i18n import _
 from citoyens_ssg.manifest import Entry, Manifest, read_manifest
 from citoyens_ssg.subscriptions import FeedState, external_entries
@@ -90,6 +90,7 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
         "planet/index.html": env.get_template("planet.html").render(entries=entries, sites=cards, page_name="planet", output_file="planet/index.html"),
         "planet/sante.html": env.get_template("planet_health.html").render(feeds=health, page_name="health", output_file="planet/sante.html"),
         "planet/sante.json": json.dumps([asdict(h) for h in health], ensure_ascii=False, indent=1) + "\n",
+        NOT_FOUND: env.get_template("network_404.html").render(page_name="not_found", output_file=NOT_FOUND),
         "recherche/index.html": env.get_template("network_search.html").render(
             sites=[card for card in cards if (out / card.site.slug / search.BUNDLE).is_dir()], page_name="search", output_file="recherche/index.html"),
         **agenda.agenda_pages(network, manifests, env, clock.now()),
@@ -104,8 +105,11 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     for folder in theme.static_folders:
         output.copy_tree(folder, out / "theme")
     output.write_file(out, "_headers", headers_file())
-    for relative, data in sitemaps.sitemap_files(network, out).items():  # last: every page is in place
+    output.write_file(out, "_redirects", redirects_file([site.slug for site in network.sites]))
+    for relative, data in sitemaps.sitemap_files(network, out).items():  # every page is in place
         output.write_file(out, relative, data)
+    for relative, text in redirect_pages(out, network.language, network.url).items():  # not in the sitemap
+        output.write_file(out, relative, text)
     cards_accents = {site.slug: site.accent_color for site in network.sites}
     output.write_file(out, "theme/css/accent.css", accent_css(network.accent_color, cards_accents))
 

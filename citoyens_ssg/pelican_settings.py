@@ -128,7 +128,8 @@ def site_settings(
         "TRANSLATION_FEED_ATOM": None,
         "DISPLAY_PAGES_ON_MENU": True,
         # Our themes add a search page (Pagefind); Pelican's own themes have no template for it.
-        "DIRECT_TEMPLATES": ["index", "tags", "categories", "authors", "archives"] + ([] if theme.from_pelican else ["search"]),
+        # and a 404 page in the site's language and look, served for its missing pages (headers.redirects_file).
+        "DIRECT_TEMPLATES": ["index", "tags", "categories", "authors", "archives"] + ([] if theme.from_pelican else ["search", "404"]),
         "SEARCH_SAVE_AS": "recherche.html",
         "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": theme.autoescape,
                               "extensions": [] if theme.from_pelican else ["jinja2.ext.i18n"],

@@ -116,6 +116,8 @@ class _Host(http.server.SimpleHTTPRequestHandler):
                 return None
             self.path, self.status_override = destination, status
             return super().send_head()
+        if Path(self.translate_path("/404.html")).is_file():  # what Netlify and others do at the root
+            self.path, self.status_override = "/404.html", 404
         return super().send_head()
 
 
@@ -247,6 +249,20 @@ class Page:
         if "exceptionDetails" in result:
             raise RuntimeError(result["exceptionDetails"])
         return result["result"].get("value")
+
+    def path_after_redirect(self, before: str) -> str:
+        """Where the page ends up once it has left ``before`` (a meta refresh), or ``before``."""
+        deadline = time.monotonic() + TIMEOUT / 4
+        while time.monotonic() < deadline:
+            try:
+                path = self.evaluate("location.pathname")
+            except RuntimeError:  # navigating: the old document is gone
+                path = before
+            if path != before:
+                self._wait_for("Page.loadEventFired")
+                return path
+            time.sleep(0.05)
+        return before
 
     def requested(self) -> list[str]:
         """Every URL the page asked for since it was opened."""

@@ -18,6 +18,7 @@ from browser import chromium, chromium_or_skip, static_host, status_of
 from citoyens_ssg.build import build
 from citoyens_ssg.cli import main
 from citoyens_ssg.config import load_network
+from citoyens_ssg.headers import REDIRECTS, redirects_file
 
 PROJECT = Path(__file__).resolve().parent.parent
 CITOYENS = [sys.executable, "-m", "citoyens_ssg"]
@@ -430,3 +431,51 @@ def test_feeds_sitemaps_and_cards_keep_the_public_address(served):
     assert f'<meta property="og:url" content="{PUBLIC}/radio-ondes/">' in page
     assert f'<link rel="canonical" href="{PUBLIC}/radio-ondes/">' in page
     assert 'href="/radio-ondes/theme/css/' in page
+
+
+# 8. Other hosts: the same redirects everywhere, and 404 pages in the reader's language and look.
+
+def test_redirects_are_declared_once(netlify, served):
+    _address, _browser, output = served
+    assert [(r["from"], r["to"], r["status"]) for r in netlify["redirects"]] == list(REDIRECTS)
+    slugs = [site.slug for site in load_network(PROJECT).sites]
+    assert (output / "_redirects").read_text(encoding="utf-8") == redirects_file(slugs)
+    assert "/planete/*  /planet/:splat  301" in redirects_file(slugs)
+    assert "/radio-ondes/*  /radio-ondes/404.html  404" in redirects_file(slugs)
+
+
+def test_old_planet_addresses_redirect_on_every_kind_of_host(served, tmp_path):
+    address, browser, output = served
+    assert status_of(address + "/planete/atom.xml") == 200  # a host reading _redirects: 301 to /planet/atom.xml
+    bare = tmp_path / "sans-regles"  # a host that reads neither _redirects nor netlify.toml
+    shutil.copytree(output, bare, ignore=shutil.ignore_patterns("_redirects", "_headers"))
+    with static_host(bare) as plain:
+        page = browser.new_page()
+        for old, new in (("/planete/", "/planet/"), ("/planete/sante.html", "/planet/sante.html")):
+            page.goto(plain + old)
+            assert page.path_after_redirect(old) == new
+            assert page.evaluate("document.querySelector('h1').textContent")  # the planet itself, styled page and all
+        page.close()
+    moved = (output / "planete/index.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=/planet/">' in moved and '<a href="/planet/">' in moved
+    assert "déménagé" in moved  # the network's language
+    assert "planete" not in (output / "sitemap-reseau.xml").read_text(encoding="utf-8")
+
+
+def test_missing_pages_get_a_404_in_the_sites_language_and_look(served):
+    address, browser, output = served
+    page = browser.new_page()
+    for missing, site in (("/radio-ondes/emission-disparue.html", "radio-ondes"),
+                          ("/radio-ondes/pages/vieux/lien.html", "radio-ondes"), ("/ancienne-page/", None)):
+        assert status_of(address + missing) == 404
+        page.goto(address + missing)
+        shown = page.evaluate("""({lang: document.documentElement.lang, title: document.querySelector('h1').textContent,
+            home: document.querySelector('main a').getAttribute('href'),
+            header: getComputedStyle(document.querySelector('.site-header')).backgroundColor})""")
+        assert shown["lang"] == "fr" and shown["title"] == "Page introuvable", shown
+        assert shown["home"] == (f"/{site}/" if site else "/"), shown
+        if site == "radio-ondes":
+            assert shown["header"] == "rgb(17, 17, 17)"  # the onde theme, the site's own look
+    page.close()
+    for sitemap in ("sitemap-reseau.xml", "radio-ondes/sitemap.xml"):
+        assert "404" not in (output / sitemap).read_text(encoding="utf-8")
