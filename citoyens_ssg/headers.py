@@ -38,9 +38,10 @@ SECURITY = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
-SHORT = "public, max-age=300, must-revalidate"  # HTML and feeds: news must show up quickly
+SHORT = "public, max-age=0, must-revalidate"  # pages: revalidated at each visit, news shows up at once
 FEEDS = "public, max-age=900"
-ASSETS = "public, max-age=86400"  # theme files and images keep their names when they change
+IMMUTABLE = "public, max-age=31536000, immutable"  # theme/<digest>/: a new name whenever a file changes
+ASSETS = "public, max-age=86400"  # images keep their names when they change
 
 # (path pattern, headers), in the order hosts apply them.
 RULES: tuple[tuple[str, dict[str, str]], ...] = (
@@ -52,8 +53,8 @@ RULES: tuple[tuple[str, dict[str, str]], ...] = (
     ("/planet/rss.xml", {"Content-Type": "application/rss+xml; charset=utf-8"}),
     ("/*.ics", {"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": FEEDS}),
     ("/*.json", {"Content-Type": "application/json; charset=utf-8"}),
-    ("/theme/*", {"Cache-Control": ASSETS}),
-    ("/*/theme/*", {"Cache-Control": ASSETS}),
+    ("/theme/*", {"Cache-Control": IMMUTABLE}),
+    ("/*/theme/*", {"Cache-Control": IMMUTABLE}),
     ("/*/images/*", {"Cache-Control": ASSETS}),
 )
 

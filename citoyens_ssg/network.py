@@ -28,7 +28,7 @@ from citoyens_ssg.templating import (
     network_globals,
     theme_translations,
 )
-from citoyens_ssg.themes import ThemeChain, resolve_theme
+from citoyens_ssg.themes import ThemeChain, assets_dir, resolve_theme
 
 logger = logging.getLogger(__name__)
 PORTAL_LATEST = 10
@@ -79,8 +79,10 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     install_translations(env, theme_translations(theme, network.language))
     env.filters.update(filters(network.language))
     env.globals.update(network_globals(network))
+    accents = accent_css(network.accent_color, {site.slug: site.accent_color for site in network.sites})
+    assets = assets_dir([*theme.static_folders, directory.map_library()], accents)
     env.globals.update(SITENAME=network.name, SITEURL=network.url, DEFAULT_LANG=network.language,
-                       THEME_STATIC_DIR="theme", ACCENT_COLOR=network.accent_color)
+                       THEME_STATIC_DIR=assets, ACCENT_COLOR=network.accent_color)
     entries = planet.merge_entries(network, manifests, external_entries(feeds))
     cards = [_card(network, site, manifests.get(site.slug)) for site in network.sites]
     health = [subscription_health(s, feeds[s.key], network.planet.stale_after_days) for s in network.planet.feeds if s.key in feeds]
@@ -99,19 +101,18 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     for relative, text in pages.items():
         output.write_file(out, relative, addresses.root_relative(text, addresses.origin(network.url))
                           if relative.endswith(".html") else text)
-    directory.copy_map_library(out)
+    directory.copy_map_library(out / assets)
     for relative, data in planet.planet_feeds(network, entries).items():
         output.write_file(out, relative, data)
     for folder in theme.static_folders:
-        output.copy_tree(folder, out / "theme")
+        output.copy_tree(folder, out / assets)
     output.write_file(out, "_headers", headers_file())
     output.write_file(out, "_redirects", redirects_file([site.slug for site in network.sites]))
     for relative, data in sitemaps.sitemap_files(network, out).items():  # every page is in place
         output.write_file(out, relative, data)
     for relative, text in redirect_pages(out, network.language, network.url).items():  # not in the sitemap
         output.write_file(out, relative, text)
-    cards_accents = {site.slug: site.accent_color for site in network.sites}
-    output.write_file(out, "theme/css/accent.css", accent_css(network.accent_color, cards_accents))
+    output.write_file(out, f"{assets}/css/accent.css", accents)
 
 
 def _card(network: NetworkConfig, site: SiteConfig, manifest: Manifest | None) -> SiteCard:

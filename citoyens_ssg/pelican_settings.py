@@ -15,7 +15,7 @@ from pelican.settings import DEFAULT_CONFIG
 
 from citoyens_ssg import reading, templating
 from citoyens_ssg.i18n import _
-from citoyens_ssg.themes import ThemeChain
+from citoyens_ssg.themes import ThemeChain, assets_dir
 
 if TYPE_CHECKING:
     from citoyens_ssg.config import NetworkConfig, SiteConfig
@@ -90,6 +90,7 @@ def site_settings(
         "THEME": str(theme.root),
         "THEME_TEMPLATES_OVERRIDES": _template_overrides(site, theme),
         "THEME_STATIC_PATHS": [str(p) for p in _static_folders(site, theme)],
+        "THEME_STATIC_DIR": assets_dir(_static_folders(site, theme), templating.accent_css(site.accent_color)),
         "PLUGIN_PATHS": [str(network.plugins_dir)],
         "PLUGINS": list(PROJECT_PLUGINS),
         "CITOYENS_MANIFEST_PATH": str(manifest_path),
