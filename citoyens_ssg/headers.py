@@ -38,14 +38,16 @@ SECURITY = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
-SHORT = "public, max-age=0, must-revalidate"  # pages: revalidated at each visit, news shows up at once
+# Pages get no Cache-Control of ours: hosts join the values of every rule a path matches, and
+# their default (Netlify, Cloudflare Pages: "public, max-age=0, must-revalidate") is the one
+# pages need: revalidated at each visit, so news shows up at once and names the current assets.
 FEEDS = "public, max-age=900"
 IMMUTABLE = "public, max-age=31536000, immutable"  # theme/<digest>/: a new name whenever a file changes
 ASSETS = "public, max-age=86400"  # images keep their names when they change
 
 # (path pattern, headers), in the order hosts apply them.
 RULES: tuple[tuple[str, dict[str, str]], ...] = (
-    ("/*", {**SECURITY, "Cache-Control": SHORT}),
+    ("/*", SECURITY),
     ("/*.xml", {"Cache-Control": FEEDS}),
     ("/*/feeds/*.atom.xml", {"Content-Type": "application/atom+xml; charset=utf-8"}),
     ("/*/feeds/*.rss.xml", {"Content-Type": "application/rss+xml; charset=utf-8"}),

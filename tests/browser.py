@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 TIMEOUT = 60  # seconds any one browser step may take before the test fails
+NETLIFY_DEFAULT_CACHE = "public, max-age=0, must-revalidate"
 
 
 def chromium_or_skip() -> str:
@@ -92,11 +93,16 @@ class _Host(http.server.SimpleHTTPRequestHandler):
         super().send_response(self.status_override or code, message)
 
     def end_headers(self) -> None:
-        path = self._path()
+        """Every matching rule's headers, the values of one header joined (as Netlify and
+        Cloudflare Pages do); their default Cache-Control when no rule gives one."""
+        path, joined = self._path(), {"Cache-Control": []}
         for pattern, values in self.headers_rules:
             if _matches(pattern, path):
                 for name, value in values.items():
-                    self.send_header(name, value)
+                    joined.setdefault(name, []).append(value)
+        joined["Cache-Control"] = joined["Cache-Control"] or [NETLIFY_DEFAULT_CACHE]
+        for name, values in joined.items():
+            self.send_header(name, ", ".join(values))
         super().end_headers()
 
     def send_head(self):

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -479,3 +480,37 @@ def test_missing_pages_get_a_404_in_the_sites_language_and_look(served):
     page.close()
     for sitemap in ("sitemap-reseau.xml", "radio-ondes/sitemap.xml"):
         assert "404" not in (output / sitemap).read_text(encoding="utf-8")
+
+
+# 4. Theme files are named by their content and cached a year; pages are revalidated.
+
+ASSET = re.compile(r'(?:href|src)="(/(?:[a-z0-9-]+/)?theme/([0-9a-f]{8})/[^"]+)"')
+
+
+def test_theme_files_are_named_by_content_and_cached_a_year(served):
+    address, _browser, output = served
+    for page in ("index.html", "radio-ondes/index.html", "annuaire/carte.html", "espace-numerique/recherche.html"):
+        assets = ASSET.findall((output / page).read_text(encoding="utf-8"))
+        assert assets, page
+        for path, _digest in assets:
+            with urllib.request.urlopen(address + path, timeout=30) as response:
+                assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable", path
+    with urllib.request.urlopen(address + "/radio-ondes/", timeout=30) as response:
+        assert response.headers["Cache-Control"] == "public, max-age=0, must-revalidate"
+
+
+def test_a_changed_style_sheet_gets_a_new_address(network):
+    network.site("a", "name: A\ntheme: onde\n")
+    network.article("a", "un", "Un", "2026-01-01")
+    assert network.build().ok
+    before = {path for path, _ in ASSET.findall(network.read("a/un.html"))}
+    unchanged = network.read("a/un.html")
+    assert network.build().ok and network.read("a/un.html") == unchanged  # same bytes, same names
+    css = network.root / "themes/onde/static/css/onde.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.nouveau { color: #000; }\n", encoding="utf-8")
+    assert network.build().ok
+    after = {path for path, _ in ASSET.findall(network.read("a/un.html"))}
+    assert before.isdisjoint(after) and len(after) == len(before)
+    onde = next(path for path in after if path.endswith("/onde.css"))
+    assert ".nouveau" in (network.output / onde.lstrip("/")).read_text(encoding="utf-8")
+    assert len(list(network.output.glob("a/theme/*"))) == 1  # the old folder is not published any more
