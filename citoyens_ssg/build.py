@@ -206,7 +206,8 @@ def merge(root: Path, shards: list[Path], output_dir: Path | None = None, base_u
                 output.link_tree(shard / slug, paths.next_tree / slug)
             if (shard / SHARD_MANIFESTS / f"{slug}.json").is_file():
                 manifest_paths[slug] = shard / SHARD_MANIFESTS / f"{slug}.json"
-            problems = [Problem(file, message, line) for file, line, message in record["failed"].get(slug, [])]
+            failed = record["failed"].get(slug, [])
+            problems = [Problem(file, message, line) for file, line, message in failed]
             report.sites.append(SiteResult(slug, ok=slug not in record["failed"], problems=problems))
     order = [site.slug for site in network.sites]
     report.sites.sort(key=lambda result: order.index(result.slug))
@@ -229,15 +230,15 @@ def _complete_shards(network: NetworkConfig, shards: list[Path]) -> list[dict]:
         try:
             records.append(json.loads((shard / SHARD_RECORD).read_text(encoding="utf-8")))
         except (OSError, ValueError):
-            raise CitoyensError(_("{path}: not the output of citoyens build --shard K/N; nothing was published",
-                                  path=shard)) from None
+            message = _("{path}: not the output of citoyens build --shard K/N; nothing was published", path=shard)
+            raise CitoyensError(message) from None
     parts = {record["parts"] for record in records}
     count = parts.pop() if len(parts) == 1 else 0
     missing = sorted(set(range(1, count + 1)) - {record["part"] for record in records}) if count else []
     if not count or missing:
         found = ", ".join(f"{record['part']}/{record['parts']}" for record in records)
-        raise CitoyensError(_("incomplete network: the parts given are {found}, every part K/N of one split is needed; "
-                              "nothing was published", found=found))
+        raise CitoyensError(_("incomplete network: the parts given are {found}, every part K/N of one split "
+                              "is needed; nothing was published", found=found))
     covered = {slug for record in records for slug in record["sites"]}
     absent = [site.slug for site in network.sites if site.slug not in covered]
     if absent:

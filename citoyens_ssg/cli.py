@@ -68,8 +68,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _deploy_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--deploy", action="store_true", help=_("for hosting: publish what built and exit 0 even if some sites failed (they are listed in .citoyens/report.json)"))
-    command.add_argument("--strict", action="store_true", help=_("with --deploy: exit 1 when anything failed or was skipped"))
+    command.add_argument("--deploy", action="store_true", help=_(
+        "for hosting: publish what built and exit 0 even if some sites failed (they are listed in .citoyens/report.json)"))
+    command.add_argument("--strict", action="store_true",
+                         help=_("with --deploy: exit 1 when anything failed or was skipped"))
 
 
 def _build_options(command: argparse.ArgumentParser) -> None:
@@ -142,7 +144,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 def _finish(args: argparse.Namespace, report) -> int:
     """The summary, the report file, and the exit code: strict, unless deploying."""
-    from citoyens_ssg.report import deploy_exit_code, print_deploy_note, print_summary, report_data, write_report
+    from citoyens_ssg.report import (deploy_exit_code, print_deploy_note, print_summary, report_data,
+                                     write_report)
 
     print_summary(report, quiet=args.quiet)
     path = write_report(args.root, report_data(report))

@@ -90,7 +90,9 @@ def site_settings(
         "THEME": str(theme.root),
         "THEME_TEMPLATES_OVERRIDES": _template_overrides(site, theme),
         "THEME_STATIC_PATHS": [str(p) for p in _static_folders(site, theme)],
-        "THEME_STATIC_DIR": assets_dir(_static_folders(site, theme), templating.accent_css(site.accent_color)),
+        # theme/<digest of these files>/: a new address whenever one changes (cached a year)
+        "THEME_STATIC_DIR": assets_dir(_static_folders(site, theme),
+                                       templating.accent_css(site.accent_color)),
         "PLUGIN_PATHS": [str(network.plugins_dir)],
         "PLUGINS": list(PROJECT_PLUGINS),
         "CITOYENS_MANIFEST_PATH": str(manifest_path),
@@ -130,7 +132,8 @@ def site_settings(
         "DISPLAY_PAGES_ON_MENU": True,
         # Our themes add a search page (Pagefind); Pelican's own themes have no template for it.
         # and a 404 page in the site's language and look, served for its missing pages (headers.redirects_file).
-        "DIRECT_TEMPLATES": ["index", "tags", "categories", "authors", "archives"] + ([] if theme.from_pelican else ["search", "404"]),
+        "DIRECT_TEMPLATES": ["index", "tags", "categories", "authors", "archives"]
+        + ([] if theme.from_pelican else ["search", "404"]),
         "SEARCH_SAVE_AS": "recherche.html",
         "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": theme.autoescape,
                               "extensions": [] if theme.from_pelican else ["jinja2.ext.i18n"],
