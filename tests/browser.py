@@ -51,7 +51,8 @@ def _matches(pattern: str, path: str) -> bool:
 def _lines(path: Path) -> list[str]:
     if not path.is_file():
         return []
-    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
 def _parse_headers(path: Path) -> list[tuple[str, dict[str, str]]]:
@@ -129,8 +130,10 @@ class _Host(http.server.SimpleHTTPRequestHandler):
 
 @contextmanager
 def static_host(folder: Path):
-    """``folder`` served on http://127.0.0.1:<free port> with its _headers and _redirects; yields the address."""
-    rules = {"headers_rules": _parse_headers(folder / "_headers"), "redirects": _parse_redirects(folder / "_redirects")}
+    """``folder`` served on http://127.0.0.1:<free port>, its _headers and _redirects applied;
+    yields the address."""
+    rules = {"headers_rules": _parse_headers(folder / "_headers"),
+             "redirects": _parse_redirects(folder / "_redirects")}
     handler = functools.partial(type("Host", (_Host,), rules), directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -272,7 +275,8 @@ class Page:
 
     def requested(self) -> list[str]:
         """Every URL the page asked for since it was opened."""
-        return [e["params"]["request"]["url"] for e in self.events if e.get("method") == "Network.requestWillBeSent"]
+        return [e["params"]["request"]["url"] for e in self.events
+                if e.get("method") == "Network.requestWillBeSent"]
 
     def console_errors(self) -> list[str]:
         """What the browser reported as errors (a CSP violation, a failed script)."""
@@ -285,9 +289,11 @@ class Page:
         return self.evaluate("""new Promise((resolve, reject) => {
           const words = %s, started = Date.now();
           const late = () => Date.now() - started > 30000;
-          const finished = () => {  // "N résultats pour …", "Pas de résultat pour …", not "Recherche de …..."
+          // Done: "N résultats pour …", "Pas de résultat pour …"; not yet: "Recherche de …..."
+          const finished = () => {
             const message = document.querySelector(".pagefind-ui__message");
-            return message && message.textContent.includes(words) && !/\\.\\.\\.$|…$/.test(message.textContent.trim());
+            const text = message?.textContent.trim();
+            return message && text.includes(words) && !/\\.\\.\\.$|…$/.test(text);
           };
           const collect = () => {
             if (late()) { return reject("the search did not finish: " + words); }
