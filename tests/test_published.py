@@ -146,6 +146,11 @@ def netlify():
     return tomllib.loads((PROJECT / "netlify.toml").read_text(encoding="utf-8"))
 
 
+def test_every_netlify_context_runs_the_hosting_command(netlify):
+    commands = [netlify["build"]["command"]] + [context["command"] for context in netlify["context"].values()]
+    assert commands == ["make publish BASE_URL=$URL"] + ["make publish BASE_URL=$DEPLOY_PRIME_URL"] * 2
+
+
 def test_netlify_command_publishes_the_others_when_one_association_breaks(tmp_path, netlify):
     root = hosted_copy(tmp_path)
     break_one_association(root)
