@@ -539,3 +539,24 @@ def test_a_changed_style_sheet_gets_a_new_address(network):
     onde = next(path for path in after if path.endswith("/onde.css"))
     assert ".nouveau" in (network.output / onde.lstrip("/")).read_text(encoding="utf-8")
     assert len(list(network.output.glob("a/theme/*"))) == 1  # the old folder is not published any more
+
+
+def test_a_network_published_under_a_path_works_there(network, tmp_path):
+    """GitHub Pages' project sites: https://<account>.github.io/<repository>/."""
+    chromium_or_skip()
+    network.write("network.yaml", "name: R\nurl: https://compte.github.io/reseau\n")
+    for slug in ("radio", "amap"):
+        network.site(slug)
+        network.article(slug, "a", f"Le jardin de {slug}", "2026-01-01", body="Un jardin partagé.")
+    assert network.build().ok
+    host = tmp_path / "hote"
+    shutil.copytree(network.output, host / "reseau")
+    with static_host(host) as address, chromium() as browser:
+        page = browser.new_page()
+        for path in ("/reseau/recherche/", "/reseau/radio/recherche.html"):
+            page.goto(address + path)
+            assert "system-ui" in page.evaluate("getComputedStyle(document.body).fontFamily")
+            links = page.search("jardin")
+            assert links and all(link.startswith(address + "/reseau/") and status_of(link) == 200 for link in links)
+        assert not [url for url in page.requested() if "github.io" in url]
+        page.close()
