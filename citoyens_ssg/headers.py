@@ -85,6 +85,8 @@ def netlify_toml_rules() -> str:
 REDIRECTS: tuple[tuple[str, str, int], ...] = (
     ("/planete/*", "/planet/:splat", 301),
 )
+# The folders those old addresses live in: no association may take them (sites.RESERVED).
+REDIRECTED = frozenset(source.strip("/").split("/")[0] for source, _target, _status in REDIRECTS)
 NOT_FOUND = "404.html"  # served by hosts for a missing page: at the root, and per site by a rule
 MOVED = N_("This page has moved to {address}.")
 

@@ -560,3 +560,10 @@ def test_a_network_published_under_a_path_works_there(network, tmp_path):
             assert links and all(link.startswith(address + "/reseau/") and status_of(link) == 200 for link in links)
         assert not [url for url in page.requested() if "github.io" in url]
         page.close()
+
+
+def test_no_association_may_take_a_redirected_folder(network, capsys):
+    network.site("planete")
+    assert main(["build", "-C", str(network.root)]) == 1
+    assert "sites/planete" in capsys.readouterr().err
+    assert not (network.output / "planete").exists()
