@@ -10,8 +10,10 @@ STAMP := $(VENV)/.installed
 BASE_URL ?=
 PORT ?= 8000
 BUILD_OPTIONS := $(if $(BASE_URL),--base-url $(BASE_URL),)
+# make publish PUBLISH_OPTIONS=--strict : the deploy fails as soon as one site fails.
+PUBLISH_OPTIONS ?=
 
-.PHONY: html serve test clean install messages check check-output bench
+.PHONY: html publish serve test clean clean-all install messages check check-output bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +25,12 @@ install: $(STAMP)
 
 html: $(STAMP)
 	$(CITOYENS) build $(BUILD_OPTIONS)
+
+# What the hosts run (netlify.toml, .github/workflows/, .gitlab-ci.yml, docs/ci/): publishes every
+# site that built even if one association's did not (named in the log and in .citoyens/report.json);
+# fails only when nothing sound can be published. make html stays strict for volunteers.
+publish: $(STAMP)
+	$(CITOYENS) build --deploy $(BUILD_OPTIONS) $(PUBLISH_OPTIONS)
 
 serve: $(STAMP)
 	$(CITOYENS) serve --port $(PORT)
@@ -47,11 +55,17 @@ bench: $(STAMP)
 	cd benchmarks && ../$(BIN)/python bench.py
 	cd benchmarks && ../$(BIN)/python reload.py
 
+# Build products only: the planet's cache (.citoyens/planet/) is the only copy of the external
+# feeds' history, which a later --offline build needs; clean-all removes it too.
 clean:
-	rm -rf output .output.* .citoyens
+	rm -rf output .output.* $(filter-out .citoyens/planet,$(wildcard .citoyens/*))
+
+clean-all: clean
+	rm -rf .citoyens
 
 # Met à jour le catalogue français après l'ajout de messages dans le code.
 messages: $(STAMP)
+	mkdir -p .citoyens
 	$(BIN)/pybabel extract --no-location --sort-output -k _ -k N_ --project citoyens -o .citoyens/messages.pot citoyens_ssg plugins
 	$(BIN)/pybabel update --no-fuzzy-matching -l fr -D citoyens -d citoyens_ssg/locale -i .citoyens/messages.pot
 	$(BIN)/pybabel extract --no-location --sort-output -F themes/babel.cfg -o .citoyens/theme.pot themes/citoyen/templates

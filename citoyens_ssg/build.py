@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import logging
 import shutil
 import time
@@ -153,6 +154,7 @@ def _build(network: NetworkConfig, output_dir: Path | None, jobs: int | None, on
     else:
         manifests, report.network_problems = network_stage.load_manifests(network, manifest_paths)
         _ship_manifests(paths.next_tree, {slug: manifest_paths[slug] for slug in only})
+        output.write_file(paths.next_tree, SHARD_RECORD, _shard_record(shard, only, report.sites))
     output.replace_tree(paths.next_tree, paths.output, paths.trash, carried)
     _keep_manifests(paths, built)
     shutil.rmtree(paths.staging, ignore_errors=True)
@@ -165,6 +167,13 @@ def _build(network: NetworkConfig, output_dir: Path | None, jobs: int | None, on
 
 
 SHARD_MANIFESTS = "_citoyens/manifests"
+SHARD_RECORD = "_citoyens/shard.json"  # which part of how many, its sites and how each went: for merge
+
+
+def _shard_record(shard: tuple[int, int], slugs: set[str], results: list[SiteResult]) -> str:
+    failed = {r.slug: [[p.file, p.line, p.message] for p in r.problems] for r in results if not r.ok}
+    return json.dumps({"part": shard[0], "parts": shard[1], "sites": sorted(slugs), "failed": failed},
+                      ensure_ascii=False, sort_keys=True)
 
 
 def shard_sites(network: NetworkConfig, index: int, count: int) -> set[str]:
@@ -190,25 +199,33 @@ def _network_stage(network: NetworkConfig, manifest_paths: dict[str, Path], tree
 
 def merge(root: Path, shards: list[Path], output_dir: Path | None = None, base_url: str | None = None,
           offline: bool = False, fetch_policy: FetchPolicy | None = None) -> BuildReport:
-    """Assemble shard outputs (``build --shard K/N``) into the whole network, network pages included."""
+    """Assemble shard outputs (``build --shard K/N``) into the whole network, network pages included.
+
+    Refuses, before touching the output folder, a set of shards that is not every part of one
+    split: publishing it would take the missing parts' sites offline.  A site that failed in
+    its shard is reported like a failed site of a build."""
     started = time.monotonic()
     network = load_network(root, base_url)
+    records = _complete_shards(network, shards)
     paths = BuildPaths((output_dir or network.root / "output").resolve())
     shutil.rmtree(paths.next_tree, ignore_errors=True)
     paths.next_tree.mkdir(parents=True)
     manifest_paths: dict[str, Path] = {}
-    for shard in shards:
-        for site in network.sites:
-            if (shard / site.slug).is_dir():
-                output.link_tree(shard / site.slug, paths.next_tree / site.slug)
-            if (shard / SHARD_MANIFESTS / f"{site.slug}.json").is_file():
-                manifest_paths[site.slug] = shard / SHARD_MANIFESTS / f"{site.slug}.json"
+    report = BuildReport(network)
+    for shard, record in zip(shards, records):
+        for slug in record["sites"]:
+            if (shard / slug).is_dir():
+                output.link_tree(shard / slug, paths.next_tree / slug)
+            if (shard / SHARD_MANIFESTS / f"{slug}.json").is_file():
+                manifest_paths[slug] = shard / SHARD_MANIFESTS / f"{slug}.json"
+            failed = record["failed"].get(slug, [])
+            problems = [Problem(file, message, line) for file, line, message in failed]
+            report.sites.append(SiteResult(slug, ok=slug not in record["failed"], problems=problems))
+    order = [site.slug for site in network.sites]
+    report.sites.sort(key=lambda result: order.index(result.slug))
     if network.planet.feeds and not offline:
         subscriptions.update_all(network, fetch_policy or FetchPolicy())
-    report = BuildReport(network)
     manifests, report.network_problems = _network_stage(network, manifest_paths, paths.next_tree)
-    missing = [site.slug for site in network.sites if site.slug not in manifest_paths]
-    report.network_problems += [Problem(f"sites/{slug}", _("in no shard: was every part built?")) for slug in missing]
     output.replace_tree(paths.next_tree, paths.output, paths.trash)
     paths.manifests.mkdir(parents=True, exist_ok=True)
     for slug, path in manifest_paths.items():
@@ -216,6 +233,30 @@ def merge(root: Path, shards: list[Path], output_dir: Path | None = None, base_u
     report.articles = {slug: len(manifest.entries) for slug, manifest in manifests.items()}
     report.seconds = time.monotonic() - started
     return report
+
+
+def _complete_shards(network: NetworkConfig, shards: list[Path]) -> list[dict]:
+    """Each shard's record, when together they are every part of one split and cover every site."""
+    records = []
+    for shard in shards:
+        try:
+            records.append(json.loads((shard / SHARD_RECORD).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            message = _("{path}: not the output of citoyens build --shard K/N; nothing was published", path=shard)
+            raise CitoyensError(message) from None
+    parts = {record["parts"] for record in records}
+    count = parts.pop() if len(parts) == 1 else 0
+    missing = sorted(set(range(1, count + 1)) - {record["part"] for record in records}) if count else []
+    if not count or missing:
+        found = ", ".join(f"{record['part']}/{record['parts']}" for record in records)
+        raise CitoyensError(_("incomplete network: the parts given are {found}, every part K/N of one split "
+                              "is needed; nothing was published", found=found))
+    covered = {slug for record in records for slug in record["sites"]}
+    absent = [site.slug for site in network.sites if site.slug not in covered]
+    if absent:
+        raise CitoyensError(_("sites/{slug}: in no shard (built before it was added?); nothing was published",
+                              slug=absent[0]))
+    return records
 
 
 def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = None, only: set[str] | None = None,

@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--shard", metavar="K/N", type=_shard, help=_("build only part K of N of the sites (CI job matrix), with their manifests; then citoyens merge"))
     build.add_argument("--offline", action="store_true", help=_("do not fetch the planet's external feeds: use their cache (CI without network, reproducible builds)"))
     build.add_argument("-s", "--site", action="append", dest="sites", metavar="SLUG", help=_("build only this site (repeatable); the portal and planet are rebuilt too"))
+    _deploy_options(build)
 
     serve = commands.add_parser("serve", parents=[common], help=_("build, serve on http://127.0.0.1:8000 and rebuild when a file changes"))
     _build_options(serve, _("where to write the preview, drafts included "
@@ -62,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     merge.add_argument("-o", "--output", type=Path, help=_("where to write the network (default: output/ in the network's folder)"))
     merge.add_argument("--base-url", help=_("public address of the network, replacing network.yaml's url (deploy previews)"))
     merge.add_argument("--offline", action="store_true", help=_("do not fetch the planet's external feeds: use their cache (CI without network, reproducible builds)"))
+    _deploy_options(merge)
 
     letter = commands.add_parser("lettre", help=_("the network's weekly letter"))
     letter_commands = letter.add_subparsers(dest="letter_command", metavar=_("command"))
@@ -81,6 +83,13 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("site", help=_("the site's folder name in sites/"))
     importer.add_argument("source", help=_("the export file, or the feed's file or address"))
     return parser
+
+
+def _deploy_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--deploy", action="store_true", help=_(
+        "for hosting: publish what built and exit 0 even if some sites failed (they are listed in .citoyens/report.json)"))
+    command.add_argument("--strict", action="store_true",
+                         help=_("with --deploy: exit 1 when anything failed or was skipped"))
 
 
 def _build_options(command: argparse.ArgumentParser, output_help: str | None = None) -> None:
@@ -135,10 +144,14 @@ def main(argv: list[str] | None = None) -> int:
 def run_build(args: argparse.Namespace) -> int:
     from citoyens_ssg.build import build
     from citoyens_ssg.config import load_network
-    from citoyens_ssg.report import print_site_result, print_summary, progress
+    from citoyens_ssg.report import print_site_result, progress, report_data, write_report
 
     quiet = args.quiet
-    expected = len(args.sites) if args.sites else len(load_network(args.root).sites)
+    try:
+        expected = len(args.sites) if args.sites else len(load_network(args.root).sites)
+    except ConfigError as error:  # nothing sound to publish: said in the report too, then the usual lines
+        write_report(args.root, report_data(None, error.problems))
+        raise
     with progress(expected, quiet) as advance:
         def site_done(result) -> None:
             advance(result)
@@ -147,7 +160,19 @@ def run_build(args: argparse.Namespace) -> int:
         report = build(args.root, output_dir=args.output, base_url=args.base_url, jobs=args.jobs,
                        only=set(args.sites) if args.sites else None, offline=args.offline, on_site_done=site_done,
                        shard=args.shard)
-    print_summary(report, quiet=quiet)
+    return _finish(args, report)
+
+
+def _finish(args: argparse.Namespace, report) -> int:
+    """The summary, the report file, and the exit code: strict, unless deploying."""
+    from citoyens_ssg.report import (deploy_exit_code, print_deploy_note, print_summary, report_data,
+                                     write_report)
+
+    print_summary(report, quiet=args.quiet)
+    path = write_report(args.root, report_data(report))
+    if args.deploy:
+        print_deploy_note(report, path)
+        return deploy_exit_code(report, args.strict)
     return 0 if report.ok else 1
 
 
@@ -160,11 +185,13 @@ def _shard(value: str) -> tuple[int, int]:
 
 def run_merge(args: argparse.Namespace) -> int:
     from citoyens_ssg.build import merge
-    from citoyens_ssg.report import print_summary
+
+    from citoyens_ssg.report import print_site_result
 
     report = merge(args.root, args.shards, output_dir=args.output, base_url=args.base_url, offline=args.offline)
-    print_summary(report, quiet=args.quiet)
-    return 0 if report.ok else 1
+    for result in report.failed:  # each named with its problems, as the shard's own build said
+        print_site_result(result, quiet=args.quiet)
+    return _finish(args, report)
 
 
 def run_check(args: argparse.Namespace) -> int:

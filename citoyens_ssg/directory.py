@@ -104,12 +104,17 @@ def directory_pages(network: NetworkConfig, env: Environment, upcoming: list[tup
     }
 
 
-def copy_map_library(out: Path) -> None:
+def map_library() -> Path:
     """Leaflet, from the xstatic-leaflet package: served by the site, no CDN."""
     import xstatic.pkg.leaflet as leaflet
 
-    source = Path(leaflet.BASE_DIR)
-    target = out / "theme" / "vendor" / "leaflet"
+    return Path(leaflet.BASE_DIR)
+
+
+def copy_map_library(assets: Path) -> None:
+    """Leaflet into the network's theme folder ``assets``."""
+    source = map_library()
+    target = assets / "vendor" / "leaflet"
     target.mkdir(parents=True, exist_ok=True)
     for name in ("leaflet.js", "leaflet.css"):
         shutil.copyfile(source / name, target / name)

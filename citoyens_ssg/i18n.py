@@ -59,5 +59,11 @@ def N_(message: str) -> str:
 
 def _(message: str, **values: object) -> str:
     """Translate ``message`` and fill its ``{named}`` fields."""
-    text = _catalogue(current_language()).get(message, message)
+    return translate(current_language(), message, **values)
+
+
+def translate(lang: str, message: str, **values: object) -> str:
+    """``message`` in ``lang`` (a network's language: French or English), whatever the machine's locale."""
+    lang = "fr" if lang.lower().startswith("fr") else "en"
+    text = _catalogue(lang).get(message, message)
     return text.format(**values) if values else text

@@ -16,6 +16,7 @@ from citoyens_ssg.i18n import _
 
 LINKING = {"a": ("href",), "img": ("src",), "source": ("src",), "audio": ("src",), "video": ("src", "poster"),
            "track": ("src",), "link": ("href",), "script": ("src",)}
+DRAFTS = "drafts"  # Pelican's folder for drafts and future-dated articles (DRAFT_URL, DRAFT_PAGE_URL)
 
 
 class _Page(HTMLParser):
@@ -57,6 +58,13 @@ def _target(output: Path, base_url: str, page: Path, url: str) -> tuple[Path, st
     return path, fragment
 
 
+def _published_later(output: Path, page: Path, target: Path) -> bool:
+    """A draft or scheduled article (``<site>/drafts/``) links to its site's pages that it will
+    create when it is published (a new tag's, category's, author's page): not broken links."""
+    parts = page.relative_to(output).parts
+    return len(parts) > 2 and parts[1] == DRAFTS and target.is_relative_to(output / parts[0])
+
+
 def check_links(output: Path, base_url: str) -> list[Problem]:
     problems: list[Problem] = []
     parsed: dict[Path, _Page] = {}
@@ -64,7 +72,7 @@ def check_links(output: Path, base_url: str) -> list[Problem]:
         parsed[page] = parsed.get(page) or _parse(page)
         for url, line in parsed[page].links:
             found = _target(output, base_url.rstrip("/"), page, url)
-            if found is None:
+            if found is None or _published_later(output, page, found[0]):
                 continue
             target, fragment = found
             shown = str(page.relative_to(output))

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from citoyens_ssg import agenda, clock, directory, output, planet, search, sitemaps
+from citoyens_ssg import addresses, agenda, clock, directory, output, planet, search, sitemaps
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import Problem
-from citoyens_ssg.headers import headers_file
+from citoyens_ssg.headers import NOT_FOUND, headers_file, redirect_pages, redirects_file
 from citoyens_ssg.i18n import _
 from citoyens_ssg.letter.compose import compose_letters
 from citoyens_ssg.letter.render import letter_globals
@@ -33,7 +33,7 @@ from citoyens_ssg.templating import (
     network_globals,
     theme_translations,
 )
-from citoyens_ssg.themes import ThemeChain, resolve_theme
+from citoyens_ssg.themes import ThemeChain, assets_dir, resolve_theme
 
 logger = logging.getLogger(__name__)
 PORTAL_LATEST = 10
@@ -79,14 +79,25 @@ def network_theme(network: NetworkConfig) -> ThemeChain:
 def pages_environment(network: NetworkConfig) -> Environment:
     """The Jinja environment of the network's pages (and of the letter's email)."""
     theme = network_theme(network)
+    return _environment(network, theme, network_assets(network, theme)[1])
+
+
+def _environment(network: NetworkConfig, theme: ThemeChain, assets: str) -> Environment:
     env = network_environment(theme, network.root / ".citoyens" / "jinja" / "network")
     install_translations(env, theme_translations(theme, network.language))
     env.filters.update(filters(network.language))
     env.globals.update(network_globals(network))
     env.globals.update(letter_globals(network))
     env.globals.update(SITENAME=network.name, SITEURL=network.url, DEFAULT_LANG=network.language,
-                       THEME_STATIC_DIR="theme", ACCENT_COLOR=network.accent_color)
+                       THEME_STATIC_DIR=assets, ACCENT_COLOR=network.accent_color)
     return env
+
+
+def network_assets(network: NetworkConfig, theme: ThemeChain) -> tuple[str, str]:
+    """The accent colours' stylesheet and the folder named after the assets' content, where
+    the network's pages find their styles and scripts (cached a year: a change, a new name)."""
+    accents = accent_css(network.accent_color, {site.slug: site.accent_color for site in network.sites})
+    return accents, assets_dir([*theme.static_folders, directory.map_library()], accents)
 
 
 def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], out: Path,
@@ -94,7 +105,8 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     """Write the network's pages into ``out``; the problems of the editors' files (letter editorials)."""
     feeds = feeds or {}
     theme = network_theme(network)
-    env = pages_environment(network)
+    accents, assets = network_assets(network, theme)
+    env = _environment(network, theme, assets)
     entries = planet.merge_entries(network, manifests, external_entries(feeds))
     cards = [_card(network, site, manifests.get(site.slug)) for site in network.sites]
     health = [subscription_health(s, feeds[s.key], network.planet.stale_after_days) for s in network.planet.feeds if s.key in feeds]
@@ -104,6 +116,7 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
         "planet/index.html": env.get_template("planet.html").render(entries=entries, sites=cards, page_name="planet", output_file="planet/index.html"),
         "planet/sante.html": env.get_template("planet_health.html").render(feeds=health, page_name="health", output_file="planet/sante.html"),
         "planet/sante.json": json.dumps([asdict(h) for h in health], ensure_ascii=False, indent=1) + "\n",
+        NOT_FOUND: env.get_template("network_404.html").render(page_name="not_found", output_file=NOT_FOUND),
         "recherche/index.html": env.get_template("network_search.html").render(
             sites=[card for card in cards if (out / card.site.slug / search.BUNDLE).is_dir()], page_name="search", output_file="recherche/index.html"),
         **agenda.agenda_pages(network, manifests, env, clock.now()),
@@ -113,17 +126,20 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     if network.letter is not None:
         pages.update(letter_pages(network, letters, env))
     for relative, text in pages.items():
-        output.write_file(out, relative, text)
-    directory.copy_map_library(out)
+        output.write_file(out, relative, addresses.root_relative(text, addresses.origin(network.url))
+                          if relative.endswith(".html") else text)
+    directory.copy_map_library(out / assets)
     for relative, data in planet.planet_feeds(network, entries).items():
         output.write_file(out, relative, data)
     for folder in theme.static_folders:
-        output.copy_tree(folder, out / "theme")
+        output.copy_tree(folder, out / assets)
     output.write_file(out, "_headers", headers_file())
-    for relative, data in sitemaps.sitemap_files(network, out).items():  # last: every page is in place
+    output.write_file(out, "_redirects", redirects_file([site.slug for site in network.sites]))
+    for relative, data in sitemaps.sitemap_files(network, out).items():  # every page is in place
         output.write_file(out, relative, data)
-    cards_accents = {site.slug: site.accent_color for site in network.sites}
-    output.write_file(out, "theme/css/accent.css", accent_css(network.accent_color, cards_accents))
+    for relative, text in redirect_pages(out, network.language, network.url).items():  # not in the sitemap
+        output.write_file(out, relative, text)
+    output.write_file(out, f"{assets}/css/accent.css", accents)
     return problems
 
 

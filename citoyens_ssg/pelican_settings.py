@@ -18,7 +18,7 @@ from pelican.settings import DEFAULT_CONFIG
 
 from citoyens_ssg import reading, schema, static_files, templating
 from citoyens_ssg.i18n import N_, _
-from citoyens_ssg.themes import ThemeChain
+from citoyens_ssg.themes import ThemeChain, assets_dir
 
 if TYPE_CHECKING:
     from citoyens_ssg.config import NetworkConfig, SiteConfig
@@ -129,6 +129,9 @@ def site_settings(
         "THEME": str(theme.root),
         "THEME_TEMPLATES_OVERRIDES": _template_overrides(site, theme),
         "THEME_STATIC_PATHS": [str(p) for p in _static_folders(site, theme)],
+        # theme/<digest of these files>/: a new address whenever one changes (cached a year)
+        "THEME_STATIC_DIR": assets_dir(_static_folders(site, theme),
+                                       templating.accent_css(site.accent_color)),
         "PLUGIN_PATHS": [str(network.plugins_dir)],
         "PLUGINS": list(PROJECT_PLUGINS),
         "CITOYENS_MANIFEST_PATH": str(manifest_path),
@@ -169,7 +172,9 @@ def site_settings(
         "TRANSLATION_FEED_ATOM": None,
         "DISPLAY_PAGES_ON_MENU": True,
         # Our themes add a search page (Pagefind); Pelican's own themes have no template for it.
-        "DIRECT_TEMPLATES": ["index", "tags", "categories", "authors", "archives"] + ([] if theme.from_pelican else ["search"]),
+        # and a 404 page in the site's language and look, served for its missing pages (headers.redirects_file).
+        "DIRECT_TEMPLATES": ["index", "tags", "categories", "authors", "archives"]
+        + ([] if theme.from_pelican else ["search", "404"]),
         "SEARCH_SAVE_AS": "recherche.html",
         # Rendered by templating.SiteEnvironment (sandboxed); autoescape for every theme, Pelican's too:
         # site.yaml's values and metadata reach pages as text, bodies are sanitised Markup.

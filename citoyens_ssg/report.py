@@ -7,8 +7,10 @@ Problems go to standard error, one line each, never read as markup.
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -65,6 +67,55 @@ def print_summary(report: BuildReport, quiet: bool = False) -> None:
         say(line + " — " + _("failed: {names}", names=", ".join(r.slug for r in report.failed)), style="bold red", error=True)
     elif not quiet:
         say(line, style="bold")
+
+
+REPORT_FILE = ".citoyens/report.json"  # beside the build, never published
+
+
+def _problem_data(problem: Problem) -> dict:
+    return {"file": problem.file, "line": problem.line, "message": problem.message}
+
+
+def _site_status(result: SiteResult) -> str:
+    if not result.ok:
+        return "failed"  # not published: its previous version, if any, stays
+    return "skipped-files" if result.problems else "ok"
+
+
+def report_data(report: BuildReport | None, config_problems: list[Problem] = ()) -> dict:
+    """What a build published and what it did not, for scripts and hosting dashboards."""
+    sites = [] if report is None else [
+        {"slug": r.slug, "status": _site_status(r), "unchanged": r.unchanged,
+         "problems": [_problem_data(p) for p in r.problems]} for r in report.sites]
+    network_problems = list(config_problems) + ([] if report is None else report.network_problems)
+    return {
+        "published": report is not None,
+        "ok": report is not None and report.ok,
+        "sites": sites,
+        "network_problems": [_problem_data(p) for p in network_problems],
+    }
+
+
+def write_report(root: Path, data: dict) -> Path:
+    path = root / REPORT_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def deploy_exit_code(report: BuildReport, strict: bool) -> int:
+    """A deploy publishes what built: it fails only when asked to be strict (a broken
+    network.yaml stops it before, with nothing published); a site that failed keeps its
+    previous version online, a shard's failures are judged by merge."""
+    return 1 if strict and not report.ok else 0
+
+
+def print_deploy_note(report: BuildReport, path: Path) -> None:
+    """The log of a deploy names what was not published, and where the details are."""
+    left_out = [r.slug for r in report.sites if not r.ok or r.problems]
+    if left_out:
+        say(_("Published what built; not published (or in part): {names}; details in {path}",
+              names=", ".join(left_out), path=path), style="bold yellow", error=True)
 
 
 @contextmanager

@@ -28,18 +28,21 @@ from pathlib import Path
 
 BUNDLE = "pagefind"
 MARK = b"data-pagefind-body"
-INDEX_FORMAT = 1  # raise it when citoyens changes how it runs Pagefind or edits its output
+INDEX_FORMAT = 2  # raise it when citoyens changes how it runs Pagefind or edits its output
 
 
 def index_site(parent: Path, slug: str, pages: list[Path] | None = None, bundle: Path | None = None) -> str | None:
-    """Index ``parent/slug`` (page URLs start with /slug/) into ``bundle`` (its pagefind/ folder
-    unless told); the reason if it failed."""
+    """Index ``parent/slug`` into ``bundle`` (its pagefind/ folder unless told); the reason if it failed.
+
+    Page URLs are relative to the site's folder (``x.html``): Pagefind's search puts the
+    folder above the bundle in front (``/slug/`` on the host, ``/copy/slug/`` in a copy
+    served elsewhere), on each site's search page and in the network's merged search."""
     bundle = bundle or parent / slug / BUNDLE
     scratch = parent / f".search-{slug}"
     shutil.rmtree(scratch, ignore_errors=True)
     try:
         for page in indexed_pages(parent / slug) if pages is None else pages:
-            linked = scratch / slug / page.relative_to(parent / slug)
+            linked = scratch / page.relative_to(parent / slug)
             linked.parent.mkdir(parents=True, exist_ok=True)
             os.link(page, linked)
         result = subprocess.run(_command(parent, slug, bundle), capture_output=True, text=True, timeout=600)
@@ -55,7 +58,7 @@ def index_site(parent: Path, slug: str, pages: list[Path] | None = None, bundle:
 
 
 def _command(parent: Path, slug: str, bundle: Path) -> list[str]:
-    return [*_pagefind(), "--site", str(parent / f".search-{slug}"), "--glob", f"{slug}/**/*.html",
+    return [*_pagefind(), "--site", str(parent / f".search-{slug}"), "--glob", "**/*.html",
             "--output-path", str(bundle), "--silent"]
 
 

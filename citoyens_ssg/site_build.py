@@ -22,7 +22,7 @@ from pathlib import Path
 
 from jinja2.sandbox import SecurityError
 
-from citoyens_ssg import content_checks, output, pelican_memos, prepass, search, sitemaps, templating
+from citoyens_ssg import addresses, content_checks, output, pelican_memos, prepass, search, sitemaps, templating
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
@@ -188,6 +188,7 @@ def build_site(job: SiteJob) -> SiteResult:
     if stopped is None and not job.manifest_path.is_file():
         stopped = Problem(f"sites/{job.site.slug}", _("the build wrote no manifest (is the citoyens_manifest plugin installed?)"))
     if stopped is None:
+        addresses.rewrite_pages(job.output_dir, job.network.url)  # before the index: it reads the pages
         failure, pending = _index_for_search(job)
         if failure:
             listener.warnings.append(Problem(f"sites/{job.site.slug}", _("the search index was not built: {reason}", reason=failure)))

@@ -13,6 +13,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from citoyens_ssg.config import NetworkConfig
+from citoyens_ssg.headers import NOT_FOUND
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NETWORK_SITEMAP = "sitemap-reseau.xml"
@@ -33,7 +34,7 @@ def _pages(folder: Path, base: str, skip: tuple[str, ...] = ()) -> list[str]:
         if relative_dir == ".":
             dirnames[:] = [d for d in dirnames if d not in skip]
         prefix = "" if relative_dir == "." else relative_dir.replace(os.sep, "/") + "/"
-        relatives += [prefix + name for name in filenames if name.endswith(".html")]
+        relatives += [prefix + name for name in filenames if name.endswith(".html") and name != NOT_FOUND]
     return [f"{base}/{relative.removesuffix('index.html')}" for relative in sorted(relatives)]
 
 

@@ -9,6 +9,7 @@ templates instead of copying twenty.  Pelican's own ``simple`` and
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,3 +80,21 @@ def _parent_of(folder: Path) -> str | None:
     data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
     parent = data.get("extends") if isinstance(data, dict) else None
     return str(parent) if parent else None
+
+
+ASSETS = "theme"  # the theme's files are published in ASSETS/<digest>/: a new name whenever one changes
+
+
+def assets_dir(folders: list[Path], *generated: str) -> str:
+    """Where theme files are published: ``theme/<8 hex>``, named by the bytes of every static
+    folder copied there and of the files generated into it.  A changed style sheet or script
+    gets a new address, so hosts may cache the folder for a year (headers.IMMUTABLE); relative
+    references between its files (a style sheet's images) keep working."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for text in generated:
+        digest.update(hashlib.sha256(text.encode()).digest())
+    return f"{ASSETS}/{digest.hexdigest()[:8]}"

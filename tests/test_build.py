@@ -34,10 +34,10 @@ def test_every_site_gets_its_pages_and_feeds(network):
     assert "<h1>Atelier tablette</h1>" in article
     assert '<html lang="fr">' in article
     assert "1 mars 2026" in article  # dates in French, whatever the system locale
-    assert "theme/css/accent.css" in article
-    assert network.read("epn/theme/css/accent.css") == ":root { --accent: #26734d; }\n"
-    assert 'href="https://reseau.example.org/epn/tag/tablette.html"' in article
-    assert '<img alt="Des tablettes" src="https://reseau.example.org/epn/images/tablettes-40w.png"' in article
+    accent = re.search(r'href="/epn/(theme/[0-9a-f]{8}/css/accent\.css)"', article).group(1)
+    assert network.read(f"epn/{accent}") == ":root { --accent: #26734d; }\n"
+    assert 'href="/epn/tag/tablette.html"' in article
+    assert '<img alt="Des tablettes" src="/epn/images/tablettes-40w.png"' in article
     assert (network.output / "epn/images/tablettes.png").read_bytes()[:4] == b"\x89PNG"
     for page in ("index.html", "archives.html", "categories.html", "tags.html", "authors.html", "category/ateliers.html", "tag/debutants.html"):
         assert (network.output / "epn" / page).is_file(), page
@@ -66,17 +66,17 @@ def test_portal_lists_every_association_with_its_latest_post(network):
     network.build()
     portal = network.read("index.html")
     for name, url, latest in (
-        ("Espace numérique", "https://reseau.example.org/epn/", "Permanence démarches"),
-        ("Radio Ondes", "https://reseau.example.org/radio/", "La voix des quartiers"),
-        ("AMAP des Dunes", "https://reseau.example.org/amap/", "Contrats d&#39;hiver"),
+        ("Espace numérique", "/epn/", "Permanence démarches"),
+        ("Radio Ondes", "/radio/", "La voix des quartiers"),
+        ("AMAP des Dunes", "/amap/", "Contrats d&#39;hiver"),
     ):
         card = portal[portal.index(f'<a href="{url}">') :]
         card = card[: card.index("</li>")]
         assert name in card and latest in card, card
     assert "Ateliers gratuits" in portal
     assert 'href="https://reseau.example.org/planet/atom.xml"' in portal
-    assert 'href="https://reseau.example.org/epn/feeds/all.atom.xml"' in portal
-    assert (network.output / "theme" / "css" / "citoyen.css").is_file()
+    assert 'href="/epn/feeds/all.atom.xml"' in portal
+    assert list(network.output.glob("theme/*/css/citoyen.css"))
 
 
 def test_planet_has_every_site_newest_first(network):
@@ -153,7 +153,7 @@ def test_a_site_overrides_one_template_and_themes_extend_each_other(network):
     assert 'class="maison">Surcharge AMAP' in page and "Un contrat." in page
     radio = network.read("radio/la-voix-des-quartiers.html")
     assert "onde.css" in radio and "citoyen.css" in radio and "À l’antenne" in radio
-    assert (network.output / "radio" / "theme" / "css" / "onde.css").is_file()
+    assert list(network.output.glob("radio/theme/*/css/onde.css"))
     assert "Surcharge AMAP" not in network.read("radio/pages/la-grille.html")
 
 

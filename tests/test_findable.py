@@ -52,7 +52,7 @@ def test_sitemaps_robots_canonical_and_social_cards(network):
 def test_a_colour_too_light_to_read_is_darkened_and_reported(network, capsys):
     network.site("a", "name: A\naccent_color: '#f5c211'\n")
     assert network.build().ok
-    accent = re.search(r"--accent: (#[0-9a-f]{6})", network.read("a/theme/css/accent.css")).group(1)
+    accent = re.search(r"--accent: (#[0-9a-f]{6})", next(network.output.glob("a/theme/*/css/accent.css")).read_text()).group(1)
     assert accent != "#f5c211" and contrast(accent, "#fdfdfc") >= 4.5
     assert main(["check", "-C", str(network.root), "--no-build"]) == 0
     assert f"WARNING sites/a/site.yaml: accent_color '#f5c211' is too light to read as text (contrast 1.6:1, at least 4.5:1 needed); pages use '{accent}' instead" in capsys.readouterr().err
@@ -69,7 +69,7 @@ def test_french_typography_outside_code_and_translations_linked(network):
     assert "Horaires\u00a0: 14 h\u202f; «\u202fentrée libre\u202f»\u202f!" in page
     assert "<code>a ? b : c</code>" in page and "https://exemple.org/?q=1" in page
     assert '<link rel="alternate" hreflang="br" href="https://reseau.example.org/a/fete-br.html">' in page
-    assert '<a href="https://reseau.example.org/a/fete-br.html" hreflang="br" lang="br">brezhoneg</a>' in page
+    assert '<a href="/a/fete-br.html" hreflang="br" lang="br">brezhoneg</a>' in page  # works at any address
     breton = network.read("a/fete-br.html")
     assert '<html lang="br">' in breton and "Degemer mat !" in breton  # French spacing only in French
 
@@ -85,9 +85,9 @@ def test_each_site_has_its_search_index_and_the_network_search_page_lists_them(n
     entry = json.loads(network.read("a/pagefind/pagefind-entry.json"))
     assert entry["languages"]["fr"]["page_count"] >= 1
     search = network.read("recherche/index.html")
-    assert 'data-bundles="a b"' in search and 'href="https://reseau.example.org/recherche/?association=b"' in search
+    assert 'data-bundles="a b"' in search and 'href="/recherche/?association=b"' in search
     assert "La recherche fonctionne avec JavaScript, qui semble désactivé." in search
-    assert 'data-bundle="https://reseau.example.org/a/pagefind/"' in network.read("a/recherche.html")
+    assert 'data-bundle="/a/pagefind/"' in network.read("a/recherche.html")
 
 
 def test_a_multilingual_search_index_lists_its_languages_in_one_order(network):

@@ -75,7 +75,7 @@ def test_a_theme_change_rebuilds_the_sites_using_it(network, monkeypatch):
     onde.write_text(onde.read_text() + "\n/* changé */\n")
     report = build(network.root, jobs=2)
     assert {r.slug: r.unchanged for r in report.sites} == {"a": True, "b": False}
-    assert "changé" in network.read("b/theme/css/onde.css")
+    assert "changé" in next(network.output.glob("b/theme/*/css/onde.css")).read_text()
 
 
 def test_three_shards_merged_are_the_single_build(network, tmp_path, monkeypatch):
@@ -244,10 +244,10 @@ def test_an_articles_entry_in_listings_is_rendered_once_for_all_of_them(network,
     blog(network)
     assert build(network.root, jobs=2).ok
     assert sorted(name for name in rendered_templates() if name == "article_summary.html") == ["article_summary.html"] * 5
-    entry = ('<h2><a href="https://reseau.example.org/blog/article-c.html">Article c</a></h2>\n'
+    entry = ('<h2><a href="/blog/article-c.html">Article c</a></h2>\n'
              '  <p class="meta"><time datetime="2026-03-03T10:00:00+01:00">3 mars 2026</time> · '
-             '<a href="https://reseau.example.org/blog/category/ateliers.html">Ateliers</a></p>\n'
-             '  <div class="excerpt"><p>Le texte de c, <a href="https://reseau.example.org/blog/article-a.html" rel="noopener">vers a</a>.</p></div>')
+             '<a href="/blog/category/ateliers.html">Ateliers</a></p>\n'
+             '  <div class="excerpt"><p>Le texte de c, <a href="/blog/article-a.html" rel="noopener">vers a</a>.</p></div>')
     for page in ("index.html", "category/ateliers.html", "tag/fete.html", "tag/jardin.html"):
         assert entry in network.read(f"blog/{page}"), page
     assert "Article c" not in network.read("blog/tag/velo.html")

@@ -68,7 +68,7 @@ def test_check_names_what_readers_would_suffer(network, capsys, monkeypatch):
         "ERROR sites/a/content/problemes.md:6: {static}/images/absente.png does not exist (check the name and the folder)",
         "ERROR sites/a/content/problemes.md:7: {filename}/disparu.md does not exist",
         "ERROR output/a/problemes.html:",
-        "broken link to https://reseau.example.org/b/pas-de-page.html",
+        "broken link to /b/pas-de-page.html",
         "WARNING sites/a/content/futur.md:2: dated 2062-09-01, more than a year ahead: a typo in the year?",
         "WARNING sites/a/content/vieux.md:3: a draft since 2026-01-05: publish it (remove Status: draft) or delete it",
     ):
