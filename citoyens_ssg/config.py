@@ -14,7 +14,7 @@ from typing import Any
 
 from citoyens_ssg import pelican_settings, schema
 from citoyens_ssg.errors import ConfigError, Problem
-from citoyens_ssg.i18n import N_, _
+from citoyens_ssg.i18n import N_, _, in_language
 from citoyens_ssg.sites import SiteFolder, discover_sites, slugify
 from citoyens_ssg.themes import available_themes
 from citoyens_ssg.yamlfile import load_yaml
@@ -52,6 +52,7 @@ class PlanetConfig:
     size: int = 50
     feeds: tuple[Subscription, ...] = ()
     stale_after_days: int = 90
+    allow_private_addresses: bool = False  # follow feeds on the network's own intranet
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ NETWORK_SCHEMA = schema.Section(
                 "description": schema.Text(),
                 "size": schema.Integer(minimum=1, maximum=5000),
                 "stale_after_days": schema.Integer(minimum=1, maximum=3650),
+                "allow_private_addresses": schema.Boolean(),
                 "feeds": schema.SectionList(item=schema.Section(fields={
                     "name": schema.Text(required=True),
                     "url": schema.Url(required=True),
@@ -339,17 +341,21 @@ def _inside(base: Path, relative: str) -> bool:
 def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_url: str | None) -> NetworkConfig:
     planet = values.get("planet", {})
     name = values["name"]
+    language = values.get("language", SharedSettings.language)
     shared = {key: values[key] for key in (*INHERITED_KEYS, "description", "pelican") if key in values}
     return NetworkConfig(
         root=root,
         name=name,
         url=(base_url or values["url"]).rstrip("/"),
         planet=PlanetConfig(
-            title=planet.get("title") or _("Planet — {name}", name=name),
-            description=planet.get("description") or _("Everything the associations of {name} publish", name=name),
+            # Public texts: in the network's language, not the build machine's.
+            title=planet.get("title") or in_language(language, N_("Planet — {name}"), name=name),
+            description=planet.get("description")
+            or in_language(language, N_("Everything the associations of {name} publish"), name=name),
             size=planet.get("size", 50),
             feeds=tuple(_subscription(feed) for feed in planet.get("feeds", ())),
             stale_after_days=planet.get("stale_after_days", 90),
+            allow_private_addresses=planet.get("allow_private_addresses", False),
         ),
         trusted_sites=frozenset(values.get("trusted_sites", ())),
         maintainers=tuple(values.get("maintainers", ())),

@@ -169,7 +169,11 @@ def check_date(value: str, timezone: str, line: int) -> None:
     slashed = SLASHED_DATE.match(value)
     if slashed:
         day, month, year = slashed.groups()
-        raise ContentError(_("date '{value}' is ambiguous; write it year-month-day: {iso}", value=value, iso=f"{year}-{int(month):02d}-{int(day):02d}"), line)
+        iso = f"{year}-{int(month):02d}-{int(day):02d}"
+        if not _is_calendar_date(iso):  # suggesting "2026-13-32" would explain one bad date with another
+            raise ContentError(_("invalid date '{value}'; write it year-month-day, like 2026-03-12 or 2026-03-12 18:30",
+                                 value=value), line)
+        raise ContentError(_("date '{value}' is ambiguous; write it year-month-day: {iso}", value=value, iso=iso), line)
     if not ISO_DATE.match(value):
         raise ContentError(_("date '{value}' not understood; write it year-month-day, like 2026-03-12 18:30", value=value), line)
     try:
@@ -178,6 +182,14 @@ def check_date(value: str, timezone: str, line: int) -> None:
         raise ContentError(_("date '{value}' does not exist in the calendar", value=value), line) from None
     if parsed.tzinfo is None and _skipped_by_clock_change(parsed, ZoneInfo(timezone)):
         raise ContentError(_("{value} does not exist in {zone}: clocks go forward at that hour", value=value, zone=timezone), line)
+
+
+def _is_calendar_date(iso: str) -> bool:
+    try:
+        datetime.fromisoformat(iso)
+    except ValueError:
+        return False
+    return True
 
 
 def _skipped_by_clock_change(local: datetime, zone: ZoneInfo) -> bool:

@@ -81,14 +81,16 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     env.globals.update(network_globals(network))
     env.globals.update(SITENAME=network.name, SITEURL=network.url, DEFAULT_LANG=network.language,
                        THEME_STATIC_DIR="theme", ACCENT_COLOR=network.accent_color)
-    entries = planet.merge_entries(network, manifests, external_entries(feeds))
+    entries = planet.merge_entries(network, manifests, external_entries(feeds, network.language))
     cards = [_card(network, site, manifests.get(site.slug)) for site in network.sites]
-    health = [subscription_health(s, feeds[s.key], network.planet.stale_after_days) for s in network.planet.feeds if s.key in feeds]
+    health = [subscription_health(s, feeds[s.key], network.planet.stale_after_days, network.language) for s in network.planet.feeds if s.key in feeds]
     upcoming, _past = agenda.split_by_time(agenda.all_events(network, manifests), clock.now())
     pages = {
         "index.html": env.get_template("portal.html").render(sites=cards, entries=entries[:PORTAL_LATEST], events=upcoming[:PORTAL_EVENTS], page_name="portal", output_file="index.html"),
         "planet/index.html": env.get_template("planet.html").render(entries=entries, sites=cards, page_name="planet", output_file="planet/index.html"),
-        "planet/sante.html": env.get_template("planet_health.html").render(feeds=health, page_name="health", output_file="planet/sante.html"),
+        "planet/sante.html": env.get_template("planet_health.html").render(
+            feeds=health, allow_private_addresses=network.planet.allow_private_addresses, page_name="health",
+            output_file="planet/sante.html"),
         "planet/sante.json": json.dumps([asdict(h) for h in health], ensure_ascii=False, indent=1) + "\n",
         "recherche/index.html": env.get_template("network_search.html").render(
             sites=[card for card in cards if (out / card.site.slug / search.BUNDLE).is_dir()], page_name="search", output_file="recherche/index.html"),
