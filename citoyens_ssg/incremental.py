@@ -39,6 +39,7 @@ from pelican.paginator import Page as PaginationPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
+from feedgenerator import Rss201rev2Feed
 from pelican.writers import Writer
 
 from citoyens_ssg import clock
@@ -335,7 +336,25 @@ class _KeyedTemplate:
         return getattr(self.template, name)
 
 
-class IncrementalWriter(Writer):
+class FeedWriter(Writer):
+    """Pelican's writer, its RSS feeds valid: Pelican gives each item a ``tag:`` URI as guid
+    (the Atom entry's id, kept so that readers see no post twice) without
+    ``isPermaLink="false"``, and RSS 2.0 reads a guid without it as the post's address."""
+
+    def _create_new_feed(self, feed_type, feed_title, context):
+        feed = super()._create_new_feed(feed_type, feed_title, context)
+        if isinstance(feed, Rss201rev2Feed):
+            feed.add_item = functools.partial(_add_rss_item, feed.add_item)
+        return feed
+
+
+def _add_rss_item(add_item, *args, **fields):
+    unique_id = fields.get("unique_id") or ""
+    fields.setdefault("unique_id_is_permalink", unique_id.startswith(("http://", "https://")))
+    return add_item(*args, **fields)
+
+
+class IncrementalWriter(FeedWriter):
     """Pelican's writer, rendering a page or a feed only when what it shows changed."""
 
     def __init__(self, output_path, settings=None):

@@ -106,7 +106,8 @@ def site_settings(
         "LOAD_CONTENT_CACHE": False,
         "WITH_FUTURE_DATES": True,  # citoyens_guard holds future posts back, by citoyens' clock
         "STATIC_PATHS": ["images", "fichiers", "audio", "video"],
-        "CITOYENS_PODCAST": dict(site.podcast),
+        # The podcast's owner: its own e-mail, else the association's contact.
+        "CITOYENS_PODCAST": {"email": site.contact.email, **site.podcast},
         "CITOYENS_AGENDA_PATH": AGENDA_FOLDER,
         "CITOYENS_NETWORK_ID": network.identifier,
         "ARTICLE_EXCLUDES": [AGENDA_FOLDER],

@@ -126,3 +126,96 @@ def test_intranet_feeds_are_followed_only_when_the_network_says_so(network):
     health = network.read("planet/sante.html")
     assert "allow_private_addresses" in health and "intranet" in health
     assert "allow_private_addresses" not in refused
+
+
+# ------------------------------------------------------------ 4. a radio with only a name
+
+
+def test_a_radio_with_only_a_name_publishes_its_episode_and_check_says_what_directories_want(network, capsys):
+    network.site("radio", "name: Radio Ondes\n")
+    network.write("sites/radio/content/audio/emission.mp3", "ID3 une émission")
+    network.article("radio", "emission", "La voix des quartiers", "2026-04-10 18:00", Audio="{static}/audio/emission.mp3")
+    report = network.build()
+    assert report.ok, [str(p) for r in report.sites for p in r.problems]
+    podcast = network.feed("radio/podcast.xml")
+    assert [episode.title for episode in podcast.entries] == ["La voix des quartiers"]
+    assert podcast.entries[0].enclosures[0].href == "https://reseau.example.org/radio/audio/emission.mp3"
+    assert "itunes:owner" not in network.read("radio/podcast.xml")  # no e-mail: no owner rather than no site
+    assert "La voix des quartiers" in network.read("radio/la-voix-des-quartiers.html")
+    code, err = run(network, capsys, "check", "--no-build")
+    assert code == 0, err
+    assert "WARNING sites/radio/site.yaml: the podcast has no owner e-mail" in err
+    assert "WARNING sites/radio/site.yaml: podcast directories ask for a square JPEG or PNG cover of at least 1400×1400" in err
+    assert "WARNING sites/radio/site.yaml: the podcast has no category" in err
+
+
+def test_the_podcast_owner_is_the_associations_contact_when_the_podcast_names_none(network):
+    network.site("radio", "name: Radio Ondes\ncontact:\n  email: antenne@radio.example.org\n")
+    network.write("sites/radio/content/audio/emission.mp3", "ID3 une émission")
+    network.article("radio", "emission", "La voix des quartiers", "2026-04-10 18:00", Audio="{static}/audio/emission.mp3")
+    assert network.build().ok
+    assert "<itunes:email>antenne@radio.example.org</itunes:email>" in network.read("radio/podcast.xml")
+
+
+# ------------------------------------------------------------ 5. every feed valid
+
+
+BROKEN_RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Blog</title><link>https://reseau.example.org/a/</link><description>d</description>
+<item><title>Billet</title><link>https://reseau.example.org/a/billet.html</link>
+<guid>tag:reseau.example.org,2026-03-01:/a/billet.html</guid><pubDate>2026-03-01T10:00:00+01:00</pubDate></item>
+</channel></rss>"""
+
+BROKEN_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Blog</title><id>/a/</id>
+<entry><title>Billet</title><id>billet</id><updated>1 mars 2026</updated>
+<link href="https://reseau.example.org/a/b.html"/><link href="https://reseau.example.org/a/c.html"/></entry>
+</feed>"""
+
+
+def test_the_feed_rules_name_what_a_broken_feed_breaks():
+    from citoyens_ssg.feed_rules import feed_problems
+
+    assert feed_problems(BROKEN_RSS) == [
+        "item 1: <guid> 'tag:reseau.example.org,2026-03-01:/a/billet.html' is read as a permalink: "
+        'it is not an address; add isPermaLink="false"',
+        "item 1: <pubDate>: date '2026-03-01T10:00:00+01:00' is not RFC 822 (like 'Tue, 01 Dec 2026 10:00:00 +0100')",
+    ]
+    problems = feed_problems(BROKEN_ATOM)
+    for expected in ("feed: 0 <updated> elements; exactly one is required", "feed: <id> '/a/' is not an absolute IRI",
+                     'feed: no <link rel="self">', "entry 1: <updated> '1 mars 2026' is not an RFC 3339 date",
+                     "entry 1: no <author>, and the feed has none either",
+                     "entry 1: 2 <link rel=\"alternate\"> of type None; at most one per type and language"):
+        assert any(problem.startswith(expected) for problem in problems), (expected, problems)
+    fixed = BROKEN_RSS.replace(b"<guid>", b'<guid isPermaLink="false">').replace(
+        b"2026-03-01T10:00:00+01:00", b"Sun, 01 Mar 2026 10:00:00 +0100")
+    assert feed_problems(fixed) == []
+
+
+def test_make_check_output_fails_on_todays_guid(tmp_path):
+    sys.path.insert(0, str(Path(__file__).parent.parent / "tools" / "output-check"))
+    try:
+        from feeds import check_xml_feed
+    finally:
+        sys.path.pop(0)
+    feed = tmp_path / "all.rss.xml"
+    feed.write_bytes(BROKEN_RSS)
+    assert any("isPermaLink" in problem for problem in check_xml_feed(feed, "a/feeds/all.rss.xml"))
+
+
+def test_every_feed_a_build_writes_is_valid(network):
+    from citoyens_ssg.feed_rules import feed_problems
+
+    network.site("radio", "name: Radio Ondes\npodcast:\n  email: antenne@radio.example.org\n")
+    network.write("sites/radio/content/audio/emission.mp3", "ID3 une émission")
+    network.article("radio", "emission", "La voix des quartiers", "2026-04-10 18:00", Audio="{static}/audio/emission.mp3",
+                    Category="Émissions", Tags="quartier, jardin")
+    network.article("radio", "grille", "La grille", "2026-04-11 18:00", Category="Vie")
+    network.site("epn", "name: Espace numérique\n")
+    network.article("epn", "atelier", "Atelier tablette", "2026-03-05 10:00")
+    assert network.build().ok
+    feeds = [path for path in network.output.rglob("*.xml") if not path.name.startswith(("sitemap", "opml"))]
+    assert {"radio/feeds/all.rss.xml", "radio/feeds/all.atom.xml", "radio/feeds/emissions.atom.xml", "radio/podcast.xml",
+            "planet/rss.xml", "planet/atom.xml"} <= {str(path.relative_to(network.output)) for path in feeds}
+    assert {str(path.relative_to(network.output)): feed_problems(path.read_bytes()) for path in feeds
+            if feed_problems(path.read_bytes())} == {}
