@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
 import time
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from citoyens_ssg import network as network_stage
 from citoyens_ssg import output, subscriptions
-from citoyens_ssg.config import NetworkConfig, load_network
+from citoyens_ssg.config import LoadedNetwork, NetworkConfig, load_network, load_network_for_build
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.fetch import FetchPolicy
 from citoyens_ssg.fingerprint import file_digests, network_fingerprint, setup_fingerprint, site_fingerprint, templates_fingerprint
@@ -104,24 +105,25 @@ def build(
     with their manifests and no network pages: ``merge`` assembles the shards.
     """
     started = time.monotonic()
-    network = load_network(root, base_url)
-    with file_digests(network.root / ".citoyens" / "file-digests.json"):
-        report = _build(network, output_dir, jobs, only, on_site_done, offline, fetch_policy, shard)
+    paths = BuildPaths((output_dir or root.resolve() / "output").resolve())
+    loaded = load_network_for_build(root, base_url, _last_good_values(paths))
+    with file_digests(loaded.network.root / ".citoyens" / "file-digests.json"):
+        report = _build(loaded, paths, jobs, only, on_site_done, offline, fetch_policy, shard)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _build(network: NetworkConfig, output_dir: Path | None, jobs: int | None, only: set[str] | None,
+def _build(loaded: LoadedNetwork, paths: BuildPaths, jobs: int | None, only: set[str] | None,
            on_site_done: Callable[[SiteResult], None] | None, offline: bool, fetch_policy: FetchPolicy | None,
            shard: tuple[int, int] | None) -> BuildReport:
-    paths = BuildPaths((output_dir or network.root / "output").resolve())
+    network = loaded.network
     if shard is not None:
         only = shard_sites(network, *shard)
     poller = None
     if network.planet.feeds and not offline and shard is None:
         poller = start_in_own_process(subscriptions.update_all, network, fetch_policy or FetchPolicy())
     report = BuildReport(network)
-    for result in build_sites(network, paths, jobs, only):
+    for result in _misconfigured(loaded, only) + list(build_sites(network, paths, jobs, only, loaded.held)):
         report.sites.append(result)
         if on_site_done:
             on_site_done(result)
@@ -132,6 +134,7 @@ def _build(network: NetworkConfig, output_dir: Path | None, jobs: int | None, on
     if whole is not None and not built and _kept(paths, "network", whole) and paths.output.is_dir():
         # Nothing the published tree depends on changed: it stays exactly as it is.
         report.articles = _article_counts(network, paths)
+        _keep_good_values(paths, loaded, report)
         return report
     in_tree = [site for site in network.sites if shard is None or site.slug in only]
     carried = assemble_tree(in_tree, paths, built)
@@ -143,6 +146,7 @@ def _build(network: NetworkConfig, output_dir: Path | None, jobs: int | None, on
         _ship_manifests(paths.next_tree, {slug: manifest_paths[slug] for slug in only})
     output.replace_tree(paths.next_tree, paths.output, paths.trash, carried)
     _keep_manifests(paths, built)
+    _keep_good_values(paths, loaded, report)
     shutil.rmtree(paths.staging, ignore_errors=True)
     if shard is None and only is None and not report.network_problems and all(r.ok and not r.problems for r in report.sites):
         (paths.manifests / "network.fingerprint").write_text(_whole_network_print(network, paths))
@@ -150,6 +154,37 @@ def _build(network: NetworkConfig, output_dir: Path | None, jobs: int | None, on
         (paths.manifests / "network.fingerprint").unlink(missing_ok=True)
     report.articles = {slug: len(manifest.entries) for slug, manifest in manifests.items() if shard is None or slug in only}
     return report
+
+
+def _misconfigured(loaded: LoadedNetwork, only: set[str] | None) -> list[SiteResult]:
+    """A site whose site.yaml has problems: reported, not rebuilt; its published version stays."""
+    return [SiteResult(slug, ok=False, problems=found) for slug, found in loaded.site_problems.items()
+            if only is None or slug in only]
+
+
+GOOD_VALUES = "{slug}.site.json"  # in the manifests' folder: a site.yaml's values at its last good build
+
+
+def _last_good_values(paths: BuildPaths) -> dict[str, dict]:
+    found = {}
+    for path in paths.manifests.glob(GOOD_VALUES.format(slug="*")):
+        try:
+            found[path.name.removesuffix(".site.json")] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # unreadable: the site is left out until its site.yaml is right again
+    return found
+
+
+def _keep_good_values(paths: BuildPaths, loaded: LoadedNetwork, report: BuildReport) -> None:
+    """The values of each site.yaml whose site is published as it says, for a later build that
+    finds the file broken: the site is then shown as it last was (portal, planet, directory)."""
+    paths.manifests.mkdir(parents=True, exist_ok=True)
+    for result in report.sites:
+        if result.ok and result.slug in loaded.good_values:
+            text = json.dumps(loaded.good_values[result.slug], ensure_ascii=False, sort_keys=True, default=str)
+            kept = paths.manifests / GOOD_VALUES.format(slug=result.slug)
+            if _read(kept) != text:
+                kept.write_text(text, encoding="utf-8")
 
 
 SHARD_MANIFESTS = "_citoyens/manifests"
@@ -206,13 +241,14 @@ def merge(root: Path, shards: list[Path], output_dir: Path | None = None, base_u
     return report
 
 
-def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = None, only: set[str] | None = None):
+def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = None, only: set[str] | None = None,
+                held: frozenset[str] = frozenset()):
     """Build the sites whose inputs changed, in worker processes; yield each result as it comes.
 
     A site whose fingerprint matches its published version is not rebuilt: its
-    output and manifest are carried over as they are.
+    output and manifest are carried over as they are; so is a ``held`` one (its site.yaml is wrong).
     """
-    selected = [site for site in network.sites if only is None or site.slug in only]
+    selected = [site for site in network.sites if (only is None or site.slug in only) and site.slug not in held]
     shared: dict = {}
     setups = {site.slug: setup_fingerprint(network, site, shared) for site in selected}
     fingerprints = {site.slug: site_fingerprint(setups[site.slug], templates_fingerprint(network, site, shared), site)

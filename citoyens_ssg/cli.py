@@ -113,11 +113,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     from citoyens_ssg.build import build
-    from citoyens_ssg.config import load_network
     from citoyens_ssg.report import print_site_result, print_summary, progress
+    from citoyens_ssg.sites import discover_sites
 
     quiet = args.quiet
-    expected = len(args.sites) if args.sites else len(load_network(args.root).sites)
+    expected = len(args.sites) if args.sites else len(discover_sites(args.root.resolve())[0])
     with progress(expected, quiet) as advance:
         def site_done(result) -> None:
             advance(result)

@@ -219,3 +219,58 @@ def test_every_feed_a_build_writes_is_valid(network):
             "planet/rss.xml", "planet/atom.xml"} <= {str(path.relative_to(network.output)) for path in feeds}
     assert {str(path.relative_to(network.output)): feed_problems(path.read_bytes()) for path in feeds
             if feed_problems(path.read_bytes())} == {}
+
+
+# ------------------------------------------------------------ 1. one association's mistake stays its own
+
+
+def published(network, slug: str) -> dict[str, bytes]:
+    return {str(path.relative_to(network.output)): path.read_bytes()
+            for path in sorted((network.output / slug).rglob("*")) if path.is_file()}
+
+
+def test_a_broken_site_yaml_or_template_holds_back_only_that_site(network, capsys):
+    network.site("amap", "name: AMAP des Dunes\ndescription: Paniers du jeudi\n")
+    network.article("amap", "contrats", "Contrats d'hiver", "2026-01-15 17:00")
+    network.site("radio", "name: Radio Ondes\n")
+    network.article("radio", "emission", "La voix des quartiers", "2026-04-10 18:00")
+    network.site("epn", "name: Espace numérique\n")
+    network.article("epn", "atelier", "Atelier tablette", "2026-03-05 10:00")
+    assert run(network, capsys, "build")[0] == 0
+    amap_before, radio_before = published(network, "amap"), published(network, "radio")
+
+    network.write("sites/amap/site.yaml", "name: AMAP des Dunes\nthme: onde\n")  # a typo
+    network.write("sites/radio/theme/templates/article.html", "{% if %}\n")  # an override Pelican stops on
+    network.article("epn", "permanence", "Permanence démarches", "2026-05-02 09:00")
+    network.site("nouveau", "name: [pas fermé\n")  # a new site, never built, broken
+    code, err = run(network, capsys, "build")
+
+    assert code == 1
+    assert "sites/amap/site.yaml:2: unknown key 'thme'" in err and "'theme'" in err, err
+    assert "sites/nouveau/site.yaml" in err
+    assert "FAILED amap" in err and "FAILED radio" in err and "FAILED nouveau" in err
+    assert "nothing was built" not in err
+    assert "Permanence démarches" in network.read("epn/index.html")  # the others publish
+    assert published(network, "amap") == amap_before and published(network, "radio") == radio_before
+    assert not (network.output / "nouveau").exists()
+    portal, planet = network.read("index.html"), network.read("planet/index.html")
+    for shown in ("AMAP des Dunes", "Paniers du jeudi", "Contrats d&#39;hiver", "Radio Ondes", "La voix des quartiers"):
+        assert shown in portal + planet, shown
+    assert "Contrats d'hiver" in [entry.title for entry in network.feed("planet/atom.xml").entries]
+
+    code, err = run(network, capsys, "check", "--no-build")  # check still lists every problem of every site
+    assert code == 1 and "sites/amap/site.yaml:2" in err and "sites/nouveau/site.yaml" in err
+
+    network.write("sites/amap/site.yaml", "name: AMAP des Dunes\ndescription: Paniers du vendredi\n")
+    (network.root / "sites/radio/theme/templates/article.html").unlink()
+    (network.root / "sites/nouveau/site.yaml").write_text("name: Nouveau\n")
+    assert run(network, capsys, "build")[0] == 0
+    assert "Paniers du vendredi" in network.read("index.html") and (network.output / "nouveau/index.html").is_file()
+
+
+def test_only_network_yaml_problems_stop_the_build(network, capsys):
+    network.site("amap", "name: AMAP des Dunes\n")
+    network.write("network.yaml", "name: Réseau\nurl: https://reseau.example.org\nlangage: fr\n")
+    code, err = run(network, capsys, "build")
+    assert code == 1 and "network.yaml:3: unknown key 'langage'" in err and "nothing was built" in err
+    assert not network.output.exists()
