@@ -198,8 +198,11 @@ def _skipped_by_clock_change(local: datetime, zone: ZoneInfo) -> bool:
     return round_trip != local
 
 
-def check_slug(slug: str | None, title: str) -> None:
+def check_slug(slug: str | None, file_name: str) -> None:
+    """The address made from the file's name (or its Slug: line) is usable."""
     if not slug:
-        raise ContentError(_("the title '{title}' gives an empty address; add a Slug: line (for example Slug: mon-article)", title=title))
+        raise ContentError(_("the file name '{name}' gives an empty address; rename the file or add a Slug: line "
+                             "(for example Slug: mon-article)", name=file_name))
     if not SLUG.match(slug):
-        raise ContentError(_("address '{slug}' is not allowed; add a Slug: line with lowercase letters, digits and hyphens", slug=slug))
+        raise ContentError(_("address '{slug}' is not allowed; rename the file or add a Slug: line with lowercase "
+                             "letters, digits and hyphens", slug=slug))

@@ -115,6 +115,9 @@ def site_settings(
         "AGENDAEVENT_SAVE_AS": AGENDA_FOLDER + "/{slug}.html",
         "AGENDAEVENT_LANG_URL": AGENDA_FOLDER + "/{slug}-{lang}.html",
         "AGENDAEVENT_LANG_SAVE_AS": AGENDA_FOLDER + "/{slug}-{lang}.html",
+        # An article's address comes from its file's name, not its title: associations repeat
+        # titles every year ("Assemblée générale"), and a corrected title keeps its address.
+        "SLUGIFY_SOURCE": "basename",
         "SITE_LOGO_PATH": site.logo,
         "DEFAULT_PAGINATION": 10,
         "SUMMARY_MAX_LENGTH": 50,

@@ -274,3 +274,29 @@ def test_only_network_yaml_problems_stop_the_build(network, capsys):
     code, err = run(network, capsys, "build")
     assert code == 1 and "network.yaml:3: unknown key 'langage'" in err and "nothing was built" in err
     assert not network.output.exists()
+
+
+# ------------------------------------------------------------ 2. titles repeated every year
+
+
+def test_yearly_titles_never_collide_and_an_explicit_slug_twice_skips_only_the_later(network, capsys):
+    network.site("quartier", "name: Quartier\n")
+    network.article("quartier", "2025-03-14-assemblee-generale", "Assemblée générale", "2025-03-14 18:00", Category="Vie")
+    network.article("quartier", "2026-03-13-assemblee-generale", "Assemblée générale", "2026-03-13 18:00", Category="Vie")
+    network.article("quartier", "fete", "Fête de quartier", "2026-06-20 14:00", Category="Fête", Slug="fete")
+    network.article("quartier", "retour", "Fête, le retour", "2026-06-21 14:00", Category="Bilan", Slug="fete")
+    network.article("quartier", "vide-grenier", "Vide-grenier", "2026-05-01 08:00", Category="Vie")
+    code, err = run(network, capsys, "build")
+    assert code == 1  # a file was skipped: said, and counted
+    assert ("ERROR sites/quartier/content/retour.md: same address (fete.html) as "
+            "sites/quartier/content/fete.md: not published; give it another Slug: or another file name") in err, err
+    assert "FAILED" not in err
+    for page, title in (("2025-03-14-assemblee-generale.html", "Assemblée générale"),
+                        ("2026-03-13-assemblee-generale.html", "Assemblée générale"),
+                        ("fete.html", "Fête de quartier"), ("vide-grenier.html", "Vide-grenier")):
+        assert f"<h1>{title}</h1>" in network.read(f"quartier/{page}"), page
+    titles = [entry.title for entry in network.feed("quartier/feeds/all.atom.xml").entries]
+    assert titles == ["Fête de quartier", "Vide-grenier", "Assemblée générale", "Assemblée générale"]
+    assert "le retour" not in network.read("quartier/archives.html")
+    assert not (network.output / "quartier/category/bilan.html").exists()
+    assert [entry.title for entry in network.feed("planet/atom.xml").entries].count("Assemblée générale") == 2
