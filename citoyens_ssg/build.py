@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from citoyens_ssg import network as network_stage
-from citoyens_ssg import output, subscriptions
+from citoyens_ssg import output, published, search, subscriptions
 from citoyens_ssg.config import LoadedNetwork, NetworkConfig, load_network, load_network_for_build
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.fetch import FetchPolicy
 from citoyens_ssg.fingerprint import file_digests, network_fingerprint, setup_fingerprint, site_fingerprint, templates_fingerprint
 from citoyens_ssg.i18n import _
-from citoyens_ssg.incremental import RenderPaths
+from citoyens_ssg.incremental import SEARCH_INDEX, RenderPaths, forget_renders
 from citoyens_ssg.site_build import SiteJob, SiteResult, build_site, compile_templates, warm_up
 from citoyens_ssg.workers import (
     WorkerCrash,
@@ -54,6 +54,11 @@ class BuildPaths:
     def manifests(self) -> Path:
         """The manifests of what is published, kept for the sites that fail next time."""
         return self._beside("manifests")
+
+    @property
+    def published_record(self) -> Path:
+        """Every published file's size, time, inode and digest (``published``)."""
+        return self.manifests / "published.json"
 
     @property
     def staging(self) -> Path:
@@ -119,6 +124,9 @@ def _build(loaded: LoadedNetwork, paths: BuildPaths, jobs: int | None, only: set
     network = loaded.network
     if shard is not None:
         only = shard_sites(network, *shard)
+    damaged = _forget_damage(network, paths)
+    if only is not None and shard is None:
+        only = only | damaged  # a damaged site is made again even when not asked for
     poller = None
     if network.planet.feeds and not offline and shard is None:
         poller = start_in_own_process(subscriptions.update_all, network, fetch_policy or FetchPolicy())
@@ -135,6 +143,8 @@ def _build(loaded: LoadedNetwork, paths: BuildPaths, jobs: int | None, only: set
         # Nothing the published tree depends on changed: it stays exactly as it is.
         report.articles = _article_counts(network, paths)
         _keep_good_values(paths, loaded, report)
+        if not paths.published_record.is_file():  # a tree published before the record existed
+            published.record_published(paths.output, paths.published_record)
         return report
     in_tree = [site for site in network.sites if shard is None or site.slug in only]
     carried = assemble_tree(in_tree, paths, built)
@@ -145,6 +155,7 @@ def _build(loaded: LoadedNetwork, paths: BuildPaths, jobs: int | None, only: set
         manifests, report.network_problems = network_stage.load_manifests(network, manifest_paths)
         _ship_manifests(paths.next_tree, {slug: manifest_paths[slug] for slug in only})
     output.replace_tree(paths.next_tree, paths.output, paths.trash, carried)
+    published.record_published(paths.output, paths.published_record)
     _keep_manifests(paths, built)
     _keep_good_values(paths, loaded, report)
     shutil.rmtree(paths.staging, ignore_errors=True)
@@ -154,6 +165,21 @@ def _build(loaded: LoadedNetwork, paths: BuildPaths, jobs: int | None, only: set
         (paths.manifests / "network.fingerprint").unlink(missing_ok=True)
     report.articles = {slug: len(manifest.entries) for slug, manifest in manifests.items() if shard is None or slug in only}
     return report
+
+
+def _forget_damage(network: NetworkConfig, paths: BuildPaths) -> set[str]:
+    """The parts of the published tree that are not what was published are made again: their
+    fingerprint forgotten, their damaged pages dropped from the keys a rebuild reuses pages by.
+    Returns the damaged sites."""
+    sites = {site.slug for site in network.sites}
+    damaged = published.damaged_parts(paths.output, paths.published_record, sites) or {}
+    for part, files in damaged.items():
+        logger.info("output/%s changed since it was published: made again", part or "(network pages)")
+        (paths.manifests / f"{part or 'network'}.fingerprint").unlink(missing_ok=True)
+        if part:
+            stale = set(files) | ({SEARCH_INDEX} if any(name.startswith(f"{search.BUNDLE}/") for name in files) else set())
+            forget_renders(paths.manifests / f"{part}.renders.json", stale)
+    return {part for part in damaged if part}
 
 
 def _misconfigured(loaded: LoadedNetwork, only: set[str] | None) -> list[SiteResult]:
@@ -233,6 +259,7 @@ def merge(root: Path, shards: list[Path], output_dir: Path | None = None, base_u
     missing = [site.slug for site in network.sites if site.slug not in manifest_paths]
     report.network_problems += [Problem(f"sites/{slug}", _("in no shard: was every part built?")) for slug in missing]
     output.replace_tree(paths.next_tree, paths.output, paths.trash)
+    published.record_published(paths.output, paths.published_record)
     paths.manifests.mkdir(parents=True, exist_ok=True)
     for slug, path in manifest_paths.items():
         shutil.copyfile(path, paths.manifests / f"{slug}.json")

@@ -30,16 +30,17 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 
 import jinja2
+from feedgenerator import Rss201rev2Feed
 from pelican import signals
 from pelican.contents import Content
 from pelican.paginator import Page as PaginationPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
-from feedgenerator import Rss201rev2Feed
 from pelican.writers import Writer
 
 from citoyens_ssg import clock
@@ -294,6 +295,13 @@ def record_also(record: Path, name: str, key: str) -> None:
     keys[name] = key
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(_compact(keys), encoding="utf-8")
+
+
+def forget_renders(record: Path, names: Collection[str]) -> None:
+    """Drop ``names`` from a render record: those files are rendered again, not reused."""
+    keys = _load(record)
+    if keys and names & keys.keys():
+        record.write_text(_compact({name: key for name, key in keys.items() if name not in names}), encoding="utf-8")
 
 
 def _compact(keys: dict[str, str]) -> str:

@@ -4,6 +4,7 @@ every rebuild equals a cold build, every feed is valid, public pages speak the n
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from babel.messages.pofile import read_po
 from feedserver import FeedServer
 
 from citoyens_ssg import i18n
+from citoyens_ssg.build import build
 from citoyens_ssg.cli import main
 from citoyens_ssg.fetch import FetchPolicy
 
@@ -141,7 +143,7 @@ def test_a_radio_with_only_a_name_publishes_its_episode_and_check_says_what_dire
     assert [episode.title for episode in podcast.entries] == ["La voix des quartiers"]
     assert podcast.entries[0].enclosures[0].href == "https://reseau.example.org/radio/audio/emission.mp3"
     assert "itunes:owner" not in network.read("radio/podcast.xml")  # no e-mail: no owner rather than no site
-    assert "La voix des quartiers" in network.read("radio/la-voix-des-quartiers.html")
+    assert "La voix des quartiers" in network.read("radio/emission.html")
     code, err = run(network, capsys, "check", "--no-build")
     assert code == 0, err
     assert "WARNING sites/radio/site.yaml: the podcast has no owner e-mail" in err
@@ -300,3 +302,49 @@ def test_yearly_titles_never_collide_and_an_explicit_slug_twice_skips_only_the_l
     assert "le retour" not in network.read("quartier/archives.html")
     assert not (network.output / "quartier/category/bilan.html").exists()
     assert [entry.title for entry in network.feed("planet/atom.xml").entries].count("Assemblée générale") == 2
+
+
+# ------------------------------------------------------------ 3. every build equals a cold build
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_a_rebuild_repairs_a_damaged_published_tree_to_the_bytes_of_a_cold_build(network, tmp_path):
+    network.site("epn", "name: Espace numérique\n")
+    network.article("epn", "atelier", "Atelier tablette", "2026-03-05 10:00", Category="Ateliers", Tags="tablette")
+    network.article("epn", "permanence", "Permanence", "2026-03-06 10:00", Category="Ateliers")
+    network.site("radio", "name: Radio Ondes\n")
+    network.article("radio", "emission", "La voix des quartiers", "2026-04-10 18:00")
+    assert network.build(offline=True).ok
+    cold_root = tmp_path / "froid"
+    shutil.copytree(network.root, cold_root, ignore=shutil.ignore_patterns("output", ".output.*", ".citoyens"))
+
+    (network.output / "epn/atelier.html").unlink()  # a page deleted
+    index = network.output / "index.html"
+    index.write_text(index.read_text(encoding="utf-8").replace("Espace numérique", "Vandalisé"), encoding="utf-8")
+    page = network.output / "radio/emission.html"  # edited in place, same size, time put back
+    before = page.stat()
+    page.write_bytes(page.read_bytes().replace(b"quartiers", b"QUARTIERS"))
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    (network.output / "planet/rss.xml").unlink()  # a planet file removed
+    (network.output / "epn/stray.html").write_text("<p>posé là</p>")  # stray files
+    (network.output / "trouve.txt").write_text("?")
+    (network.output / "epn/tag").rename(network.output / "epn/etiquettes")  # a folder renamed
+    assert network.build(offline=True).ok
+
+    assert build(cold_root, output_dir=tmp_path / "froid-sortie", jobs=2, offline=True).ok
+    repaired, cold = tree(network.output), tree(tmp_path / "froid-sortie")
+    assert sorted(repaired) == sorted(cold)
+    assert [name for name in cold if repaired[name] != cold[name]] == []
+
+
+def test_an_untouched_tree_is_left_as_it_is(network):
+    network.site("epn", "name: Espace numérique\n")
+    network.article("epn", "atelier", "Atelier tablette", "2026-03-05 10:00")
+    assert network.build(offline=True).ok
+    inodes = {path: path.stat().st_ino for path in network.output.rglob("*") if path.is_file()}
+    report = network.build(offline=True)
+    assert report.ok and all(site.unchanged for site in report.sites)
+    assert {path: path.stat().st_ino for path in network.output.rglob("*") if path.is_file()} == inodes
