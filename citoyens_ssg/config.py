@@ -246,6 +246,15 @@ def load_network_for_build(root: Path, base_url: str | None, last_good: dict[str
     return loaded
 
 
+def load_network_for_site(root: Path, slug: str) -> NetworkConfig:
+    """The network as a tool for one association needs it (new-post, import): network.yaml and
+    that site's site.yaml must be right; another site's problems are that site's."""
+    loaded = load_network_for_build(root, None, {})
+    if slug in loaded.site_problems:
+        raise ConfigError(loaded.site_problems[slug])
+    return loaded.network
+
+
 def _load(root: Path, base_url: str | None, last_good: dict[str, dict]) -> tuple[LoadedNetwork, list[Problem]]:
     root = root.resolve()
     problems: list[Problem] = []

@@ -348,3 +348,13 @@ def test_an_untouched_tree_is_left_as_it_is(network):
     report = network.build(offline=True)
     assert report.ok and all(site.unchanged for site in report.sites)
     assert {path: path.stat().st_ino for path in network.output.rglob("*") if path.is_file()} == inodes
+
+
+def test_another_associations_typo_does_not_stop_new_post(network, capsys):
+    network.site("amap", "name: AMAP des Dunes\nthme: onde\n")
+    network.site("radio", "name: Radio Ondes\n")
+    code, out = main(["new-post", "-C", str(network.root), "radio", "Assemblée générale"]), capsys.readouterr()
+    assert code == 0, out.err
+    assert [path.name.endswith("-assemblee-generale.md") for path in (network.root / "sites/radio/content").iterdir()] == [True]
+    code, out = main(["new-post", "-C", str(network.root), "amap", "Contrats"]), capsys.readouterr()
+    assert code == 1 and "sites/amap/site.yaml:2: unknown key 'thme'" in out.err
