@@ -82,7 +82,7 @@ class Said(str):
     public page can say it again in its own language (``Said.to``)."""
 
     message: str
-    values: dict[str, str]
+    values: dict[str, object]  # numbers stay numbers: "{seconds:.0f}" formats them again
 
     def to(self, lang: str) -> str:
         return in_language(lang, self.message, **self.values)
@@ -91,7 +91,8 @@ class Said(str):
 def remembered(message: str, **values: object) -> Said:
     """Like ``_``, for messages stored now and shown later on a public page."""
     said = Said(_(message, **values))
-    said.message, said.values = message, {key: str(value) for key, value in values.items()}
+    said.message = message
+    said.values = {key: value if isinstance(value, (int, float, str)) else str(value) for key, value in values.items()}
     return said
 
 

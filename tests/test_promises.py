@@ -358,3 +358,10 @@ def test_another_associations_typo_does_not_stop_new_post(network, capsys):
     assert [path.name.endswith("-assemblee-generale.md") for path in (network.root / "sites/radio/content").iterdir()] == [True]
     code, out = main(["new-post", "-C", str(network.root), "amap", "Contrats"]), capsys.readouterr()
     assert code == 1 and "sites/amap/site.yaml:2: unknown key 'thme'" in out.err
+
+
+def test_a_feed_error_is_said_again_in_the_pages_language_with_its_numbers_formatted():
+    said = i18n.remembered("no answer within {seconds:.0f} s", seconds=2.0)
+    stored = i18n.stored_form(said)
+    assert i18n.said_again("fr", stored, str(said)) == "pas de réponse en 2 s"
+    assert i18n.said_again("en", stored, str(said)) == "no answer within 2 s"
