@@ -177,7 +177,8 @@ def _forget_damage(network: NetworkConfig, paths: BuildPaths) -> set[str]:
         logger.info("output/%s changed since it was published: made again", part or "(network pages)")
         (paths.manifests / f"{part or 'network'}.fingerprint").unlink(missing_ok=True)
         if part:
-            stale = set(files) | ({SEARCH_INDEX} if any(name.startswith(f"{search.BUNDLE}/") for name in files) else set())
+            search_index = any(name.startswith(f"{search.BUNDLE}/") for name in files)
+            stale = set(files) | ({SEARCH_INDEX} if search_index else set())
             forget_renders(paths.manifests / f"{part}.renders.json", stale)
     return {part for part in damaged if part}
 
@@ -207,7 +208,8 @@ def _keep_good_values(paths: BuildPaths, loaded: LoadedNetwork, report: BuildRep
     paths.manifests.mkdir(parents=True, exist_ok=True)
     for result in report.sites:
         if result.ok and result.slug in loaded.good_values:
-            text = json.dumps(loaded.good_values[result.slug], ensure_ascii=False, sort_keys=True, default=str)
+            values = loaded.good_values[result.slug]
+            text = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
             kept = paths.manifests / GOOD_VALUES.format(slug=result.slug)
             if _read(kept) != text:
                 kept.write_text(text, encoding="utf-8")
@@ -268,14 +270,15 @@ def merge(root: Path, shards: list[Path], output_dir: Path | None = None, base_u
     return report
 
 
-def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = None, only: set[str] | None = None,
-                held: frozenset[str] = frozenset()):
+def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = None,
+                only: set[str] | None = None, held: frozenset[str] = frozenset()):
     """Build the sites whose inputs changed, in worker processes; yield each result as it comes.
 
     A site whose fingerprint matches its published version is not rebuilt: its
     output and manifest are carried over as they are; so is a ``held`` one (its site.yaml is wrong).
     """
-    selected = [site for site in network.sites if (only is None or site.slug in only) and site.slug not in held]
+    selected = [site for site in network.sites
+                if (only is None or site.slug in only) and site.slug not in held]
     shared: dict = {}
     setups = {site.slug: setup_fingerprint(network, site, shared) for site in selected}
     fingerprints = {site.slug: site_fingerprint(setups[site.slug], templates_fingerprint(network, site, shared), site)

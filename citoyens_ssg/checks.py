@@ -70,7 +70,8 @@ def check_site(network: NetworkConfig, site: SiteConfig) -> Findings:
             findings.extend(_check_file(network, site, path, categories, episodes))
     findings.warnings += _category_typos(network, categories)
     if episodes:
-        findings.warnings += [Problem(f"sites/{site.slug}/site.yaml", message) for message in _podcast_wants(site)]
+        shown = f"sites/{site.slug}/site.yaml"
+        findings.warnings += [Problem(shown, message) for message in _podcast_wants(site)]
     return findings
 
 
@@ -80,15 +81,16 @@ def _podcast_wants(site: SiteConfig) -> list[str]:
     podcast = site.podcast
     wants = []
     if not (podcast.get("email") or site.contact.email):
-        wants.append(_("the podcast has no owner e-mail, which podcast directories ask for: add podcast: email: "
-                       "(or contact: email:)"))
+        wants.append(_("the podcast has no owner e-mail, which podcast directories ask for: "
+                       "add podcast: email: (or contact: email:)"))
     image = podcast.get("image") or site.logo
     size = _image_size(site.content_dir / image) if image else None
     if not image or not image.lower().endswith((".jpg", ".png")) or size is None or min(size) < PODCAST_COVER:
-        wants.append(_("podcast directories ask for a square JPEG or PNG cover of at least {pixels}×{pixels} pixels: "
-                       "add podcast: image:", pixels=PODCAST_COVER))
+        wants.append(_("podcast directories ask for a square JPEG or PNG cover of at least "
+                       "{pixels}×{pixels} pixels: add podcast: image:", pixels=PODCAST_COVER))
     if not podcast.get("category"):
-        wants.append(_("the podcast has no category; 'Society & Culture' is used: choose one with podcast: category:"))
+        wants.append(_("the podcast has no category; 'Society & Culture' is used: "
+                       "choose one with podcast: category:"))
     return wants
 
 
@@ -114,7 +116,8 @@ def _shown(network: NetworkConfig, path: Path) -> str:
     return str(path.relative_to(network.root))
 
 
-def _check_file(network: NetworkConfig, site: SiteConfig, path: Path, categories: dict, episodes: list[Path]) -> Findings:
+def _check_file(network: NetworkConfig, site: SiteConfig, path: Path, categories: dict,
+                episodes: list[Path]) -> Findings:
     found = Findings()
     shown = _shown(network, path)
     try:

@@ -255,7 +255,8 @@ def load_network_for_site(root: Path, slug: str) -> NetworkConfig:
     return loaded.network
 
 
-def _load(root: Path, base_url: str | None, last_good: dict[str, dict]) -> tuple[LoadedNetwork, list[Problem]]:
+def _load(root: Path, base_url: str | None,
+          last_good: dict[str, dict]) -> tuple[LoadedNetwork, list[Problem]]:
     root = root.resolve()
     problems: list[Problem] = []
     values = _load_file(root / NETWORK_FILE, NETWORK_FILE, NETWORK_SCHEMA, problems)
@@ -264,7 +265,9 @@ def _load(root: Path, base_url: str | None, last_good: dict[str, dict]) -> tuple
     themes = available_themes(root / "themes")
     _check_shared_values(values, NETWORK_FILE, themes, problems)
     folders, folder_problems = discover_sites(root)
-    site_problems = {problem.file: [problem] for problem in folder_problems}
+    site_problems: dict[str, list[Problem]] = {}
+    for problem in folder_problems:
+        site_problems.setdefault(problem.file, []).append(problem)
     sites, held, good = [], set(), {}
     for folder in folders:
         found: list[Problem] = []

@@ -16,7 +16,8 @@ from xml.etree import ElementTree
 ATOM = "{http://www.w3.org/2005/Atom}"
 # RFC 822 as RSS 2.0 amends it (four-digit years allowed), seconds optional.
 RFC822 = re.compile(
-    r"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{2,4} "
+    r"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} "
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{2,4} "
     r"\d{2}:\d{2}(?::\d{2})? (?:UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|[A-IK-Z]|[+-]\d{4})$")
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
@@ -87,7 +88,9 @@ def _rfc822(element: ElementTree.Element, where: str) -> list[str]:
 
 
 def _web_address(value: str | None, where: str) -> list[str]:
-    return [] if value and WEB_ADDRESS.match(value.strip()) else [f"{where} {value!r} is not an absolute address"]
+    if value and WEB_ADDRESS.match(value.strip()):
+        return []
+    return [f"{where} {value!r} is not an absolute address"]
 
 
 # ---------------------------------------------------------------- Atom, RFC 4287
@@ -101,13 +104,15 @@ def _atom(feed: ElementTree.Element) -> list[str]:
     authored = feed.find(f"{ATOM}author") is not None
     for number, entry in enumerate(entries, start=1):
         found = _atom_common(entry)
-        if not authored and entry.find(f"{ATOM}author") is None and entry.find(f"{ATOM}source/{ATOM}author") is None:
+        own = entry.find(f"{ATOM}author") is not None or entry.find(f"{ATOM}source/{ATOM}author") is not None
+        if not authored and not own:
             found.append("no <author>, and the feed has none either")
         if entry.find(f"{ATOM}content") is None and not _links(entry, "alternate"):
             found.append('neither <content> nor <link rel="alternate">')
         problems += [f"entry {number}: {problem}" for problem in found]
     ids = Counter((entry.findtext(f"{ATOM}id") or "").strip() for entry in entries)
-    problems += [f"id {identifier!r} is used by {count} entries" for identifier, count in ids.items() if count > 1]
+    problems += [f"id {identifier!r} is used by {count} entries"
+                 for identifier, count in ids.items() if count > 1]
     return problems
 
 

@@ -137,7 +137,8 @@ def _public_address(host: str, port: int, policy: FetchPolicy) -> str:
         raise FetchError(_("unknown host '{host}': {reason}", host=host, reason=error.strerror)) from None
     for *_ignored, sockaddr in infos:
         address = ipaddress.ip_address(sockaddr[0])
-        if address.is_global or (policy.allow_loopback and address.is_loopback) or _private_allowed(address, policy):
+        loopback = policy.allow_loopback and address.is_loopback
+        if address.is_global or loopback or _private_allowed(address, policy):
             return sockaddr[0]
     raise FetchError(_("'{host}' is not a public address; refused", host=host))
 

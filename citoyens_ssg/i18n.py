@@ -92,7 +92,8 @@ def remembered(message: str, **values: object) -> Said:
     """Like ``_``, for messages stored now and shown later on a public page."""
     said = Said(_(message, **values))
     said.message = message
-    said.values = {key: value if isinstance(value, (int, float, str)) else str(value) for key, value in values.items()}
+    said.values = {key: value if isinstance(value, (int, float, str)) else str(value)
+                   for key, value in values.items()}
     return said
 
 

@@ -301,7 +301,8 @@ def forget_renders(record: Path, names: Collection[str]) -> None:
     """Drop ``names`` from a render record: those files are rendered again, not reused."""
     keys = _load(record)
     if keys and names & keys.keys():
-        record.write_text(_compact({name: key for name, key in keys.items() if name not in names}), encoding="utf-8")
+        kept = {name: key for name, key in keys.items() if name not in names}
+        record.write_text(_compact(kept), encoding="utf-8")
 
 
 def _compact(keys: dict[str, str]) -> str:

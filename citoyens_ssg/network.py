@@ -83,7 +83,8 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
                        THEME_STATIC_DIR="theme", ACCENT_COLOR=network.accent_color)
     entries = planet.merge_entries(network, manifests, external_entries(feeds, network.language))
     cards = [_card(network, site, manifests.get(site.slug)) for site in network.sites]
-    health = [subscription_health(s, feeds[s.key], network.planet.stale_after_days, network.language) for s in network.planet.feeds if s.key in feeds]
+    health = [subscription_health(s, feeds[s.key], network.planet.stale_after_days, network.language)
+              for s in network.planet.feeds if s.key in feeds]
     upcoming, _past = agenda.split_by_time(agenda.all_events(network, manifests), clock.now())
     pages = {
         "index.html": env.get_template("portal.html").render(sites=cards, entries=entries[:PORTAL_LATEST], events=upcoming[:PORTAL_EVENTS], page_name="portal", output_file="index.html"),

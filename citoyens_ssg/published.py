@@ -50,7 +50,7 @@ def damaged_parts(tree: Path, record: Path, sites: Collection[str]) -> dict[str,
     for relative, stat in _files(tree):
         was = known.get(relative)
         present += was is not None
-        if was is not None and (was[:4] == stat or (was[0] == stat[0] and was[4] == _digest(tree / relative))):
+        if was is not None and _same(was, stat, tree / relative):
             continue
         part, inside = _part(relative, sites)
         damaged.setdefault(part, set()).update([inside] if was is not None else [])
@@ -59,6 +59,11 @@ def damaged_parts(tree: Path, record: Path, sites: Collection[str]) -> dict[str,
             part, inside = _part(relative, sites)
             damaged.setdefault(part, set()).add(inside)
     return damaged
+
+
+def _same(was: list, stat: list[int], path: Path) -> bool:
+    """Untouched (the same stat), or the same bytes (a copied tree, a restored cache)."""
+    return was[:4] == stat or (was[0] == stat[0] and was[4] == _digest(path))
 
 
 def _part(relative: str, sites: Collection[str]) -> tuple[str, str]:
@@ -84,7 +89,8 @@ def _files(tree: Path) -> Iterator[tuple[str, list[int]]]:
                 continue
             stat = entry.stat(follow_symlinks=False)
             inode = -1 if entry.is_symlink() else stat.st_ino
-            yield entry.path[start:].replace(os.sep, "/"), [stat.st_size, stat.st_mtime_ns, inode, stat.st_ctime_ns]
+            relative = entry.path[start:].replace(os.sep, "/")
+            yield relative, [stat.st_size, stat.st_mtime_ns, inode, stat.st_ctime_ns]
 
 
 def _digest(path: Path) -> str:

@@ -236,7 +236,8 @@ class Health:
     days_since_last_post: int | None
 
 
-def health(subscription: Subscription, state: FeedState, stale_after_days: int, language: str = "fr") -> Health:
+def health(subscription: Subscription, state: FeedState, stale_after_days: int,
+           language: str = "fr") -> Health:
     entries = state.entry_objects()
     newest = max((e.date for e in entries), default=None)
     reference = datetime.fromisoformat(state.last_success or state.last_attempt) if (state.last_success or state.last_attempt) else None
@@ -253,7 +254,8 @@ def health(subscription: Subscription, state: FeedState, stale_after_days: int, 
         kind = "ok"
     return Health(subscription.name, subscription.url, subscription.home, kind, state.last_success, state.last_attempt,
                   state.last_status, said_again(language, state.said.get("last_error"), state.last_error),
-                  said_again(language, state.said.get("warning"), state.warning), state.moved_to, len(entries), days)
+                  said_again(language, state.said.get("warning"), state.warning), state.moved_to,
+                  len(entries), days)
 
 
 def external_entries(states: dict[str, FeedState], language: str = "fr") -> dict[str, list[Entry]]:

@@ -106,29 +106,35 @@ def plain_title(content) -> None:
 
 
 # The lists of a generator that hold what it will write (originals, translations, by status).
-_WRITTEN_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations",
-                  "pages", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations")
+_WRITTEN_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+                  "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
 
 
 def refuse_duplicate_outputs(generator) -> None:
     """Two files that claim one address (an explicit ``Slug:``, or two folders with one file
     name): the later in path order is skipped and named with the other; the rest publishes.
     Sent before categories, tags and archives are made, so the skipped file is in none."""
-    lists = [getattr(generator, name) for name in _WRITTEN_LISTS if isinstance(getattr(generator, name, None), list)]
+    lists = [getattr(generator, name) for name in _WRITTEN_LISTS
+             if isinstance(getattr(generator, name, None), list)]
     contents = sorted({id(c): c for found in lists for c in found}.values(), key=lambda c: c.source_path)
     written_by: dict[str, str] = {}
     for content in contents:
-        first = written_by.setdefault(content.save_as, content.source_path) if content.save_as else content.source_path
-        if first == content.source_path:
-            continue
-        logger.error("%s: %s", content.source_path, _("same address ({page}) as {other}: not published; give it another "
-                                                      "Slug: or another file name", page=content.save_as, other=first))
-        for found in lists:
-            found[:] = [kept for kept in found if kept is not content]
-        for kept in contents:
-            translations = getattr(kept, "translations", None)
-            if isinstance(translations, list) and content in translations:
-                translations.remove(content)
+        first = written_by.setdefault(content.save_as, content.source_path) if content.save_as else None
+        if first is not None and first != content.source_path:
+            message = _("same address ({page}) as {other}: not published; "
+                        "give it another Slug: or another file name", page=content.save_as, other=first)
+            logger.error("%s: %s", content.source_path, message)
+            _skip(content, lists, contents)
+
+
+def _skip(content, lists: list[list], contents: list) -> None:
+    """``content`` out of every list the generator writes from, and out of the others' translations."""
+    for found in lists:
+        found[:] = [kept for kept in found if kept is not content]
+    for kept in contents:
+        translations = getattr(kept, "translations", None)
+        if isinstance(translations, list) and content in translations:
+            translations.remove(content)
 
 
 def refuse_remaining_duplicates(generators) -> None:
