@@ -365,3 +365,19 @@ def test_a_feed_error_is_said_again_in_the_pages_language_with_its_numbers_forma
     stored = i18n.stored_form(said)
     assert i18n.said_again("fr", stored, str(said)) == "pas de réponse en 2 s"
     assert i18n.said_again("en", stored, str(said)) == "no answer within 2 s"
+
+
+def test_the_planets_feeds_stay_valid_with_what_other_blogs_send(network):
+    from citoyens_ssg.feed_rules import feed_problems
+
+    items = "".join(f"<item><title>Billet {n}</title><link>https://blog.example.org/{n}</link><guid isPermaLink=\"false\">"
+                    f"billet-{n}</guid><pubDate>Mon, 0{n} Mar 2026 10:00:00 +0000</pubDate></item>" for n in (1, 2))
+    body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Blog</title>'
+            f"<link>https://blog.example.org/</link><description>d</description>{items}</channel></rss>")
+    with FeedServer() as server:
+        server.routes["/feed"] = FeedServer.respond(body)
+        follow(network, f"{server.url}/feed")
+        assert network.build(fetch_policy=FAST).ok
+    assert {"Billet 1", "Billet 2"} <= {entry.title for entry in network.feed("planet/atom.xml").entries}
+    for name in ("planet/atom.xml", "planet/rss.xml"):
+        assert feed_problems((network.output / name).read_bytes()) == [], name
