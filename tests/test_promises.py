@@ -381,3 +381,15 @@ def test_the_planets_feeds_stay_valid_with_what_other_blogs_send(network):
     assert {"Billet 1", "Billet 2"} <= {entry.title for entry in network.feed("planet/atom.xml").entries}
     for name in ("planet/atom.xml", "planet/rss.xml"):
         assert feed_problems((network.output / name).read_bytes()) == [], name
+
+
+def test_a_calendars_words_follow_the_sites_language(network):
+    network.site("club", "name: Reading club\nlanguage: en\n")
+    network.site("epn", "name: Espace numérique\n")
+    for slug in ("club", "epn"):
+        network.write(f"sites/{slug}/content/agenda/rdv.md",
+                      "Title: Rendez-vous\nStart: 2026-10-21 18:00\nRegistration: https://inscription.example.org/\n\nVenez.\n")
+    i18n.set_language("fr")  # the machine says French: the English site's calendar still speaks English
+    assert network.build().ok
+    assert "Registration: https://inscription.example.org/" in network.read("club/agenda/rdv.ics")
+    assert "Inscription : https://inscription.example.org/" in network.read("epn/agenda/rdv.ics")
