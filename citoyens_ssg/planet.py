@@ -109,7 +109,8 @@ def _add_entry(feed: FeedGenerator, item: PlanetEntry, authority: str) -> None:
     entry, source = item.entry, item.source
     added = feed.add_entry(order="append")
     identifier = _atom_id(entry.id, source.slug, authority)  # also the RSS guid: one identity in both
-    added.guid(identifier, permalink=identifier == entry.url and identifier.startswith(("http://", "https://")))
+    permalink = identifier == entry.url and identifier.startswith(("http://", "https://"))
+    added.guid(identifier, permalink=permalink)
     added.title(entry.title)
     added.link(href=entry.url, rel="alternate")
     added.published(entry.date)
