@@ -1,7 +1,7 @@
 """Check the built example network as a reader would get it.
 
 - the portal links every association;
-- every site has its home page and its own Atom and RSS feeds, well-formed;
+- every site has its home page and its own Atom and RSS feeds, valid (RSS 2.0, RFC 4287);
 - the planet's RSS and Atom are well-formed, newest first, with absolute links;
 - each site's newest article is in the planet.
 Prints one line per check and exits 1 on the first failure list.
@@ -16,9 +16,14 @@ from xml.etree import ElementTree
 import feedparser
 import yaml
 
+from citoyens_ssg.feed_rules import feed_problems
+
 
 def parse_feed(path: Path):
     ElementTree.parse(path)  # well-formed XML, or raises
+    problems = feed_problems(path.read_bytes())
+    if problems:
+        raise AssertionError(f"{path}: {'; '.join(problems[:5])}")
     feed = feedparser.parse(path.read_bytes())
     if feed.bozo:
         raise AssertionError(f"{path}: {feed.bozo_exception}")

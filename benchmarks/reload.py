@@ -35,7 +35,7 @@ def main() -> None:
         reloaded = threading.Event()
         threading.Thread(target=listen, args=(server.url, reloaded), daemon=True).start()
         time.sleep(1)
-        article = root / "sites/espace-numerique/content/arnaques.md"
+        article = root / "sites/espace-numerique/content/reconnaitre-un-message-frauduleux.md"
         delays = []
         for run in range(args.runs):
             reloaded.clear()

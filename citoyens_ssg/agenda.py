@@ -71,5 +71,6 @@ def agenda_pages(network: NetworkConfig, manifests: dict[str, Manifest], env: En
     for name, found in categories.items():
         relative = f"agenda/categorie/{slugify(name)}.html"
         pages[relative] = page(found, name, relative)
-    pages["agenda/agenda.ics"] = calendar.calendar(events, f"Agenda — {network.name}", network.identifier, network.description)
+    pages["agenda/agenda.ics"] = calendar.calendar(events, f"Agenda — {network.name}", network.identifier,
+                                                network.description, network.language)
     return pages

@@ -24,14 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from citoyens_ssg import network as network_stage
-from citoyens_ssg import output, subscriptions
-from citoyens_ssg.config import NetworkConfig, load_network
+from citoyens_ssg import output, published, search, subscriptions
+from citoyens_ssg.config import LoadedNetwork, NetworkConfig, load_network, load_network_for_build
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.fetch import FetchPolicy
 from citoyens_ssg.digests import file_digests
 from citoyens_ssg.fingerprint import network_fingerprint, setup_fingerprint, site_fingerprint, templates_fingerprint
 from citoyens_ssg.i18n import _
-from citoyens_ssg.incremental import RenderPaths
+from citoyens_ssg.incremental import SEARCH_INDEX, RenderPaths, forget_renders
 from citoyens_ssg.site_build import SiteJob, SiteResult, build_site, compile_templates, warm_up
 from citoyens_ssg.workers import (
     OVER_MEMORY,
@@ -59,6 +59,11 @@ class BuildPaths:
     def manifests(self) -> Path:
         """The manifests of what is published, kept for the sites that fail next time."""
         return self._beside("manifests")
+
+    @property
+    def published_record(self) -> Path:
+        """Every published file's size, time, inode and digest (``published``)."""
+        return self.manifests / "published.json"
 
     @property
     def staging(self) -> Path:
@@ -117,24 +122,30 @@ def build(
     ``search_later.Indexer`` to make it once the pages are shown.
     """
     started = time.monotonic()
-    network = dataclasses.replace(load_network(root, base_url), preview=preview)
-    with file_digests(network.root / ".citoyens" / "file-digests.json"):
-        report = _build(network, output_dir, jobs, only, on_site_done, offline, fetch_policy, shard, search_later)
+    paths = BuildPaths((output_dir or root.resolve() / "output").resolve())
+    loaded = load_network_for_build(root, base_url, _last_good_values(paths))
+    loaded = dataclasses.replace(loaded, network=dataclasses.replace(loaded.network, preview=preview))
+    with file_digests(loaded.network.root / ".citoyens" / "file-digests.json"):
+        report = _build(loaded, paths, jobs, only, on_site_done, offline, fetch_policy, shard, search_later)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _build(network: NetworkConfig, output_dir: Path | None, jobs: int | None, only: set[str] | None,
+def _build(loaded: LoadedNetwork, paths: BuildPaths, jobs: int | None, only: set[str] | None,
            on_site_done: Callable[[SiteResult], None] | None, offline: bool, fetch_policy: FetchPolicy | None,
            shard: tuple[int, int] | None, search_later: bool = False) -> BuildReport:
-    paths = BuildPaths((output_dir or network.root / "output").resolve())
+    network = loaded.network
     if shard is not None:
         only = shard_sites(network, *shard)
+    damaged = _forget_damage(network, paths)
+    if only is not None and shard is None:
+        only = only | damaged  # a damaged site is made again even when not asked for
     poller = None
     if network.planet.feeds and not offline and shard is None:
         poller = start_in_own_process(subscriptions.update_all, network, fetch_policy or FetchPolicy())
     report = BuildReport(network)
-    for result in build_sites(network, paths, jobs, only, search_later):
+    for result in _misconfigured(loaded, only) + list(build_sites(network, paths, jobs, only, loaded.held,
+                                                                  search_later)):
         report.sites.append(result)
         if on_site_done:
             on_site_done(result)
@@ -145,6 +156,9 @@ def _build(network: NetworkConfig, output_dir: Path | None, jobs: int | None, on
     if whole is not None and not built and _kept(paths, "network", whole) and paths.output.is_dir():
         # Nothing the published tree depends on changed: it stays exactly as it is.
         report.articles = _article_counts(network, paths)
+        _keep_good_values(paths, loaded, report)
+        if not paths.published_record.is_file():  # a tree published before the record existed
+            published.record_published(paths.output, paths.published_record)
         return report
     in_tree = [site for site in network.sites if shard is None or site.slug in only]
     carried = assemble_tree(in_tree, paths, built)
@@ -156,7 +170,9 @@ def _build(network: NetworkConfig, output_dir: Path | None, jobs: int | None, on
         _ship_manifests(paths.next_tree, {slug: manifest_paths[slug] for slug in only})
         output.write_file(paths.next_tree, SHARD_RECORD, _shard_record(shard, only, report.sites))
     output.replace_tree(paths.next_tree, paths.output, paths.trash, carried)
+    published.record_published(paths.output, paths.published_record)
     _keep_manifests(paths, built)
+    _keep_good_values(paths, loaded, report)
     shutil.rmtree(paths.staging, ignore_errors=True)
     if shard is None and only is None and not report.network_problems and all(r.ok and not r.problems for r in report.sites):
         (paths.manifests / "network.fingerprint").write_text(_whole_network_print(network, paths))
@@ -164,6 +180,54 @@ def _build(network: NetworkConfig, output_dir: Path | None, jobs: int | None, on
         (paths.manifests / "network.fingerprint").unlink(missing_ok=True)
     report.articles = {slug: len(manifest.entries) for slug, manifest in manifests.items() if shard is None or slug in only}
     return report
+
+
+def _forget_damage(network: NetworkConfig, paths: BuildPaths) -> set[str]:
+    """The parts of the published tree that are not what was published are made again: their
+    fingerprint forgotten, their damaged pages dropped from the keys a rebuild reuses pages by.
+    Returns the damaged sites."""
+    sites = {site.slug for site in network.sites}
+    damaged = published.damaged_parts(paths.output, paths.published_record, sites) or {}
+    for part, files in damaged.items():
+        logger.info("output/%s changed since it was published: made again", part or "(network pages)")
+        (paths.manifests / f"{part or 'network'}.fingerprint").unlink(missing_ok=True)
+        if part:
+            search_index = any(name.startswith(f"{search.BUNDLE}/") for name in files)
+            stale = set(files) | ({SEARCH_INDEX} if search_index else set())
+            forget_renders(paths.manifests / f"{part}.renders.json", stale)
+    return {part for part in damaged if part}
+
+
+def _misconfigured(loaded: LoadedNetwork, only: set[str] | None) -> list[SiteResult]:
+    """A site whose site.yaml has problems: reported, not rebuilt; its published version stays."""
+    return [SiteResult(slug, ok=False, problems=found) for slug, found in loaded.site_problems.items()
+            if only is None or slug in only]
+
+
+GOOD_VALUES = "{slug}.site.json"  # in the manifests' folder: a site.yaml's values at its last good build
+
+
+def _last_good_values(paths: BuildPaths) -> dict[str, dict]:
+    found = {}
+    for path in paths.manifests.glob(GOOD_VALUES.format(slug="*")):
+        try:
+            found[path.name.removesuffix(".site.json")] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # unreadable: the site is left out until its site.yaml is right again
+    return found
+
+
+def _keep_good_values(paths: BuildPaths, loaded: LoadedNetwork, report: BuildReport) -> None:
+    """The values of each site.yaml whose site is published as it says, for a later build that
+    finds the file broken: the site is then shown as it last was (portal, planet, directory)."""
+    paths.manifests.mkdir(parents=True, exist_ok=True)
+    for result in report.sites:
+        if result.ok and result.slug in loaded.good_values:
+            values = loaded.good_values[result.slug]
+            text = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
+            kept = paths.manifests / GOOD_VALUES.format(slug=result.slug)
+            if _read(kept) != text:
+                kept.write_text(text, encoding="utf-8")
 
 
 SHARD_MANIFESTS = "_citoyens/manifests"
@@ -227,6 +291,7 @@ def merge(root: Path, shards: list[Path], output_dir: Path | None = None, base_u
         subscriptions.update_all(network, fetch_policy or FetchPolicy())
     manifests, report.network_problems = _network_stage(network, manifest_paths, paths.next_tree)
     output.replace_tree(paths.next_tree, paths.output, paths.trash)
+    published.record_published(paths.output, paths.published_record)
     paths.manifests.mkdir(parents=True, exist_ok=True)
     for slug, path in manifest_paths.items():
         shutil.copyfile(path, paths.manifests / f"{slug}.json")
@@ -259,14 +324,15 @@ def _complete_shards(network: NetworkConfig, shards: list[Path]) -> list[dict]:
     return records
 
 
-def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = None, only: set[str] | None = None,
-                search_later: bool = False):
+def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = None,
+                only: set[str] | None = None, held: frozenset[str] = frozenset(), search_later: bool = False):
     """Build the sites whose inputs changed, in worker processes; yield each result as it comes.
 
     A site whose fingerprint matches its published version is not rebuilt: its
-    output and manifest are carried over as they are.
+    output and manifest are carried over as they are; so is a ``held`` one (its site.yaml is wrong).
     """
-    selected = [site for site in network.sites if only is None or site.slug in only]
+    selected = [site for site in network.sites
+                if (only is None or site.slug in only) and site.slug not in held]
     shared: dict = {}
     setups = {site.slug: setup_fingerprint(network, site, shared) for site in selected}
     fingerprints = {site.slug: site_fingerprint(setups[site.slug], templates_fingerprint(network, site, shared), site)

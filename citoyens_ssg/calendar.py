@@ -15,6 +15,7 @@ from icalendar import Calendar, vRecur
 from icalendar import Event as VEvent
 
 from citoyens_ssg.events import Event
+from citoyens_ssg.i18n import N_, in_language
 from citoyens_ssg.sanitize import plain_text
 
 PRODUCT = "-//citoyens//agenda//FR"
@@ -24,7 +25,9 @@ def uid(event: Event, network_id: str) -> str:
     return f"{event.site}-{event.slug}@{network_id}"
 
 
-def calendar(events: Iterable[Event], name: str, network_id: str, description: str = "") -> bytes:
+def calendar(events: Iterable[Event], name: str, network_id: str, description: str = "",
+             language: str = "fr") -> bytes:
+    """The calendar file of ``events``; its few words in ``language``, the page's, not the machine's."""
     cal = Calendar()
     cal.add("prodid", PRODUCT)
     cal.add("version", "2.0")
@@ -34,12 +37,12 @@ def calendar(events: Iterable[Event], name: str, network_id: str, description: s
     if description:
         cal.add("x-wr-caldesc", description)
     for event in sorted(events, key=lambda e: (e.start, e.key)):
-        cal.add_component(_vevent(event, network_id))
+        cal.add_component(_vevent(event, network_id, language))
     cal.add_missing_timezones()
     return cal.to_ical()
 
 
-def _vevent(event: Event, network_id: str) -> VEvent:
+def _vevent(event: Event, network_id: str, language: str) -> VEvent:
     component = VEvent()
     component.add("uid", uid(event, network_id))
     component.add("dtstamp", (event.stamp or event.start).astimezone(timezone.utc))
@@ -61,7 +64,8 @@ def _vevent(event: Event, network_id: str) -> VEvent:
         component.add("geo", (event.latitude, event.longitude))
     text = plain_text(event.summary)
     if event.registration:
-        text = f"{text}\n\nInscription : {event.registration}".strip()
+        registration = in_language(language, N_("Registration: {address}"), address=event.registration)
+        text = f"{text}\n\n{registration}".strip()
     if text:
         component.add("description", text)
     component.add("url", event.url)

@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from PIL import Image
+
 from citoyens_ssg import clock, content_checks, static_files
 from citoyens_ssg.config import NetworkConfig, SiteConfig, load_network
 from citoyens_ssg.content_paths import PLACEHOLDERS, content_file, without_placeholder
@@ -32,6 +34,7 @@ INTERNAL_LINK = re.compile(r"\]\((?P<target>\{(?:filename|static|attach)\}[^)\s#
 CODE_SPAN = re.compile(r"`[^`]*`")
 FUTURE_BY_MISTAKE = timedelta(days=365)
 FORGOTTEN_DRAFT = timedelta(days=90)
+PODCAST_COVER = 1400  # pixels, the smallest side Apple Podcasts accepts
 
 
 @dataclass
@@ -67,11 +70,42 @@ def check_site(network: NetworkConfig, site: SiteConfig) -> Findings:
     if not site.content_dir.is_dir():
         return findings
     categories: dict[str, list[tuple[Path, int]]] = {}
+    episodes: list[Path] = []
     for path in sorted(site.content_dir.rglob("*")):
         if path.suffix.lower() in MARKDOWN and path.is_file():
-            findings.extend(_check_file(network, site, path, categories))
+            findings.extend(_check_file(network, site, path, categories, episodes))
     findings.warnings += _category_typos(network, categories)
+    if episodes:
+        shown = f"sites/{site.slug}/site.yaml"
+        findings.warnings += [Problem(shown, message) for message in _podcast_wants(site)]
     return findings
+
+
+def _podcast_wants(site: SiteConfig) -> list[str]:
+    """What podcast directories (Apple Podcasts, Spotify…) ask of podcast.xml that the site leaves out;
+    the feed is published without it."""
+    podcast = site.podcast
+    wants = []
+    if not (podcast.get("email") or site.contact.email):
+        wants.append(_("the podcast has no owner e-mail, which podcast directories ask for: "
+                       "add podcast: email: (or contact: email:)"))
+    image = podcast.get("image") or site.logo
+    size = _image_size(site.content_dir / image) if image else None
+    if not image or not image.lower().endswith((".jpg", ".png")) or size is None or min(size) < PODCAST_COVER:
+        wants.append(_("podcast directories ask for a square JPEG or PNG cover of at least "
+                       "{pixels}×{pixels} pixels: add podcast: image:", pixels=PODCAST_COVER))
+    if not podcast.get("category"):
+        wants.append(_("the podcast has no category; 'Society & Culture' is used: "
+                       "choose one with podcast: category:"))
+    return wants
+
+
+def _image_size(path: Path) -> tuple[int, int] | None:
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
 
 
 def _accent(network: NetworkConfig, site: SiteConfig) -> list[Problem]:
@@ -88,7 +122,8 @@ def _shown(network: NetworkConfig, path: Path) -> str:
     return str(path.relative_to(network.root))
 
 
-def _check_file(network: NetworkConfig, site: SiteConfig, path: Path, categories: dict) -> Findings:
+def _check_file(network: NetworkConfig, site: SiteConfig, path: Path, categories: dict,
+                episodes: list[Path]) -> Findings:
     found = Findings()
     shown = _shown(network, path)
     try:
@@ -103,6 +138,8 @@ def _check_file(network: NetworkConfig, site: SiteConfig, path: Path, categories
     fields = {f.key: f for f in header}
     if "category" in fields:
         categories.setdefault(fields["category"].value, []).append((path, fields["category"].line))
+    if "audio" in fields:
+        episodes.append(path)
     found.warnings += _dates(shown, fields, site.timezone)
     for number, line in _prose_lines(text):
         found.extend(_references(shown, path, site, line, number))

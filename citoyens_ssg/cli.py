@@ -143,23 +143,23 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     from citoyens_ssg.build import build
-    from citoyens_ssg.config import load_network
     from citoyens_ssg.report import print_site_result, progress, report_data, write_report
+    from citoyens_ssg.sites import discover_sites
 
     quiet = args.quiet
-    try:
-        expected = len(args.sites) if args.sites else len(load_network(args.root).sites)
-    except ConfigError as error:  # nothing sound to publish: said in the report too, then the usual lines
-        write_report(args.root, report_data(None, error.problems))
-        raise
+    expected = len(args.sites) if args.sites else len(discover_sites(args.root.resolve())[0])
     with progress(expected, quiet) as advance:
         def site_done(result) -> None:
             advance(result)
             print_site_result(result, quiet=quiet)
 
-        report = build(args.root, output_dir=args.output, base_url=args.base_url, jobs=args.jobs,
-                       only=set(args.sites) if args.sites else None, offline=args.offline, on_site_done=site_done,
-                       shard=args.shard)
+        try:
+            report = build(args.root, output_dir=args.output, base_url=args.base_url, jobs=args.jobs,
+                           only=set(args.sites) if args.sites else None, offline=args.offline,
+                           on_site_done=site_done, shard=args.shard)
+        except ConfigError as error:  # nothing sound to publish: said in the report too, then the usual lines
+            write_report(args.root, report_data(None, error.problems))
+            raise
     return _finish(args, report)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from citoyens_ssg import commonmark, pelican_settings, schema
 from citoyens_ssg.errors import ConfigError, Problem
-from citoyens_ssg.i18n import N_, _
+from citoyens_ssg.i18n import N_, _, in_language
 from citoyens_ssg.sites import SiteFolder, discover_sites, slugify
 from citoyens_ssg.themes import available_themes
 from citoyens_ssg.yamlfile import load_yaml
@@ -52,6 +52,7 @@ class PlanetConfig:
     size: int = 50
     feeds: tuple[Subscription, ...] = ()
     stale_after_days: int = 90
+    allow_private_addresses: bool = False  # follow feeds on the network's own intranet
 
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -227,6 +228,7 @@ NETWORK_SCHEMA = schema.Section(
                 "description": schema.Text(),
                 "size": schema.Integer(minimum=1, maximum=5000),
                 "stale_after_days": schema.Integer(minimum=1, maximum=3650),
+                "allow_private_addresses": schema.Boolean(),
                 "feeds": schema.SectionList(item=schema.Section(fields={
                     "name": schema.Text(required=True),
                     "url": schema.Url(required=True),
@@ -269,8 +271,46 @@ SITE_SCHEMA = schema.Section(
 )
 
 
+@dataclass(frozen=True)
+class LoadedNetwork:
+    """The network as a build takes it: a site whose site.yaml has problems does not stop the
+    others; it is shown as its last good version (``held``) or, never built, left out."""
+
+    network: NetworkConfig | None  # None when network.yaml has problems: then nothing builds
+    site_problems: dict[str, list[Problem]]  # by site (or folder): why it is not rebuilt
+    held: frozenset[str]  # sites configured by their last good site.yaml, not rebuilt
+    good_values: dict[str, dict]  # each good site.yaml's checked values, kept for next time
+
+
 def load_network(root: Path, base_url: str | None = None) -> NetworkConfig:
     """Load and check the whole network; raise ConfigError listing every problem."""
+    loaded, network_problems = _load(root, base_url, {})
+    problems = network_problems + [problem for found in loaded.site_problems.values() for problem in found]
+    if problems:
+        raise ConfigError(problems)
+    return loaded.network
+
+
+def load_network_for_build(root: Path, base_url: str | None, last_good: dict[str, dict]) -> LoadedNetwork:
+    """Only network.yaml's problems stop a build (ConfigError); a site whose site.yaml has
+    problems is configured from ``last_good`` (its values at its last good build) if any."""
+    loaded, network_problems = _load(root, base_url, last_good)
+    if network_problems:
+        raise ConfigError(network_problems)
+    return loaded
+
+
+def load_network_for_site(root: Path, slug: str) -> NetworkConfig:
+    """The network as a tool for one association needs it (new-post, import): network.yaml and
+    that site's site.yaml must be right; another site's problems are that site's."""
+    loaded = load_network_for_build(root, None, {})
+    if slug in loaded.site_problems:
+        raise ConfigError(loaded.site_problems[slug])
+    return loaded.network
+
+
+def _load(root: Path, base_url: str | None,
+          last_good: dict[str, dict]) -> tuple[LoadedNetwork, list[Problem]]:
     root = root.resolve()
     problems: list[Problem] = []
     values = _load_file(root / NETWORK_FILE, NETWORK_FILE, NETWORK_SCHEMA, problems)
@@ -279,19 +319,29 @@ def load_network(root: Path, base_url: str | None = None) -> NetworkConfig:
     themes = available_themes(root / "themes")
     _check_shared_values(values, NETWORK_FILE, themes, problems)
     folders, folder_problems = discover_sites(root)
-    problems.extend(folder_problems)
-    sites = []
+    site_problems: dict[str, list[Problem]] = {}
+    for problem in folder_problems:
+        site_problems.setdefault(problem.file, []).append(problem)
+    sites, held, good = [], set(), {}
     for folder in folders:
-        site = _load_site(folder, values, themes, problems)
-        if site is not None:
-            sites.append(site)
-    _check_subscriptions(values, {site.slug for site in sites}, problems)
-    unknown = sorted(set(values.get("trusted_sites", ())) - {site.slug for site in sites})
+        found: list[Problem] = []
+        site_values = _site_values(folder, themes, found)
+        if found:
+            site_problems[folder.slug] = found
+            site_values = last_good.get(folder.slug)
+            if site_values is None:
+                continue
+            held.add(folder.slug)
+        else:
+            good[folder.slug] = site_values
+        sites.append(_site_from(folder, site_values, values))
+    slugs = {folder.slug for folder in folders}  # a site held back is still a site of the network
+    _check_subscriptions(values, slugs, problems)
+    unknown = sorted(set(values.get("trusted_sites", ())) - slugs)
     if unknown and folders:
         problems.append(Problem(NETWORK_FILE, _("key 'trusted_sites': no site named {names} in sites/", names=", ".join(unknown))))
-    if problems:
-        raise ConfigError(problems)
-    return _network_from(root, values, tuple(sites), base_url)
+    network = None if problems else _network_from(root, values, tuple(sites), base_url)  # reported, not used
+    return LoadedNetwork(network, site_problems, frozenset(held), good), problems
 
 
 def _load_file(path: Path, display: str, section: schema.Section, problems: list[Problem]) -> dict | None:
@@ -320,7 +370,8 @@ def _check_shared_values(values: dict, display: str, themes: list[str], problems
             problems.append(Problem(display, _("key 'timezone': unknown time zone '{zone}' (for example 'Europe/Paris')", zone=timezone)))
 
 
-def _load_site(folder: SiteFolder, network: dict, themes: list[str], problems: list[Problem]) -> SiteConfig | None:
+def _site_values(folder: SiteFolder, themes: list[str], problems: list[Problem]) -> dict | None:
+    """The checked values of a site.yaml; its problems added to ``problems``."""
     display = f"sites/{folder.slug}/{SITE_FILE}"
     values = _load_file(folder.path / SITE_FILE, display, SITE_SCHEMA, problems)
     if values is None:
@@ -334,6 +385,11 @@ def _load_site(folder: SiteFolder, network: dict, themes: list[str], problems: l
     cover = values.get("podcast", {}).get("image", "")
     if cover and not _inside(folder.path / "content", cover):
         problems.append(Problem(display, _("key 'podcast.image': '{image}' is not a file in the site's content/ folder", image=cover)))
+    return values
+
+
+def _site_from(folder: SiteFolder, values: dict, network: dict) -> SiteConfig:
+    logo = values.get("logo", "")
     shared = {key: values.get(key) or network.get(key) for key in INHERITED_KEYS if values.get(key) or network.get(key)}
     shared["description"] = values.get("description", "")
     shared["pelican"] = {**network.get("pelican", {}), **values.get("pelican", {})}
@@ -394,17 +450,21 @@ def _inside(base: Path, relative: str) -> bool:
 def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_url: str | None) -> NetworkConfig:
     planet = values.get("planet", {})
     name = values["name"]
+    language = values.get("language", SharedSettings.language)
     shared = {key: values[key] for key in (*INHERITED_KEYS, "description", "pelican") if key in values}
     return NetworkConfig(
         root=root,
         name=name,
         url=(base_url or values["url"]).rstrip("/"),
         planet=PlanetConfig(
-            title=planet.get("title") or _("Planet — {name}", name=name),
-            description=planet.get("description") or _("Everything the associations of {name} publish", name=name),
+            # Public texts: in the network's language, not the build machine's.
+            title=planet.get("title") or in_language(language, N_("Planet — {name}"), name=name),
+            description=planet.get("description")
+            or in_language(language, N_("Everything the associations of {name} publish"), name=name),
             size=planet.get("size", 50),
             feeds=tuple(_subscription(feed) for feed in planet.get("feeds", ())),
             stale_after_days=planet.get("stale_after_days", 90),
+            allow_private_addresses=planet.get("allow_private_addresses", False),
         ),
         trusted_sites=frozenset(values.get("trusted_sites", ())),
         maintainers=tuple(values.get("maintainers", ())),

@@ -259,7 +259,12 @@ def check_date(value: str, timezone: str, line: int) -> None:
     slashed = SLASHED_DATE.match(value)
     if slashed:
         day, month, year = slashed.groups()
-        raise ContentError(_("date '{value}' is ambiguous; write it year-month-day: {iso}", value=value, iso=f"{year}-{int(month):02d}-{int(day):02d}"), line)
+        iso = f"{year}-{int(month):02d}-{int(day):02d}"
+        if not _is_calendar_date(iso):  # suggesting "2026-13-32" would explain one bad date with another
+            raise ContentError(_("invalid date '{value}'; write it year-month-day, "
+                                 "like 2026-03-12 or 2026-03-12 18:30", value=value), line)
+        raise ContentError(_("date '{value}' is ambiguous; write it year-month-day: {iso}",
+                             value=value, iso=iso), line)
     if not ISO_DATE.match(value):
         raise ContentError(_("date '{value}' not understood; write it year-month-day, like 2026-03-12 18:30", value=value), line)
     try:
@@ -270,14 +275,25 @@ def check_date(value: str, timezone: str, line: int) -> None:
         raise ContentError(_("{value} does not exist in {zone}: clocks go forward at that hour", value=value, zone=timezone), line)
 
 
+def _is_calendar_date(iso: str) -> bool:
+    try:
+        datetime.fromisoformat(iso)
+    except ValueError:
+        return False
+    return True
+
+
 def _skipped_by_clock_change(local: datetime, zone: ZoneInfo) -> bool:
     aware = local.replace(tzinfo=zone)
     round_trip = aware.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
     return round_trip != local
 
 
-def check_slug(slug: str | None, title: str) -> None:
+def check_slug(slug: str | None, file_name: str) -> None:
+    """The address made from the file's name (or its Slug: line) is usable."""
     if not slug:
-        raise ContentError(_("the title '{title}' gives an empty address; add a Slug: line (for example Slug: mon-article)", title=title))
+        raise ContentError(_("the file name '{name}' gives an empty address; rename the file "
+                             "or add a Slug: line (for example Slug: mon-article)", name=file_name))
     if not SLUG.match(slug):
-        raise ContentError(_("address '{slug}' is not allowed; add a Slug: line with lowercase letters, digits and hyphens", slug=slug))
+        raise ContentError(_("address '{slug}' is not allowed; rename the file or add a Slug: line "
+                             "with lowercase letters, digits and hyphens", slug=slug))

@@ -22,7 +22,9 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from citoyens_ssg import __version__
-from citoyens_ssg.i18n import _
+# Messages are kept in the feed's cache and said again on the public health page
+# in the network's language: ``remembered`` keeps their id and values.
+from citoyens_ssg.i18n import remembered as _
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
@@ -36,6 +38,7 @@ class FetchPolicy:
     max_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
     allow_loopback: bool = False  # tests and local previews serve feeds on 127.0.0.1
+    allow_private: bool = False  # network.yaml's planet: allow_private_addresses, for intranet feeds
     user_agent: str = f"citoyens/{__version__} (planet of a citizen media network)"
 
 
@@ -134,9 +137,16 @@ def _public_address(host: str, port: int, policy: FetchPolicy) -> str:
         raise FetchError(_("unknown host '{host}': {reason}", host=host, reason=error.strerror)) from None
     for *_ignored, sockaddr in infos:
         address = ipaddress.ip_address(sockaddr[0])
-        if address.is_global or (policy.allow_loopback and address.is_loopback):
+        loopback = policy.allow_loopback and address.is_loopback
+        if address.is_global or loopback or _private_allowed(address, policy):
             return sockaddr[0]
     raise FetchError(_("'{host}' is not a public address; refused", host=host))
+
+
+def _private_allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address, policy: FetchPolicy) -> bool:
+    """An intranet address, when the network says it follows intranet feeds. Never link-local
+    (169.254.x.x: the cloud's metadata service, which holds CI's credentials) nor multicast."""
+    return policy.allow_private and address.is_private and not (address.is_link_local or address.is_multicast)
 
 
 class _PinnedHTTP(http.client.HTTPConnection):

@@ -57,6 +57,13 @@ def N_(message: str) -> str:
     return message
 
 
+def page_language(language: str) -> str:
+    """The catalogue for a page in ``language`` (``fr-BE`` → fr): English only when the page is
+    English, French otherwise, as the theme falls back to its French texts."""
+    primary = language.replace("_", "-").split("-")[0].lower()
+    return "en" if primary == "en" else "fr"
+
+
 def _(message: str, **values: object) -> str:
     """Translate ``message`` and fill its ``{named}`` fields."""
     return translate(current_language(), message, **values)
@@ -67,3 +74,44 @@ def translate(lang: str, message: str, **values: object) -> str:
     lang = "fr" if lang.lower().startswith("fr") else "en"
     text = _catalogue(lang).get(message, message)
     return text.format(**values) if values else text
+
+
+def in_language(lang: str, message: str, **values: object) -> str:
+    """``message`` in ``lang``, whatever the process's language: what a public page says
+    follows the network's ``language:``, never the build machine's locale."""
+    text = _catalogue(page_language(lang)).get(message, message)
+    return text.format(**values) if values else text
+
+
+class Said(str):
+    """A message in the process's language that remembers its id and values, so that a
+    public page can say it again in its own language (``Said.to``)."""
+
+    message: str
+    values: dict[str, object]  # numbers stay numbers: "{seconds:.0f}" formats them again
+
+    def to(self, lang: str) -> str:
+        return in_language(lang, self.message, **self.values)
+
+
+def remembered(message: str, **values: object) -> Said:
+    """Like ``_``, for messages stored now and shown later on a public page."""
+    said = Said(_(message, **values))
+    said.message = message
+    said.values = {key: value if isinstance(value, (int, float, str)) else str(value)
+                   for key, value in values.items()}
+    return said
+
+
+def said_again(lang: str, stored: dict | None, fallback: str | None) -> str | None:
+    """A stored ``{"message", "values"}`` in ``lang``; ``fallback`` (as stored) when there is none."""
+    if not stored:
+        return fallback
+    return in_language(lang, stored["message"], **stored.get("values", {}))
+
+
+def stored_form(text: str | None) -> dict | None:
+    """What of a message to keep in a cache to say it again in another language."""
+    if isinstance(text, Said):
+        return {"message": text.message, "values": text.values}
+    return None

@@ -29,7 +29,7 @@ from xml.etree import ElementTree
 import feedparser
 from markdownify import markdownify
 
-from citoyens_ssg.config import load_network
+from citoyens_ssg.config import load_network_for_site
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.fetch import FetchError, FetchPolicy, fetch
 from citoyens_ssg.i18n import _
@@ -79,7 +79,7 @@ class ImportReport:
 
 
 def import_blog(root: Path, site: str, source: str, policy: FetchPolicy | None = None) -> ImportReport:
-    network = load_network(root)
+    network = load_network_for_site(root, site)
     if site not in {s.slug for s in network.sites}:
         raise CitoyensError(_("no site '{site}' in sites/ (sites: {known})", site=site, known=", ".join(s.slug for s in network.sites)))
     policy = policy or FetchPolicy()

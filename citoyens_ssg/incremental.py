@@ -30,9 +30,11 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 
 import jinja2
+from feedgenerator import Rss201rev2Feed
 from pelican import signals
 from pelican.contents import Content
 from pelican.paginator import Page as PaginationPage
@@ -295,6 +297,14 @@ def record_also(record: Path, name: str, key: str) -> None:
     record.write_text(_compact(keys), encoding="utf-8")
 
 
+def forget_renders(record: Path, names: Collection[str]) -> None:
+    """Drop ``names`` from a render record: those files are rendered again, not reused."""
+    keys = _load(record)
+    if keys and names & keys.keys():
+        kept = {name: key for name, key in keys.items() if name not in names}
+        record.write_text(_compact(kept), encoding="utf-8")
+
+
 def _compact(keys: dict[str, str]) -> str:
     return json.dumps(keys, sort_keys=True, separators=(",", ":"))  # no indent: the json module's C encoder
 
@@ -335,7 +345,25 @@ class _KeyedTemplate:
         return getattr(self.template, name)
 
 
-class IncrementalWriter(Writer):
+class FeedWriter(Writer):
+    """Pelican's writer, its RSS feeds valid: Pelican gives each item a ``tag:`` URI as guid
+    (the Atom entry's id, kept so that readers see no post twice) without
+    ``isPermaLink="false"``, and RSS 2.0 reads a guid without it as the post's address."""
+
+    def _create_new_feed(self, feed_type, feed_title, context):
+        feed = super()._create_new_feed(feed_type, feed_title, context)
+        if isinstance(feed, Rss201rev2Feed):
+            feed.add_item = functools.partial(_add_rss_item, feed.add_item)
+        return feed
+
+
+def _add_rss_item(add_item, *args, **fields):
+    unique_id = fields.get("unique_id") or ""
+    fields.setdefault("unique_id_is_permalink", unique_id.startswith(("http://", "https://")))
+    return add_item(*args, **fields)
+
+
+class IncrementalWriter(FeedWriter):
     """Pelican's writer, rendering a page or a feed only when what it shows changed."""
 
     def __init__(self, output_path, settings=None):

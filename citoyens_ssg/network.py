@@ -107,14 +107,17 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     theme = network_theme(network)
     accents, assets = network_assets(network, theme)
     env = _environment(network, theme, assets)
-    entries = planet.merge_entries(network, manifests, external_entries(feeds))
+    entries = planet.merge_entries(network, manifests, external_entries(feeds, network.language))
     cards = [_card(network, site, manifests.get(site.slug)) for site in network.sites]
-    health = [subscription_health(s, feeds[s.key], network.planet.stale_after_days) for s in network.planet.feeds if s.key in feeds]
+    health = [subscription_health(s, feeds[s.key], network.planet.stale_after_days, network.language)
+              for s in network.planet.feeds if s.key in feeds]
     upcoming, _past = agenda.split_by_time(agenda.all_events(network, manifests), clock.now())
     pages = {
         "index.html": env.get_template("portal.html").render(sites=cards, entries=entries[:PORTAL_LATEST], events=upcoming[:PORTAL_EVENTS], page_name="portal", output_file="index.html"),
         "planet/index.html": env.get_template("planet.html").render(entries=entries, sites=cards, page_name="planet", output_file="planet/index.html"),
-        "planet/sante.html": env.get_template("planet_health.html").render(feeds=health, page_name="health", output_file="planet/sante.html"),
+        "planet/sante.html": env.get_template("planet_health.html").render(
+            feeds=health, allow_private_addresses=network.planet.allow_private_addresses, page_name="health",
+            output_file="planet/sante.html"),
         "planet/sante.json": json.dumps([asdict(h) for h in health], ensure_ascii=False, indent=1) + "\n",
         NOT_FOUND: env.get_template("network_404.html").render(page_name="not_found", output_file=NOT_FOUND),
         "recherche/index.html": env.get_template("network_search.html").render(
@@ -122,7 +125,7 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
         **agenda.agenda_pages(network, manifests, env, clock.now()),
         **directory.directory_pages(network, env, upcoming),
     }
-    letters, problems = compose_letters(network, manifests, external_entries(feeds), clock.now())
+    letters, problems = compose_letters(network, manifests, external_entries(feeds, network.language), clock.now())
     if network.letter is not None:
         pages.update(letter_pages(network, letters, env))
     for relative, text in pages.items():

@@ -150,7 +150,8 @@ def site_settings(
         "LOAD_CONTENT_CACHE": False,
         "WITH_FUTURE_DATES": True,  # citoyens_guard holds future posts back, by citoyens' clock
         "STATIC_PATHS": list(static_files.FOLDERS),
-        "CITOYENS_PODCAST": dict(site.podcast),
+        # The podcast's owner: its own e-mail, else the association's contact.
+        "CITOYENS_PODCAST": {"email": site.contact.email, **site.podcast},
         "CITOYENS_AGENDA_PATH": AGENDA_FOLDER,
         "CITOYENS_NETWORK_ID": network.identifier,
         "ARTICLE_EXCLUDES": [AGENDA_FOLDER],
@@ -158,6 +159,9 @@ def site_settings(
         "AGENDAEVENT_SAVE_AS": AGENDA_FOLDER + "/{slug}.html",
         "AGENDAEVENT_LANG_URL": AGENDA_FOLDER + "/{slug}-{lang}.html",
         "AGENDAEVENT_LANG_SAVE_AS": AGENDA_FOLDER + "/{slug}-{lang}.html",
+        # An article's address comes from its file's name, not its title: associations repeat
+        # titles every year ("Assemblée générale"), and a corrected title keeps its address.
+        "SLUGIFY_SOURCE": "basename",
         "SITE_LOGO_PATH": site.logo,
         "DEFAULT_PAGINATION": 10,
         "SUMMARY_MAX_LENGTH": 50,

@@ -13,9 +13,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from xml.etree import ElementTree
 
+from urllib.parse import quote, urlsplit
+
 from feedgen.feed import FeedGenerator
 
 from citoyens_ssg.config import NetworkConfig, SiteConfig, Subscription
+from citoyens_ssg.feed_rules import ABSOLUTE_IRI
 from citoyens_ssg.manifest import Entry, Manifest
 from citoyens_ssg.sanitize import clean_html
 
@@ -105,15 +108,16 @@ def _feed(network: NetworkConfig, entries: list[PlanetEntry], self_url: str) -> 
     feed.updated(newest)
     feed.lastBuildDate(newest)  # not the build time: builds stay reproducible
     for item in entries:
-        _add_entry(feed, item)
+        _add_entry(feed, item, urlsplit(network.url).hostname or "localhost")
     return feed
 
 
-def _add_entry(feed: FeedGenerator, item: PlanetEntry) -> None:
+def _add_entry(feed: FeedGenerator, item: PlanetEntry, authority: str) -> None:
     entry, source = item.entry, item.source
     added = feed.add_entry(order="append")
-    added.id(entry.id)
-    added.guid(entry.id, permalink=entry.id == entry.url and entry.id.startswith(("http://", "https://")))
+    identifier = _atom_id(entry.id, source.slug, authority)  # also the RSS guid: one identity in both
+    permalink = identifier == entry.url and identifier.startswith(("http://", "https://"))
+    added.guid(identifier, permalink=permalink)
     added.title(entry.title)
     added.link(href=entry.url, rel="alternate")
     added.published(entry.date)
@@ -124,6 +128,14 @@ def _add_entry(feed: FeedGenerator, item: PlanetEntry) -> None:
         added.summary(entry.summary, type="html")
     added.category(term=source.slug, label=source.name)
     added.source(url=source.feed_url, title=source.name)
+
+
+def _atom_id(identifier: str, source: str, authority: str) -> str:
+    """An entry's id as Atom wants it, an absolute IRI: another blog's ``<guid>billet-1</guid>``
+    becomes a tag URI naming the network, the source and that guid, the same at every build."""
+    if ABSOLUTE_IRI.match(identifier):
+        return identifier
+    return f"tag:{authority},2026:planet/{source}/{quote(identifier, safe='')}"
 
 
 def planet_feeds(network: NetworkConfig, entries: list[PlanetEntry]) -> dict[str, bytes]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from citoyens_ssg import clock
-from citoyens_ssg.config import load_network
+from citoyens_ssg.config import load_network, load_network_for_site
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
 from citoyens_ssg.sanitize import clean_text
@@ -108,7 +108,7 @@ def new_site(root: Path, name: str) -> Path:
 
 def new_post(root: Path, site: str, title: str) -> Path:
     """Create a dated article in ``sites/<site>/content/`` with its metadata ready."""
-    network = load_network(root)
+    network = load_network_for_site(root, site)
     if site not in {s.slug for s in network.sites}:
         known = ", ".join(s.slug for s in network.sites)
         raise CitoyensError(_("no site '{site}' in sites/ (sites: {known})", site=site, known=known))

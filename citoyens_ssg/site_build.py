@@ -65,6 +65,8 @@ class _PelicanLogListener(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().strip()
+        if _SAID_BY_CITOYENS.match(message):
+            return
         source = self._source_of(record)
         if source is not None:  # name the file once, as the problem's location
             message = message.replace(str(record.args[source[1]]), "").replace(" :", ":").strip(" :")
@@ -99,6 +101,9 @@ class _PelicanLogListener(logging.Handler):
                 return str(path.relative_to(self.root)), index
         return None
 
+
+# Pelican's warnings about two files with one slug: citoyens_guard names the file it skips.
+_SAID_BY_CITOYENS = re.compile(r'^There are \d+ (?:items|original \(not translated\) items) "?with slug ')
 
 # Pelican's most common complaints, said the way a volunteer can act on them.
 _PELICAN_MESSAGES = (

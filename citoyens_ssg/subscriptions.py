@@ -25,7 +25,8 @@ import feedparser
 from citoyens_ssg import clock, output
 from citoyens_ssg.config import NetworkConfig, Subscription
 from citoyens_ssg.fetch import FetchError, FetchPolicy, fetch, retry_after_seconds
-from citoyens_ssg.i18n import _
+from citoyens_ssg.i18n import N_, in_language, said_again, stored_form
+from citoyens_ssg.i18n import remembered as _  # said again on the health page, in the network's language
 from citoyens_ssg.manifest import Enclosure, Entry
 from citoyens_ssg.sanitize import clean_html, plain_text, safe_link
 
@@ -51,8 +52,9 @@ class FeedState:
     last_attempt: str | None = None
     last_success: str | None = None
     last_status: int | None = None
-    last_error: str | None = None
+    last_error: str | None = None  # in the language of the build that fetched it, for logs
     warning: str | None = None
+    said: dict = field(default_factory=dict)  # last_error and warning, to say again in any language
     entries: list[dict] = field(default_factory=list)
     first_seen: dict[str, str] = field(default_factory=dict)
 
@@ -90,6 +92,8 @@ def update_all(network: NetworkConfig, policy: FetchPolicy, offline: bool = Fals
     subscriptions = network.planet.feeds
     if offline or not subscriptions:
         return {s.key: load_state(folder, s) for s in subscriptions}
+    if network.planet.allow_private_addresses:
+        policy = replace(policy, allow_private=True)
     with ThreadPoolExecutor(max_workers=min(FETCH_THREADS, len(subscriptions))) as pool:
         states = pool.map(lambda s: poll(folder, s, policy), subscriptions)
         return {s.key: state for s, state in zip(subscriptions, states)}
@@ -110,6 +114,7 @@ def poll(folder: Path, subscription: Subscription, policy: FetchPolicy) -> FeedS
         if result.moved_to:
             state.url = state.moved_to = result.moved_to
         state.last_status, state.last_error, state.last_success = result.status, None, fetched_at.isoformat()
+        state.said.pop("last_error", None)
         state.retry_not_before = None
     except FetchError as error:
         _record_failure(state, error)
@@ -119,6 +124,7 @@ def poll(folder: Path, subscription: Subscription, policy: FetchPolicy) -> FeedS
 
 def _record_failure(state: FeedState, error: FetchError) -> None:
     state.last_status, state.last_error = error.status, str(error)
+    state.said["last_error"] = stored_form(error.args[0])
     if error.status == 410:
         state.gone = True
     wait = retry_after_seconds(error.retry_after, time.time()) if error.status in (429, 503) else None
@@ -139,6 +145,7 @@ def _read_feed(state: FeedState, subscription: Subscription, result, fetched_at:
     if parsed.bozo and not isinstance(parsed.bozo_exception, ACCEPTED_BOZO):
         raise FetchError(_("malformed feed, kept the previous entries: {reason}", reason=parsed.bozo_exception), result.status)
     state.warning = _("the feed declares the wrong encoding; read anyway") if parsed.bozo else None
+    state.said["warning"] = stored_form(state.warning)
     base = safe_link(parsed.feed.get("link"), result.url) or result.url
     entries = normalise(parsed.entries, subscription, base, fetched_at, state.first_seen)
     state.entries = [entry.to_json() for entry in entries]
@@ -157,7 +164,7 @@ def normalise(raw_entries, subscription: Subscription, base: str, fetched_at: da
 
 def _entry(raw, base: str, fetched_at: datetime, first_seen: dict[str, str]) -> Entry | None:
     link = safe_link(raw.get("link"), base)
-    title = plain_text(raw.get("title", ""))[:MAX_TITLE] or _("(untitled)")
+    title = plain_text(raw.get("title", ""))[:MAX_TITLE]  # when empty: "(untitled)", in the page's language
     identity = (raw.get("id") or "").strip() or "sha1:" + hashlib.sha1((link or title).encode("utf-8")).hexdigest()
     seen = first_seen.setdefault(identity, fetched_at.isoformat())
     updated = _date(raw["updated_parsed"]) if "updated" in raw else None
@@ -229,7 +236,8 @@ class Health:
     days_since_last_post: int | None
 
 
-def health(subscription: Subscription, state: FeedState, stale_after_days: int) -> Health:
+def health(subscription: Subscription, state: FeedState, stale_after_days: int,
+           language: str = "fr") -> Health:
     entries = state.entry_objects()
     newest = max((e.date for e in entries), default=None)
     reference = datetime.fromisoformat(state.last_success or state.last_attempt) if (state.last_success or state.last_attempt) else None
@@ -245,9 +253,13 @@ def health(subscription: Subscription, state: FeedState, stale_after_days: int) 
     else:
         kind = "ok"
     return Health(subscription.name, subscription.url, subscription.home, kind, state.last_success, state.last_attempt,
-                  state.last_status, state.last_error, state.warning, state.moved_to, len(entries), days)
+                  state.last_status, said_again(language, state.said.get("last_error"), state.last_error),
+                  said_again(language, state.said.get("warning"), state.warning), state.moved_to,
+                  len(entries), days)
 
 
-def external_entries(states: dict[str, FeedState]) -> dict[str, list[Entry]]:
-    return {key: state.entry_objects() for key, state in states.items()}
+def external_entries(states: dict[str, FeedState], language: str = "fr") -> dict[str, list[Entry]]:
+    untitled = in_language(language, N_("(untitled)"))
+    return {key: [entry if entry.title else replace(entry, title=untitled) for entry in state.entry_objects()]
+            for key, state in states.items()}
 

@@ -126,7 +126,7 @@ def test_a_broken_feed_keeps_its_last_good_entries_and_shows_on_the_health_page(
     assert "Billet 1" in [e.title for e in network.feed("planet/atom.xml").entries]
     health_json = {h["name"]: h for h in json.loads(network.read("planet/sante.json"))}
     assert health_json["Blog en panne"]["state"] == "failing"
-    assert "not a feed" in health_json["Blog en panne"]["last_error"]
+    assert "pas un flux" in health_json["Blog en panne"]["last_error"]  # public: in the network's language
     assert health_json["Blog en panne"]["entries"] == 1
     assert health_json["Blog en forme"]["state"] == "ok"
     page = network.read("planet/sante.html")

@@ -26,9 +26,9 @@ def test_sitemaps_robots_canonical_and_social_cards(network):
     images.mkdir(parents=True)
     Image.new("RGB", (96, 96), "red").save(images / "logo.png")
     Image.new("RGB", (1200, 630), "blue").save(images / "une.jpg")
-    network.article("a", "un", "Un article illustré", "2026-01-01", body="![La une]({static}/images/une.jpg)", Summary="Le résumé.")
+    network.article("a", "un-article-illustre", "Un article illustré", "2026-01-01", body="![La une]({static}/images/une.jpg)", Summary="Le résumé.")
     network.site("b", "name: B\n")
-    network.article("b", "deux", "Un article de B", "2026-01-02")
+    network.article("b", "un-article-de-b", "Un article de B", "2026-01-02")
     assert network.build().ok
     assert locations(network.read("sitemap.xml")) == [
         "https://reseau.example.org/sitemap-reseau.xml", "https://reseau.example.org/a/sitemap.xml", "https://reseau.example.org/b/sitemap.xml"]
@@ -60,7 +60,7 @@ def test_a_colour_too_light_to_read_is_darkened_and_reported(network, capsys):
 
 def test_french_typography_outside_code_and_translations_linked(network):
     network.site("a", "name: A\n")
-    network.article("a", "fr", "Vraiment ? Oui !", "2026-01-01", Slug="fete",
+    network.article("a", "vraiment-oui", "Vraiment ? Oui !", "2026-01-01", Slug="fete",
                     body="Horaires : 14 h ; « entrée libre » !\n\n`a ? b : c` et https://exemple.org/?q=1")
     network.write("sites/a/content/br.md", "Title: Gouel\nDate: 2026-01-01\nSlug: fete\nLang: br\n\nDegemer mat !\n")
     assert network.build().ok
@@ -92,7 +92,7 @@ def test_each_site_has_its_search_index_and_the_network_search_page_lists_them(n
 
 def test_a_multilingual_search_index_lists_its_languages_in_one_order(network):
     network.site("a", "name: A\n")
-    network.article("a", "p", "Premier", "2026-01-01", body="Un texte en français.")
+    network.article("a", "premier", "Premier", "2026-01-01", body="Un texte en français.")
     network.write("sites/a/content/p-br.md", "Title: Kentañ\nDate: 2026-01-01\nSlug: premier\nLang: br\n\nUn destenn e brezhoneg.\n")
     assert network.build().ok
     entry = network.output / "a/pagefind/pagefind-entry.json"

@@ -60,7 +60,7 @@ def test_every_theme_string_has_an_english_translation():
 def test_a_site_in_english_gets_the_theme_in_english(network):
     network.write("network.yaml", "name: Network\nurl: https://n.example.org\nlanguage: en\n")
     network.site("radio", "name: Radio\ntheme: onde\n")
-    network.article("radio", "show", "The show", "2026-01-01", Category="Shows")
+    network.article("radio", "the-show", "The show", "2026-01-01", Category="Shows")
     network.site("epn", "name: EPN\nlanguage: fr\n")
     network.article("epn", "atelier", "Atelier", "2026-01-01")
     assert network.build().ok

@@ -43,7 +43,7 @@ def test_phone_photos_are_upright_clean_and_responsive(network, capsys):
     content = network.root / "sites/a/content"
     phone_photo(content / "images/marche.jpg")
     phone_photo(content / "images/second.jpg", size=(600, 400), orientation=1)
-    network.article("a", "marche", "Le marché", "2026-01-01",
+    network.article("a", "le-marche", "Le marché", "2026-01-01",
                     body="![Le marché du samedi]({static}/images/marche.jpg)\n\nTexte.\n\n![Un stand]({static}/images/second.jpg)")
     code, err = build(network, capsys)
     assert code == 0, err
@@ -70,7 +70,7 @@ def test_phone_photos_are_upright_clean_and_responsive(network, capsys):
 def test_a_rebuild_with_no_image_change_does_no_image_work(network, capsys, monkeypatch):
     network.site("a", "name: A\n")
     phone_photo(network.root / "sites/a/content/images/photo.jpg")
-    network.article("a", "p", "Photo", "2026-01-01", body="![Une photo]({static}/images/photo.jpg)")
+    network.article("a", "photo", "Photo", "2026-01-01", body="![Une photo]({static}/images/photo.jpg)")
     assert build(network, capsys)[0] == 0
     published = (network.output / "a/images/photo-480w.webp").read_bytes()
 
@@ -78,7 +78,7 @@ def test_a_rebuild_with_no_image_change_does_no_image_work(network, capsys, monk
         raise AssertionError("an image was decoded again")
 
     monkeypatch.setattr(Image, "open", no_decoding)  # inherited by the forked workers
-    network.article("a", "q", "Autre article", "2026-01-02")
+    network.article("a", "autre-article", "Autre article", "2026-01-02")
     code, err = build(network, capsys)
     assert code == 0, err
     assert (network.output / "a/images/photo-480w.webp").read_bytes() == published
@@ -116,7 +116,7 @@ def test_bad_images_are_named_and_the_rest_is_published(network, capsys):
     assert "WARNING sites/a/content/p.md: image https://reseau.example.org/a/images/tronquee.jpg has no alt text" in err \
         or "WARNING sites/a/content/p.md: image {static}/images/tronquee.jpg has no alt text" in err, err
     assert (network.output / "a/images/bonne-480w.webp").is_file()
-    assert (network.output / "a/photos.html").is_file()
+    assert (network.output / "a/p.html").is_file()  # the address comes from the file name
 
 
 def _bmp() -> bytes:

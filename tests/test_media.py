@@ -22,11 +22,11 @@ def radio(network) -> None:
     audio.mkdir(parents=True)
     (audio / "emission.mp3").write_bytes(b"ID3" + bytes(12_345))
     network.write("sites/radio/content/fichiers/transcription.txt", "Bonjour.\n")
-    network.article("radio", "emission", "La voix des quartiers", "2026-03-01 18:00", body="Une heure d'échanges.",
+    network.article("radio", "la-voix-des-quartiers", "La voix des quartiers", "2026-03-01 18:00", body="Une heure d'échanges.",
                     Audio="{static}/audio/emission.mp3", Duration="58:30", Transcript="{static}/fichiers/transcription.txt")
-    network.article("radio", "distante", "Émission hébergée ailleurs", "2026-03-08 18:00", body="Ailleurs.",
+    network.article("radio", "emission-hebergee-ailleurs", "Émission hébergée ailleurs", "2026-03-08 18:00", body="Ailleurs.",
                     Audio="https://cdn.example.org/emission-2.mp3", Audio_length="2000000", Duration="1:02:03", Explicit="yes")
-    network.article("radio", "texte", "Un simple article", "2026-03-09 10:00")
+    network.article("radio", "un-simple-article", "Un simple article", "2026-03-09 10:00")
 
 
 def test_an_episode_gets_a_player_and_the_site_a_podcast_feed(network):
@@ -91,7 +91,7 @@ def test_local_video_with_poster_and_captions(network):
     folder.mkdir(parents=True)
     (folder / "atelier.webm").write_bytes(b"\x1a\x45\xdf\xa3" + bytes(100))
     (folder / "atelier.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour\n")
-    network.article("v", "a", "Atelier filmé", "2026-03-01", Video="{static}/video/atelier.webm", Captions="{static}/video/atelier.vtt")
+    network.article("v", "atelier-filme", "Atelier filmé", "2026-03-01", Video="{static}/video/atelier.webm", Captions="{static}/video/atelier.vtt")
     assert network.build().ok
     page = network.read("v/atelier-filme.html")
     assert '<video controls preload="none"><source src="/v/video/atelier.webm" type="video/webm">' in page
@@ -123,7 +123,7 @@ def test_video_embeds_call_no_third_party_until_clicked(network):
     from PIL import Image
 
     Image.new("RGB", (320, 180), "navy").save(network.root / "sites/a/content/images/affiche.png")
-    network.article("a", "v", "Portes ouvertes", "2026-03-01", Video="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    network.article("a", "portes-ouvertes", "Portes ouvertes", "2026-03-01", Video="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
                     Poster="{static}/images/affiche.png",
                     body="Et sur PeerTube :\n\nhttps://tube.example.org/w/9c9de5e8\n\n<https://vimeo.com/123456>\n")
     network.write("network.yaml", "name: R\nurl: http://127.0.0.1:1\n")

@@ -30,7 +30,7 @@ def wait_for_rebuild(server: DevServer, before: int) -> None:
 @pytest.fixture
 def served(network):
     network.site("epn", "name: Espace numérique\n")
-    network.article("epn", "atelier", "Atelier tablette", "2026-03-01 10:00", body="Première version.")
+    network.article("epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00", body="Première version.")
     network.site("radio", "name: Radio\ntheme: onde\n")
     server = DevServer(network.root, port=0, jobs=1)
     server.start()
@@ -44,7 +44,7 @@ def test_serves_the_network_and_rebuilds_a_changed_article(served):
     page = fetch(server.url + "/epn/atelier-tablette.html")
     assert "Première version." in page and f'href="{server.url}/epn/' in page
     before = server.rebuilds
-    network.article("epn", "atelier", "Atelier tablette", "2026-03-01 10:00", body="Version corrigée.")
+    network.article("epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00", body="Version corrigée.")
     wait_for_rebuild(server, before)
     assert "Version corrigée." in fetch(server.url + "/epn/atelier-tablette.html")
 
@@ -112,7 +112,7 @@ def test_live_reload_and_the_error_banner(served):
     stream = EventStream(server.url)
     try:
         assert json.loads(stream.next("problems")) == []  # the state on connecting
-        network.article("epn", "atelier", "Atelier tablette", "2026-03-01 10:00", body="Relu et corrigé.")
+        network.article("epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00", body="Relu et corrigé.")
         stream.next("reload")
         assert "Relu et corrigé." in fetch(server.url + "/epn/atelier-tablette.html")
         network.write("sites/epn/content/atelier.md", "Title: Atelier tablette\nDate: 12/03/2026\n\nTexte.\n")

@@ -79,18 +79,21 @@ class AgendaGenerator(Generator):
         now = clock.now()
         site_output = Path(self.settings["OUTPUT_PATH"])
         network_id = self.settings["CITOYENS_NETWORK_ID"]
+        language = self.settings.get("DEFAULT_LANG", "fr")
         folder = self.settings["CITOYENS_AGENDA_PATH"]
         for content in self.events:
             event = content.citoyens_event
             writer.write_file(content.save_as, self.get_template(content.template), self.context,
                               page=content, event=event, ics_url=f"{self.settings['SITEURL']}/{folder}/{content.slug}.ics",
                               next_start=event.next_start(now), page_name="event")
-            output.write_file(site_output, f"{folder}/{content.slug}.ics", calendar.calendar([event], str(content.title), network_id))
+            single = calendar.calendar([event], str(content.title), network_id, language=language)
+            output.write_file(site_output, f"{folder}/{content.slug}.ics", single)
         upcoming, past = split_by_time([c.citoyens_event for c in self.events], now)
         writer.write_file(f"{folder}/index.html", self.get_template("agenda"), self.context,
                           upcoming=upcoming, past=past, page_name="agenda")
+        events = [c.citoyens_event for c in self.events]
         output.write_file(site_output, f"{folder}/agenda.ics",
-                          calendar.calendar([c.citoyens_event for c in self.events], self.settings["SITENAME"], network_id))
+                          calendar.calendar(events, self.settings["SITENAME"], network_id, language=language))
 
 
 def get_generators(pelican):  # noqa: ARG001 - signal signature

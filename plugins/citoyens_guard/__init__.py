@@ -5,7 +5,7 @@
   sanitised after: a bad file raises ``ContentError``, which Pelican reports
   as "Could not process" and skips, and citoyens names with its line.
 - Titles become plain text; content and summaries keep only safe HTML.
-- Two files that would produce the same page are refused, naming both.
+- Of two files that would produce the same page, the later is skipped, naming both.
 - A reference (``{static}``, ``{attach}``, ``{filename}``) must name a file of the
   site's ``content/`` folder: one leading elsewhere is reported and its link removed.
 - Static files are published only from an allowlist of types (citoyens_ssg.static_files).
@@ -194,14 +194,47 @@ def plain_title(content) -> None:
     title = getattr(content, "title", None)
     if title is None:
         return
-    content_checks.check_slug(getattr(content, "slug", None), title)
+    content_checks.check_slug(getattr(content, "slug", None), Path(content.source_path).name)
     text = plain_text(str(title))
     if typography.is_french(getattr(content, "lang", None)):
         text = typography.french_text(text)
     content.title = Markup.escape(text)
 
 
-def refuse_duplicate_outputs(generators) -> None:
+# The lists of a generator that hold what it will write (originals, translations, by status).
+_WRITTEN_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+                  "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
+
+
+def refuse_duplicate_outputs(generator) -> None:
+    """Two files that claim one address (an explicit ``Slug:``, or two folders with one file
+    name): the later in path order is skipped and named with the other; the rest publishes.
+    Sent before categories, tags and archives are made, so the skipped file is in none."""
+    lists = [getattr(generator, name) for name in _WRITTEN_LISTS
+             if isinstance(getattr(generator, name, None), list)]
+    contents = sorted({id(c): c for found in lists for c in found}.values(), key=lambda c: c.source_path)
+    written_by: dict[str, str] = {}
+    for content in contents:
+        first = written_by.setdefault(content.save_as, content.source_path) if content.save_as else None
+        if first is not None and first != content.source_path:
+            message = _("same address ({page}) as {other}: not published; "
+                        "give it another Slug: or another file name", page=content.save_as, other=first)
+            logger.error("%s: %s", content.source_path, message)
+            _skip(content, lists, contents)
+
+
+def _skip(content, lists: list[list], contents: list) -> None:
+    """``content`` out of every list the generator writes from, and out of the others' translations."""
+    for found in lists:
+        found[:] = [kept for kept in found if kept is not content]
+    for kept in contents:
+        translations = getattr(kept, "translations", None)
+        if isinstance(translations, list) and content in translations:
+            translations.remove(content)
+
+
+def refuse_remaining_duplicates(generators) -> None:
+    """What ``refuse_duplicate_outputs`` could not skip (agenda events, two generators): the site stops."""
     written_by: dict[str, str] = {}
     for content in pelican_contents(generators):
         target = content.save_as
@@ -209,7 +242,7 @@ def refuse_duplicate_outputs(generators) -> None:
             continue
         first = written_by.setdefault(target, content.source_path)
         if first != content.source_path:
-            message = _("{file}: same page ({page}) as {other}; give one of them another Title: or a Slug:",
+            message = _("{file}: same page ({page}) as {other}; give one of them another Slug: or file name",
                         file=content.source_path, page=target, other=first)
             raise DuplicateOutputError(message)
 
@@ -301,4 +334,6 @@ def register() -> None:
     signals.static_generator_finalized.connect(keep_publishable_statics)
     signals.all_generators_finalized.connect(guard_writes)
     signals.all_generators_finalized.connect(keep_drafts_private)
-    signals.all_generators_finalized.connect(refuse_duplicate_outputs)
+    signals.article_generator_pretaxonomy.connect(refuse_duplicate_outputs)
+    signals.page_generator_finalized.connect(refuse_duplicate_outputs)
+    signals.all_generators_finalized.connect(refuse_remaining_duplicates)

@@ -4,18 +4,18 @@ The writer (``citoyens_ssg.incremental.IncrementalWriter``) keys every page by
 what it shows and reuses the published bytes of a page whose key did not change.
 
 Settings: CITOYENS_RENDERS (where the published version and its keys are);
-without it, Pelican's own writer is used.
+without it, Pelican's own writer, its RSS guids made valid (``FeedWriter``).
 """
 
 from __future__ import annotations
 
 from pelican import signals
 
-from citoyens_ssg.incremental import IncrementalWriter
+from citoyens_ssg.incremental import FeedWriter, IncrementalWriter
 
 
 def incremental_writer(pelican):
-    return IncrementalWriter if pelican.settings.get("CITOYENS_RENDERS") else None
+    return IncrementalWriter if pelican.settings.get("CITOYENS_RENDERS") else FeedWriter
 
 
 def register() -> None:

@@ -26,6 +26,7 @@ from citoyens_ssg.i18n import _
 from citoyens_ssg.sanitize import safe_link
 
 logger = logging.getLogger(__name__)
+PODCAST_IMAGES = (".jpg", ".png")  # feedgen's itunes:image takes these endings only
 
 
 class LeavesContent(ValueError):
@@ -150,14 +151,15 @@ def _podcast_feed(settings) -> FeedGenerator:
     feed.generator("citoyens")
     author = settings.get("AUTHOR") or settings["SITENAME"]
     feed.podcast.itunes_author(author)
-    feed.podcast.itunes_owner(name=author, email=podcast.get("email") or "")
+    if podcast.get("email"):  # feedgen refuses an owner without e-mail: then no owner (check says so)
+        feed.podcast.itunes_owner(name=author, email=podcast["email"])
     feed.podcast.itunes_explicit("yes" if podcast.get("explicit") else "no")
     category = {"cat": podcast.get("category") or "Society & Culture"}
     if podcast.get("subcategory"):
         category["sub"] = podcast["subcategory"]
     feed.podcast.itunes_category(category)
     image = podcast.get("image") or settings.get("SITE_LOGO_PATH")
-    if image:
+    if image and image.lower().endswith(PODCAST_IMAGES):  # directories take JPEG and PNG only
         url = f"{site_url}/{image}"
         feed.podcast.itunes_image(url)
         feed.image(url=url, title=title, link=f"{site_url}/")

@@ -10,6 +10,8 @@ from xml.etree import ElementTree
 
 import feedparser
 
+from citoyens_ssg.feed_rules import feed_problems
+
 RELATIVE = re.compile(r'''\b(?:href|src)\s*=\s*["'](?!https?:|mailto:|tel:|#|data:)([^"']+)''', re.IGNORECASE)
 
 
@@ -18,11 +20,11 @@ def _absolute(url: str | None) -> bool:
 
 
 def check_xml_feed(path: Path, shown: str) -> list[str]:
-    problems = []
+    problems = [f"{shown}: {problem}" for problem in feed_problems(path.read_bytes())]  # RSS 2.0, RFC 4287
     ElementTree.parse(path)
     feed = feedparser.parse(path.read_bytes())
     if feed.bozo:
-        return [f"{shown}: {feed.bozo_exception}"]
+        return problems + [f"{shown}: {feed.bozo_exception}"]
     ids = [entry.get("id") for entry in feed.entries]
     if len(ids) != len(set(ids)):
         problems.append(f"{shown}: duplicate ids")
