@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from citoyens_ssg import pelican_settings, schema
+from citoyens_ssg.editor.backend import SECTION as EDITOR_SECTION
+from citoyens_ssg.editor.backend import Backend, backend_from
 from citoyens_ssg.errors import ConfigError, Problem
 from citoyens_ssg.i18n import N_, _
 from citoyens_ssg.sites import SiteFolder, discover_sites, slugify
@@ -136,6 +138,7 @@ class NetworkConfig(SharedSettings):
     image_widths: tuple[int, ...] = (480, 960, 1600)
     map: MapConfig = MapConfig()
     letter: LetterConfig | None = None  # no ``lettre:`` section, no letter
+    editor: Backend | None = None  # no ``editeur:`` section, no web editor
     sites: tuple[SiteConfig, ...] = ()
 
     @property
@@ -188,6 +191,7 @@ NETWORK_SCHEMA = schema.Section(
             "longitude": schema.Number(minimum=-180, maximum=180),
             "zoom": schema.Integer(minimum=1, maximum=19),
         }),
+        "editeur": EDITOR_SECTION,
         "lettre": schema.Section(fields={
             "title": schema.Text(),
             "day": schema.Text(pattern="^(" + "|".join(WEEKDAYS) + ")$",
@@ -393,6 +397,7 @@ def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_
         image_widths=tuple(sorted(set(values.get("image_widths", (480, 960, 1600))))),
         map=MapConfig(**values.get("map", {})),
         letter=_letter(values["lettre"], name) if "lettre" in values else None,
+        editor=backend_from(values["editeur"]) if "editeur" in values else None,
         sites=sites,
         **shared,
     )

@@ -24,6 +24,23 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+# The web editor (Decap CMS, /admin/ and /<site>/admin/) styles itself at run time and talks to the git
+# host's API (or to decap-server on this machine with `make edit`); the rest of the site keeps the policy above.
+EDITOR_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob: https:",
+    "media-src 'self' blob: https:",
+    "font-src 'self' data:",
+    "connect-src 'self' https: http://localhost:8081 http://127.0.0.1:8081",
+    "frame-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
 SECURITY = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -47,6 +64,8 @@ RULES: tuple[tuple[str, dict[str, str]], ...] = (
     ("/theme/*", {"Cache-Control": ASSETS}),
     ("/*/theme/*", {"Cache-Control": ASSETS}),
     ("/*/images/*", {"Cache-Control": ASSETS}),
+    ("/admin/*", {"Content-Security-Policy": EDITOR_POLICY}),  # later rules override earlier ones
+    ("/*/admin/*", {"Content-Security-Policy": EDITOR_POLICY}),
 )
 
 

@@ -16,6 +16,7 @@ from jinja2 import Environment
 
 from citoyens_ssg import agenda, clock, directory, output, planet, search, sitemaps
 from citoyens_ssg.config import NetworkConfig, SiteConfig
+from citoyens_ssg.editor.pages import write_editor
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.headers import headers_file
 from citoyens_ssg.i18n import _
@@ -120,6 +121,7 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     for folder in theme.static_folders:
         output.copy_tree(folder, out / "theme")
     output.write_file(out, "_headers", headers_file())
+    write_editor(network, out)  # after the sites: their pages name the stylesheets of the preview
     for relative, data in sitemaps.sitemap_files(network, out).items():  # last: every page is in place
         output.write_file(out, relative, data)
     cards_accents = {site.slug: site.accent_color for site in network.sites}
