@@ -11,7 +11,7 @@ BASE_URL ?=
 PORT ?= 8000
 BUILD_OPTIONS := $(if $(BASE_URL),--base-url $(BASE_URL),)
 
-.PHONY: html serve test clean install messages check check-output bench
+.PHONY: html serve test clean install messages check check-output bench editor edit
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ html: $(STAMP)
 
 serve: $(STAMP)
 	$(CITOYENS) serve --port $(PORT)
+
+# The web editor (Decap CMS, pinned in tools/editor/package-lock.json), served at /<site>/admin/.
+# Needs npm; without it the sites build as before, without their editor.
+editor:
+	cd tools/editor && npm ci --no-audit --no-fund --loglevel=error
+
+# Write from the browser on this machine: http://127.0.0.1:8000/<site>/admin/, saved into sites/.
+edit: $(STAMP) editor
+	$(CITOYENS) serve --editor --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

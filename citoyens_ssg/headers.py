@@ -61,6 +61,7 @@ RULES: tuple[tuple[str, dict[str, str]], ...] = (
     ("/planet/rss.xml", {"Content-Type": "application/rss+xml; charset=utf-8"}),
     ("/*.ics", {"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": FEEDS}),
     ("/*.json", {"Content-Type": "application/json; charset=utf-8"}),
+    ("/*.yml", {"Content-Type": "text/yaml; charset=utf-8"}),  # the web editor's config.yml
     ("/theme/*", {"Cache-Control": ASSETS}),
     ("/*/theme/*", {"Cache-Control": ASSETS}),
     ("/*/images/*", {"Cache-Control": ASSETS}),

@@ -52,6 +52,8 @@
     (styles ? styles.content.split(" ") : []).filter(Boolean).forEach(function (href) {
       window.CMS.registerPreviewStyle(new URL(href, window.location.href).href);
     });
-    window.CMS.init();
+    // On this machine (make edit) decap-server writes the files directly: no review step there.
+    var local = ["localhost", "127.0.0.1"].indexOf(window.location.hostname) >= 0;
+    window.CMS.init(local ? { config: { publish_mode: "simple" } } : {});
   }
 })();
