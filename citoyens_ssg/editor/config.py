@@ -60,6 +60,8 @@ def editor_config(network: NetworkConfig, backend: Backend, sites: list[SiteConf
         "site_url": f"{network.url}/{first.slug}/" if len(sites) == 1 else f"{network.url}/",
         "media_folder": content_folder(first, "images"),
         "public_folder": "{static}/images",
+        # File names like those of `citoyens new-post`: 'fete-du-quartier.md', accents folded.
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [c for site in sites for c in _collections(site, prefix=len(sites) > 1)],
     }
     if backend.editorial_workflow:

@@ -52,6 +52,8 @@ def write_editor(network: NetworkConfig, out: Path) -> None:
     if sites:
         _write_one(network, out, FOLDER, sites, "../", _("Web editor — {name}", name=network.name))
     for site in sites:
+        if (out / site.slug).is_symlink() or not (out / site.slug).is_dir():
+            continue  # carried unchanged from the last build, its editor with it; or not built
         title = _("Web editor — {name}", name=site.name)
         _write_one(network, out, f"{site.slug}/{FOLDER}", [site], "../../", title, _styles(out / site.slug))
 

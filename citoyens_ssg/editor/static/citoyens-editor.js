@@ -4,9 +4,13 @@
   "use strict";
   // Header order of a hand-written file (README); keys not listed follow in the editor's order.
   var ORDER = ["title", "date", "start", "end", "recurrence", "days", "until", "place", "address",
-    "latitude", "longitude", "price", "registration", "category", "tags", "summary", "image", "alt",
-    "audio", "video", "status"];
+    "latitude", "longitude", "price", "registration", "category", "tags", "summary", "audio", "video",
+    "status"];
+  // The image and its alt text are the body's first line, as volunteers write them (README):
+  // ![alt]({static}/images/photo.jpg). The build makes it the article's thumbnail.
+  var LEADING_IMAGE = /^!\[((?:[^\]\\]|\\.)*)\]\((\S+)\)[ \t]*(?:\r?\n[ \t]*)*/;
   var LISTS = { tags: true, days: true };
+  var URL_ESCAPES = { " ": "%20", "(": "%28", ")": "%29" };  // would end the link
 
   function oneLine(value) {
     // A value that spanned lines would start a header of its own.
@@ -24,14 +28,22 @@
       data[key] = LISTS[key] ? match[2].split(",").map(oneLine).filter(Boolean) : match[2].trim();
     }
     while (i < lines.length && lines[i].trim() === "") { i++; }
-    data.body = lines.slice(i).join("\n");
+    var body = lines.slice(i).join("\n");
+    var image = LEADING_IMAGE.exec(body);
+    if (image) {
+      data.alt = image[1].replace(/\\(.)/g, "$1");
+      data.image = image[2];
+      body = body.slice(image[0].length);
+    }
+    data.body = body;
     return data;
   }
 
   function toFile(data) {
     var keys = ORDER.filter(function (key) { return key in data; });
     Object.keys(data).forEach(function (key) {
-      if (keys.indexOf(key) < 0 && key !== "body" && /^[a-z_]+$/.test(key)) { keys.push(key); }
+      var inBody = key === "body" || key === "image" || key === "alt";
+      if (keys.indexOf(key) < 0 && !inBody && /^[a-z_]+$/.test(key)) { keys.push(key); }
     });
     var header = [];
     keys.forEach(function (key) {
@@ -41,10 +53,15 @@
       header.push(key.charAt(0).toUpperCase() + key.slice(1) + ": " + oneLine(value));
     });
     var body = data.body ? String(data.body).replace(/\s+$/, "") + "\n" : "";
+    if (data.image) {
+      var alt = oneLine(data.alt || "").replace(/[\\\]]/g, "\\$&");
+      var source = oneLine(data.image).replace(/[ ()]/g, function (c) { return URL_ESCAPES[c]; });
+      body = "![" + alt + "](" + source + ")\n" + (body ? "\n" + body : "");
+    }
     return header.join("\n") + "\n\n" + body;
   }
 
-  window.CitoyensFormat = { fromFile: fromFile, toFile: toFile };
+  if (typeof module !== "undefined") { module.exports = { fromFile: fromFile, toFile: toFile }; return; }
   if (window.CMS) {
     window.CMS.registerCustomFormat("pelican", "md", { fromFile: fromFile, toFile: toFile });
     // The site's theme in the preview pane: its stylesheets, as its home page links them.

@@ -1,0 +1,103 @@
+"""The web editor in the built network: its pages, and the files it writes (issue 23)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from citoyens_ssg.editor.pages import PROJECT
+from citoyens_ssg.headers import RULES
+
+FORMAT = PROJECT / "citoyens_ssg" / "editor" / "static" / "citoyens-editor.js"
+EDITEUR = """
+    name: Réseau de test
+    url: https://reseau.example.org
+    editeur:
+      backend: github
+      repo: reseau/site
+"""
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+
+
+def editor_file(data: dict) -> str:
+    """What the editor's 'pelican' format writes for ``data`` (the same JavaScript, run by Node)."""
+    script = f"process.stdout.write(require({json.dumps(str(FORMAT))}).toFile({json.dumps(data)}))"
+    return subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+@needs_node
+def test_a_file_saved_by_the_editor_builds_the_page_written_by_hand(network):
+    network.write("network.yaml", EDITEUR)
+    network.site("jardin")
+    (network.root / "sites/jardin/content/images").mkdir(parents=True)
+    shutil.copy(PROJECT / "sites/radio-ondes/content/images/studio.jpg", network.root / "sites/jardin/content/images/")
+    by_hand = network.write("sites/jardin/content/semis.md", """
+        Title: Atelier semis
+        Date: 2026-11-20 18:30
+        Category: Ateliers
+        Tags: jardin, graines
+
+        ![Des plants de tomates]({static}/images/studio.jpg)
+
+        Venez *semer* avec nous.
+    """)
+    assert network.build().ok
+    page_by_hand = network.read("jardin/atelier-semis.html")
+    saved = editor_file({"title": "Atelier semis", "date": "2026-11-20 18:30", "category": "Ateliers",
+                         "tags": ["jardin", "graines"], "image": "{static}/images/studio.jpg",
+                         "alt": "Des plants de tomates", "body": "Venez *semer* avec nous.\n"})
+    assert saved == by_hand.read_text(encoding="utf-8")
+    by_hand.write_text(saved, encoding="utf-8")
+    assert network.build().ok
+    assert network.read("jardin/atelier-semis.html") == page_by_hand
+    assert '<img alt="Des plants de tomates"' in page_by_hand or 'alt="Des plants de tomates"' in page_by_hand
+
+
+@needs_node
+def test_what_the_editor_sends_goes_through_the_same_checks(network):
+    network.site("jardin")
+    saved = editor_file({"title": "Fête <script>alert(1)</script>\nSave_as: ../../piege.html",
+                         "date": "2026-11-20 18:30", "body": "Texte."})
+    assert saved.splitlines()[0] == "Title: Fête <script>alert(1)</script> Save_as: ../../piege.html"
+    network.write("sites/jardin/content/fete.md", saved)
+    network.write("sites/jardin/content/date.md", editor_file({"title": "Sans date", "date": "20/11/2026"}))
+    report = network.build()
+    problems = [str(p) for site in report.sites for p in site.problems]
+    assert any("date.md:2" in p for p in problems), problems  # a bad date: its file and line
+    assert not list(network.root.rglob("piege.html"))
+    html = "".join(p.read_text(encoding="utf-8") for p in (network.output / "jardin").glob("*.html"))
+    assert "<script>alert(1)" not in html and "<h1>Fête  Save_as: ../../piege.html</h1>" in html  # sanitised text
+
+
+def test_no_editeur_section_no_editor(network):
+    network.site("jardin")
+    assert network.build().ok
+    assert not (network.output / "admin").exists() and not (network.output / "jardin/admin").exists()
+
+
+@pytest.mark.skipif(not (PROJECT / "tools/editor/node_modules/decap-cms").is_dir(),
+                    reason="the editor's bundle is not installed: make editor")
+def test_each_site_gets_its_editor_with_no_inline_script(network):
+    network.write("network.yaml", EDITEUR)
+    network.site("jardin", "name: 'Jardin <b>partagé</b>'\n")
+    assert network.build().ok
+    page = network.read("jardin/admin/index.html")
+    assert "<title>Web editor — Jardin &lt;b&gt;partagé&lt;/b&gt;</title>" in page or "&lt;b&gt;" in page
+    assert not re.search(r"<script>(?!</script>)|<script(?![^>]*\bsrc=)[^>]*>", page)  # the admin CSP allows none
+    assert '<script src="../../admin/decap-cms.js"></script>' in page
+    assert (network.output / "admin/decap-cms.js").stat().st_size > 1_000_000
+    config = network.read("jardin/admin/config.yml")
+    assert '"folder": "sites/jardin/content"' in config
+    assert "<b>" not in config.split('"collections"')[1] or "Jardin <b>" not in page
+
+
+def test_the_editor_has_its_own_policy_and_the_rest_keeps_the_strict_one():
+    policies = {pattern: headers["Content-Security-Policy"] for pattern, headers in RULES
+                if "Content-Security-Policy" in headers}
+    assert "'unsafe-eval'" not in policies["/*"] and "'unsafe-inline'" not in policies["/*"]
+    assert policies["/admin/*"] == policies["/*/admin/*"] != policies["/*"]
+    assert "frame-ancestors 'none'" in policies["/admin/*"]
