@@ -121,9 +121,9 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     for folder in theme.static_folders:
         output.copy_tree(folder, out / "theme")
     output.write_file(out, "_headers", headers_file())
-    write_editor(network, out)  # after the sites: their pages name the stylesheets of the preview
     for relative, data in sitemaps.sitemap_files(network, out).items():  # last: every page is in place
         output.write_file(out, relative, data)
+    write_editor(network, out)  # not in the sitemaps; after the sites, whose pages name the preview's styles
     cards_accents = {site.slug: site.accent_color for site in network.sites}
     output.write_file(out, "theme/css/accent.css", accent_css(network.accent_color, cards_accents))
     return problems

@@ -11,6 +11,7 @@ import pytest
 
 from citoyens_ssg.editor.pages import PROJECT
 from citoyens_ssg.headers import RULES
+from citoyens_ssg.sitemaps import NETWORK_SITEMAP
 
 FORMAT = PROJECT / "citoyens_ssg" / "editor" / "static" / "citoyens-editor.js"
 EDITEUR = """
@@ -90,6 +91,8 @@ def test_each_site_gets_its_editor_with_no_inline_script(network):
     assert not re.search(r"<script>(?!</script>)|<script(?![^>]*\bsrc=)[^>]*>", page)  # the admin CSP allows none
     assert '<script src="../../admin/decap-cms.js"></script>' in page
     assert (network.output / "admin/decap-cms.js").stat().st_size > 1_000_000
+    sitemaps = network.read(NETWORK_SITEMAP) + network.read("jardin/sitemap.xml")
+    assert "/admin/" not in sitemaps and "/jardin/" in sitemaps  # no search engine is sent to the editor
     config = network.read("jardin/admin/config.yml")
     assert '"folder": "sites/jardin/content"' in config
     assert "<b>" not in config.split('"collections"')[1] or "Jardin <b>" not in page
@@ -101,3 +104,15 @@ def test_the_editor_has_its_own_policy_and_the_rest_keeps_the_strict_one():
     assert "'unsafe-eval'" not in policies["/*"] and "'unsafe-inline'" not in policies["/*"]
     assert policies["/admin/*"] == policies["/*/admin/*"] != policies["/*"]
     assert "frame-ancestors 'none'" in policies["/admin/*"]
+
+
+def test_without_the_bundle_one_line_says_so_and_the_rest_builds(network, monkeypatch, caplog):
+    from citoyens_ssg.editor import pages
+
+    monkeypatch.setattr(pages, "BUNDLE", pages.BUNDLE.with_name("absent.js"))  # a fresh clone, no npm
+    network.write("network.yaml", EDITEUR)
+    network.site("jardin")
+    assert network.build().ok
+    assert [r.getMessage() for r in caplog.records if "make editor" in r.getMessage()] == [
+        "NOTE web editor not built: run 'make editor' (needs npm) to install it in tools/editor/"]
+    assert network.read("jardin/index.html") and not (network.output / "jardin/admin").exists()
