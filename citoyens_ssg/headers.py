@@ -28,12 +28,12 @@ CONTENT_SECURITY_POLICY = "; ".join([
 # host's API (or to decap-server on this machine with `make edit`); the rest of the site keeps the policy above.
 EDITOR_POLICY = "; ".join([
     "default-src 'self'",
-    "script-src 'self' 'unsafe-eval'",
+    "script-src 'self' 'unsafe-eval'",  # Decap does not start without it (tried in Chromium)
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: https:",
     "media-src 'self' blob: https:",
     "font-src 'self' data:",
-    "connect-src 'self' https: http://localhost:8081 http://127.0.0.1:8081",
+    "connect-src 'self' blob: https: http://localhost:8081 http://127.0.0.1:8081",  # blob: an image being uploaded
     "frame-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'self'",

@@ -47,6 +47,19 @@ await page.route("http://localhost:8081/**", async (route) => {
   const url = route.request().url().replace("localhost:8081", `127.0.0.1:${backendPort}`);
   await route.fulfill({ response: await route.fetch({ url }) });
 });
+// The host's Content-Security-Policy for the editor (headers.py), given by the test: what the
+// browser refuses under it is counted, so a policy that breaks the editor fails the test.
+const policy = process.env.EDITOR_CSP;
+const refused = [];
+page.on("console", (message) => {
+  if (/Content Security Policy/i.test(message.text())) { refused.push(message.text().slice(0, 300)); }
+});
+if (policy) {
+  await page.route((url) => url.pathname.includes("/admin/"), async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), "content-security-policy": policy } });
+  });
+}
 try {
   await page.goto(admin, { waitUntil: "networkidle" });
   await shot(page, "connexion");
@@ -79,9 +92,10 @@ try {
   await field(page, "price").fill("gratuit");
   await shot(page, "evenement");
   await publish(page);
-  console.log(JSON.stringify({ collections, entry }));
+  console.log(JSON.stringify({ collections, entry, refused }));
 } catch (error) {
   await shot(page, "erreur");
+  console.error("refused by the policy:", JSON.stringify(refused));
   throw error;
 } finally {
   await browser.close();
