@@ -50,24 +50,24 @@ def write_editor(network: NetworkConfig, out: Path) -> None:
             shutil.copyfile(STATIC / name, output.inside(out, f"{FOLDER}/{name}"))
     sites = list(network.sites)
     if sites:
-        _write_one(network, out, FOLDER, sites, "../", _("Web editor — {name}", name=network.name))
+        _write_one(network, out, FOLDER, sites, _("Web editor — {name}", name=network.name))
     for site in sites:
         if (out / site.slug).is_symlink() or not (out / site.slug).is_dir():
             continue  # carried unchanged from the last build, its editor with it; or not built
         title = _("Web editor — {name}", name=site.name)
-        _write_one(network, out, f"{site.slug}/{FOLDER}", [site], "../../", title, _styles(out / site.slug))
+        _write_one(network, out, f"{site.slug}/{FOLDER}", [site], title, _styles(out / site.slug))
 
 
-def _write_one(network: NetworkConfig, out: Path, folder: str, sites: list[SiteConfig], to_root: str,
-               title: str, styles: list[str] = ()) -> None:
+def _write_one(network: NetworkConfig, out: Path, folder: str, sites: list[SiteConfig], title: str,
+               styles: list[str] = ()) -> None:
     config = editor_config(network, network.editor, sites)
     output.write_file(out, f"{folder}/config.yml", config_text(config))
-    output.write_file(out, f"{folder}/index.html", editor_page(title, to_root, styles, network.language))
+    output.write_file(out, f"{folder}/index.html", editor_page(title, f"{network.url}/", styles, network.language))
 
 
-def editor_page(title: str, to_root: str, styles: list[str], language: str) -> str:
+def editor_page(title: str, root_url: str, styles: list[str], language: str) -> str:
     """The page that loads the editor; its scripts are files (the admin CSP allows no inline script)."""
-    scripts = "\n".join(f'<script src="{to_root}{FOLDER}/{name}"></script>' for name in SCRIPTS)
+    scripts = "\n".join(f'<script src="{escape(root_url)}{FOLDER}/{name}"></script>' for name in SCRIPTS)
     preview = " ".join(styles)
     return (f'<!doctype html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
