@@ -24,8 +24,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
-# The web editor (Decap CMS, /admin/ and /<site>/admin/) styles itself at run time and talks to the git
-# host's API (or to decap-server on this machine with `make edit`); the rest of the site keeps the policy above.
+# The web editor (Decap CMS, /admin/ and /<site>/admin/) styles itself at run time and talks to the
+# git host's API (or to decap-server on this machine with `make edit`); the rest of the site keeps
+# the policy above.
 EDITOR_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self' 'unsafe-eval'",  # Decap does not start without it (tried in Chromium)
@@ -33,7 +34,8 @@ EDITOR_POLICY = "; ".join([
     "img-src 'self' data: blob: https:",
     "media-src 'self' blob: https:",
     "font-src 'self' data:",
-    "connect-src 'self' blob: https: http://localhost:8081 http://127.0.0.1:8081",  # blob: an image being uploaded
+    # blob: an image being uploaded; 8081: decap-server of `make edit`
+    "connect-src 'self' blob: https: http://localhost:8081 http://127.0.0.1:8081",
     "frame-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'self'",

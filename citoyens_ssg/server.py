@@ -217,7 +217,7 @@ class _DevHandler(SimpleHTTPRequestHandler):
             self._send(RELOAD_SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
         elif path == "/__citoyens/events":
             self._stream_events()
-        elif self._html_file(path) is not None and "/admin/" not in path + "/":  # a reload loses the editor's work
+        elif self._html_file(path) is not None and "/admin/" not in path + "/":  # reloads lose editor work
             page = self._html_file(path).read_bytes()
             self._send(page.replace(b"</body>", RELOAD_TAG + b"</body>", 1), "text/html; charset=utf-8")
         else:

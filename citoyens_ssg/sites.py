@@ -12,7 +12,8 @@ from citoyens_ssg.i18n import _
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 # Top-level names of output/ that belong to the network, not to a site.
-RESERVED = frozenset({"admin", "planet", "theme", "agenda", "annuaire", "recherche", "search", "feeds", "static"})
+RESERVED = frozenset({"admin",  # the web editor of the network
+                      "planet", "theme", "agenda", "annuaire", "recherche", "search", "feeds", "static"})
 
 
 def slugify(name: str) -> str:

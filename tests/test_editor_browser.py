@@ -16,9 +16,10 @@ from citoyens_ssg.headers import EDITOR_POLICY
 from citoyens_ssg.server import DevServer
 
 TOOLS = PROJECT / "tools" / "editor"
-pytestmark = pytest.mark.skipif(
-    not shutil.which("chromium") or not shutil.which("node") or not (TOOLS / "node_modules/playwright-core").is_dir()
-    or not (TOOLS / "node_modules/decap-cms").is_dir(), reason="needs chromium, node and `make editor`")
+INSTALLED = all((TOOLS / "node_modules" / name).is_dir()
+                for name in ("playwright-core", "decap-cms", "decap-server"))
+pytestmark = pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("node") and INSTALLED),
+                                reason="needs chromium, node and `make editor`")
 
 
 def free_port() -> int:
@@ -56,11 +57,13 @@ def test_an_article_with_an_image_and_an_event_written_in_the_editor(network, tm
     content = network.root / "sites/jardin/content"
     assert (content / "le-potager-partage-ouvre-ses-portes.md").read_text(encoding="utf-8") == (
         "Title: Le potager partagé ouvre ses portes\nDate: 2026-11-20 18:30\n\n"
-        "![Des plants de tomates au soleil]({static}/images/potager.jpg)\n\nVenez planter avec nous samedi.\n")
+        "![Des plants de tomates au soleil]({static}/images/potager.jpg)\n\n"
+        "Venez planter avec nous samedi.\n")
     assert (content / "images/potager.jpg").read_bytes() == photo.read_bytes()
     assert (content / "agenda/atelier-semis.md").read_text(encoding="utf-8") == (
-        "Title: Atelier semis\nStart: 2026-12-05 14:00\nEnd: 2026-12-05 17:00\nPlace: Jardin de la rue de Siam\n"
-        "Address: 12 rue de Siam, 29200 Kerlouan-sur-Mer\nLatitude: 48.3895\nLongitude: -4.487\nPrice: gratuit\n\n")
+        "Title: Atelier semis\nStart: 2026-12-05 14:00\nEnd: 2026-12-05 17:00\n"
+        "Place: Jardin de la rue de Siam\nAddress: 12 rue de Siam, 29200 Kerlouan-sur-Mer\n"
+        "Latitude: 48.3895\nLongitude: -4.487\nPrice: gratuit\n\n")
 
     report = network.build()
     assert report.ok, [str(p) for s in report.sites for p in s.problems]
@@ -70,4 +73,5 @@ def test_an_article_with_an_image_and_an_event_written_in_the_editor(network, tm
     assert "Atelier semis" in network.read("agenda/index.html")
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["refused"] == []  # the editor works under the policy the host sends for /admin/
-    print("axe-core on the editor:", result["collections"], result["entry"])  # in the README; Decap's own markup
+    # Decap's own markup; the figures are in the README.
+    print("axe-core on the editor:", result["collections"], result["entry"])

@@ -53,7 +53,8 @@ def test_event_fields_are_the_agenda_keys(network):
     network.site("radio")
     agenda = _config(network, "radio")["collections"][2]
     names = [f["name"] for f in agenda["fields"]]
-    for key in ("start", "end", "recurrence", "place", "address", "latitude", "longitude", "price", "registration"):
+    for key in ("start", "end", "recurrence", "place", "address", "latitude", "longitude", "price",
+                "registration"):
         assert key in names
     recurrence = next(f for f in agenda["fields"] if f["name"] == "recurrence")
     assert recurrence["options"] == ["chaque jour", "chaque semaine", "chaque mois", "chaque année"]
@@ -92,7 +93,8 @@ def test_network_admin_lists_every_site(network):
     network.site("radio")
     network.site("amap")
     loaded = load_network(network.root)
-    config = editor_config(loaded, Backend(name="github", repo="a/b", editorial_workflow=False), list(loaded.sites))
+    backend = Backend(name="github", repo="a/b", editorial_workflow=False)
+    config = editor_config(loaded, backend, list(loaded.sites))
     assert [c["folder"] for c in config["collections"]][::3] == ["sites/amap/content", "sites/radio/content"]
     assert "publish_mode" not in config
     assert config["collections"][0]["label"] == "Site amap — Articles"

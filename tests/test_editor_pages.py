@@ -27,15 +27,17 @@ needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is
 def editor_file(data: dict) -> str:
     """What the editor's 'pelican' format writes for ``data`` (the same JavaScript, run by Node)."""
     script = f"process.stdout.write(require({json.dumps(str(FORMAT))}).toFile({json.dumps(data)}))"
-    return subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True, timeout=60).stdout
+    run = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True, timeout=60)
+    return run.stdout
 
 
 @needs_node
 def test_a_file_saved_by_the_editor_builds_the_page_written_by_hand(network):
     network.write("network.yaml", EDITEUR)
     network.site("jardin")
-    (network.root / "sites/jardin/content/images").mkdir(parents=True)
-    shutil.copy(PROJECT / "sites/radio-ondes/content/images/studio.jpg", network.root / "sites/jardin/content/images/")
+    images = network.root / "sites/jardin/content/images"
+    images.mkdir(parents=True)
+    shutil.copy(PROJECT / "sites/radio-ondes/content/images/studio.jpg", images)
     by_hand = network.write("sites/jardin/content/semis.md", """
         Title: Atelier semis
         Date: 2026-11-20 18:30
@@ -71,7 +73,8 @@ def test_what_the_editor_sends_goes_through_the_same_checks(network):
     assert any("date.md:2" in p for p in problems), problems  # a bad date: its file and line
     assert not list(network.root.rglob("piege.html"))
     html = "".join(p.read_text(encoding="utf-8") for p in (network.output / "jardin").glob("*.html"))
-    assert "<script>alert(1)" not in html and "<h1>Fête  Save_as: ../../piege.html</h1>" in html  # sanitised text
+    assert "<script>alert(1)" not in html  # sanitised, the rest is the title's text
+    assert "<h1>Fête  Save_as: ../../piege.html</h1>" in html
 
 
 def test_no_editeur_section_no_editor(network):
@@ -88,7 +91,8 @@ def test_each_site_gets_its_editor_with_no_inline_script(network):
     assert network.build().ok
     page = network.read("jardin/admin/index.html")
     assert "<title>Web editor — Jardin &lt;b&gt;partagé&lt;/b&gt;</title>" in page or "&lt;b&gt;" in page
-    assert not re.search(r"<script>(?!</script>)|<script(?![^>]*\bsrc=)[^>]*>", page)  # the admin CSP allows none
+    # The admin CSP allows no inline script.
+    assert not re.search(r"<script>(?!</script>)|<script(?![^>]*\bsrc=)[^>]*>", page)
     assert '<script src="https://reseau.example.org/admin/decap-cms.js"></script>' in page
     assert (network.output / "admin/decap-cms.js").stat().st_size > 1_000_000
     sitemaps = network.read(NETWORK_SITEMAP) + network.read("jardin/sitemap.xml")

@@ -76,8 +76,9 @@ def config_text(config: dict) -> str:
 
 
 def _backend(backend: Backend) -> dict:
-    values = {"name": backend.name, "repo": backend.repo, "branch": backend.branch, "base_url": backend.base_url,
-              "auth_endpoint": backend.auth_endpoint, "app_id": backend.app_id, "api_root": backend.api_root}
+    values = {"name": backend.name, "repo": backend.repo, "branch": backend.branch,
+              "base_url": backend.base_url, "auth_endpoint": backend.auth_endpoint,
+              "app_id": backend.app_id, "api_root": backend.api_root}
     if backend.name == "gitlab" and backend.app_id:
         values["auth_type"] = "pkce"
     return {key: value for key, value in values.items() if value}
@@ -93,7 +94,8 @@ def _collections(site: SiteConfig, prefix: bool) -> list[dict]:
         {"name": f"{site.slug}-pages", "label": label + "Pages", "label_singular": "Page",
          "folder": content_folder(site, "pages"), "slug": "{{slug}}", "fields": _page_fields(), **common},
         {"name": f"{site.slug}-agenda", "label": label + "Agenda", "label_singular": "Événement",
-         "folder": content_folder(site, "agenda"), "slug": "{{slug}}", "fields": _event_fields(site), **common},
+         "folder": content_folder(site, "agenda"), "slug": "{{slug}}", "fields": _event_fields(site),
+         **common},
     ]
 
 
@@ -134,7 +136,8 @@ def _article_fields(site: SiteConfig) -> list[dict]:
 
 
 def _page_fields() -> list[dict]:
-    return [_field("title", "Titre", required=True), *_image_fields(), _field("body", "Texte", "markdown", required=True)]
+    return [_field("title", "Titre", required=True), *_image_fields(),
+            _field("body", "Texte", "markdown", required=True)]
 
 
 def _event_fields(site: SiteConfig) -> list[dict]:
@@ -144,13 +147,15 @@ def _event_fields(site: SiteConfig) -> list[dict]:
         _field("end", "Fin", "datetime", **DATETIME),
         _field("recurrence", "Se répète", "select", options=RECURRENCES),
         _field("days", "Jours", "select", multiple=True, options=WEEKDAYS),
-        _field("until", "Jusqu'au", "datetime", format="YYYY-MM-DD", date_format="DD/MM/YYYY", time_format=False),
+        _field("until", "Jusqu'au", "datetime", format="YYYY-MM-DD", date_format="DD/MM/YYYY",
+               time_format=False),
         _field("place", "Lieu"),
         _field("address", "Adresse"),
         _field("latitude", "Latitude", "number", value_type="float", min=-90, max=90),
         _field("longitude", "Longitude", "number", value_type="float", min=-180, max=180),
         _field("price", "Tarif", hint="Par exemple : gratuit, 5 €, prix libre."),
-        _field("registration", "Inscription (adresse web)", pattern=["^https?://\\S+$", "Une adresse https://…"]),
+        _field("registration", "Inscription (adresse web)",
+               pattern=["^https?://\\S+$", "Une adresse https://…"]),
         _category(site),
         *_image_fields(),
         _field("body", "Description", "markdown"),

@@ -40,7 +40,8 @@ def write_editor(network: NetworkConfig, out: Path) -> None:
         return
     bundle = find_bundle(network)
     if bundle is None:
-        logger.warning(_("NOTE web editor not built: run 'make editor' (needs npm) to install it in tools/editor/"))
+        logger.warning(
+            _("NOTE web editor not built: run 'make editor' (needs npm) to install it in tools/editor/"))
         return
     output.inside(out, FOLDER).mkdir(parents=True, exist_ok=True)
     for chunk in sorted(bundle.parent.glob("*decap-cms.js")):  # the main file loads the others beside it
@@ -62,7 +63,8 @@ def _write_one(network: NetworkConfig, out: Path, folder: str, sites: list[SiteC
                styles: list[str] = ()) -> None:
     config = editor_config(network, network.editor, sites)
     output.write_file(out, f"{folder}/config.yml", config_text(config))
-    output.write_file(out, f"{folder}/index.html", editor_page(title, f"{network.url}/", styles, network.language))
+    page = editor_page(title, f"{network.url}/", styles, network.language)
+    output.write_file(out, f"{folder}/index.html", page)
 
 
 def editor_page(title: str, root_url: str, styles: list[str], language: str) -> str:

@@ -10,7 +10,8 @@ const axeSource = require("fs").readFileSync(require.resolve("axe-core/axe.min.j
 const [admin, site, image, backendPort, shots] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-sync"],
 });
 
 async function axe(page) {
