@@ -29,7 +29,10 @@ serve: $(STAMP)
 
 # The web editor (Decap CMS, pinned in tools/editor/package-lock.json), served at /<site>/admin/.
 # Needs npm; without it the sites build as before, without their editor.
-editor:
+EDITOR_STAMP := tools/editor/node_modules/.package-lock.json
+editor: $(EDITOR_STAMP)
+
+$(EDITOR_STAMP): tools/editor/package-lock.json
 	cd tools/editor && npm ci --no-audit --no-fund --loglevel=error
 
 # Write from the browser on this machine: http://127.0.0.1:8000/<site>/admin/, saved into sites/.
