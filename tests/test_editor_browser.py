@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 
 import pytest
 
@@ -53,6 +54,9 @@ def test_an_article_with_an_image_and_an_event_written_in_the_editor(network, tm
     finally:
         server.stop()
         stop_local_backend(backend)
+        for thread in threading.enumerate():  # the rebuild the last save started ends before ours
+            if thread.name == "rebuild":
+                thread.join()
     assert run.returncode == 0, run.stderr[-3000:]
     content = network.root / "sites/jardin/content"
     assert (content / "le-potager-partage-ouvre-ses-portes.md").read_text(encoding="utf-8") == (

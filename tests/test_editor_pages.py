@@ -52,8 +52,9 @@ def test_a_file_saved_by_the_editor_builds_the_page_written_by_hand(network):
     assert network.build().ok
     page_by_hand = network.read("jardin/atelier-semis.html")
     saved = editor_file({"title": "Atelier semis", "date": "2026-11-20 18:30", "category": "Ateliers",
-                         "tags": ["jardin", "graines"], "image": "{static}/images/studio.jpg",
-                         "alt": "Des plants de tomates", "body": "Venez *semer* avec nous.\n"})
+                         "tags": ["jardin", "graines"],
+                         "image": [{"image": "{static}/images/studio.jpg", "alt": "Des plants de tomates"}],
+                         "body": "Venez *semer* avec nous.\n"})
     assert saved == by_hand.read_text(encoding="utf-8")
     by_hand.write_text(saved, encoding="utf-8")
     assert network.build().ok

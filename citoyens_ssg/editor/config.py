@@ -112,11 +112,13 @@ def _category(site: SiteConfig) -> dict:
 
 
 def _image_fields() -> list[dict]:
-    return [
-        _field("image", "Image", "image", choose_url=False),
-        _field("alt", "Description de l'image (texte alternatif)", hint="Obligatoire avec une image : "
-               "ce que montre l'image, pour qui ne la voit pas.", pattern=[".*\\S.*", "Décrivez l'image."]),
-    ]
+    # A list of at most one image, so that an article may have none but an image never comes
+    # without its description (an optional object would still require its fields).
+    return [_field("image", "Image", "list", max=1, label_singular="image", collapsed=False, fields=[
+        _field("image", "Image", "image", required=True, choose_url=False),
+        _field("alt", "Description de l'image (texte alternatif)", required=True,
+               hint="Ce que montre l'image, pour qui ne la voit pas."),
+    ])]
 
 
 def _article_fields(site: SiteConfig) -> list[dict]:

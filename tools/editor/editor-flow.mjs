@@ -72,9 +72,13 @@ try {
   await open(page, `${admin}#/collections/${site}-articles/new`, "Articles");
   await field(page, "title").fill("Le potager partagé ouvre ses portes");
   await field(page, "date").fill("2026-11-20T18:30");
+  await page.getByRole("button", { name: /^Ajouter/ }).first().click();  // an image: at most one
   await page.getByRole("button", { name: "Choisir une image" }).click();
   await page.locator('input[type="file"]').setInputFiles(image);
   await page.getByRole("button", { name: "Choisir les éléments sélectionnés" }).click();
+  await page.getByRole("button", { name: "Publier", exact: true }).click();  // no description yet:
+  await page.getByText("Publier maintenant", { exact: true }).click();
+  await page.getByText("il manque un champ requis", { exact: false }).waitFor();  // refused
   await field(page, "alt").fill("Des plants de tomates au soleil");
   await page.locator('[contenteditable="true"]').first().click();
   await page.keyboard.type("Venez planter avec nous samedi.");

@@ -28,11 +28,14 @@
       data[key] = LISTS[key] ? match[2].split(",").map(oneLine).filter(Boolean) : match[2].trim();
     }
     while (i < lines.length && lines[i].trim() === "") { i++; }
+    if (typeof data.image === "string") {  // "Image:" and "Alt:" header lines, written by hand
+      data.image = [{ image: data.image, alt: data.alt || "" }];
+      delete data.alt;
+    }
     var body = lines.slice(i).join("\n");
     var image = LEADING_IMAGE.exec(body);
-    if (image) {
-      data.alt = image[1].replace(/\\(.)/g, "$1");
-      data.image = image[2];
+    if (image) {  // the editor's "image" field: a list of at most one image with its description
+      data.image = [{ image: image[2], alt: image[1].replace(/\\(.)/g, "$1") }];
       body = body.slice(image[0].length);
     }
     data.body = body;
@@ -42,7 +45,7 @@
   function toFile(data) {
     var keys = ORDER.filter(function (key) { return key in data; });
     Object.keys(data).forEach(function (key) {
-      var inBody = key === "body" || key === "image" || key === "alt";
+      var inBody = key === "body" || key === "image";
       if (keys.indexOf(key) < 0 && !inBody && /^[a-z_]+$/.test(key)) { keys.push(key); }
     });
     var header = [];
@@ -53,9 +56,10 @@
       header.push(key.charAt(0).toUpperCase() + key.slice(1) + ": " + oneLine(value));
     });
     var body = data.body ? String(data.body).replace(/\s+$/, "") + "\n" : "";
-    if (data.image) {
-      var alt = oneLine(data.alt || "").replace(/[\\\]]/g, "\\$&");
-      var source = oneLine(data.image).replace(/[ ()]/g, function (c) { return URL_ESCAPES[c]; });
+    var picture = Array.isArray(data.image) ? data.image[0] : null;
+    if (picture && picture.image) {
+      var alt = oneLine(picture.alt || "").replace(/[\\\]]/g, "\\$&");
+      var source = oneLine(picture.image).replace(/[ ()]/g, function (c) { return URL_ESCAPES[c]; });
       body = "![" + alt + "](" + source + ")\n" + (body ? "\n" + body : "");
     }
     return header.join("\n") + "\n\n" + body;
