@@ -79,9 +79,12 @@ try {
   await page.getByRole("button", { name: "Publier", exact: true }).click();  // no description yet:
   await page.getByText("Publier maintenant", { exact: true }).click();
   await page.getByText("il manque un champ requis", { exact: false }).waitFor();  // refused
+  await shot(page, "refus");
+  await page.getByText("il manque un champ requis", { exact: false }).click();  // closes the message
   await field(page, "alt").fill("Des plants de tomates au soleil");
   await page.locator('[contenteditable="true"]').first().click();
   await page.keyboard.type("Venez planter avec nous samedi.");
+  await field(page, "title").scrollIntoViewIfNeeded();
   await shot(page, "article");
   const entry = await axe(page);
   await publish(page);
