@@ -13,7 +13,7 @@ BUILD_OPTIONS := $(if $(BASE_URL),--base-url $(BASE_URL),)
 # make publish PUBLISH_OPTIONS=--strict : the deploy fails as soon as one site fails.
 PUBLISH_OPTIONS ?=
 
-.PHONY: html publish serve test clean clean-all install messages check check-output bench
+.PHONY: html publish serve test clean clean-all install messages check check-output bench editor edit
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,18 @@ publish: $(STAMP)
 
 serve: $(STAMP)
 	$(CITOYENS) serve --port $(PORT)
+
+# The web editor (Decap CMS, pinned in tools/editor/package-lock.json), served at /<site>/admin/.
+# Needs npm; without it the sites build as before, without their editor.
+EDITOR_STAMP := tools/editor/node_modules/.package-lock.json
+editor: $(EDITOR_STAMP)
+
+$(EDITOR_STAMP): tools/editor/package-lock.json
+	cd tools/editor && npm ci --no-audit --no-fund --loglevel=error
+
+# Write from the browser on this machine: http://127.0.0.1:8000/<site>/admin/, saved into sites/.
+edit: $(STAMP) editor
+	$(CITOYENS) serve --editor --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

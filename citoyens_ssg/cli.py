@@ -41,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
                             "(default: .citoyens/preview/ in the network's folder)"))
     serve.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default: %(default)s)"))
     serve.add_argument("--port", type=int, default=8000, help=_("port to listen on (default: %(default)s)"))
+    serve.add_argument("--editor", action="store_true",
+                       help=_("also run the web editor's local backend: write at /<site>/admin/ (make edit)"))
 
     check = commands.add_parser("check", parents=[common], help=_("list every problem of the configuration and the content, without building"))
     check.add_argument("--changed-since", metavar="REV", help=_("also check that the commits since REV stay in one association's folder and add no symbolic link"))
@@ -108,9 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             return run_build(args)
         if args.command == "serve":
-            from citoyens_ssg.server import serve
-
-            return serve(args.root, host=args.host, port=args.port, output_dir=args.output, jobs=args.jobs)
+            return run_serve(args)
         if args.command == "check":
             return run_check(args)
         if args.command == "codeowners":
@@ -174,6 +174,18 @@ def _finish(args: argparse.Namespace, report) -> int:
         print_deploy_note(report, path)
         return deploy_exit_code(report, args.strict)
     return 0 if report.ok else 1
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from citoyens_ssg.editor.local import start_local_backend, stop_local_backend
+    from citoyens_ssg.server import serve
+
+    backend = start_local_backend(args.root) if args.editor else None
+    try:
+        return serve(args.root, host=args.host, port=args.port, output_dir=args.output, jobs=args.jobs)
+    finally:
+        if backend is not None:
+            stop_local_backend(backend)
 
 
 def _shard(value: str) -> tuple[int, int]:

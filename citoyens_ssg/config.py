@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from citoyens_ssg import commonmark, pelican_settings, schema
+from citoyens_ssg.editor.backend import SECTION as EDITOR_SECTION
+from citoyens_ssg.editor.backend import Backend, backend_from
 from citoyens_ssg.errors import ConfigError, Problem
 from citoyens_ssg.i18n import N_, _, in_language
 from citoyens_ssg.sites import SiteFolder, discover_sites, slugify
@@ -147,6 +149,7 @@ class NetworkConfig(SharedSettings):
     map: MapConfig = MapConfig()
     letter: LetterConfig | None = None  # no ``lettre:`` section, no letter
     limits: LimitsConfig = LimitsConfig()
+    editor: Backend | None = None  # no ``editeur:`` section, no web editor
     sites: tuple[SiteConfig, ...] = ()
     preview: bool = False  # citoyens serve: drafts and future posts are built too, marked as such
 
@@ -200,6 +203,7 @@ NETWORK_SCHEMA = schema.Section(
             "longitude": schema.Number(minimum=-180, maximum=180),
             "zoom": schema.Integer(minimum=1, maximum=19),
         }),
+        "editeur": EDITOR_SECTION,
         "lettre": schema.Section(fields={
             "title": schema.Text(),
             "day": schema.Text(pattern="^(" + "|".join(WEEKDAYS) + ")$",
@@ -472,6 +476,7 @@ def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_
         map=MapConfig(**values.get("map", {})),
         letter=_letter(values["lettre"], name) if "lettre" in values else None,
         limits=LimitsConfig(**values.get("limits", {})),
+        editor=backend_from(values["editeur"]) if "editeur" in values else None,
         sites=sites,
         **shared,
     )

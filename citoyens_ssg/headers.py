@@ -33,6 +33,25 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+# The web editor (Decap CMS, /admin/ and /<site>/admin/) styles itself at run time and talks to the
+# git host's API (or to decap-server on this machine with `make edit`); the rest of the site keeps
+# the policy above.
+EDITOR_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-eval'",  # Decap does not start without it (tried in Chromium)
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob: https:",
+    "media-src 'self' blob: https:",
+    "font-src 'self' data:",
+    # blob: an image being uploaded; 8081: decap-server of `make edit`
+    "connect-src 'self' blob: https: http://localhost:8081 http://127.0.0.1:8081",
+    "frame-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
 SECURITY = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -56,9 +75,12 @@ RULES: tuple[tuple[str, dict[str, str]], ...] = (
     ("/planet/rss.xml", {"Content-Type": "application/rss+xml; charset=utf-8"}),
     ("/*.ics", {"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": FEEDS}),
     ("/*.json", {"Content-Type": "application/json; charset=utf-8"}),
+    ("/*.yml", {"Content-Type": "text/yaml; charset=utf-8"}),  # the web editor's config.yml
     ("/theme/*", {"Cache-Control": IMMUTABLE}),
     ("/*/theme/*", {"Cache-Control": IMMUTABLE}),
     ("/*/images/*", {"Cache-Control": ASSETS}),
+    ("/admin/*", {"Content-Security-Policy": EDITOR_POLICY}),  # later rules override earlier ones
+    ("/*/admin/*", {"Content-Security-Policy": EDITOR_POLICY}),
 )
 
 

@@ -16,6 +16,7 @@ from jinja2 import Environment
 
 from citoyens_ssg import addresses, agenda, clock, directory, output, planet, search, sitemaps
 from citoyens_ssg.config import NetworkConfig, SiteConfig
+from citoyens_ssg.editor.pages import write_editor
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.headers import NOT_FOUND, headers_file, redirect_pages, redirects_file
 from citoyens_ssg.i18n import _
@@ -143,6 +144,7 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     for relative, text in redirect_pages(out, network.language, network.url).items():  # not in the sitemap
         output.write_file(out, relative, text)
     output.write_file(out, f"{assets}/css/accent.css", accents)
+    write_editor(network, out)  # not in the sitemaps; after the sites, whose pages name the preview's styles
     return problems
 
 

@@ -221,6 +221,9 @@ RELOAD_TAG = b'<script src="/__citoyens/reload.js" defer></script>'
 class _DevHandler(SimpleHTTPRequestHandler):
     """Serves the output, plus the live-reload script and its event stream."""
 
+    # The web editor reads its config.yml only when it is served as YAML.
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml; charset=utf-8"}
+
     def __init__(self, *args, dev_server: DevServer, **kwargs):
         self.dev_server = dev_server
         super().__init__(*args, **kwargs)
@@ -231,7 +234,7 @@ class _DevHandler(SimpleHTTPRequestHandler):
             self._send(RELOAD_SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
         elif path == "/__citoyens/events":
             self._stream_events()
-        elif self._html_file(path) is not None:
+        elif self._html_file(path) is not None and "/admin/" not in path + "/":  # reloads lose editor work
             page = self._html_file(path).read_bytes()
             self._send(page.replace(b"</body>", RELOAD_TAG + b"</body>", 1), "text/html; charset=utf-8")
         else:

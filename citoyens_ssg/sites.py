@@ -13,7 +13,9 @@ from citoyens_ssg.i18n import _
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 # Top-level names of output/ that belong to the network, not to a site.
-RESERVED = frozenset({"planet", "theme", "agenda", "annuaire", "recherche", "search", "feeds", "static"}) | REDIRECTED
+# "admin": the network's web editor; "lettre": the weekly letter.
+RESERVED = frozenset({"admin", "lettre", "planet", "theme", "agenda", "annuaire", "recherche", "search", "feeds",
+                      "static"}) | REDIRECTED
 
 
 def slugify(name: str, max_length: int | None = None) -> str:
