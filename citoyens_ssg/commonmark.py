@@ -39,6 +39,7 @@ _TAG = re.compile(r"<[^>]*>")
 # cmark-gfm's task boxes are form inputs, which the sanitiser removes: a box character stays.
 # Pelican's links to the site's own files: cmark-gfm escapes their braces, Pelican looks for braces.
 _INTRASITE = re.compile(r'((?:href|src)=")%7B(\w+)%7D')
+_KEPT_BRACE = "citoyenspercent7B"  # letters only: cmark-gfm leaves them as they are, in text and links
 _TASK_BOX = re.compile(r'<input type="checkbox"( checked="")? disabled="" />')
 
 
@@ -67,8 +68,13 @@ def split_header(text: str) -> tuple[dict[str, list[str]], list[str], int]:
 
 def to_html(markdown: str) -> str:
     """The body's HTML, headings given ids, task boxes as characters."""
-    converted = cmark.markdown_to_html_with_extensions(markdown, _OPTIONS, _EXTENSIONS)
-    converted = _INTRASITE.sub(r"\1{\2}", converted)
+    # Only a brace the text holds is Pelican's: a '%7B' written as such (the importer writes
+    # {attach} that way, to be shown and never resolved) stays '%7B', as in Python-Markdown.
+    kept = _KEPT_BRACE
+    while kept in markdown:
+        kept += "x"
+    converted = cmark.markdown_to_html_with_extensions(markdown.replace("%7B", kept), _OPTIONS, _EXTENSIONS)
+    converted = _INTRASITE.sub(r"\1{\2}", converted).replace(kept, "%7B")
     converted = _TASK_BOX.sub(lambda box: "☑" if box.group(1) else "☐", converted)
     return heading_ids(converted).rstrip("\n")  # as Python-Markdown ends it: pages keep their bytes
 

@@ -160,7 +160,7 @@ def test_serve_shows_the_page_first_and_makes_the_search_index_after(served):
     before = server.rebuilds
     network.article("epn", "atelier", "Atelier tablette", "2026-03-01 10:00", body="Le mot compostage.")
     wait_for_rebuild(server, before)
-    assert "Le mot compostage." in fetch(server.url + "/epn/atelier-tablette.html")
+    assert "Le mot compostage." in fetch(server.url + "/epn/atelier.html")
     wait_for(lambda: recorded(record, SEARCH_INDEX) not in (None, first), "the index of the edited site")
     assert recorded(record, SEARCH_INDEX) == search.index_key(site, search.indexed_pages(site))
     assert (site / "pagefind/pagefind-entry.json").is_file() and not list(server.output.glob(".pagefind-*"))

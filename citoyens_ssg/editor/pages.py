@@ -13,7 +13,7 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
-from citoyens_ssg import output
+from citoyens_ssg import addresses, output
 from citoyens_ssg.config import NetworkConfig, SiteConfig
 from citoyens_ssg.editor.config import config_text, editor_config
 from citoyens_ssg.i18n import _
@@ -64,6 +64,8 @@ def _write_one(network: NetworkConfig, out: Path, folder: str, sites: list[SiteC
     config = editor_config(network, network.editor, sites)
     output.write_file(out, f"{folder}/config.yml", config_text(config))
     page = editor_page(title, f"{network.url}/", styles, network.language)
+    # Root-relative like every other page: its scripts load from wherever the files are served.
+    page = addresses.root_relative(page, addresses.origin(network.url))
     output.write_file(out, f"{folder}/index.html", page)
 
 
