@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from citoyens_ssg import __version__, i18n
-from citoyens_ssg.commonmark import DIALECTS
+from citoyens_ssg.site.commonmark import DIALECTS
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.i18n import _
 
@@ -142,9 +142,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from citoyens_ssg.build import build
+    from citoyens_ssg.pipeline.build import build
     from citoyens_ssg.report import print_site_result, progress, report_data, write_report
-    from citoyens_ssg.sites import discover_sites
+    from citoyens_ssg.config.sites import discover_sites
 
     quiet = args.quiet
     expected = len(args.sites) if args.sites else len(discover_sites(args.root.resolve())[0])
@@ -178,7 +178,7 @@ def _finish(args: argparse.Namespace, report) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     from citoyens_ssg.editor.local import start_local_backend, stop_local_backend
-    from citoyens_ssg.server import serve
+    from citoyens_ssg.dev.server import serve
 
     backend = start_local_backend(args.root) if args.editor else None
     try:
@@ -196,7 +196,7 @@ def _shard(value: str) -> tuple[int, int]:
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    from citoyens_ssg.build import merge
+    from citoyens_ssg.pipeline.build import merge
 
     from citoyens_ssg.report import print_site_result
 
@@ -209,8 +209,8 @@ def run_merge(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     if args.dialect or args.dialect_site:
         return run_dialect_check(args)
-    from citoyens_ssg.checks import check_network
-    from citoyens_ssg.isolation import changed_paths, check_changes
+    from citoyens_ssg.dev.check import check_network
+    from citoyens_ssg.tools.isolation import changed_paths, check_changes
     from citoyens_ssg.report import problem_line, say
 
     findings = check_network(args.root, build_links=not args.no_build)
@@ -231,8 +231,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_dialect_check(args: argparse.Namespace) -> int:
-    from citoyens_ssg.config import load_network
-    from citoyens_ssg.dialects import compare_site
+    from citoyens_ssg.config.load import load_network
+    from citoyens_ssg.dev.dialects import compare_site
     from citoyens_ssg.report import say
 
     if not (args.dialect and args.dialect_site):
@@ -260,8 +260,8 @@ def _unique(problems: list) -> list:
 
 
 def run_codeowners(args: argparse.Namespace) -> int:
-    from citoyens_ssg.config import load_network
-    from citoyens_ssg.isolation import codeowners
+    from citoyens_ssg.config.load import load_network
+    from citoyens_ssg.tools.isolation import codeowners
 
     network = load_network(args.root)
     target = network.root / "CODEOWNERS"
@@ -272,7 +272,7 @@ def run_codeowners(args: argparse.Namespace) -> int:
 
 
 def run_scaffold(args: argparse.Namespace) -> int:
-    from citoyens_ssg.scaffold import new_post, new_site
+    from citoyens_ssg.tools.scaffold import new_post, new_site
 
     if args.command == "new-site":
         folder = new_site(args.root, args.name)
@@ -304,7 +304,7 @@ def run_letter_send(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from citoyens_ssg.importer import import_blog
+    from citoyens_ssg.tools.importer import import_blog
     from citoyens_ssg.report import say
 
     report = import_blog(args.root, args.site, args.source)

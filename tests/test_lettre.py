@@ -19,7 +19,7 @@ from aiosmtpd.smtp import AuthResult
 from PIL import Image
 
 from citoyens_ssg import cli, i18n
-from citoyens_ssg.config import load_network
+from citoyens_ssg.config.load import load_network
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.letter.send import SIZE_LIMIT, send_letter
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from citoyens_ssg.build import BuildPaths, build
-from citoyens_ssg.headers import RULES, headers_file
+from citoyens_ssg.pipeline.build import BuildPaths, build
+from citoyens_ssg.network.headers import RULES, headers_file
 
 PROJECT = Path(__file__).resolve().parent.parent
 BASE = "https://reseau.example.org"

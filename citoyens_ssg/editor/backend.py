@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from citoyens_ssg import schema
+from citoyens_ssg.config import schema
 from citoyens_ssg.i18n import N_
 
 BACKENDS = ("git-gateway", "github", "gitlab", "gitea")  # Netlify Identity, GitHub, GitLab/Framagit, Forgejo

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from citoyens_ssg import output
-from citoyens_ssg.config import NetworkConfig, SiteConfig
+from citoyens_ssg.config.load import NetworkConfig, SiteConfig
 from citoyens_ssg.editor.config import config_text, editor_config
 from citoyens_ssg.i18n import _
 

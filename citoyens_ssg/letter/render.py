@@ -16,7 +16,7 @@ from babel.dates import format_date
 from feedgen.feed import FeedGenerator
 from jinja2 import Environment
 
-from citoyens_ssg.config import NetworkConfig
+from citoyens_ssg.config.load import NetworkConfig
 from citoyens_ssg.letter.compose import EVENT_DAYS, FOLDER, Letter
 
 logger = logging.getLogger(__name__)

@@ -29,11 +29,12 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
-from citoyens_ssg import clock, output, subscriptions
-from citoyens_ssg.build import BuildPaths
-from citoyens_ssg.config import LetterConfig, NetworkConfig, load_network
+from citoyens_ssg import clock, output
+from citoyens_ssg.network import subscriptions
+from citoyens_ssg.pipeline.build import BuildPaths
+from citoyens_ssg.config.load import LetterConfig, NetworkConfig, load_network
 from citoyens_ssg.errors import CitoyensError, Problem
-from citoyens_ssg.fetch import FetchPolicy
+from citoyens_ssg.network.fetch import FetchPolicy
 from citoyens_ssg.i18n import _
 from citoyens_ssg.letter.compose import FOLDER, Letter, compose_letter
 from citoyens_ssg.letter.render import email_html, email_text, subject

@@ -8,7 +8,7 @@
 - Of two files that would produce the same page, the later is skipped, naming both.
 - A reference (``{static}``, ``{attach}``, ``{filename}``) must name a file of the
   site's ``content/`` folder: one leading elsewhere is reported and its link removed.
-- Static files are published only from an allowlist of types (citoyens_ssg.static_files).
+- Static files are published only from an allowlist of types (citoyens_ssg.content.static_files).
 - Every file Pelican writes is checked, before it is written, to land inside the
   site's own output folder.
 - Drafts and future posts are left out of a build (``CITOYENS_PREVIEW`` keeps them,
@@ -30,8 +30,10 @@ from pelican.contents import Static
 from pelican.generators import StaticGenerator
 from pelican.writers import Writer
 
-from citoyens_ssg import clock, content_checks, reading, static_files, typography
-from citoyens_ssg.content_paths import (
+from citoyens_ssg import clock
+from citoyens_ssg.content import checks as content_checks, static_files, typography
+from citoyens_ssg.site import reading
+from citoyens_ssg.content.paths import (
     Reference,
     pelican_contents,
     real_path,
@@ -41,7 +43,7 @@ from citoyens_ssg.content_paths import (
 )
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import N_, _
-from citoyens_ssg.sanitize import plain_text
+from citoyens_ssg.content.sanitize import plain_text
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,4 @@
+"""The build as a whole: load the configuration, build the sites that changed in
+worker processes (``workers``), assemble, run the network stage, swap the new tree in
+(``build``); ``fingerprint`` says which sites changed.
+"""
