@@ -15,7 +15,6 @@ from PIL import Image
 from citoyens_ssg import i18n
 from citoyens_ssg.cli import main
 from citoyens_ssg.config.load import load_network
-from citoyens_ssg.tools.isolation import codeowners
 from citoyens_ssg.pipeline.workers import (
     OVER_MEMORY,
     Limits,
@@ -23,6 +22,7 @@ from citoyens_ssg.pipeline.workers import (
     allowed_variable,
     run_each_in_own_process,
 )
+from citoyens_ssg.tools.isolation import codeowners
 
 SECRET = "sekret-ghp-4f1c2d"
 NETWORK = "name: Réseau\nurl: https://reseau.example.org\n"

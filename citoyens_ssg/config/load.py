@@ -12,18 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citoyens_ssg.config import schema
-from citoyens_ssg.site import commonmark, settings as pelican_settings
-from citoyens_ssg.editor.backend import SECTION as EDITOR_SECTION
-from citoyens_ssg.editor.backend import Backend, backend_from
-from citoyens_ssg.errors import ConfigError, Problem
-from citoyens_ssg.i18n import N_, _, in_language
+from citoyens_ssg.config import passthrough, schema
+from citoyens_ssg.config.editor import SECTION as EDITOR_SECTION
+from citoyens_ssg.config.editor import Backend, backend_from
 from citoyens_ssg.config.sites import SiteFolder, discover_sites, slugify
 from citoyens_ssg.config.themes import available_themes
 from citoyens_ssg.config.yamlfile import load_yaml
+from citoyens_ssg.errors import ConfigError, Problem
+from citoyens_ssg.i18n import N_, _, in_language
 
 NETWORK_FILE = "network.yaml"
 SITE_FILE = "site.yaml"
+# The Markdown a site is read in: CommonMark with GitHub's extensions (cmarkgfm), or
+# Python-Markdown with Pelican's extensions, for a site moved from a Pelican blog.
+DIALECTS = ("commonmark", "python-markdown")
+DEFAULT_DIALECT = "commonmark"
 _LANGUAGE = r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$"
 
 
@@ -127,7 +130,7 @@ class SiteConfig(SharedSettings):
     podcast: dict[str, Any] = field(default_factory=dict)
     latitude: float | None = None
     longitude: float | None = None
-    markdown: str = commonmark.DEFAULT_DIALECT  # 'python-markdown' for a site moved from a Pelican blog
+    markdown: str = DEFAULT_DIALECT  # 'python-markdown' for a site moved from a Pelican blog
 
     @property
     def content_dir(self) -> Path:
@@ -192,7 +195,7 @@ NETWORK_SCHEMA = schema.Section(
         "name": schema.Text(required=True),
         "url": schema.Url(required=True),
         **_common_fields(),
-        "pelican": schema.FreeMapping(check=pelican_settings.check_passthrough),  # administrators: trusted
+        "pelican": schema.FreeMapping(check=passthrough.check_passthrough),  # administrators: trusted
         "trusted_sites": schema.TextList(),
         "maintainers": schema.TextList(item=schema.Handle()),
         "image_widths": schema.IntegerList(minimum=64, maximum=4096),
@@ -252,7 +255,7 @@ SITE_SCHEMA = schema.Section(
     fields={
         "name": schema.Text(required=True),
         **_common_fields(),
-        "pelican": pelican_settings.SITE_PASSTHROUGH_SECTION,
+        "pelican": passthrough.SITE_PASSTHROUGH_SECTION,
         "logo": schema.Text(),
         "author": schema.Text(),
         "contact": schema.Section(
@@ -271,7 +274,7 @@ SITE_SCHEMA = schema.Section(
             "title": schema.Text(), "description": schema.Text(), "category": schema.Text(),
             "subcategory": schema.Text(), "image": schema.Text(), "explicit": schema.Boolean(), "email": schema.Email(),
         }),
-        "markdown": schema.Choice(choices=commonmark.DIALECTS),
+        "markdown": schema.Choice(choices=DIALECTS),
     }
 )
 
@@ -415,7 +418,7 @@ def _site_from(folder: SiteFolder, values: dict, network: dict) -> SiteConfig:
         podcast=values.get("podcast", {}),
         latitude=values.get("latitude"),
         longitude=values.get("longitude"),
-        markdown=values.get("markdown", commonmark.DEFAULT_DIALECT),
+        markdown=values.get("markdown", DEFAULT_DIALECT),
         **shared,
     )
 

@@ -17,10 +17,10 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from citoyens_ssg.config.yamlfile import YamlDocument
+from citoyens_ssg.content.sanitize import clean_text
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import N_, _
-from citoyens_ssg.content.sanitize import clean_text
-from citoyens_ssg.config.yamlfile import YamlDocument
 
 _YAML = "tag:yaml.org,2002:"
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")

@@ -8,8 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from citoyens_ssg.errors import Problem
-from citoyens_ssg.network.headers import REDIRECTED
 from citoyens_ssg.i18n import _
+
+# (from, to, status): old addresses that must keep working.  A trailing ``*`` / ``:splat``
+# carries the rest of the path, as Netlify and Cloudflare Pages write it.
+REDIRECTS: tuple[tuple[str, str, int], ...] = (
+    ("/planete/*", "/planet/:splat", 301),
+)
+# The folders those old addresses live in: no association may take them (RESERVED below).
+REDIRECTED = frozenset(source.strip("/").split("/")[0] for source, _target, _status in REDIRECTS)
+NOT_FOUND = "404.html"  # served by hosts for a missing page: at the root, and per site by a rule
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 # Top-level names of output/ that belong to the network, not to a site.

@@ -15,8 +15,8 @@ from icalendar import Calendar, vRecur
 from icalendar import Event as VEvent
 
 from citoyens_ssg.content.events import Event
-from citoyens_ssg.i18n import N_, in_language
 from citoyens_ssg.content.sanitize import plain_text
+from citoyens_ssg.i18n import N_, in_language
 
 PRODUCT = "-//citoyens//agenda//FR"
 

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from pelican.readers import BaseReader
+
 from citoyens_ssg.content import static_files
-from citoyens_ssg.site import reading
 from citoyens_ssg.content.paths import real_path, resolved
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
@@ -27,6 +28,9 @@ from citoyens_ssg.i18n import _
 if TYPE_CHECKING:
     from citoyens_ssg.config.load import SiteConfig
 
+# The files a site's content is written in: Markdown only (see other_formats).
+EXTENSIONS = ("md", "markdown", "mkd", "mdown")
+EXTENSIONS_WITH_DOT = tuple(f".{extension}" for extension in EXTENSIONS)
 MAX_SOURCE_BYTES = 1_000_000  # a long article is 50 KB; 20 MB is an accident or an attack
 MAX_QUOTE_DEPTH = 32
 MAX_BRACKET_DEPTH = 64
@@ -169,10 +173,21 @@ def symbolic_links(site_dir: Path) -> list[Path]:
     return sorted(found)
 
 
+def other_formats() -> frozenset[str]:
+    """The extensions of Pelican's other readers (rst, html, htm), never read for a site.
+
+    Sites read Markdown only: Pelican's reStructuredText reader runs docutils, whose
+    ``include`` and ``raw`` directives publish any file or address the build can reach,
+    and its HTML reader takes a page's metadata and markup as they are written.
+    """
+    pelicans = {ext for reader in BaseReader.__subclasses__() for ext in reader.file_extensions}
+    return frozenset(pelicans - set(EXTENSIONS))
+
+
 def files_not_read(content_dir: Path) -> list[Path]:
     """Files of the site's content in a format other than Markdown (reStructuredText,
     HTML): neither read nor published, named so the volunteer knows why."""
-    others = reading.other_formats()
+    others = other_formats()
     found = []
     for folder, _dirnames, filenames in os.walk(content_dir):
         found += [Path(folder) / name for name in sorted(filenames)

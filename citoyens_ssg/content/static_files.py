@@ -12,8 +12,8 @@ import zipfile
 from collections.abc import Callable, Collection
 from pathlib import Path
 
-from citoyens_ssg.i18n import _
 from citoyens_ssg.content.images import EXTENSIONS as IMAGE_EXTENSIONS
+from citoyens_ssg.i18n import _
 
 FOLDERS = ("images", "fichiers", "audio", "video")  # of content/, published as they are (and files linked)
 HEAD_BYTES = 64

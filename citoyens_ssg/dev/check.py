@@ -22,11 +22,14 @@ from zoneinfo import ZoneInfo
 from PIL import Image
 
 from citoyens_ssg import clock
-from citoyens_ssg.content import checks as content_checks, static_files
 from citoyens_ssg.config.load import NetworkConfig, SiteConfig, load_network
+from citoyens_ssg.content import checks as content_checks
+from citoyens_ssg.content import static_files
 from citoyens_ssg.content.paths import PLACEHOLDERS, content_file, without_placeholder
+from citoyens_ssg.dev.links import check_links
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
+from citoyens_ssg.pipeline.build import build
 from citoyens_ssg.site.templating import PAGE_BACKGROUND, contrast, readable_accent, six_digits
 
 MARKDOWN = {".md", ".markdown", ".mkd", ".mdown"}
@@ -207,9 +210,6 @@ def _category_typos(network: NetworkConfig, categories: dict[str, list[tuple[Pat
 
 def check_built_links(network: NetworkConfig) -> Findings:
     """Build into a temporary folder (nothing published) and follow every internal link."""
-    from citoyens_ssg.pipeline.build import build
-    from citoyens_ssg.dev.links import check_links
-
     with tempfile.TemporaryDirectory(prefix="citoyens-check-") as folder:
         output = Path(folder) / "output"
         report = build(network.root, output_dir=output, offline=True)

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from citoyens_ssg.site import commonmark, reading
-from citoyens_ssg.config.load import NetworkConfig, SiteConfig
+from citoyens_ssg.config.load import DIALECTS, NetworkConfig, SiteConfig
 from citoyens_ssg.content.checks import decode_source
+from citoyens_ssg.content.sanitize import clean_html
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
-from citoyens_ssg.content.sanitize import clean_html
+from citoyens_ssg.site import commonmark, reading
 
 _AROUND_TAGS = re.compile(r"\s*(<[^>]*>)\s*")  # "<li>un\n<ul>" and "<li>un<ul>" look the same
 _SPACES = re.compile(r"\s+")
@@ -40,7 +40,7 @@ def other_dialect(site: SiteConfig, dialect: str) -> str:
     """The dialect compared with ``dialect``: the site's own, or the other one when it is the same."""
     if site.markdown != dialect:
         return site.markdown
-    return next(name for name in commonmark.DIALECTS if name != dialect)
+    return next(name for name in DIALECTS if name != dialect)
 
 
 def compare_site(network: NetworkConfig, slug: str, dialect: str) -> list[Difference]:

@@ -27,7 +27,7 @@ class Indexer:
 
     def __init__(self, output: Path, records: Path):
         self.output = output  # the published tree
-        self.records = records  # where each site's render record is kept (BuildPaths.manifests)
+        self.records = records  # where each site's render record is kept (WorkPaths.manifests)
         self.pending: set[str] = set()
         self.generation = 0  # one more at each rebuild: work begun before it is not swapped in
         self.lock = threading.Lock()  # held by a rebuild, and by the indexer while it swaps

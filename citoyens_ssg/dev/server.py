@@ -31,13 +31,14 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from citoyens_ssg.pipeline.build import BuildPaths, BuildReport, build
 from citoyens_ssg.config.load import NetworkConfig
+from citoyens_ssg.config.themes import resolve_theme
+from citoyens_ssg.dev.search_later import Indexer
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.i18n import _
+from citoyens_ssg.pipeline.build import BuildReport, build
 from citoyens_ssg.report import print_site_result, print_summary, problem_line, say
-from citoyens_ssg.dev.search_later import Indexer
-from citoyens_ssg.config.themes import resolve_theme
+from citoyens_ssg.workpaths import WorkPaths
 
 logger = logging.getLogger(__name__)
 QUIET_PERIOD = 0.1  # seconds without events before a rebuild starts (an editor's save is a burst of a few ms)
@@ -125,7 +126,7 @@ class DevServer:
         self.url = f"http://{host}:{self.httpd.server_address[1]}"
         self.network: NetworkConfig | None = None
         self.observer = Observer()
-        self.indexer = Indexer(self.output, BuildPaths(self.output).manifests)
+        self.indexer = Indexer(self.output, WorkPaths(self.output).manifests)
 
     def start(self) -> None:
         self.rebuild(Change(None))

@@ -13,11 +13,11 @@ from datetime import datetime
 
 from jinja2 import Environment
 
-from citoyens_ssg.content import calendar
 from citoyens_ssg.config.load import NetworkConfig
+from citoyens_ssg.config.sites import slugify
+from citoyens_ssg.content import calendar
 from citoyens_ssg.content.events import Event
 from citoyens_ssg.site.manifest import Manifest
-from citoyens_ssg.config.sites import slugify
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from citoyens_ssg import __version__
+
 # Messages are kept in the feed's cache and said again on the public health page
 # in the network's language: ``remembered`` keeps their id and values.
 from citoyens_ssg.i18n import remembered as _

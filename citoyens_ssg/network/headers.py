@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from citoyens_ssg.config.sites import NOT_FOUND, REDIRECTS
 from citoyens_ssg.i18n import N_, translate
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -102,14 +103,6 @@ def netlify_toml_rules() -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-# (from, to, status): old addresses that must keep working.  A trailing ``*`` / ``:splat``
-# carries the rest of the path, as Netlify and Cloudflare Pages write it.
-REDIRECTS: tuple[tuple[str, str, int], ...] = (
-    ("/planete/*", "/planet/:splat", 301),
-)
-# The folders those old addresses live in: no association may take them (sites.RESERVED).
-REDIRECTED = frozenset(source.strip("/").split("/")[0] for source, _target, _status in REDIRECTS)
-NOT_FOUND = "404.html"  # served by hosts for a missing page: at the root, and per site by a rule
 MOVED = N_("This page has moved to {address}.")
 
 

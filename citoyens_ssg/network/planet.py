@@ -11,16 +11,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from xml.etree import ElementTree
-
 from urllib.parse import quote, urlsplit
+from xml.etree import ElementTree
 
 from feedgen.feed import FeedGenerator
 
 from citoyens_ssg.config.load import NetworkConfig, SiteConfig, Subscription
-from citoyens_ssg.dev.feed_rules import ABSOLUTE_IRI
-from citoyens_ssg.site.manifest import Entry, Manifest
 from citoyens_ssg.content.sanitize import clean_html
+from citoyens_ssg.network.feed_rules import ABSOLUTE_IRI
+from citoyens_ssg.site.manifest import Entry, Manifest
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 

@@ -15,19 +15,21 @@ from pathlib import Path
 from jinja2 import Environment
 
 from citoyens_ssg import clock, output
-from citoyens_ssg.network import agenda, directory, planet
-from citoyens_ssg.site import addresses, search, sitemaps
 from citoyens_ssg.config.load import NetworkConfig, SiteConfig
+from citoyens_ssg.config.sites import NOT_FOUND
+from citoyens_ssg.config.themes import ThemeChain, assets_dir, resolve_theme
 from citoyens_ssg.editor.pages import write_editor
 from citoyens_ssg.errors import Problem
-from citoyens_ssg.network.headers import NOT_FOUND, headers_file, redirect_pages, redirects_file
 from citoyens_ssg.i18n import _
-from citoyens_ssg.letter.compose import compose_letters
-from citoyens_ssg.letter.render import letter_globals
-from citoyens_ssg.letter.render import web_pages as letter_pages
-from citoyens_ssg.site.manifest import Entry, Manifest, read_manifest
+from citoyens_ssg.network import agenda, directory, planet
+from citoyens_ssg.network.headers import headers_file, redirect_pages, redirects_file
+from citoyens_ssg.network.letter.compose import compose_letters
+from citoyens_ssg.network.letter.render import letter_globals
+from citoyens_ssg.network.letter.render import web_pages as letter_pages
 from citoyens_ssg.network.subscriptions import FeedState, external_entries
 from citoyens_ssg.network.subscriptions import health as subscription_health
+from citoyens_ssg.site import addresses, search, sitemaps
+from citoyens_ssg.site.manifest import Entry, Manifest, read_manifest
 from citoyens_ssg.site.templating import (
     accent_css,
     filters,
@@ -36,7 +38,6 @@ from citoyens_ssg.site.templating import (
     network_globals,
     theme_translations,
 )
-from citoyens_ssg.config.themes import ThemeChain, assets_dir, resolve_theme
 
 logger = logging.getLogger(__name__)
 PORTAL_LATEST = 10

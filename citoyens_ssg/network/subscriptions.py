@@ -24,11 +24,11 @@ import feedparser
 
 from citoyens_ssg import clock, output
 from citoyens_ssg.config.load import NetworkConfig, Subscription
-from citoyens_ssg.network.fetch import FetchError, FetchPolicy, fetch, retry_after_seconds
+from citoyens_ssg.content.sanitize import clean_html, plain_text, safe_link
 from citoyens_ssg.i18n import N_, in_language, said_again, stored_form
 from citoyens_ssg.i18n import remembered as _  # said again on the health page, in the network's language
+from citoyens_ssg.network.fetch import FetchError, FetchPolicy, fetch, retry_after_seconds
 from citoyens_ssg.site.manifest import Enclosure, Entry
-from citoyens_ssg.content.sanitize import clean_html, plain_text, safe_link
 
 logger = logging.getLogger(__name__)
 STATE_FORMAT = 2

@@ -23,24 +23,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from citoyens_ssg.network import stage as network_stage
 from citoyens_ssg import output
-from citoyens_ssg.network import subscriptions
-from citoyens_ssg.pipeline import published
-from citoyens_ssg.site import search
 from citoyens_ssg.config.load import LoadedNetwork, NetworkConfig, load_network, load_network_for_build
-from citoyens_ssg.errors import CitoyensError, Problem
-from citoyens_ssg.network.fetch import FetchPolicy
 from citoyens_ssg.digests import file_digests
+from citoyens_ssg.errors import CitoyensError, Problem
+from citoyens_ssg.i18n import _
+from citoyens_ssg.network import stage as network_stage
+from citoyens_ssg.network import subscriptions
+from citoyens_ssg.network.fetch import FetchPolicy
+from citoyens_ssg.pipeline import published
 from citoyens_ssg.pipeline.fingerprint import (
     network_fingerprint,
     setup_fingerprint,
     site_fingerprint,
     templates_fingerprint,
 )
-from citoyens_ssg.i18n import _
-from citoyens_ssg.site.incremental import SEARCH_INDEX, RenderPaths, forget_renders
-from citoyens_ssg.site.build import SiteJob, SiteResult, build_site, compile_templates, warm_up
 from citoyens_ssg.pipeline.workers import (
     OVER_MEMORY,
     OVER_TIME,
@@ -49,41 +46,12 @@ from citoyens_ssg.pipeline.workers import (
     run_each_in_own_process,
     start_in_own_process,
 )
+from citoyens_ssg.site import search
+from citoyens_ssg.site.build import SiteJob, SiteResult, build_site, compile_templates, warm_up
+from citoyens_ssg.site.incremental import SEARCH_INDEX, RenderPaths, forget_renders
+from citoyens_ssg.workpaths import WorkPaths
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class BuildPaths:
-    """Where a build writes: the published tree and its work folders, all beside
-    it (``.output.staging`` …) so that moving a tree into place is a rename."""
-
-    output: Path
-
-    def _beside(self, role: str) -> Path:
-        return self.output.parent / f".{self.output.name}.{role}"
-
-    @property
-    def manifests(self) -> Path:
-        """The manifests of what is published, kept for the sites that fail next time."""
-        return self._beside("manifests")
-
-    @property
-    def published_record(self) -> Path:
-        """Every published file's size, time, inode and digest (``published``)."""
-        return self.manifests / "published.json"
-
-    @property
-    def staging(self) -> Path:
-        return self._beside("staging")
-
-    @property
-    def next_tree(self) -> Path:
-        return self._beside("next")
-
-    @property
-    def trash(self) -> Path:
-        return self._beside("old")
 
 
 @dataclass
@@ -130,7 +98,7 @@ def build(
     ``search_later.Indexer`` to make it once the pages are shown.
     """
     started = time.monotonic()
-    paths = BuildPaths((output_dir or root.resolve() / "output").resolve())
+    paths = WorkPaths((output_dir or root.resolve() / "output").resolve())
     loaded = load_network_for_build(root, base_url, _last_good_values(paths))
     loaded = dataclasses.replace(loaded, network=dataclasses.replace(loaded.network, preview=preview))
     with file_digests(loaded.network.root / ".citoyens" / "file-digests.json"):
@@ -139,7 +107,7 @@ def build(
     return report
 
 
-def _build(loaded: LoadedNetwork, paths: BuildPaths, jobs: int | None, only: set[str] | None,
+def _build(loaded: LoadedNetwork, paths: WorkPaths, jobs: int | None, only: set[str] | None,
            on_site_done: Callable[[SiteResult], None] | None, offline: bool, fetch_policy: FetchPolicy | None,
            shard: tuple[int, int] | None, search_later: bool = False) -> BuildReport:
     network = loaded.network
@@ -190,7 +158,7 @@ def _build(loaded: LoadedNetwork, paths: BuildPaths, jobs: int | None, only: set
     return report
 
 
-def _forget_damage(network: NetworkConfig, paths: BuildPaths) -> set[str]:
+def _forget_damage(network: NetworkConfig, paths: WorkPaths) -> set[str]:
     """The parts of the published tree that are not what was published are made again: their
     fingerprint forgotten, their damaged pages dropped from the keys a rebuild reuses pages by.
     Returns the damaged sites."""
@@ -215,7 +183,7 @@ def _misconfigured(loaded: LoadedNetwork, only: set[str] | None) -> list[SiteRes
 GOOD_VALUES = "{slug}.site.json"  # in the manifests' folder: a site.yaml's values at its last good build
 
 
-def _last_good_values(paths: BuildPaths) -> dict[str, dict]:
+def _last_good_values(paths: WorkPaths) -> dict[str, dict]:
     found = {}
     for path in paths.manifests.glob(GOOD_VALUES.format(slug="*")):
         try:
@@ -225,7 +193,7 @@ def _last_good_values(paths: BuildPaths) -> dict[str, dict]:
     return found
 
 
-def _keep_good_values(paths: BuildPaths, loaded: LoadedNetwork, report: BuildReport) -> None:
+def _keep_good_values(paths: WorkPaths, loaded: LoadedNetwork, report: BuildReport) -> None:
     """The values of each site.yaml whose site is published as it says, for a later build that
     finds the file broken: the site is then shown as it last was (portal, planet, directory)."""
     paths.manifests.mkdir(parents=True, exist_ok=True)
@@ -279,7 +247,7 @@ def merge(root: Path, shards: list[Path], output_dir: Path | None = None, base_u
     started = time.monotonic()
     network = load_network(root, base_url)
     records = _complete_shards(network, shards)
-    paths = BuildPaths((output_dir or network.root / "output").resolve())
+    paths = WorkPaths((output_dir or network.root / "output").resolve())
     shutil.rmtree(paths.next_tree, ignore_errors=True)
     paths.next_tree.mkdir(parents=True)
     manifest_paths: dict[str, Path] = {}
@@ -332,7 +300,7 @@ def _complete_shards(network: NetworkConfig, shards: list[Path]) -> list[dict]:
     return records
 
 
-def build_sites(network: NetworkConfig, paths: BuildPaths, jobs: int | None = None,
+def build_sites(network: NetworkConfig, paths: WorkPaths, jobs: int | None = None,
                 only: set[str] | None = None, held: frozenset[str] = frozenset(), search_later: bool = False):
     """Build the sites whose inputs changed, in worker processes; yield each result as it comes.
 
@@ -382,7 +350,7 @@ def _crash_problem(network: NetworkConfig, crash: WorkerCrash[SiteJob]) -> Probl
                             reason=reason))
 
 
-def _whole_network_print(network: NetworkConfig, paths: BuildPaths) -> str:
+def _whole_network_print(network: NetworkConfig, paths: WorkPaths) -> str:
     prints = {site.slug: _read(paths.manifests / f"{site.slug}.fingerprint") for site in network.sites}
     return network_fingerprint(network, prints, subscriptions.cache_dir(network))
 
@@ -391,22 +359,22 @@ def _read(path: Path) -> str:
     return path.read_text() if path.is_file() else ""
 
 
-def _kept(paths: BuildPaths, name: str, fingerprint: str) -> bool:
+def _kept(paths: WorkPaths, name: str, fingerprint: str) -> bool:
     return _read(paths.manifests / f"{name}.fingerprint") == fingerprint
 
 
-def _article_counts(network: NetworkConfig, paths: BuildPaths) -> dict[str, int]:
+def _article_counts(network: NetworkConfig, paths: WorkPaths) -> dict[str, int]:
     manifests, _problems = network_stage.load_manifests(network, {s.slug: paths.manifests / f"{s.slug}.json" for s in network.sites})
     return {slug: len(manifest.entries) for slug, manifest in manifests.items()}
 
 
-def _unchanged(paths: BuildPaths, slug: str, fingerprint: str) -> bool:
+def _unchanged(paths: WorkPaths, slug: str, fingerprint: str) -> bool:
     kept = paths.manifests / f"{slug}.fingerprint"
     return (kept.is_file() and kept.read_text() == fingerprint and (paths.output / slug).is_dir()
             and (paths.manifests / f"{slug}.json").is_file())
 
 
-def assemble_tree(sites: list, paths: BuildPaths, built: set[str]) -> list[str]:
+def assemble_tree(sites: list, paths: WorkPaths, built: set[str]) -> list[str]:
     """The next published tree: fresh sites moved in, the others carried from the
     current tree (``output.carry``); the names of those, for ``output.replace_tree``."""
     shutil.rmtree(paths.next_tree, ignore_errors=True)
@@ -422,7 +390,7 @@ def assemble_tree(sites: list, paths: BuildPaths, built: set[str]) -> list[str]:
     return carried
 
 
-def _manifest_paths(network: NetworkConfig, paths: BuildPaths, built: set[str]) -> dict[str, Path]:
+def _manifest_paths(network: NetworkConfig, paths: WorkPaths, built: set[str]) -> dict[str, Path]:
     """This build's manifest for a site that built, the last kept one otherwise."""
     return {
         site.slug: paths.staging / f"{site.slug}.manifest.json" if site.slug in built else paths.manifests / f"{site.slug}.json"
@@ -430,7 +398,7 @@ def _manifest_paths(network: NetworkConfig, paths: BuildPaths, built: set[str]) 
     }
 
 
-def _keep_manifests(paths: BuildPaths, built: set[str]) -> None:
+def _keep_manifests(paths: WorkPaths, built: set[str]) -> None:
     paths.manifests.mkdir(parents=True, exist_ok=True)
     for slug in built:
         (paths.staging / f"{slug}.manifest.json").replace(paths.manifests / f"{slug}.json")
@@ -446,7 +414,7 @@ def _keep_manifests(paths: BuildPaths, built: set[str]) -> None:
             (paths.manifests / f"{slug}.fingerprint").unlink(missing_ok=True)
 
 
-def _prepare(network: NetworkConfig, paths: BuildPaths, site, setup: str, search_later: bool = False) -> SiteJob:
+def _prepare(network: NetworkConfig, paths: WorkPaths, site, setup: str, search_later: bool = False) -> SiteJob:
     staged = paths.staging / site.slug
     for leftover in (staged, staged.with_name(site.slug + ".no-content")):
         shutil.rmtree(leftover, ignore_errors=True)  # from an interrupted build

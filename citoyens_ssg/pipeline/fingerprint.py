@@ -17,9 +17,10 @@ import hashlib
 from pathlib import Path
 
 from citoyens_ssg import clock
-from citoyens_ssg.digests import CODE, library_versions, tree_digest
 from citoyens_ssg.config.load import NetworkConfig, SiteConfig
 from citoyens_ssg.config.themes import resolve_theme
+from citoyens_ssg.digests import CODE, library_versions, tree_digest
+
 
 def _shared(cache: dict[tuple[Path, bool | None], str], folder: Path, templates: bool | None = None) -> str:
     """Folders every site shares (code, plugins, themes) are read once per build.

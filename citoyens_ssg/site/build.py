@@ -23,11 +23,13 @@ from pathlib import Path
 from jinja2.sandbox import SecurityError
 
 from citoyens_ssg import output
-from citoyens_ssg.content import checks as content_checks
-from citoyens_ssg.site import addresses, memos as pelican_memos, prepass, search, sitemaps, templating
 from citoyens_ssg.config.load import NetworkConfig, SiteConfig
+from citoyens_ssg.config.themes import resolve_theme
+from citoyens_ssg.content import checks as content_checks
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
+from citoyens_ssg.site import addresses, prepass, search, sitemaps, templating
+from citoyens_ssg.site import memos as pelican_memos
 from citoyens_ssg.site.incremental import (
     SEARCH_INDEX,
     RenderPaths,
@@ -35,7 +37,7 @@ from citoyens_ssg.site.incremental import (
     record_also,
     recorded,
 )
-from citoyens_ssg.config.themes import resolve_theme
+from citoyens_ssg.site.settings import site_settings
 
 logger = logging.getLogger(__name__)
 
@@ -287,8 +289,6 @@ def warm_up(languages: set[str]) -> None:
 
 def compile_templates(jobs: list[SiteJob]) -> None:
     """Compile the sites' templates once, before the workers start (see templating.compile_templates)."""
-    from citoyens_ssg.site.settings import site_settings
-
     done: set[tuple[str, ...]] = set()
     for job in jobs:
         theme = resolve_theme(job.network.themes_dir, job.site.theme)
@@ -305,8 +305,6 @@ def compile_templates(jobs: list[SiteJob]) -> None:
 def _run_pelican(job: SiteJob) -> None:
     from pelican import Pelican
     from pelican.settings import read_settings
-
-    from citoyens_ssg.site.settings import site_settings
 
     theme = resolve_theme(job.network.themes_dir, job.site.theme)
     overrides = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path, job.renders)

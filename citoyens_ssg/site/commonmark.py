@@ -19,8 +19,6 @@ from cmarkgfm import cmark
 
 from citoyens_ssg.config.sites import slugify
 
-DIALECTS = ("commonmark", "python-markdown")
-DEFAULT_DIALECT = "commonmark"
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tasklist"]
 # UNSAFE: raw HTML kept for the sanitiser to judge by the one allowlist (cmark's own
 # filter would show a <script> as text where Python-Markdown's path removes it).

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from pelican.utils import pelican_open
 
-from citoyens_ssg.content import checks as content_checks, typography
-from citoyens_ssg.site import reading
+from citoyens_ssg.content import checks as content_checks
+from citoyens_ssg.content import typography
 from citoyens_ssg.errors import CitoyensError
+from citoyens_ssg.site import reading
 
 logger = logging.getLogger(__name__)
 # Below this many documents to convert, a fork (about 10 ms) and the copy of the

@@ -27,19 +27,19 @@ from pathlib import Path
 
 from markdown import Markdown
 from pelican import signals
-from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, BaseReader, MarkdownReader
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import SafeDatetime, pelican_open
 
+from citoyens_ssg.config.load import DEFAULT_DIALECT
 from citoyens_ssg.content import typography
-from citoyens_ssg.site import commonmark
-from citoyens_ssg.digests import CODE, digest, library_versions, tree_digest
+from citoyens_ssg.content.checks import EXTENSIONS, EXTENSIONS_WITH_DOT, other_formats
 from citoyens_ssg.content.sanitize import clean_html, clean_text
+from citoyens_ssg.digests import CODE, digest, library_versions, tree_digest
+from citoyens_ssg.site import commonmark
 
 _pelican_log = logging.getLogger("pelican.readers")  # Pelican's own warnings, said as Pelican says them
 META = "markdown.extensions.meta"
-EXTENSIONS = ("md", "markdown", "mkd", "mdown")
-EXTENSIONS_WITH_DOT = tuple(f".{extension}" for extension in EXTENSIONS)
 CACHE_VERSION = 1
 # Making an entry again (Markdown, sanitising: 1.8 ms) costs about twenty times
 # what writing one into the memo does (0.1 ms): the memo is rewritten when that
@@ -251,18 +251,7 @@ def iso_date(text: str) -> SafeDatetime | None:
         return None
 
 
-def other_formats() -> frozenset[str]:
-    """The extensions of Pelican's other readers (rst, html, htm), never read for a site.
-
-    Sites read Markdown only: Pelican's reStructuredText reader runs docutils, whose
-    ``include`` and ``raw`` directives publish any file or address the build can reach,
-    and its HTML reader takes a page's metadata and markup as they are written.
-    """
-    pelicans = {ext for reader in BaseReader.__subclasses__() for ext in reader.file_extensions}
-    return frozenset(pelicans - set(EXTENSIONS))
-
-
-def readers_setting(dialect: str = commonmark.DEFAULT_DIALECT) -> dict[str, type | None]:
+def readers_setting(dialect: str = DEFAULT_DIALECT) -> dict[str, type | None]:
     """Pelican's READERS setting: the site's dialect's reader for every Markdown extension,
     none for the other formats."""
     return {**dict.fromkeys(sorted(other_formats())), **dict.fromkeys(EXTENSIONS, READERS[dialect])}

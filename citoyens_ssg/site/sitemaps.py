@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from citoyens_ssg.config.load import NetworkConfig
-from citoyens_ssg.network.headers import NOT_FOUND
+from citoyens_ssg.config.sites import NOT_FOUND
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NETWORK_SITEMAP = "sitemap-reseau.xml"

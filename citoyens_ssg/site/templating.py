@@ -36,8 +36,8 @@ from markupsafe import Markup
 from pelican import generators as pelican_generators
 from pelican.contents import Content
 
-from citoyens_ssg.content.events import describe_recurrence, schema_org
 from citoyens_ssg.config.themes import ThemeChain
+from citoyens_ssg.content.events import describe_recurrence, schema_org
 
 if TYPE_CHECKING:
     from citoyens_ssg.config.load import NetworkConfig, SiteConfig

@@ -30,12 +30,12 @@ import feedparser
 from markdownify import markdownify
 
 from citoyens_ssg.config.load import load_network_for_site
-from citoyens_ssg.errors import CitoyensError
-from citoyens_ssg.network.fetch import FetchError, FetchPolicy, fetch
-from citoyens_ssg.i18n import _
+from citoyens_ssg.config.sites import slugify
 from citoyens_ssg.content.images import EXTENSIONS as IMAGE_EXTENSIONS
 from citoyens_ssg.content.sanitize import clean_html, clean_text, plain_text, safe_link
-from citoyens_ssg.config.sites import slugify
+from citoyens_ssg.errors import CitoyensError
+from citoyens_ssg.i18n import _
+from citoyens_ssg.network.fetch import FetchError, FetchPolicy, fetch
 
 WP = "{http://wordpress.org/export/1.2/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from citoyens_ssg.config.load import NetworkConfig
+from citoyens_ssg.config.schema import is_handle
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _, translate
-from citoyens_ssg.config.schema import is_handle
 
 SYMLINK_MODE = "120000"
 CODEOWNERS_HEADER = N_(

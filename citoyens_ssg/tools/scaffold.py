@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from citoyens_ssg import clock
 from citoyens_ssg.config.load import load_network, load_network_for_site
+from citoyens_ssg.config.sites import RESERVED, SLUG, slugify
+from citoyens_ssg.content.sanitize import clean_text
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
-from citoyens_ssg.content.sanitize import clean_text
-from citoyens_ssg.config.sites import RESERVED, SLUG, slugify
 
 POST_SLUG_LENGTH = 80  # the file is <date>-<slug>.md: far below a file name's 255 bytes
 SITE_SLUG_LENGTH = 64  # as sites.SLUG allows

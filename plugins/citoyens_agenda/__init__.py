@@ -20,9 +20,10 @@ from pelican.contents import Page
 from pelican.generators import Generator
 
 from citoyens_ssg import clock, output
-from citoyens_ssg.content import calendar, checks as content_checks, events
-from citoyens_ssg.network.agenda import split_by_time
+from citoyens_ssg.content import calendar, events
+from citoyens_ssg.content import checks as content_checks
 from citoyens_ssg.content.checks import ContentError
+from citoyens_ssg.network.agenda import split_by_time
 
 logger = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from pelican.generators import StaticGenerator
 from pelican.writers import Writer
 
 from citoyens_ssg import clock
-from citoyens_ssg.content import checks as content_checks, static_files, typography
-from citoyens_ssg.site import reading
+from citoyens_ssg.content import checks as content_checks
+from citoyens_ssg.content import static_files, typography
 from citoyens_ssg.content.paths import (
     Reference,
     pelican_contents,
@@ -41,9 +41,10 @@ from citoyens_ssg.content.paths import (
     resolved,
     without_references,
 )
+from citoyens_ssg.content.sanitize import plain_text
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import N_, _
-from citoyens_ssg.content.sanitize import plain_text
+from citoyens_ssg.site import reading
 
 logger = logging.getLogger(__name__)
 

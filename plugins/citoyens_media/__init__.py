@@ -23,8 +23,8 @@ from pelican import signals
 from citoyens_ssg import output
 from citoyens_ssg.content import media
 from citoyens_ssg.content.paths import content_file, pelican_contents
-from citoyens_ssg.i18n import _
 from citoyens_ssg.content.sanitize import safe_link
+from citoyens_ssg.i18n import _
 
 logger = logging.getLogger(__name__)
 PODCAST_IMAGES = (".jpg", ".png")  # feedgen's itunes:image takes these endings only

@@ -30,16 +30,15 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment
 
 from citoyens_ssg import clock, output
-from citoyens_ssg.network import subscriptions
-from citoyens_ssg.pipeline.build import BuildPaths
 from citoyens_ssg.config.load import LetterConfig, NetworkConfig, load_network
 from citoyens_ssg.errors import CitoyensError, Problem
-from citoyens_ssg.network.fetch import FetchPolicy
 from citoyens_ssg.i18n import _
-from citoyens_ssg.letter.compose import FOLDER, Letter, compose_letter
-from citoyens_ssg.letter.render import email_html, email_text, subject
-from citoyens_ssg.letter.weeks import Week, parse_week, published_weeks
-from citoyens_ssg.network import load_manifests, pages_environment
+from citoyens_ssg.network import load_manifests, pages_environment, subscriptions
+from citoyens_ssg.network.fetch import FetchPolicy
+from citoyens_ssg.network.letter.compose import FOLDER, Letter, compose_letter
+from citoyens_ssg.network.letter.render import email_html, email_text, subject
+from citoyens_ssg.network.letter.weeks import Week, parse_week, published_weeks
+from citoyens_ssg.workpaths import WorkPaths
 
 SIZE_LIMIT = 100_000  # bytes of the whole message: Gmail clips a message over 102 KB
 USER_VARIABLE = "CITOYENS_SMTP_USER"
@@ -137,7 +136,7 @@ def _latest_week(network: NetworkConfig, config: LetterConfig) -> Week:
 
 def _compose(network: NetworkConfig, week: Week, output_dir: Path | None) -> tuple[Letter, list[Problem]]:
     """The letter from what the last build kept: its manifests and the planet's cache."""
-    paths = BuildPaths((output_dir or network.root / "output").resolve())
+    paths = WorkPaths((output_dir or network.root / "output").resolve())
     manifest_paths = {site.slug: paths.manifests / f"{site.slug}.json" for site in network.sites}
     manifests, problems = load_manifests(network, manifest_paths)
     if network.sites and not manifests:

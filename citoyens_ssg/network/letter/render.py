@@ -17,7 +17,7 @@ from feedgen.feed import FeedGenerator
 from jinja2 import Environment
 
 from citoyens_ssg.config.load import NetworkConfig
-from citoyens_ssg.letter.compose import EVENT_DAYS, FOLDER, Letter
+from citoyens_ssg.network.letter.compose import EVENT_DAYS, FOLDER, Letter
 
 logger = logging.getLogger(__name__)
 _INLINER = css_inline.CSSInliner(keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)

@@ -18,14 +18,14 @@ from zoneinfo import ZoneInfo
 import markdown
 from pelican.settings import DEFAULT_CONFIG
 
-from citoyens_ssg.network import agenda, planet
 from citoyens_ssg.config.load import NetworkConfig
-from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.content.events import Event
-from citoyens_ssg.i18n import _
-from citoyens_ssg.letter.weeks import Week, letter_week, parse_week, published_weeks
-from citoyens_ssg.site.manifest import Entry, Manifest
 from citoyens_ssg.content.sanitize import clean_html
+from citoyens_ssg.errors import CitoyensError, Problem
+from citoyens_ssg.i18n import _
+from citoyens_ssg.network import agenda, planet
+from citoyens_ssg.network.letter.weeks import Week, letter_week, parse_week, published_weeks
+from citoyens_ssg.site.manifest import Entry, Manifest
 
 FOLDER = "lettre"  # at the network's root (editorials) and in output/ (the letters)
 ARCHIVE_WEEKS = 52  # letters kept online: a year
