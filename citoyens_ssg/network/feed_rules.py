@@ -132,10 +132,10 @@ def _atom_common(element: ElementTree.Element) -> list[str]:
                 problems.append(f"<{name}> {date.text!r} is not an RFC 3339 date")
     for author in element.findall(f"{ATOM}author"):
         if not (author.findtext(f"{ATOM}name") or "").strip():
-            problems.append(f"<author> without a <name>")
+            problems.append("<author> without a <name>")
     for link in element.findall(f"{ATOM}link"):
         if not link.get("href"):
-            problems.append(f"<link> without href")
+            problems.append("<link> without href")
     alternates = Counter((link.get("type"), link.get("hreflang")) for link in _links(element, "alternate"))
     problems += [f"{count} <link rel=\"alternate\"> of type {kind!r}; at most one per type and language"
                  for (kind, _lang), count in alternates.items() if count > 1]

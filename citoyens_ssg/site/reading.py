@@ -33,7 +33,7 @@ from pelican.utils import SafeDatetime, pelican_open
 
 from citoyens_ssg.config.load import DEFAULT_DIALECT
 from citoyens_ssg.content import typography
-from citoyens_ssg.content.checks import EXTENSIONS, EXTENSIONS_WITH_DOT, other_formats
+from citoyens_ssg.content.checks import EXTENSIONS, other_formats
 from citoyens_ssg.content.sanitize import clean_html, clean_text
 from citoyens_ssg.digests import CODE, digest, library_versions, tree_digest
 from citoyens_ssg.site import commonmark

@@ -69,7 +69,7 @@ def _checked_read(reader, source_path: str):
     text = content_checks.decode_source(path.read_bytes())
     content_checks.check_nesting(text)
     extra = frozenset(settings.get("CITOYENS_EXTRA_METADATA", ()))
-    header = content_checks.read_header(text) if path.suffix.lower() in reading.EXTENSIONS_WITH_DOT else []
+    header = content_checks.read_header(text) if path.suffix.lower() in content_checks.EXTENSIONS_WITH_DOT else []
     for line, message in content_checks.check_header(header, settings["TIMEZONE"], extra):
         logger.warning("%s: %s", source_path, message, extra={"citoyens_line": line})
     content, metadata = super(type(reader), reader).read(source_path)
@@ -185,7 +185,7 @@ def keep_drafts_private(generators) -> None:
 
 def _unpublished(reference: Reference, content) -> bool:
     target = reference.target
-    if reference.kind != "filename" or target is None or target.suffix not in reading.EXTENSIONS_WITH_DOT:
+    if reference.kind != "filename" or target is None or target.suffix not in content_checks.EXTENSIONS_WITH_DOT:
         return False
     root = resolved(content.settings["PATH"])
     linked = content._context["generated_content"].get(target.relative_to(root).as_posix())
