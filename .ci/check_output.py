@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import feedparser
 import yaml
 
-from citoyens_ssg.feed_rules import feed_problems
+from citoyens_ssg.network.feed_rules import feed_problems
 
 
 def parse_feed(path: Path):

@@ -35,7 +35,7 @@ from hugo_site import write_hugo_site
 BIN = Path(sys.executable).parent
 RSS_PROBE = (
     "import resource, sys\n"
-    "from citoyens_ssg.build import build\n"
+    "from citoyens_ssg.pipeline.build import build\n"
     "report = build(__import__('pathlib').Path(sys.argv[1]))\n"
     "assert report.ok, [str(p) for r in report.sites for p in r.problems][:5]\n"
     "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
@@ -174,7 +174,7 @@ def measure_one_site(articles: int, runs: int, folder: Path) -> dict[str, float]
 
 def search_index_alone(root: Path) -> float:
     """Pagefind on the published site, as a build runs it: what a rebuild spends on search."""
-    from citoyens_ssg import search
+    from citoyens_ssg.site import search
 
     slug = next(p.name for p in (root / "output").iterdir() if (p / "pagefind").is_dir())
     scratch = Path(tempfile.mkdtemp(prefix="index-", dir=root))

@@ -13,7 +13,7 @@ import json
 import shutil
 from pathlib import Path
 
-from citoyens_ssg.content_checks import read_header
+from citoyens_ssg.content.checks import read_header
 
 CONFIG = """baseURL = "https://bench.example.org/{slug}/"
 languageCode = "fr"

@@ -24,21 +24,21 @@ from generate import generate
 # (label, file suffix, function name): each part is the cumulative time of one function.
 PARTS = [
     ("Markdown conversion (Python-Markdown)", "markdown/core.py", "convert"),
-    ("rendering pages (Jinja)", "citoyens_ssg/incremental.py", "render"),
-    ("photo variants (Pillow; cached afterwards)", "citoyens_ssg/images.py", "process"),
-    ("search index (Pagefind, its own process, wall time)", "citoyens_ssg/search.py", "index_site"),
+    ("rendering pages (Jinja)", "citoyens_ssg/site/incremental.py", "render"),
+    ("photo variants (Pillow; cached afterwards)", "citoyens_ssg/content/images.py", "process"),
+    ("search index (Pagefind, its own process, wall time)", "citoyens_ssg/site/search.py", "index_site"),
     ("feeds (writing)", "pelican/writers.py", "write_feed"),
-    ("feed keys", "citoyens_ssg/incremental.py", "feed_key"),
-    ("page keys", "citoyens_ssg/incremental.py", "page_key"),
-    ("sanitising (nh3)", "citoyens_ssg/sanitize.py", "clean_html"),
-    ("French typography", "citoyens_ssg/typography.py", "french_html"),
+    ("feed keys", "citoyens_ssg/site/incremental.py", "feed_key"),
+    ("page keys", "citoyens_ssg/site/incremental.py", "page_key"),
+    ("sanitising (nh3)", "citoyens_ssg/content/sanitize.py", "clean_html"),
+    ("French typography", "citoyens_ssg/content/typography.py", "french_html"),
     ("manifest", "citoyens_manifest/__init__.py", "write_site_manifest"),
 ]
 
 
 def profile_cold_build(root: Path, folder: Path) -> list[Path]:
-    from citoyens_ssg import build as pipeline
-    from citoyens_ssg import site_build
+    from citoyens_ssg.pipeline import build as pipeline
+    from citoyens_ssg.site import build as site_build
 
     def profiled(job):
         profiler = cProfile.Profile()
@@ -61,7 +61,7 @@ def shares(profiles: list[Path]) -> list[tuple[str, float]]:
     def cumulative(suffix: str, name: str) -> float:
         return sum(row[3] for (file, _line, function), row in stats.items() if file.endswith(suffix) and function == name)
 
-    total = cumulative("citoyens_ssg/site_build.py", "build_site")
+    total = cumulative("citoyens_ssg/site/build.py", "build_site")
     parts = [(label, cumulative(suffix, name) / total) for label, suffix, name in PARTS]
     return [*parts, ("the rest (Pelican's reading, URLs, signals, writing; fingerprints; copies)", 1 - sum(s for _, s in parts))]
 

@@ -18,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from citoyens_ssg.server import DevServer
+from citoyens_ssg.dev.server import DevServer
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from citoyens_ssg import __version__, i18n
-from citoyens_ssg.commonmark import DIALECTS
+from citoyens_ssg.config.load import DIALECTS
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.i18n import _
 
@@ -142,9 +142,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from citoyens_ssg.build import build
+    from citoyens_ssg.config.sites import discover_sites
+    from citoyens_ssg.pipeline.build import build
     from citoyens_ssg.report import print_site_result, progress, report_data, write_report
-    from citoyens_ssg.sites import discover_sites
 
     quiet = args.quiet
     expected = len(args.sites) if args.sites else len(discover_sites(args.root.resolve())[0])
@@ -165,8 +165,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def _finish(args: argparse.Namespace, report) -> int:
     """The summary, the report file, and the exit code: strict, unless deploying."""
-    from citoyens_ssg.report import (deploy_exit_code, print_deploy_note, print_summary, report_data,
-                                     write_report)
+    from citoyens_ssg.report import deploy_exit_code, print_deploy_note, print_summary, report_data, write_report
 
     print_summary(report, quiet=args.quiet)
     path = write_report(args.root, report_data(report))
@@ -177,8 +176,8 @@ def _finish(args: argparse.Namespace, report) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from citoyens_ssg.dev.server import serve
     from citoyens_ssg.editor.local import start_local_backend, stop_local_backend
-    from citoyens_ssg.server import serve
 
     backend = start_local_backend(args.root) if args.editor else None
     try:
@@ -196,8 +195,7 @@ def _shard(value: str) -> tuple[int, int]:
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    from citoyens_ssg.build import merge
-
+    from citoyens_ssg.pipeline.build import merge
     from citoyens_ssg.report import print_site_result
 
     report = merge(args.root, args.shards, output_dir=args.output, base_url=args.base_url, offline=args.offline)
@@ -209,9 +207,9 @@ def run_merge(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     if args.dialect or args.dialect_site:
         return run_dialect_check(args)
-    from citoyens_ssg.checks import check_network
-    from citoyens_ssg.isolation import changed_paths, check_changes
+    from citoyens_ssg.dev.check import check_network
     from citoyens_ssg.report import problem_line, say
+    from citoyens_ssg.tools.isolation import changed_paths, check_changes
 
     findings = check_network(args.root, build_links=not args.no_build)
     errors, warnings = _unique(findings.errors), _unique(findings.warnings)
@@ -231,8 +229,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_dialect_check(args: argparse.Namespace) -> int:
-    from citoyens_ssg.config import load_network
-    from citoyens_ssg.dialects import compare_site
+    from citoyens_ssg.config.load import load_network
+    from citoyens_ssg.dev.dialects import compare_site
     from citoyens_ssg.report import say
 
     if not (args.dialect and args.dialect_site):
@@ -260,8 +258,8 @@ def _unique(problems: list) -> list:
 
 
 def run_codeowners(args: argparse.Namespace) -> int:
-    from citoyens_ssg.config import load_network
-    from citoyens_ssg.isolation import codeowners
+    from citoyens_ssg.config.load import load_network
+    from citoyens_ssg.tools.isolation import codeowners
 
     network = load_network(args.root)
     target = network.root / "CODEOWNERS"
@@ -272,7 +270,7 @@ def run_codeowners(args: argparse.Namespace) -> int:
 
 
 def run_scaffold(args: argparse.Namespace) -> int:
-    from citoyens_ssg.scaffold import new_post, new_site
+    from citoyens_ssg.tools.scaffold import new_post, new_site
 
     if args.command == "new-site":
         folder = new_site(args.root, args.name)
@@ -284,7 +282,7 @@ def run_scaffold(args: argparse.Namespace) -> int:
 
 
 def run_letter_send(args: argparse.Namespace) -> int:
-    from citoyens_ssg.letter.send import send_letter
+    from citoyens_ssg.network.letter.send import send_letter
     from citoyens_ssg.report import problem_line, say
 
     result = send_letter(args.root, args.semaine, dry_run=args.dry_run, force=args.force,
@@ -304,8 +302,8 @@ def run_letter_send(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from citoyens_ssg.importer import import_blog
     from citoyens_ssg.report import say
+    from citoyens_ssg.tools.importer import import_blog
 
     report = import_blog(args.root, args.site, args.source)
     for message in report.skipped:

@@ -20,8 +20,8 @@ from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
 
 if TYPE_CHECKING:  # report is a leaf: it prints what the pipeline hands it
-    from citoyens_ssg.build import BuildReport
-    from citoyens_ssg.site_build import SiteResult
+    from citoyens_ssg.pipeline.build import BuildReport
+    from citoyens_ssg.site.build import SiteResult
 
 
 def _console(stderr: bool = False) -> Console:

@@ -10,7 +10,7 @@ import feedparser
 import pytest
 
 from citoyens_ssg import i18n
-from citoyens_ssg.build import BuildReport, build
+from citoyens_ssg.pipeline.build import BuildReport, build
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from PIL import Image
 
 from citoyens_ssg.cli import main
-from citoyens_ssg.manifest import Enclosure, Entry, Manifest, read_manifest, write_manifest
+from citoyens_ssg.site.manifest import Enclosure, Entry, Manifest, read_manifest, write_manifest
 
 
 def three_sites(network):

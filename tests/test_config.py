@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from citoyens_ssg import i18n
-from citoyens_ssg.config import load_network
+from citoyens_ssg.config.load import load_network
 from citoyens_ssg.errors import ConfigError
 
 

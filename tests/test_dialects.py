@@ -7,7 +7,7 @@ import re
 from PIL import Image
 
 from citoyens_ssg.cli import main
-from citoyens_ssg.commonmark import heading_ids, split_header
+from citoyens_ssg.site.commonmark import heading_ids, split_header
 
 BODY = """\
 ## Au programme

@@ -11,10 +11,10 @@ import threading
 
 import pytest
 
+from citoyens_ssg.dev.server import DevServer
 from citoyens_ssg.editor.local import start_local_backend, stop_local_backend
 from citoyens_ssg.editor.pages import PROJECT
-from citoyens_ssg.headers import EDITOR_POLICY
-from citoyens_ssg.server import DevServer
+from citoyens_ssg.network.headers import EDITOR_POLICY
 
 TOOLS = PROJECT / "tools" / "editor"
 INSTALLED = all((TOOLS / "node_modules" / name).is_dir()

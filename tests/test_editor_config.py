@@ -7,8 +7,8 @@ import json
 import pytest
 import yaml
 
-from citoyens_ssg.config import load_network
-from citoyens_ssg.editor.backend import Backend
+from citoyens_ssg.config.editor import Backend
+from citoyens_ssg.config.load import load_network
 from citoyens_ssg.editor.config import config_text, editor_config
 from citoyens_ssg.errors import ConfigError
 

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from citoyens_ssg.editor.pages import PROJECT
-from citoyens_ssg.headers import RULES
-from citoyens_ssg.sitemaps import NETWORK_SITEMAP
+from citoyens_ssg.network.headers import RULES
+from citoyens_ssg.site.sitemaps import NETWORK_SITEMAP
 
 FORMAT = PROJECT / "citoyens_ssg" / "editor" / "static" / "citoyens-editor.js"
 EDITEUR = """

@@ -17,9 +17,9 @@ import feedparser
 import pytest
 from feedserver import FeedServer
 
-from citoyens_ssg.config import load_network
-from citoyens_ssg.fetch import FetchError, FetchPolicy, fetch
-from citoyens_ssg.subscriptions import cache_dir, health, poll, update_all
+from citoyens_ssg.config.load import load_network
+from citoyens_ssg.network.fetch import FetchError, FetchPolicy, fetch
+from citoyens_ssg.network.subscriptions import cache_dir, health, poll, update_all
 
 FAST = FetchPolicy(connect_timeout=2, read_timeout=1, deadline=3, max_bytes=256 * 1024, allow_loopback=True)
 # Active content inside markup (escaped text such as "&lt;img onerror=…&gt;" is harmless).

@@ -9,9 +9,9 @@ from xml.etree import ElementTree
 
 from PIL import Image
 
-from citoyens_ssg import search
 from citoyens_ssg.cli import main
-from citoyens_ssg.templating import contrast
+from citoyens_ssg.site import search
+from citoyens_ssg.site.templating import contrast
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

@@ -9,7 +9,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from citoyens_ssg import i18n
-from citoyens_ssg.templating import ThemeTranslations, install_translations
+from citoyens_ssg.site.templating import ThemeTranslations, install_translations
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -9,11 +9,11 @@ import markdown
 import pytest
 from pelican.utils import get_date
 
-from citoyens_ssg import commonmark
-from citoyens_ssg.build import build, merge, shard_sites
 from citoyens_ssg.cli import main
-from citoyens_ssg.config import load_network
-from citoyens_ssg.reading import iso_date, plain_paragraph
+from citoyens_ssg.config.load import load_network
+from citoyens_ssg.pipeline.build import build, merge, shard_sites
+from citoyens_ssg.site import commonmark
+from citoyens_ssg.site.reading import iso_date, plain_paragraph
 
 
 def files(folder):

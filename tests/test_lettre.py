@@ -19,9 +19,9 @@ from aiosmtpd.smtp import AuthResult
 from PIL import Image
 
 from citoyens_ssg import cli, i18n
-from citoyens_ssg.config import load_network
+from citoyens_ssg.config.load import load_network
 from citoyens_ssg.errors import CitoyensError, ConfigError
-from citoyens_ssg.letter.send import SIZE_LIMIT, send_letter
+from citoyens_ssg.network.letter.send import SIZE_LIMIT, send_letter
 
 # Saturday 5 December 2026, 12:00 UTC: the latest letter out is Friday 4 December's, week 49,
 # which covers Friday 27 November to Thursday 3 December (Europe/Paris).
@@ -451,7 +451,7 @@ def test_weeks_are_iso_weeks_in_the_network_time_zone():
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
 
-    from citoyens_ssg.letter.weeks import Week, letter_week, parse_week
+    from citoyens_ssg.network.letter.weeks import Week, letter_week, parse_week
 
     paris = ZoneInfo("Europe/Paris")
     assert parse_week("2026-W49") == parse_week("2026-s49") == Week(2026, 49)

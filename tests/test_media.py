@@ -13,7 +13,7 @@ import feedparser
 from feedserver import FeedServer
 from test_external_planet import FAST, rss
 
-from citoyens_ssg.media import video_embed
+from citoyens_ssg.content.media import video_embed
 
 
 def radio(network) -> None:

@@ -6,11 +6,11 @@ import shutil
 
 from pelican.settings import read_settings
 
-from citoyens_ssg import prepass, reading
-from citoyens_ssg.build import build
-from citoyens_ssg.config import load_network
-from citoyens_ssg.pelican_settings import site_settings
-from citoyens_ssg.themes import resolve_theme
+from citoyens_ssg.config.load import load_network
+from citoyens_ssg.config.themes import resolve_theme
+from citoyens_ssg.pipeline.build import build
+from citoyens_ssg.site import prepass, reading
+from citoyens_ssg.site.settings import site_settings
 
 ARTICLES = 24
 

@@ -13,9 +13,9 @@ from babel.messages.pofile import read_po
 from feedserver import FeedServer
 
 from citoyens_ssg import i18n
-from citoyens_ssg.build import build
 from citoyens_ssg.cli import main
-from citoyens_ssg.fetch import FetchPolicy
+from citoyens_ssg.network.fetch import FetchPolicy
+from citoyens_ssg.pipeline.build import build
 
 FAST = FetchPolicy(connect_timeout=2, read_timeout=1, deadline=3, max_bytes=256 * 1024, allow_loopback=True)
 CITOYENS = Path(sys.executable).parent / "citoyens"
@@ -176,7 +176,7 @@ BROKEN_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 
 
 def test_the_feed_rules_name_what_a_broken_feed_breaks():
-    from citoyens_ssg.feed_rules import feed_problems
+    from citoyens_ssg.network.feed_rules import feed_problems
 
     assert feed_problems(BROKEN_RSS) == [
         "item 1: <guid> 'tag:reseau.example.org,2026-03-01:/a/billet.html' is read as a permalink: "
@@ -206,7 +206,7 @@ def test_make_check_output_fails_on_todays_guid(tmp_path):
 
 
 def test_every_feed_a_build_writes_is_valid(network):
-    from citoyens_ssg.feed_rules import feed_problems
+    from citoyens_ssg.network.feed_rules import feed_problems
 
     network.site("radio", "name: Radio Ondes\npodcast:\n  email: antenne@radio.example.org\n")
     network.write("sites/radio/content/audio/emission.mp3", "ID3 une émission")
@@ -368,7 +368,7 @@ def test_a_feed_error_is_said_again_in_the_pages_language_with_its_numbers_forma
 
 
 def test_the_planets_feeds_stay_valid_with_what_other_blogs_send(network):
-    from citoyens_ssg.feed_rules import feed_problems
+    from citoyens_ssg.network.feed_rules import feed_problems
 
     items = "".join(f"<item><title>Billet {n}</title><link>https://blog.example.org/{n}</link><guid isPermaLink=\"false\">"
                     f"billet-{n}</guid><pubDate>Mon, 0{n} Mar 2026 10:00:00 +0000</pubDate></item>" for n in (1, 2))

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from browser import chromium, chromium_or_skip, static_host, status_of
-from citoyens_ssg.build import build
+
 from citoyens_ssg.cli import main
-from citoyens_ssg.config import load_network
-from citoyens_ssg.headers import REDIRECTS, redirects_file
+from citoyens_ssg.config.load import load_network
+from citoyens_ssg.config.sites import REDIRECTS
+from citoyens_ssg.network.headers import redirects_file
+from citoyens_ssg.pipeline.build import build
 
 PROJECT = Path(__file__).resolve().parent.parent
 CITOYENS = [sys.executable, "-m", "citoyens_ssg"]

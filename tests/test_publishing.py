@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from citoyens_ssg.build import BuildPaths, build
-from citoyens_ssg.headers import RULES, headers_file
+from citoyens_ssg.network.headers import RULES, headers_file
+from citoyens_ssg.pipeline.build import build
+from citoyens_ssg.workpaths import WorkPaths
 
 PROJECT = Path(__file__).resolve().parent.parent
 BASE = "https://reseau.example.org"
@@ -80,6 +81,6 @@ def test_the_netlify_cache_keeps_the_folders_a_build_leaves():
     plugin = PROJECT / netlify["plugins"][0]["package"].lstrip("/")
     folders = re.search(r"FOLDERS = \[(.*?)\]", (plugin / "index.js").read_text(encoding="utf-8")).group(1)
     kept = set(re.findall(r'"([^"]+)"', folders))
-    paths = BuildPaths(PROJECT / "output")
+    paths = WorkPaths(PROJECT / "output")
     assert (plugin / "manifest.yml").read_text(encoding="utf-8").strip() == "name: citoyens-cache"
     assert kept == {".citoyens", paths.output.name, paths.manifests.name}

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from citoyens_ssg.cli import main
-from citoyens_ssg.sanitize import clean_html, plain_text, safe_link
+from citoyens_ssg.content.sanitize import clean_html, plain_text, safe_link
 
 # JSON-LD data blocks are not executed (and tojson escapes "<" inside them).
 ACTIVE = re.compile(r"<script(?![^>]*application/ld\+json)|<iframe|<object|<embed|<form|<input|<style|\bon\w+\s*=|javascript:|vbscript:|data:text/html", re.IGNORECASE)
@@ -208,7 +208,7 @@ def test_links_out_of_the_site_and_case_twins_are_refused(network, capsys):
 
 
 def test_an_interrupted_build_leaves_the_published_tree(network, capsys, monkeypatch):
-    from citoyens_ssg import network as network_stage
+    from citoyens_ssg.network import stage as network_stage
 
     network.site("a", "name: A\n")
     network.article("a", "premier", "Premier", "2026-01-01")

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import PROJECT
 
 MODULE = PROJECT / "themes/citoyen/static/js/pagefind-mots/pagefind.js"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from citoyens_ssg.config import load_network
-from citoyens_ssg.server import Change, DevServer, change_for
+from citoyens_ssg.config.load import load_network
+from citoyens_ssg.dev.server import Change, DevServer, change_for
 
 TIMEOUT = 30
 
@@ -149,8 +149,8 @@ def wait_for(condition, what: str) -> None:
 
 
 def test_serve_shows_the_page_first_and_makes_the_search_index_after(served):
-    from citoyens_ssg import search
-    from citoyens_ssg.incremental import SEARCH_INDEX, recorded
+    from citoyens_ssg.site import search
+    from citoyens_ssg.site.incremental import SEARCH_INDEX, recorded
 
     network, server = served
     record = server.indexer.records / "epn.renders.json"
@@ -167,7 +167,7 @@ def test_serve_shows_the_page_first_and_makes_the_search_index_after(served):
 
 
 def test_a_build_for_serve_keeps_the_previous_index_and_says_it_is_to_be_made(network):
-    from citoyens_ssg.build import build
+    from citoyens_ssg.pipeline.build import build
 
     network.site("epn", "name: Espace numérique\n")
     network.article("epn", "atelier", "Atelier", "2026-03-01 10:00", body="Première version.")

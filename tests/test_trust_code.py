@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from feedserver import FeedServer
 
 from citoyens_ssg.cli import main
-from feedserver import FeedServer
 
 # Each payload would create the marker file (or print /etc/passwd) if it reached Python.
 TEMPLATE_ESCAPES = {

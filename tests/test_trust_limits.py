@@ -14,9 +14,15 @@ from PIL import Image
 
 from citoyens_ssg import i18n
 from citoyens_ssg.cli import main
-from citoyens_ssg.config import load_network
-from citoyens_ssg.isolation import codeowners
-from citoyens_ssg.workers import OVER_MEMORY, Limits, WorkerCrash, allowed_variable, run_each_in_own_process
+from citoyens_ssg.config.load import load_network
+from citoyens_ssg.pipeline.workers import (
+    OVER_MEMORY,
+    Limits,
+    WorkerCrash,
+    allowed_variable,
+    run_each_in_own_process,
+)
+from citoyens_ssg.tools.isolation import codeowners
 
 SECRET = "sekret-ghp-4f1c2d"
 NETWORK = "name: Réseau\nurl: https://reseau.example.org\n"

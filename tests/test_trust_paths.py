@@ -11,13 +11,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from citoyens_ssg.cli import main
-from citoyens_ssg.server import Change, DevServer
+from citoyens_ssg.dev.server import Change, DevServer
 
 SECRET = "SECRET-7f3a"  # written in files no site may publish
 

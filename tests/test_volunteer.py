@@ -14,7 +14,7 @@ from test_external_planet import FAST, item, rss
 
 from citoyens_ssg import i18n
 from citoyens_ssg.cli import main
-from citoyens_ssg.importer import import_blog
+from citoyens_ssg.tools.importer import import_blog
 
 DATA = Path(__file__).parent / "data"
 

@@ -14,11 +14,11 @@ import json
 import re
 from pathlib import PurePosixPath
 
-from citoyens_ssg.config import NetworkConfig, SiteConfig
-from citoyens_ssg.content_checks import KNOWN_KEYS
-from citoyens_ssg.editor.backend import Backend
-from citoyens_ssg.events import DAYS, EVENT_KEYS, FREQUENCIES
-from citoyens_ssg.sites import SLUG
+from citoyens_ssg.config.editor import Backend
+from citoyens_ssg.config.load import NetworkConfig, SiteConfig
+from citoyens_ssg.config.sites import SLUG
+from citoyens_ssg.content.checks import KNOWN_KEYS
+from citoyens_ssg.content.events import DAYS, EVENT_KEYS, FREQUENCIES
 
 FORMAT = "pelican"  # the custom format of static/citoyens-editor.js
 DATETIME = {"format": "YYYY-MM-DD HH:mm", "date_format": "DD/MM/YYYY", "time_format": "HH:mm"}

@@ -13,10 +13,11 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
-from citoyens_ssg import addresses, output
-from citoyens_ssg.config import NetworkConfig, SiteConfig
+from citoyens_ssg import output
+from citoyens_ssg.config.load import NetworkConfig, SiteConfig
 from citoyens_ssg.editor.config import config_text, editor_config
 from citoyens_ssg.i18n import _
+from citoyens_ssg.site import addresses
 
 logger = logging.getLogger(__name__)
 PROJECT = Path(__file__).resolve().parents[2]

@@ -1,7 +1,7 @@
 """Pelican plugin: a site's events, its agenda page and its calendars.
 
 Events are Markdown files in ``content/agenda/`` whose metadata say when and
-where (see ``citoyens_ssg.events``).  Each gets a page ``agenda/<slug>.html``
+where (see ``citoyens_ssg.content.events``).  Each gets a page ``agenda/<slug>.html``
 with an "add to my calendar" file ``agenda/<slug>.ics``; the site gets
 ``agenda/index.html`` (upcoming first, past ones kept below) and
 ``agenda/agenda.ics`` to subscribe to.  The events also go to the manifest,
@@ -19,9 +19,11 @@ from pelican import signals
 from pelican.contents import Page
 from pelican.generators import Generator
 
-from citoyens_ssg import calendar, clock, content_checks, events, output
-from citoyens_ssg.agenda import split_by_time
-from citoyens_ssg.content_checks import ContentError
+from citoyens_ssg import clock, output
+from citoyens_ssg.content import calendar, events
+from citoyens_ssg.content import checks as content_checks
+from citoyens_ssg.content.checks import ContentError
+from citoyens_ssg.network.agenda import split_by_time
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@
 - Of two files that would produce the same page, the later is skipped, naming both.
 - A reference (``{static}``, ``{attach}``, ``{filename}``) must name a file of the
   site's ``content/`` folder: one leading elsewhere is reported and its link removed.
-- Static files are published only from an allowlist of types (citoyens_ssg.static_files).
+- Static files are published only from an allowlist of types (citoyens_ssg.content.static_files).
 - Every file Pelican writes is checked, before it is written, to land inside the
   site's own output folder.
 - Drafts and future posts are left out of a build (``CITOYENS_PREVIEW`` keeps them,
@@ -30,8 +30,10 @@ from pelican.contents import Static
 from pelican.generators import StaticGenerator
 from pelican.writers import Writer
 
-from citoyens_ssg import clock, content_checks, reading, static_files, typography
-from citoyens_ssg.content_paths import (
+from citoyens_ssg import clock
+from citoyens_ssg.content import checks as content_checks
+from citoyens_ssg.content import static_files, typography
+from citoyens_ssg.content.paths import (
     Reference,
     pelican_contents,
     real_path,
@@ -39,9 +41,10 @@ from citoyens_ssg.content_paths import (
     resolved,
     without_references,
 )
+from citoyens_ssg.content.sanitize import plain_text
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import N_, _
-from citoyens_ssg.sanitize import plain_text
+from citoyens_ssg.site import reading
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +69,7 @@ def _checked_read(reader, source_path: str):
     text = content_checks.decode_source(path.read_bytes())
     content_checks.check_nesting(text)
     extra = frozenset(settings.get("CITOYENS_EXTRA_METADATA", ()))
-    header = content_checks.read_header(text) if path.suffix.lower() in reading.EXTENSIONS_WITH_DOT else []
+    header = content_checks.read_header(text) if path.suffix.lower() in content_checks.EXTENSIONS_WITH_DOT else []
     for line, message in content_checks.check_header(header, settings["TIMEZONE"], extra):
         logger.warning("%s: %s", source_path, message, extra={"citoyens_line": line})
     content, metadata = super(type(reader), reader).read(source_path)
@@ -182,7 +185,7 @@ def keep_drafts_private(generators) -> None:
 
 def _unpublished(reference: Reference, content) -> bool:
     target = reference.target
-    if reference.kind != "filename" or target is None or target.suffix not in reading.EXTENSIONS_WITH_DOT:
+    if reference.kind != "filename" or target is None or target.suffix not in content_checks.EXTENSIONS_WITH_DOT:
         return False
     root = resolved(content.settings["PATH"])
     linked = content._context["generated_content"].get(target.relative_to(root).as_posix())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from citoyens_ssg import templating
+from citoyens_ssg.site import templating
 
 
 def translate_theme(generator) -> None:

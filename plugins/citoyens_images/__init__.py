@@ -24,8 +24,8 @@ from pathlib import Path
 
 from pelican import signals
 
-from citoyens_ssg import images
-from citoyens_ssg.content_paths import content_file, pelican_contents, resolved, without_placeholder
+from citoyens_ssg.content import images
+from citoyens_ssg.content.paths import content_file, pelican_contents, resolved, without_placeholder
 from citoyens_ssg.i18n import _
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from citoyens_ssg.incremental import FeedWriter, IncrementalWriter
+from citoyens_ssg.site.incremental import FeedWriter, IncrementalWriter
 
 
 def incremental_writer(pelican):

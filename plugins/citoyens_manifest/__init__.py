@@ -13,7 +13,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from citoyens_ssg import clock
-from citoyens_ssg.manifest import Enclosure, Entry, Manifest, write_manifest
+from citoyens_ssg.site.manifest import Enclosure, Entry, Manifest, write_manifest
 
 
 class ManifestSettingError(ValueError):

@@ -20,10 +20,11 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 from pelican import signals
 
-from citoyens_ssg import media, output
-from citoyens_ssg.content_paths import content_file, pelican_contents
+from citoyens_ssg import output
+from citoyens_ssg.content import media
+from citoyens_ssg.content.paths import content_file, pelican_contents
+from citoyens_ssg.content.sanitize import safe_link
 from citoyens_ssg.i18n import _
-from citoyens_ssg.sanitize import safe_link
 
 logger = logging.getLogger(__name__)
 PODCAST_IMAGES = (".jpg", ".png")  # feedgen's itunes:image takes these endings only

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import feedparser
 
-from citoyens_ssg.feed_rules import feed_problems
+from citoyens_ssg.network.feed_rules import feed_problems
 
 RELATIVE = re.compile(r'''\b(?:href|src)\s*=\s*["'](?!https?:|mailto:|tel:|#|data:)([^"']+)''', re.IGNORECASE)
 

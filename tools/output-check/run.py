@@ -29,10 +29,11 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from citoyens_ssg.build import build  # noqa: E402
-from citoyens_ssg.config import load_network  # noqa: E402
-from citoyens_ssg.links import check_links  # noqa: E402
 from feeds import check_feeds  # noqa: E402
+
+from citoyens_ssg.config.load import load_network  # noqa: E402
+from citoyens_ssg.dev.links import check_links  # noqa: E402
+from citoyens_ssg.pipeline.build import build  # noqa: E402
 
 BUDGET = 100 * 1024
 NETWORK_PAGES = ["/", "/planet/", "/planet/sante.html", "/agenda/", "/agenda/association/radio-ondes.html",

@@ -1,0 +1,88 @@
+"""The dev server's search index, made after the page is on screen.
+
+``serve`` builds with ``search_later``: a site whose pages changed keeps its
+previous search index and reloads at once.  The ``Indexer`` then makes the new
+index in a thread of its own, into a folder beside the published one, and
+swaps it in with two renames.  A rebuild that starts meanwhile makes the work
+under way worthless (the pages it read are replaced): that index is thrown
+away and the sites are indexed again after the rebuild.  The key the index was
+made from is recorded as a build would, so the next build reuses it.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from pathlib import Path
+
+from citoyens_ssg.site import search
+from citoyens_ssg.site.incremental import SEARCH_INDEX, record_also
+
+logger = logging.getLogger(__name__)
+
+
+class Indexer:
+    """Makes the search index of sites whose index is out of date, one after the other, in a thread."""
+
+    def __init__(self, output: Path, records: Path):
+        self.output = output  # the published tree
+        self.records = records  # where each site's render record is kept (WorkPaths.manifests)
+        self.pending: set[str] = set()
+        self.generation = 0  # one more at each rebuild: work begun before it is not swapped in
+        self.lock = threading.Lock()  # held by a rebuild, and by the indexer while it swaps
+        self.done = threading.Condition()
+        self.indexed = 0  # indexes swapped in, for whoever waits on them
+        self._thread: threading.Thread | None = None
+
+    def rebuilding(self) -> None:
+        """A rebuild starts (the caller holds ``lock``): what is being made now will not be used."""
+        self.generation += 1
+
+    def after_rebuild(self, slugs: set[str]) -> None:
+        """The rebuild is shown (the caller still holds ``lock``); index these sites and those still pending."""
+        self.pending |= slugs
+        if self.pending and (self._thread is None or not self._thread.is_alive()):
+            self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self.lock:
+                if not self.pending:
+                    return
+                slug = min(self.pending)
+                generation = self.generation
+            self._index(slug, generation)
+
+    def _index(self, slug: str, generation: int) -> None:
+        site = self.output / slug
+        fresh = self.output / f".{search.BUNDLE}-{slug}.new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        try:
+            pages = search.indexed_pages(site)
+            key = search.index_key(site, pages)
+        except OSError:  # the tree was replaced under our feet: a rebuild started
+            pages, key = [], None
+        failure = search.index_site(self.output, slug, pages, bundle=fresh) if key else "tree replaced"
+        with self.lock:
+            if generation == self.generation:
+                self.pending.discard(slug)
+                if failure is None:
+                    self._swap(site, fresh)
+                    record_also(self.records / f"{slug}.renders.json", SEARCH_INDEX, key)
+                else:
+                    logger.warning("the search index of %s was not made: %s", slug, failure)
+            shutil.rmtree(fresh, ignore_errors=True)
+        with self.done:
+            self.indexed += 1
+            self.done.notify_all()
+
+    def _swap(self, site: Path, fresh: Path) -> None:
+        published = site / search.BUNDLE
+        old = site.parent / f".{search.BUNDLE}-{site.name}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if published.exists():
+            published.rename(old)
+        fresh.rename(published)
+        shutil.rmtree(old, ignore_errors=True)

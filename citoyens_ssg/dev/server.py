@@ -1,0 +1,293 @@
+"""``citoyens serve``: preview the network and rebuild what a change touches.
+
+The HTTP server serves the output folder; a watchdog observer watches the
+sources (``sites/``, ``themes/``, ``plugins/``, ``network.yaml``), never the
+output or citoyens' work folders.  Bursts of events (an editor saving a file
+writes it two or three times) are gathered until the sources are quiet for a
+moment, then one rebuild runs: a change in ``sites/<slug>/`` rebuilds that site,
+a theme change the sites using it, anything else the whole network.  A failed
+rebuild is reported and the server stays up with the last good pages.
+
+Live reload: every HTML page served gets a small script (never written to the
+output) that listens to ``/__citoyens/events``; after a rebuild the server
+sends "reload", and the problems of the build, each naming its file and
+line, which the script shows as a banner on the page being looked at.
+
+Search never stands between a save and the page: a site's search index is
+made again after the reload, in the background (``search_later``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from citoyens_ssg.config.load import NetworkConfig
+from citoyens_ssg.config.themes import resolve_theme
+from citoyens_ssg.dev.search_later import Indexer
+from citoyens_ssg.errors import CitoyensError, ConfigError
+from citoyens_ssg.i18n import _
+from citoyens_ssg.pipeline.build import BuildReport, build
+from citoyens_ssg.report import print_site_result, print_summary, problem_line, say
+from citoyens_ssg.workpaths import WorkPaths
+
+logger = logging.getLogger(__name__)
+QUIET_PERIOD = 0.1  # seconds without events before a rebuild starts (an editor's save is a burst of a few ms)
+WATCHED = ("sites", "themes", "plugins")
+PREVIEW_FOLDER = ".citoyens/preview"
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a batch of file events asks to rebuild: some sites, or everything."""
+
+    sites: frozenset[str] | None  # None: everything
+
+
+def change_for(paths: list[Path], root: Path, network: NetworkConfig | None) -> Change | None:
+    """Decide what to rebuild for these changed paths; None when nothing is concerned."""
+    slugs: set[str] = set()
+    touched = False
+    for path in paths:
+        parts = path.relative_to(root).parts
+        if not parts or _ignored(parts):
+            continue
+        if parts[0] == "sites" and len(parts) >= 2 and network is not None:
+            if len(parts) == 2 or parts[2] == "site.yaml":
+                return Change(None)  # a site added, removed or reconfigured: reload all
+            slugs.add(parts[1])
+        elif parts[0] == "themes" and len(parts) >= 2 and network is not None:
+            slugs.update(_sites_using_theme(network, parts[1]))
+        else:
+            return Change(None)
+        touched = True
+    # An empty set still rebuilds the portal and planet (the network's theme).
+    return Change(frozenset(slugs)) if touched else None
+
+
+def _ignored(parts: tuple[str, ...]) -> bool:
+    name = parts[-1]
+    return any(part.startswith(".") for part in parts) or name.endswith(IGNORED_SUFFIXES) or parts[0] not in (*WATCHED, "network.yaml")
+
+
+def _sites_using_theme(network: NetworkConfig, theme: str) -> set[str]:
+    using = set()
+    for site in network.sites:
+        try:
+            chain = resolve_theme(network.themes_dir, site.theme)
+        except ValueError:
+            continue
+        if any(folder.name == theme for folder in chain.folders):
+            using.add(site.slug)
+    return using
+
+
+class _Collector(FileSystemEventHandler):
+    def __init__(self, events: queue.Queue[Path]):
+        self.events = events
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        for attribute in ("src_path", "dest_path"):
+            path = getattr(event, attribute, "")
+            if path:
+                self.events.put(Path(path.decode() if isinstance(path, bytes) else path))
+
+
+class DevServer:
+    """The HTTP server and the watcher; ``start`` returns once both run."""
+
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000, output_dir: Path | None = None, jobs: int | None = None):
+        self.root = root.resolve()
+        # Not output/: the preview holds drafts, which a build for publishing must never find there
+        # (a site that fails keeps what its folder in output/ held).
+        self.output = (output_dir or self.root / PREVIEW_FOLDER).resolve()
+        self.jobs = jobs
+        self.events: queue.Queue[Path] = queue.Queue()
+        self.stopping = threading.Event()
+        self.rebuilds = 0  # completed rebuilds, for whoever waits on them
+        self.problems: list[str] = []  # of the last rebuild, for the banner
+        self.listeners: list[queue.Queue[tuple[str, str]]] = []
+        self.listeners_lock = threading.Lock()
+        self.output.mkdir(parents=True, exist_ok=True)
+        handler = functools.partial(_DevHandler, directory=str(self.output), dev_server=self)
+        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.url = f"http://{host}:{self.httpd.server_address[1]}"
+        self.network: NetworkConfig | None = None
+        self.observer = Observer()
+        self.indexer = Indexer(self.output, WorkPaths(self.output).manifests)
+
+    def start(self) -> None:
+        self.rebuild(Change(None))
+        threading.Thread(target=self.httpd.serve_forever, name="http", daemon=True).start()
+        collector = _Collector(self.events)
+        for name in WATCHED:
+            if (self.root / name).is_dir():
+                self.observer.schedule(collector, str(self.root / name), recursive=True)
+        self.observer.schedule(collector, str(self.root), recursive=False)
+        self.observer.start()
+        threading.Thread(target=self._loop, name="rebuild", daemon=True).start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.observer.stop()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.observer.join(timeout=5)
+
+    def _loop(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                first = self.events.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            paths = [first] + self._drain_burst()
+            change = change_for(paths, self.root, self.network)
+            if change is not None:
+                self.rebuild(change)
+
+    def _drain_burst(self) -> list[Path]:
+        paths = []
+        while True:
+            try:
+                paths.append(self.events.get(timeout=QUIET_PERIOD))
+            except queue.Empty:
+                return paths
+
+    def rebuild(self, change: Change) -> BuildReport | None:
+        """Rebuild; problems are printed and sent to the pages, never raised: the server stays up."""
+        with self.indexer.lock:  # the search index being made waits, or is thrown away
+            self.indexer.rebuilding()
+            report = self._rebuild(change)
+            pending = {site.slug for site in report.sites if site.search_pending} if report else set()
+            self.indexer.after_rebuild(pending)
+        return report
+
+    def _rebuild(self, change: Change) -> BuildReport | None:
+        report = None
+        try:
+            report = build(self.root, self.output, base_url=self.url, jobs=self.jobs, offline=True, search_later=True,
+                           preview=True,  # drafts and future posts shown, marked "Brouillon"
+                           only=set(change.sites) if change.sites is not None else None, on_site_done=print_site_result)
+            self.network = report.network
+            print_summary(report)
+            problems = [str(p) for r in report.sites for p in r.problems] + [str(p) for p in report.network_problems]
+        except ConfigError as error:
+            problems = [str(p) for p in error.problems]
+            for problem in error.problems:
+                problem_line(problem)
+            say(error.summary(), error=True)
+        except CitoyensError as error:
+            problems = [str(error)]
+            say(_("ERROR {problem}", problem=error), error=True)
+        self.problems = problems
+        self._announce("problems", json.dumps(problems, ensure_ascii=False))
+        if report is not None:
+            self._announce("reload", "{}")
+        self.rebuilds += 1
+        return report
+
+    def _announce(self, event: str, data: str) -> None:
+        with self.listeners_lock:
+            for listener in self.listeners:
+                listener.put((event, data))
+
+    def listen(self) -> queue.Queue[tuple[str, str]]:
+        listener: queue.Queue[tuple[str, str]] = queue.Queue()
+        listener.put(("problems", json.dumps(self.problems, ensure_ascii=False)))
+        with self.listeners_lock:
+            self.listeners.append(listener)
+        return listener
+
+    def forget(self, listener: queue.Queue[tuple[str, str]]) -> None:
+        with self.listeners_lock:
+            self.listeners.remove(listener)
+
+
+RELOAD_SCRIPT = Path(__file__).parent / "reload.js"
+RELOAD_TAG = b'<script src="/__citoyens/reload.js" defer></script>'
+
+
+class _DevHandler(SimpleHTTPRequestHandler):
+    """Serves the output, plus the live-reload script and its event stream."""
+
+    # The web editor reads its config.yml only when it is served as YAML.
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml; charset=utf-8"}
+
+    def __init__(self, *args, dev_server: DevServer, **kwargs):
+        self.dev_server = dev_server
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        path = self.path.split("?", 1)[0]
+        if path == "/__citoyens/reload.js":
+            self._send(RELOAD_SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
+        elif path == "/__citoyens/events":
+            self._stream_events()
+        elif self._html_file(path) is not None and "/admin/" not in path + "/":  # reloads lose editor work
+            page = self._html_file(path).read_bytes()
+            self._send(page.replace(b"</body>", RELOAD_TAG + b"</body>", 1), "text/html; charset=utf-8")
+        else:
+            super().do_GET()
+
+    def _html_file(self, path: str) -> Path | None:
+        target = Path(self.translate_path(path))
+        if target.is_dir():
+            target = target / "index.html"
+        return target if target.suffix == ".html" and target.is_file() else None
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _stream_events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        listener = self.dev_server.listen()
+        try:
+            while not self.dev_server.stopping.is_set():
+                try:
+                    event, data = listener.get(timeout=0.5)
+                except queue.Empty:
+                    continue
+                self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the tab was closed
+        finally:
+            self.dev_server.forget(listener)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        logger.debug("%s - %s", self.address_string(), format % args)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # always show the latest build
+        super().end_headers()
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, output_dir: Path | None = None, jobs: int | None = None) -> int:
+    server = DevServer(root, host, port, output_dir, jobs)
+    server.start()
+    say(_("Serving the network on {url}/ — Ctrl+C to stop.", url=server.url), style="bold")
+    try:
+        server.stopping.wait()
+    except KeyboardInterrupt:
+        say(_("Stopped."))
+    finally:
+        server.stop()
+    return 0

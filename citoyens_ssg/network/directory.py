@@ -1,0 +1,121 @@
+"""The directory of the associations (``annuaire/``) and their open map.
+
+Everything comes from the site.yaml files: description, categories,
+neighbourhood, address, opening hours, contact, licence, feeds.  Each entry
+carries a schema.org Organization (JSON-LD); the associations and upcoming
+events that have coordinates are exported as GeoJSON and shown on a map whose
+library is served by the site itself, above a plain list that works without
+JavaScript or tiles.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment
+
+from citoyens_ssg.config.load import NetworkConfig, SiteConfig
+from citoyens_ssg.content.events import Event
+
+UNSORTED = "Autres"
+
+
+@dataclass(frozen=True)
+class Listing:
+    site: SiteConfig
+    url: str
+    feed_url: str
+    address: str
+    json_ld: dict
+
+
+def listing(network: NetworkConfig, site: SiteConfig) -> Listing:
+    url = f"{network.url}/{site.slug}/"
+    address = ", ".join(p for p in (site.address, f"{site.postal_code} {site.city}".strip()) if p)
+    return Listing(site, url, f"{url}feeds/all.atom.xml", address, organization(site, url, address))
+
+
+def organization(site: SiteConfig, url: str, address: str) -> dict:
+    data: dict = {"@context": "https://schema.org", "@type": "Organization", "name": site.name, "url": url}
+    if site.description:
+        data["description"] = site.description
+    if site.contact.email:
+        data["email"] = site.contact.email
+    if site.contact.phone:
+        data["telephone"] = site.contact.phone
+    if site.contact.website:
+        data["sameAs"] = [site.contact.website]
+    if address:
+        data["address"] = {"@type": "PostalAddress", "streetAddress": site.address, "postalCode": site.postal_code,
+                           "addressLocality": site.city, "addressCountry": "FR"}
+    if site.latitude is not None:
+        data["location"] = {"@type": "Place", "geo": {"@type": "GeoCoordinates", "latitude": site.latitude, "longitude": site.longitude}}
+    if site.opening_hours:
+        data["description"] = (data.get("description", "") + " — " + "; ".join(site.opening_hours)).strip(" —")
+    return data
+
+
+def grouped(listings: list[Listing], key) -> list[tuple[str, list[Listing]]]:
+    groups: dict[str, list[Listing]] = {}
+    for item in listings:
+        for name in key(item) or [UNSORTED]:
+            groups.setdefault(name, []).append(item)
+    ordered = {name: sorted(members, key=lambda item: item.site.name.casefold()) for name, members in groups.items()}
+    return sorted(ordered.items(), key=lambda pair: (pair[0] == UNSORTED, pair[0].casefold()))
+
+
+def geojson(network: NetworkConfig, listings: list[Listing], upcoming: list[tuple[datetime, Event]]) -> dict:
+    features = [
+        _feature(item.site.longitude, item.site.latitude, {"kind": "association", "name": item.site.name, "url": item.url,
+                                                          "description": item.site.description, "address": item.address})
+        for item in listings if item.site.latitude is not None
+    ]
+    features += [
+        _feature(event.longitude, event.latitude, {"kind": "event", "name": event.title, "url": event.url,
+                                                   "association": event.site_name, "start": when.isoformat(),
+                                                   "address": ", ".join(p for p in (event.place, event.address) if p)})
+        for when, event in upcoming if event.latitude is not None
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _feature(longitude: float, latitude: float, properties: dict) -> dict:
+    # GeoJSON (RFC 7946) puts the longitude first.
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [longitude, latitude]}, "properties": properties}
+
+
+def directory_pages(network: NetworkConfig, env: Environment, upcoming: list[tuple[datetime, Event]]) -> dict[str, str | bytes]:
+    listings = [listing(network, site) for site in network.sites]
+    data = geojson(network, listings, upcoming)
+    places = [feature["properties"] for feature in data["features"]]
+    common = {"listings": listings, "page_name": "directory"}
+    return {
+        "annuaire/index.html": env.get_template("directory.html").render(
+            groups=grouped(listings, lambda i: list(i.site.categories)), grouping="categories", output_file="annuaire/index.html", **common),
+        "annuaire/quartiers.html": env.get_template("directory.html").render(
+            groups=grouped(listings, lambda i: [i.site.neighbourhood] if i.site.neighbourhood else []), grouping="neighbourhoods",
+            output_file="annuaire/quartiers.html", **common),
+        "annuaire/carte.html": env.get_template("map.html").render(places=places, map=network.map, page_name="map", output_file="annuaire/carte.html"),
+        "annuaire/associations.geojson": json.dumps(data, ensure_ascii=False, indent=1) + "\n",
+    }
+
+
+def map_library() -> Path:
+    """Leaflet, from the xstatic-leaflet package: served by the site, no CDN."""
+    import xstatic.pkg.leaflet as leaflet
+
+    return Path(leaflet.BASE_DIR)
+
+
+def copy_map_library(assets: Path) -> None:
+    """Leaflet into the network's theme folder ``assets``."""
+    source = map_library()
+    target = assets / "vendor" / "leaflet"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("leaflet.js", "leaflet.css"):
+        shutil.copyfile(source / name, target / name)
+    shutil.copytree(source / "images", target / "images", dirs_exist_ok=True)

@@ -1,0 +1,9 @@
+"""The site stage: one Pelican run per site, in a worker process of its own.
+
+``settings`` is the only module that knows Pelican's setting names; ``build`` runs Pelican
+and turns its log into located problems; ``reading`` and ``commonmark`` read Markdown once
+and remember it (``prepass`` converts a large site on both cores first); ``incremental``
+renders only the pages whose inputs changed; ``addresses`` makes links root-relative;
+``manifest`` is what a site hands the network stage; ``templating`` (the sandboxed theme
+environment), ``search``, ``sitemaps`` and ``memos`` serve them.
+"""
