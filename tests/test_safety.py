@@ -171,7 +171,7 @@ def test_broken_files_are_named_and_the_rest_is_built(network, capsys):
         "ERROR sites/a/content/enorme.md: file too large",
         "ERROR sites/a/content/citations.md:4: quotes nested more than 32 deep",
         "ERROR sites/a/content/crochets.md:4: brackets [ nested more than 64 deep",
-        "ERROR sites/a/content/!!!.md: the file name '!!!.md' gives an empty address; rename the file or add a Slug: line",
+        "ERROR sites/a/content/!!!.md: a file or folder name may hold letters, digits, spaces and . _ - ( ) + , only; rename it",
         "WARNING sites/a/content/typo.md:3: unknown metadata 'Tgas:', ignored — did you mean 'Tags'?",
     ):
         assert expected in err, (expected, err)

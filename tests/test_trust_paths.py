@@ -308,3 +308,57 @@ def test_a_sites_own_theme_static_folder_publishes_styles_and_images_never_scrip
     assert (network.output / "radio" / "emission.html").is_file()
     [own_style] = (network.output / "autre" / "theme").glob("*/css/maison.css")  # theme/<8 hex>/css/
     assert own_style.read_text(encoding="utf-8") == "body { color: #222; }\n"
+
+
+def test_a_file_name_cannot_add_markup_to_a_page(network, capsys):
+    """Pelican writes a linked file's name into href="…" after the sanitiser: a name holding a
+    quote would close the attribute and add a <meta http-equiv="refresh"> to elsewhere."""
+    network.site("radio", "name: Radio\n")
+    network.site("autre", "name: Autre\n")
+    network.article("autre", "nouvelles", "Nouvelles", "2026-01-01")
+    hostile = 'h.txt"><meta http-equiv="refresh" content="0,url=http:\\\\127.0.0.1:9\\x.html"><i x=".txt'
+    network.write("sites/radio/content/fichiers/h.txt", "texte\n")
+    network.write(f"sites/radio/content/fichiers/{hostile}", "texte\n")
+    quoted = hostile.replace('"', "%22").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    network.article("radio", "lien", "Lien", "2026-01-07",
+                    body=f"Voir [le document][doc].\n\n[doc]: {{filename}}fichiers/{quoted}")
+    code, err = build(network, capsys)
+    assert code == 1 and "Traceback" not in err, err
+    assert "may hold letters, digits, spaces and . _ - ( ) + , only; rename it" in err, err
+    assert b'content="0,url=http' not in all_output_bytes(network)  # the link is left unresolved, encoded
+    assert (network.output / "autre" / "nouvelles.html").is_file()
+    assert main(["check", "-C", str(network.root), "--no-build"]) == 1
+    assert "rename it" in capsys.readouterr().err
+
+
+def test_hard_links_to_files_outside_a_site_are_refused(network, capsys):
+    """Git keeps no hard link, but a volunteer's machine can: /etc/passwd or another
+    association's draft linked into a site's folder, or into its templates."""
+    network.site("radio", "name: Radio\n")
+    network.site("autre", "name: Autre\n")
+    network.article("radio", "emission", "Émission", "2026-01-01")
+    secret = network.write("sites/autre/content/brouillon.md",
+                           f"Title: Brouillon\nDate: 2026-01-01\nStatus: draft\n\n{SECRET}\n")
+    (network.root / "sites/radio/content/fichiers").mkdir(parents=True)
+    os.link(secret, network.root / "sites/radio/content/fichiers/vol.txt")
+    (network.root / "sites/radio/theme/templates").mkdir(parents=True)
+    os.link(secret, network.root / "sites/radio/theme/templates/vol.html")
+    network.write("sites/radio/theme/templates/index.html",
+                  '{% extends "!theme/index.html" %}{% block content %}{% include "vol.html" %}{% endblock %}')
+    code, err = build(network, capsys)
+    assert code == 1 and "Traceback" not in err, err
+    for name in ("content/fichiers/vol.txt", "theme/templates/vol.html"):
+        assert f"ERROR sites/radio/{name}: hard links are refused in a site's folder" in err, err
+    assert SECRET.encode() not in all_output_bytes(network)
+
+
+def test_a_line_separator_does_not_end_the_header_before_the_reader_does(network, capsys):
+    """U+2028 is a line break for str.splitlines(), not for the Markdown readers: the header check
+    must see the Date: line the reader reads (12/03/2024 is ambiguous, not 3 December)."""
+    network.site("radio", "name: Radio\n")
+    network.write("sites/radio/content/ambigu.md", "Title: Ligne\u2028\nDate: 12/03/2024\n\nTexte.\n")
+    network.article("radio", "emission", "Émission", "2026-01-01")
+    code, err = build(network, capsys)
+    assert code == 1 and "Traceback" not in err, err
+    assert "sites/radio/content/ambigu.md:2" in err and "12/03/2024" in err, err
+    assert not (network.output / "radio" / "ambigu.html").exists()

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from pelican.readers import BaseReader
 
 from citoyens_ssg.content import static_files
-from citoyens_ssg.content.paths import real_path, resolved
+from citoyens_ssg.content.paths import name_refused, plain_names, real_path, resolved
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
 
@@ -82,7 +82,9 @@ def read_header(text: str) -> list[HeaderField]:
     """The ``Key: value`` lines at the top of a Markdown file, with their line numbers,
     read the way the Markdown reader reads them (a key it would see is seen here too)."""
     fields = []
-    lines = text.splitlines()
+    # Split as the Markdown readers split (on line feeds only): str.splitlines() would also
+    # break at U+2028 and the like, and stop reading the header before the reader does.
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     start = 1 if lines and HEADER_OPENING.match(lines[0]) else 0
     for number, line in enumerate(lines[start:], start=start + 1):
         if not line.strip() or HEADER_CLOSING.match(line):
@@ -128,9 +130,11 @@ def link_refused() -> str:
 
 
 def check_location(path: Path, site_dir: Path) -> None:
-    """The file is a real file of this site, not a link to elsewhere, not a case twin."""
+    """The file is a real file of this site with a plain name, not a link to elsewhere, not a case twin."""
     if path.is_symlink() or not real_path(path).is_relative_to(resolved(site_dir)):
         raise ContentError(link_refused())
+    if not plain_names(path, site_dir):
+        raise ContentError(name_refused())
     twins = _names_by_key(str(path.parent), path.parent.stat().st_mtime_ns).get(_name_key(path.name), ())
     others = [name for name in twins if name != path.name]
     if others:
@@ -151,26 +155,33 @@ def _names_by_key(folder: str, mtime_ns: int) -> dict[str, tuple[str, ...]]:
     return {key: tuple(names) for key, names in groups.items()}
 
 
-def symbolic_links(site_dir: Path) -> list[Path]:
-    """Every symbolic link in a site's folder, wherever it points.
-
-    Checked before Pelican runs, without following any link: Pelican follows links
-    when it copies images and static files (a link to /etc/passwd or to another
-    association's folder would be published), and two links pointing at each other
-    keep its walk of the folder busy.
-    """
+def refused_entries(site_dir: Path) -> list[tuple[Path, str]]:
+    """Every entry of a site's folder that fails the whole site, with why: symbolic and hard
+    links (Pelican follows them: /etc/passwd or another association's draft would be
+    published; two links pointing at each other keep its walk busy).  Checked before Pelican
+    runs, by ``build`` and ``check``, following no link."""
     if site_dir.is_symlink():
-        return [site_dir]
+        return [(site_dir, link_refused())]
     found = []
     pending = [site_dir]
     while pending:
         with os.scandir(pending.pop()) as entries:
             for entry in entries:
-                if entry.is_symlink():
-                    found.append(Path(entry.path))
+                reason = _entry_refusal(entry)
+                if reason:
+                    found.append((Path(entry.path), reason))
                 elif entry.is_dir(follow_symlinks=False):
                     pending.append(Path(entry.path))
     return sorted(found)
+
+
+def _entry_refusal(entry: os.DirEntry) -> str | None:
+    if entry.is_symlink():
+        return link_refused()
+    if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_nlink > 1:
+        return _("hard links are refused in a site's folder (this file is also elsewhere on the disk); "
+                 "copy the file instead")
+    return None
 
 
 def other_formats() -> frozenset[str]:
@@ -204,7 +215,7 @@ def refused_files(site: SiteConfig) -> list[tuple[Path, str]]:
     """Files of a site that are named and not published, each with why, checked before
     Pelican runs by ``build`` and by ``check``: content in another format than Markdown,
     and a site's own theme/static/ file of a refused type (the folder is then left out).
-    Symbolic links are apart: they fail the whole site (``symbolic_links``)."""
+    Links and odd names are apart: they fail the whole site (``refused_entries``)."""
     refused = [(path, not_read()) for path in files_not_read(site.content_dir)]
     return refused + static_files.theme_refusals(site.theme_override_dir / "static")
 

@@ -17,9 +17,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from citoyens_ssg.i18n import _
+
 PLACEHOLDERS = ("{static}", "{attach}", "{filename}")
 CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles",
                  "hidden_translations", "pages", "hidden_pages", "draft_pages")
+
+
+# What a file or folder name of a site may hold.  Pelican writes a linked file's name into
+# ``href="…"`` after the sanitiser has run: a quote, an angle bracket or an ampersand there
+# would add markup to the page (a <meta http-equiv="refresh"> to elsewhere, say).
+NAME_PUNCTUATION = frozenset(" ._-()+,")
+
+
+def plain_names(path: Path, root: Path) -> bool:
+    """Every name from ``root`` down to ``path`` holds only letters, digits and NAME_PUNCTUATION."""
+    return all(char.isalnum() or char in NAME_PUNCTUATION for part in path.relative_to(root).parts for char in part)
+
+
+def name_refused() -> str:
+    """The message for a file whose name (or folder's) is not plain, in the language of the moment."""
+    return _("a file or folder name may hold letters, digits, spaces and . _ - ( ) + , only; rename it")
 
 
 def pelican_contents(generators: Iterable) -> Iterator:

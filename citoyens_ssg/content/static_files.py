@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 
 from citoyens_ssg.content.images import EXTENSIONS as IMAGE_EXTENSIONS
+from citoyens_ssg.content.paths import name_refused, plain_names
 from citoyens_ssg.i18n import _
 
 FOLDERS = ("images", "fichiers", "audio", "video")  # of content/, published as they are (and files linked)
@@ -165,6 +166,6 @@ def content_refusals(content: Path, sources: Collection[str]) -> list[tuple[Path
     """The files of a site's published folders (images/, fichiers/…) the build would refuse;
     ``sources`` are the extensions of the texts it reads (not copied, so not checked here)."""
     files = (path for folder in FOLDERS for path in sorted((content / folder).rglob("*")))
-    found = [(path, refusal(path)) for path in files
+    found = [(path, refusal(path) if plain_names(path, content) else name_refused()) for path in files
              if path.suffix.lower() not in sources and path.is_file() and not path.is_symlink()]
     return [(path, reason) for path, reason in found if reason]

@@ -63,8 +63,8 @@ def check_network(root: Path, build_links: bool = True) -> Findings:
 
 
 def check_site(network: NetworkConfig, site: SiteConfig) -> Findings:
-    links = content_checks.symbolic_links(site.folder)
-    findings = Findings([Problem(_shown(network, p), content_checks.link_refused()) for p in links],
+    entries = content_checks.refused_entries(site.folder)
+    findings = Findings([Problem(_shown(network, path), reason) for path, reason in entries],
                         _accent(network, site))
     if findings.errors:
         return findings

@@ -183,9 +183,9 @@ def build_site(job: SiteJob) -> SiteResult:
     """
     started = time.monotonic()
     root = job.network.root
-    links = content_checks.symbolic_links(job.site.folder)
-    if links:
-        problems = [Problem(str(path.relative_to(root)), content_checks.link_refused()) for path in links]
+    refused = content_checks.refused_entries(job.site.folder)
+    if refused:
+        problems = [Problem(str(path.relative_to(root)), reason) for path, reason in refused]
         return SiteResult(job.site.slug, ok=False, problems=problems, seconds=time.monotonic() - started)
     listener = _PelicanLogListener(root, job.site.content_dir)
     listener.errors += [Problem(str(path.relative_to(root)), reason)

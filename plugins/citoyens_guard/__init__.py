@@ -35,7 +35,9 @@ from citoyens_ssg.content import checks as content_checks
 from citoyens_ssg.content import static_files, typography
 from citoyens_ssg.content.paths import (
     Reference,
+    name_refused,
     pelican_contents,
+    plain_names,
     real_path,
     references,
     resolved,
@@ -323,6 +325,8 @@ def _static_refusal(static, settings) -> str | None:
     if source.is_symlink() or not inside_content or not source.is_file():
         return _("this file is outside the site's content/ folder and is not published; "
                  "the file must be inside content/")
+    if not plain_names(source, Path(settings["PATH"])):
+        return name_refused()  # Pelican writes the name into href="…" after the sanitiser
     if not inside_output(static.save_as, settings["OUTPUT_PATH"]):
         return _address_refusal(static.save_as)
     return static_files.refusal(source)
