@@ -41,12 +41,3 @@ class ConfigError(CitoyensError):
 
     def summary(self) -> str:
         return _("{count} configuration problem(s); nothing was built.", count=len(self.problems))
-
-
-class SiteBuildError(CitoyensError):
-    """A site could not be built; carries the problems that explain why."""
-
-    def __init__(self, slug: str, problems: list[Problem]):
-        self.slug = slug
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))

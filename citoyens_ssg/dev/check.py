@@ -32,7 +32,6 @@ from citoyens_ssg.i18n import _
 from citoyens_ssg.pipeline.build import build
 from citoyens_ssg.site.templating import PAGE_BACKGROUND, contrast, readable_accent, six_digits
 
-MARKDOWN = {".md", ".markdown", ".mkd", ".mdown"}
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)")
 INTERNAL_LINK = re.compile(r"\]\((?P<target>\{(?:filename|static|attach)\}[^)\s#]+)")
 CODE_SPAN = re.compile(r"`[^`]*`")
@@ -69,14 +68,14 @@ def check_site(network: NetworkConfig, site: SiteConfig) -> Findings:
     if findings.errors:
         return findings
     refused = content_checks.refused_files(site)
-    refused += static_files.content_refusals(site.content_dir, MARKDOWN)
+    refused += static_files.content_refusals(site.content_dir, content_checks.EXTENSIONS_WITH_DOT)
     findings.errors += [Problem(_shown(network, path), message) for path, message in refused]
     if not site.content_dir.is_dir():
         return findings
     categories: dict[str, list[tuple[Path, int]]] = {}
     episodes: list[Path] = []
     for path in sorted(site.content_dir.rglob("*")):
-        if path.suffix.lower() in MARKDOWN and path.is_file():
+        if path.suffix.lower() in content_checks.EXTENSIONS_WITH_DOT and path.is_file():
             findings.extend(_check_file(network, site, path, categories, episodes))
     findings.warnings += _category_typos(network, categories)
     if episodes:

@@ -8,6 +8,7 @@ it no editor is written and the build says so in one line.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from html import escape
 from html.parser import HTMLParser
@@ -46,10 +47,10 @@ def write_editor(network: NetworkConfig, out: Path) -> None:
         return
     output.inside(out, FOLDER).mkdir(parents=True, exist_ok=True)
     for chunk in sorted(bundle.parent.glob("*decap-cms.js")):  # the main file loads the others beside it
-        shutil.copyfile(chunk, output.inside(out, f"{FOLDER}/{chunk.name}"))
+        _place(chunk, output.inside(out, f"{FOLDER}/{chunk.name}"))
     for name in SCRIPTS:
         if name != bundle.name:
-            shutil.copyfile(STATIC / name, output.inside(out, f"{FOLDER}/{name}"))
+            _place(STATIC / name, output.inside(out, f"{FOLDER}/{name}"))
     sites = list(network.sites)
     if sites:
         _write_one(network, out, FOLDER, sites, _("Web editor — {name}", name=network.name))
@@ -58,6 +59,15 @@ def write_editor(network: NetworkConfig, out: Path) -> None:
             continue  # carried unchanged from the last build, its editor with it; or not built
         title = _("Web editor — {name}", name=site.name)
         _write_one(network, out, f"{site.slug}/{FOLDER}", [site], title, _styles(out / site.slug))
+
+
+def _place(source: Path, target: Path) -> None:
+    """A hard link where the disk allows it: the 5 MB bundle is neither copied at every build nor
+    hashed again by the published-tree record (same inode, same size and time)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _write_one(network: NetworkConfig, out: Path, folder: str, sites: list[SiteConfig], title: str,

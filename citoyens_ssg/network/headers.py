@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from citoyens_ssg.config.sites import NOT_FOUND, REDIRECTS
 from citoyens_ssg.i18n import N_, translate
+from citoyens_ssg.site import addresses
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -134,7 +135,7 @@ def redirect_pages(tree: Path, language: str, public_url: str) -> dict[str, str]
 def _redirect_page(address: str, language: str, public_url: str) -> str:
     """``address`` root-relative, the network's path included: the page works at any host."""
     link = f'<a href="{escape(address)}">{escape(address)}</a>'
-    canonical = f"{urlsplit(public_url).scheme}://{urlsplit(public_url).netloc}{address}"
+    canonical = addresses.origin(public_url) + address
     return (f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta http-equiv="refresh" content="0; url={escape(address)}">\n'
             f'<meta name="robots" content="noindex">\n<link rel="canonical" href="{escape(canonical)}">\n'

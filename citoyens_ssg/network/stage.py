@@ -1,8 +1,10 @@
 """The network stage: pages that span every site, built from the manifests.
 
 Runs after the sites, in the parent process, and reads only what the sites
-wrote to disk: the portal (``index.html``), the planet page and its feeds, and
-the theme's static files for those pages.
+wrote to disk: the portal (``index.html``), the planet and its feeds, the agenda,
+the directory and its map, the network search, the 404 page, the weekly letters,
+``_headers`` and ``_redirects``, the sitemaps' index, the redirect pages, the web
+editor's pages, and the theme's static files for them.
 """
 
 from __future__ import annotations

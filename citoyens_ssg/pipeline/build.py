@@ -4,7 +4,7 @@
     sites    one Pelican run per site, each in its own process, in parallel,
              each into a staging folder of its own
     assemble a new tree: each site that built, or the last good version of
-             one that failed (hard links: no copy)
+             one that failed or did not change (carried by a rename: no copy)
     network  portal and planet into the new tree, from the sites' manifests
     publish  the new tree replaces the output folder in one rename; a build
              killed before that leaves the published tree as it was

@@ -318,4 +318,4 @@ def _run_pelican(job: SiteJob) -> None:
     settings = read_settings(override=overrides)
     prepass.convert_in_parallel(settings)  # a large site's documents on both cores, then Pelican renders
     Pelican(settings).run()
-    output.write_file(job.output_dir, f"{overrides.get('THEME_STATIC_DIR', 'theme')}/css/accent.css", templating.accent_css(job.site.accent_color))
+    output.write_file(job.output_dir, f"{overrides['THEME_STATIC_DIR']}/css/accent.css", templating.accent_css(job.site.accent_color))

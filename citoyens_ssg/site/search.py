@@ -1,7 +1,7 @@
 """Search without a server: Pagefind indexes each site as it is built.
 
 Each site gets its own index, ``<site>/pagefind/``, made by the site's worker
-right after Pelican: a site's search page searches that site only, the
+right after Pelican (under ``serve``, by ``dev.search_later`` once the page is shown): a site's search page searches that site only, the
 network's search page merges every site's index (or, narrowed to one
 association, loads only its index).  Unchanged sites keep theirs.  Per-site
 indexes also keep builds reproducible: Pagefind's filter files are not

@@ -291,7 +291,7 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
     template must not reach Python's internals (``__globals__``, ``os``), change
     the lists and dicts it is shown (Pelican's settings among them), nor call
     anything but what templates are made of (``CALLABLE_MODULES``).  Autoescape
-    is on for every theme (see pelican_settings), so each value a template prints
+    is on for every theme (see site.settings, JINJA_ENVIRONMENT), so each value a template prints
     is escaped unless it is Markup: the bodies of articles and pages, already
     sanitised, are marked so here, where templates read them, and stay plain text
     for Python code (Pelican truncates summaries with string operations, which

@@ -36,6 +36,7 @@ from citoyens_ssg.content.sanitize import clean_html, clean_text, plain_text, sa
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _
 from citoyens_ssg.network.fetch import FetchError, FetchPolicy, fetch
+from citoyens_ssg.tools.scaffold import POST_SLUG_LENGTH
 
 WP = "{http://wordpress.org/export/1.2/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -43,7 +44,6 @@ EXCERPT = "{http://wordpress.org/export/1.2/excerpt/}encoded"
 CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 IMG_SRC = re.compile(r'(<img\b[^>]*\bsrc=")([^"]+)(")', re.IGNORECASE)
 BLOCK_START = re.compile(r"^\s*<(p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|hr|img)\b", re.IGNORECASE)
-SLUG_LENGTH = 80  # the file is <date>-<slug>.md: far below a file name's 255 bytes
 # Pelican reads {attach}x, {static}x, {filename}x, |filename|x… in a link as a file of the site
 # to publish: in imported text they are shown as they are, never resolved.  In a link's target
 # they are percent-encoded (Markdown would decode an entity there), elsewhere written as entities.
@@ -172,7 +172,7 @@ def feed_posts(data: bytes) -> list[Post]:
 
 
 def _write_post(post: Post, content: Path, policy: FetchPolicy, report: ImportReport) -> None:
-    slug = slugify(post.slug or post.title, SLUG_LENGTH)
+    slug = slugify(post.slug or post.title, POST_SLUG_LENGTH)
     folder = content / "pages" if post.page else content
     path = folder / (f"{slug}.md" if post.page else f"{post.date:%Y-%m-%d}-{slug}.md")
     if path.exists():

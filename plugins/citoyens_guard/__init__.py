@@ -34,6 +34,7 @@ from citoyens_ssg import clock
 from citoyens_ssg.content import checks as content_checks
 from citoyens_ssg.content import static_files, typography
 from citoyens_ssg.content.paths import (
+    CONTENT_LISTS,
     Reference,
     name_refused,
     pelican_contents,
@@ -207,8 +208,7 @@ def plain_title(content) -> None:
 
 
 # The lists of a generator that hold what it will write (originals, translations, by status).
-_WRITTEN_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
-                  "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
+_WRITTEN_LISTS = (*CONTENT_LISTS, "draft_translations")
 
 
 def refuse_duplicate_outputs(generator) -> None:

@@ -1,6 +1,6 @@
 """Pelican plugin: render only the pages and feeds whose inputs changed.
 
-The writer (``citoyens_ssg.incremental.IncrementalWriter``) keys every page by
+The writer (``citoyens_ssg.site.incremental.IncrementalWriter``) keys every page by
 what it shows and reuses the published bytes of a page whose key did not change.
 
 Settings: CITOYENS_RENDERS (where the published version and its keys are);

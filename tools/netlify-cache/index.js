@@ -6,7 +6,7 @@
 // new Markdown and processes only new photos; without them every deploy is a
 // cold build of the whole network.
 //
-// The folders are those of citoyens_ssg/build.py (a test checks they match).
+// The folders are those of citoyens_ssg/workpaths.py (a test checks they match).
 const FOLDERS = [".citoyens", "output", ".output.manifests"];
 
 module.exports = {
