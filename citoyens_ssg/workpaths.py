@@ -41,3 +41,26 @@ class WorkPaths:
     @property
     def trash(self) -> Path:
         return self._beside("old")
+
+    # What the published tree's sites were made from, kept beside it between builds.
+    def manifest(self, slug: str) -> Path:
+        """A published site's manifest (``site.manifest``), for the network stage and the letter."""
+        return self.manifests / f"{slug}.json"
+
+    def renders(self, slug: str) -> Path:
+        """The keys of a published site's pages (``site.incremental``)."""
+        return self.manifests / f"{slug}.renders.json"
+
+    def fingerprint(self, name: str) -> Path:
+        """What a published site (or, by the name "network", the network's pages) was made from."""
+        return self.manifests / f"{name}.fingerprint"
+
+    # The same, for a site being built: moved beside the published ones at the swap.
+    def staged_manifest(self, slug: str) -> Path:
+        return self.staging / f"{slug}.manifest.json"
+
+    def staged_renders(self, slug: str) -> Path:
+        return self.staging / f"{slug}.renders.json"
+
+    def staged_fingerprint(self, slug: str) -> Path:
+        return self.staging / f"{slug}.fingerprint"

@@ -151,9 +151,9 @@ def _build(loaded: LoadedNetwork, paths: WorkPaths, jobs: int | None, only: set[
     _keep_good_values(paths, loaded, report)
     shutil.rmtree(paths.staging, ignore_errors=True)
     if shard is None and only is None and not report.network_problems and all(r.ok and not r.problems for r in report.sites):
-        (paths.manifests / "network.fingerprint").write_text(_whole_network_print(network, paths))
+        paths.fingerprint("network").write_text(_whole_network_print(network, paths))
     else:
-        (paths.manifests / "network.fingerprint").unlink(missing_ok=True)
+        paths.fingerprint("network").unlink(missing_ok=True)
     report.articles = {slug: len(manifest.entries) for slug, manifest in manifests.items() if shard is None or slug in only}
     return report
 
@@ -166,11 +166,11 @@ def _forget_damage(network: NetworkConfig, paths: WorkPaths) -> set[str]:
     damaged = published.damaged_parts(paths.output, paths.published_record, sites) or {}
     for part, files in damaged.items():
         logger.info("output/%s changed since it was published: made again", part or "(network pages)")
-        (paths.manifests / f"{part or 'network'}.fingerprint").unlink(missing_ok=True)
+        paths.fingerprint(part or "network").unlink(missing_ok=True)
         if part:
             search_index = any(name.startswith(f"{search.BUNDLE}/") for name in files)
             stale = set(files) | ({SEARCH_INDEX} if search_index else set())
-            forget_renders(paths.manifests / f"{part}.renders.json", stale)
+            forget_renders(paths.renders(part), stale)
     return {part for part in damaged if part}
 
 
@@ -270,7 +270,7 @@ def merge(root: Path, shards: list[Path], output_dir: Path | None = None, base_u
     published.record_published(paths.output, paths.published_record)
     paths.manifests.mkdir(parents=True, exist_ok=True)
     for slug, path in manifest_paths.items():
-        shutil.copyfile(path, paths.manifests / f"{slug}.json")
+        shutil.copyfile(path, paths.manifest(slug))
     report.articles = {slug: len(manifest.entries) for slug, manifest in manifests.items()}
     report.seconds = time.monotonic() - started
     return report
@@ -328,7 +328,7 @@ def build_sites(network: NetworkConfig, paths: WorkPaths, jobs: int | None = Non
         if isinstance(result, WorkerCrash):
             result = SiteResult(job.site.slug, ok=False, problems=[_crash_problem(network, result)])
         if result.ok and not result.problems and not result.search_pending:  # else the next build makes it again
-            (paths.staging / f"{job.site.slug}.fingerprint").write_text(fingerprints[job.site.slug])
+            paths.staged_fingerprint(job.site.slug).write_text(fingerprints[job.site.slug])
         yield result
 
 
@@ -351,7 +351,7 @@ def _crash_problem(network: NetworkConfig, crash: WorkerCrash[SiteJob]) -> Probl
 
 
 def _whole_network_print(network: NetworkConfig, paths: WorkPaths) -> str:
-    prints = {site.slug: _read(paths.manifests / f"{site.slug}.fingerprint") for site in network.sites}
+    prints = {site.slug: _read(paths.fingerprint(site.slug)) for site in network.sites}
     return network_fingerprint(network, prints, subscriptions.cache_dir(network))
 
 
@@ -360,18 +360,18 @@ def _read(path: Path) -> str:
 
 
 def _kept(paths: WorkPaths, name: str, fingerprint: str) -> bool:
-    return _read(paths.manifests / f"{name}.fingerprint") == fingerprint
+    return _read(paths.fingerprint(name)) == fingerprint
 
 
 def _article_counts(network: NetworkConfig, paths: WorkPaths) -> dict[str, int]:
-    manifests, _problems = network_stage.load_manifests(network, {s.slug: paths.manifests / f"{s.slug}.json" for s in network.sites})
+    manifests, _problems = network_stage.load_manifests(network, {s.slug: paths.manifest(s.slug) for s in network.sites})
     return {slug: len(manifest.entries) for slug, manifest in manifests.items()}
 
 
 def _unchanged(paths: WorkPaths, slug: str, fingerprint: str) -> bool:
-    kept = paths.manifests / f"{slug}.fingerprint"
+    kept = paths.fingerprint(slug)
     return (kept.is_file() and kept.read_text() == fingerprint and (paths.output / slug).is_dir()
-            and (paths.manifests / f"{slug}.json").is_file())
+            and (paths.manifest(slug)).is_file())
 
 
 def assemble_tree(sites: list, paths: WorkPaths, built: set[str]) -> list[str]:
@@ -393,7 +393,7 @@ def assemble_tree(sites: list, paths: WorkPaths, built: set[str]) -> list[str]:
 def _manifest_paths(network: NetworkConfig, paths: WorkPaths, built: set[str]) -> dict[str, Path]:
     """This build's manifest for a site that built, the last kept one otherwise."""
     return {
-        site.slug: paths.staging / f"{site.slug}.manifest.json" if site.slug in built else paths.manifests / f"{site.slug}.json"
+        site.slug: paths.staged_manifest(site.slug) if site.slug in built else paths.manifest(site.slug)
         for site in network.sites
     }
 
@@ -401,26 +401,26 @@ def _manifest_paths(network: NetworkConfig, paths: WorkPaths, built: set[str]) -
 def _keep_manifests(paths: WorkPaths, built: set[str]) -> None:
     paths.manifests.mkdir(parents=True, exist_ok=True)
     for slug in built:
-        (paths.staging / f"{slug}.manifest.json").replace(paths.manifests / f"{slug}.json")
-        renders = paths.staging / f"{slug}.renders.json"  # the keys of the pages now published
+        paths.staged_manifest(slug).replace(paths.manifest(slug))
+        renders = paths.staged_renders(slug)  # the keys of the pages now published
         if renders.is_file():
-            renders.replace(paths.manifests / f"{slug}.renders.json")
+            renders.replace(paths.renders(slug))
         else:
-            (paths.manifests / f"{slug}.renders.json").unlink(missing_ok=True)
-        fingerprint = paths.staging / f"{slug}.fingerprint"
+            paths.renders(slug).unlink(missing_ok=True)
+        fingerprint = paths.staged_fingerprint(slug)
         if fingerprint.is_file():  # only a site built without problems is trusted to be skipped next time
-            fingerprint.replace(paths.manifests / f"{slug}.fingerprint")
+            fingerprint.replace(paths.fingerprint(slug))
         else:
-            (paths.manifests / f"{slug}.fingerprint").unlink(missing_ok=True)
+            paths.fingerprint(slug).unlink(missing_ok=True)
 
 
 def _prepare(network: NetworkConfig, paths: WorkPaths, site, setup: str, search_later: bool = False) -> SiteJob:
     staged = paths.staging / site.slug
     for leftover in (staged, staged.with_name(site.slug + ".no-content")):
         shutil.rmtree(leftover, ignore_errors=True)  # from an interrupted build
-    manifest = paths.staging / f"{site.slug}.manifest.json"
-    renders = RenderPaths(setup, previous_output=paths.output / site.slug, previous_record=paths.manifests / f"{site.slug}.renders.json",
-                          record=paths.staging / f"{site.slug}.renders.json")
+    manifest = paths.staged_manifest(site.slug)
+    renders = RenderPaths(setup, previous_output=paths.output / site.slug, previous_record=paths.renders(site.slug),
+                          record=paths.staged_renders(site.slug))
     for stale in (manifest, renders.record):
         stale.unlink(missing_ok=True)
     staged.mkdir(parents=True)

@@ -138,7 +138,7 @@ def _latest_week(network: NetworkConfig, config: LetterConfig) -> Week:
 def _compose(network: NetworkConfig, week: Week, output_dir: Path | None) -> tuple[Letter, list[Problem]]:
     """The letter from what the last build kept: its manifests and the planet's cache."""
     paths = WorkPaths((output_dir or network.root / "output").resolve())
-    manifest_paths = {site.slug: paths.manifests / f"{site.slug}.json" for site in network.sites}
+    manifest_paths = {site.slug: paths.manifest(site.slug) for site in network.sites}
     manifests, problems = load_manifests(network, manifest_paths)
     if network.sites and not manifests:
         raise CitoyensError(
