@@ -47,7 +47,8 @@ $(EDITOR_STAMP): tools/editor/package-lock.json
 edit: $(STAMP) editor
 	$(CITOYENS) serve --editor --port $(PORT)
 
-test: $(STAMP)
+# The web editor's bundle too where npm is there (the image has it): its tests run as in CI.
+test: $(STAMP) $(if $(shell command -v npm),editor)
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
