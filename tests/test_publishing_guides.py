@@ -108,8 +108,9 @@ def test_an_english_site_and_network_have_their_404_in_english(network):
     network.article("jardin", "semis", "Semis", "2026-03-01 10:00")
     report = network.build()
     assert report.ok, [str(p) for r in report.sites for p in r.problems]
-    for page, lang, title in (("404.html", "en", "Page not found"), ("garden/404.html", "en", "Page not found"),
-                              ("jardin/404.html", "fr", "Page introuvable")):
+    expected = (("404.html", "en", "Page not found"), ("garden/404.html", "en", "Page not found"),
+                ("jardin/404.html", "fr", "Page introuvable"))
+    for page, lang, title in expected:
         html = network.read(page)
         assert f'<html lang="{lang}"' in html, page
         assert re.search(rf"<h1[^>]*>\s*{title}\s*</h1>", html), page

@@ -139,9 +139,8 @@ def import_blog(root: Path, site: str, source: str, policy: FetchPolicy | None =
     for post in posts:  # one at a time: an export of thousands of posts is never all in memory
         _write_post(post, config.content_dir, policy, report, blog)
     if blog.pages:
-        site_url = f"{network.url}/{site}/"
-        report.redirects = _write_redirects(root.resolve() / REDIRECTS_FOLDER / site, blog, site_url, config.language,
-                                            report)
+        folder = root.resolve() / REDIRECTS_FOLDER / site
+        report.redirects = _write_redirects(folder, blog, f"{network.url}/{site}/", config.language, report)
     return report
 
 
@@ -350,7 +349,8 @@ def _shortcodes(markdown: str) -> list[str]:
     names = []
     for name, attributes in SHORTCODE.findall(markdown):
         closed = f"[/{name}]".lower() in markdown.lower()
-        if (name.lower() in WORDPRESS_SHORTCODES or "=" in (attributes or "") or closed) and name not in names:
+        known = name.lower() in WORDPRESS_SHORTCODES
+        if (known or "=" in (attributes or "") or closed) and name not in names:
             names.append(name)
     return names
 
@@ -384,7 +384,8 @@ def _write_redirects(folder: Path, blog: OldBlog, site_url: str, language: str,
         decoded = [unquote(segment) for segment in segments]
         if any(s.startswith(".") or "/" in s or "\\" in s for s in decoded):
             continue
-        relative = "/".join(decoded) if decoded[-1].endswith((".html", ".htm")) else "/".join([*decoded, "index.html"])
+        page = decoded if decoded[-1].endswith((".html", ".htm")) else [*decoded, "index.html"]
+        relative = "/".join(page)
         pages[relative] = _redirect_page(target, language)
     files = {"_redirects": "".join(f"{line}\n" for line in lines), **pages} if lines else {}
     for relative, text in files.items():
@@ -396,7 +397,8 @@ def _write_redirects(folder: Path, blog: OldBlog, site_url: str, language: str,
             with path.open("x", encoding="utf-8") as handle:
                 handle.write(text)
         except FileExistsError:
-            report.skipped.append(_("{path} already exists; kept as it is", path=path.relative_to(folder.parent.parent)))
+            shown = path.relative_to(folder.parent.parent)
+            report.skipped.append(_("{path} already exists; kept as it is", path=shown))
     return folder if files else None
 
 
