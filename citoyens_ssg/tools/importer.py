@@ -61,8 +61,11 @@ FIGURE = re.compile(r"<figure>.*?</figure>", re.IGNORECASE | re.DOTALL)
 SHORTCODE = re.compile(r"\[([a-zA-Z][\w-]*)(\s[^\]\[]*)?\]")
 WORDPRESS_SHORTCODES = frozenset({"audio", "embed", "gallery", "playlist", "video", "wp_caption"})
 HREF = re.compile(r'(<a\b[^>]*\bhref=")([^"]+)(")', re.IGNORECASE)
-# A segment of an old address that may become a folder of the redirects: no "..", no separator.
+# A segment of an old address that may become a folder of the redirects: no "..", no separator,
+# as written (percent-encoded) and once decoded; at most MAX_OLD_DEPTH of them.
 OLD_SEGMENT = re.compile(r"^[A-Za-z0-9_~%-][A-Za-z0-9._~%-]{0,199}$")
+DECODED_SEGMENT = re.compile(r"^[^\x00-\x1f\x7f/\\.][^\x00-\x1f\x7f/\\]*$")
+MAX_OLD_DEPTH = 20
 REDIRECTS_FOLDER = "redirections"
 IMG_SRC = re.compile(r'(<img\b[^>]*\bsrc=")([^"]+)(")', re.IGNORECASE)
 BLOCK_START = re.compile(r"^\s*<(p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|hr|img)\b", re.IGNORECASE)
@@ -181,7 +184,7 @@ def survey(data: bytes) -> OldBlog:
         post = _wxr_post(element, {})
         for address in post.old_addresses if post is not None else ():
             pages.setdefault(_old_key(address, base), post)
-    return OldBlog(base, authors, {key: post for key, post in pages.items() if key is not None})
+    return OldBlog(base, authors, {key: post for key, post in pages.items() if key})  # not the blog's home
 
 
 def _channel_link(data: bytes) -> str:
@@ -377,12 +380,13 @@ def _write_redirects(folder: Path, blog: OldBlog, site_url: str, language: str,
     lines, pages = [], {}
     for key, post in sorted(blog.pages.items()):
         segments = key.strip("/").split("/")
-        if post.draft or "?" in key or not key.strip("/") or not all(map(OLD_SEGMENT.match, segments)):
+        plain = len(segments) <= MAX_OLD_DEPTH and all(map(OLD_SEGMENT.match, segments))
+        if post.draft or "?" in key or not plain:
             continue
         target = site_url + post.address
         lines.append(f"{key}  {target}  301")
         decoded = [unquote(segment) for segment in segments]
-        if any(s.startswith(".") or "/" in s or "\\" in s for s in decoded):
+        if not all(map(DECODED_SEGMENT.match, decoded)):
             continue
         page = decoded if decoded[-1].endswith((".html", ".htm")) else [*decoded, "index.html"]
         relative = "/".join(page)
