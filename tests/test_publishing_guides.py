@@ -43,6 +43,17 @@ def test_each_guide_points_at_its_working_file_and_says_how_to_use_ones_own_doma
     assert "`url:`" in section or "PUBLIC_URL" in section or "$URL" in section, title
 
 
+def test_the_readme_points_at_each_hosts_file_and_guide():
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    publishing = readme[readme.index("## Publier"):readme.index("## Sécurité")]
+    for working_file in ("netlify.toml", ".github/workflows/publier.yml", ".gitlab-ci.yml"):
+        assert f"`{working_file}`" in publishing and (PROJECT / working_file).is_file()
+    assert "make deploy-rsync DEST=" in publishing
+    for anchor in re.findall(r"\(docs/publier\.md#([^)]+)\)", publishing):  # GitHub's anchors of the titles
+        titles = re.findall(r"^## (.+)$", GUIDE.read_text(encoding="utf-8"), re.M)
+        assert anchor in [re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-") for title in titles], anchor
+
+
 def test_gitlab_pages_builds_for_the_custom_domain_when_one_is_given():
     """CI_PAGES_URL is GitLab's own address; PUBLIC_URL (a CI/CD variable) is the network's domain."""
     pages = yaml.safe_load((PROJECT / ".gitlab-ci.yml").read_text(encoding="utf-8"))["pages"]
