@@ -38,6 +38,7 @@ from pelican.contents import Content
 
 from citoyens_ssg.config.themes import ThemeChain
 from citoyens_ssg.content.events import describe_recurrence, schema_org
+from citoyens_ssg.site.french import de
 
 if TYPE_CHECKING:
     from citoyens_ssg.config.load import NetworkConfig, SiteConfig
@@ -94,7 +95,7 @@ def filters(language: str) -> dict[str, Any]:
 
     return {"schema_article": schema_article, "long_date": long_date, "short_date": short_date, "date_time": date_time, "iso_date": iso_date,
             "hour": hour, "weekday_date": weekday_date, "recurrence": recurrence, "schema_org": schema_org,
-            "language_name": language_name}
+            "language_name": language_name, "de": de}
 
 
 def schema_article(article, site_url: str, site_name: str) -> dict:
@@ -213,9 +214,10 @@ class ThemeTranslations(gettext.NullTranslations):
     themes it extends) translates them for a site in another language.
     """
 
-    def __init__(self, messages: dict[str, str]):
+    def __init__(self, messages: dict[str, str], language: str = "fr"):
         super().__init__()
         self.messages = messages
+        self.language = language  # what the interface text is written in: French without a catalogue
 
     def gettext(self, message: str) -> str:
         return self.messages.get(message) or message
@@ -233,6 +235,8 @@ def install_translations(env: Environment, translations: ThemeTranslations) -> N
     """
     env.install_gettext_translations(translations, newstyle=True)
     env.globals["_"] = env.globals["gettext"] = _remembered_gettext(translations.gettext)
+    # A page in another language marks the theme's text with this one (WCAG 3.1.2).
+    env.globals["INTERFACE_LANG"] = translations.language
 
 
 def _remembered_gettext(translate) -> Any:
@@ -264,7 +268,7 @@ def theme_translations(theme: ThemeChain, language: str) -> ThemeTranslations:
         if catalogue.is_file():
             with catalogue.open("rb") as handle:
                 messages.update({m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy})
-    return ThemeTranslations(messages)
+    return ThemeTranslations(messages, code if messages else "fr")
 
 
 # The bodies of Pelican's content objects: HTML the guard plugin has sanitised.

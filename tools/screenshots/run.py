@@ -3,7 +3,8 @@
 ``make screenshots`` builds the example network, serves ``output/`` on 127.0.0.1 as a host would
 (tests/browser.py) and writes docs/screenshots/<page>-<width>-<mode>.png: each page at 390 and
 1280 px wide, light (clair) and dark (sombre), the whole page's height.
-``run.py <folder>`` writes them elsewhere (docs/screenshots/avant/ holds the old theme's).
+``run.py <folder> [page…]`` writes them elsewhere (docs/screenshots/avant/ holds the old theme's),
+only the pages named if some are.
 """
 
 from __future__ import annotations
@@ -64,12 +65,14 @@ def _small(png: bytes) -> bytes:
         return out.getvalue()
 
 
-def main(target: Path) -> None:
+def main(target: Path, only: list[str]) -> None:
     output = ROOT / "output"
     target.mkdir(parents=True, exist_ok=True)
     with static_host(output) as origin, chromium() as browser:
         page = browser.new_page()
         for name, path in PAGES.items():
+            if only and name not in only:
+                continue
             if not (output / path.lstrip("/")).exists() and not path.endswith("/"):
                 print(f"skipped {name}: {path} not built")
                 continue
@@ -82,4 +85,4 @@ def main(target: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots", sys.argv[2:])
