@@ -86,6 +86,16 @@ def filters(language: str) -> dict[str, Any]:
     def recurrence(event) -> str:
         return describe_recurrence(event, language)
 
+    def day_parts(value: date | datetime) -> dict[str, str]:
+        """A day as a date block shows it: « 1er », « déc. », « mar. », and the whole
+        « mardi 1er décembre » a day's heading reads (French writes the first of a month « 1er »)."""
+        day = value.date() if isinstance(value, datetime) else value
+        number = "1er" if day.day == 1 and locale.startswith("fr") else str(day.day)
+        month, weekday, short_month, short_weekday = (format_date(day, pattern, locale=locale)
+                                                      for pattern in ("MMMM", "EEEE", "MMM", "EEE"))
+        return {"day": number, "month": short_month, "weekday": short_weekday,
+                "label": f"{weekday} {number} {month}", "iso": day.isoformat()}
+
     def language_name(code: str) -> str:
         """A language named in itself ('brezhoneg', 'English'), as a reader looks for it."""
         try:
@@ -95,7 +105,7 @@ def filters(language: str) -> dict[str, Any]:
 
     return {"schema_article": schema_article, "long_date": long_date, "short_date": short_date, "date_time": date_time, "iso_date": iso_date,
             "hour": hour, "weekday_date": weekday_date, "recurrence": recurrence, "schema_org": schema_org,
-            "language_name": language_name, "de": de}
+            "language_name": language_name, "de": de, "day_parts": day_parts}
 
 
 def schema_article(article, site_url: str, site_name: str) -> dict:
