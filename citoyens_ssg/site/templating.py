@@ -86,6 +86,11 @@ def filters(language: str) -> dict[str, Any]:
     def recurrence(event) -> str:
         return describe_recurrence(event, language)
 
+    def capitalize_first(text: str) -> str:
+        """« inclusion numérique » as a heading: « Inclusion numérique » (the rest kept: « AMAP »)."""
+        text = str(text)
+        return text[:1].upper() + text[1:]
+
     def day_parts(value: date | datetime) -> dict[str, str]:
         """A day as a date block shows it: « 1er », « déc. », « mar. », and the whole
         « mardi 1er décembre » a day's heading reads (French writes the first of a month « 1er »)."""
@@ -105,7 +110,8 @@ def filters(language: str) -> dict[str, Any]:
 
     return {"schema_article": schema_article, "long_date": long_date, "short_date": short_date, "date_time": date_time, "iso_date": iso_date,
             "hour": hour, "weekday_date": weekday_date, "recurrence": recurrence, "schema_org": schema_org,
-            "language_name": language_name, "de": de, "day_parts": day_parts}
+            "language_name": language_name, "de": de, "day_parts": day_parts,
+            "capitalize_first": capitalize_first}
 
 
 def schema_article(article, site_url: str, site_name: str) -> dict:
