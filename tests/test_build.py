@@ -152,9 +152,24 @@ def test_a_site_overrides_one_template_and_themes_extend_each_other(network):
     page = network.read("amap/pages/adherer.html")
     assert 'class="maison">Surcharge AMAP' in page and "Un contrat." in page
     radio = network.read("radio/la-voix-des-quartiers.html")
-    assert "onde.css" in radio and "citoyen.css" in radio and "À l’antenne" in radio
+    assert "onde.css" in radio and "citoyen.css" in radio and "class=\"site-header\"" in radio
     assert list(network.output.glob("radio/theme/*/css/onde.css"))
     assert "Surcharge AMAP" not in network.read("radio/pages/grille.html")
+
+
+def test_the_radio_badge_marks_only_a_recent_episode_and_the_podcast_is_offered_by_the_player(network, monkeypatch):
+    """« À l’antenne » within 7 days of the episode's date (by the build's clock), not on an old one."""
+    network.site("radio", "name: Radio Ondes\ntheme: onde\n")
+    network.write("sites/radio/content/audio/emission.mp3", "ID3 pas vraiment du son")
+    for slug, date in (("ancienne", "2026-03-01 18:00"), ("recente", "2026-04-08 18:00")):
+        network.article("radio", slug, f"Émission {slug}", date, Audio="audio/emission.mp3", Slug=slug)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1775750400")  # 2026-04-09 16:00 UTC
+    assert network.build().ok
+    recent, old = network.read("radio/recente.html"), network.read("radio/ancienne.html")
+    assert "À l’antenne" in recent and "À l’antenne" not in old
+    for page in (recent, old):
+        main = page.split("<main")[1]
+        assert main.index('href="/radio/podcast.xml">S’abonner au podcast') < main.index("<audio")
 
 
 def test_pelicans_own_themes_still_build(network):
