@@ -38,7 +38,7 @@ from pelican.contents import Content
 
 from citoyens_ssg.config.themes import ThemeChain
 from citoyens_ssg.content.events import describe_recurrence, schema_org
-from citoyens_ssg.site.french import de
+from citoyens_ssg.french import de
 
 if TYPE_CHECKING:
     from citoyens_ssg.config.load import NetworkConfig, SiteConfig
@@ -110,8 +110,13 @@ def filters(language: str) -> dict[str, Any]:
 
     return {"schema_article": schema_article, "long_date": long_date, "short_date": short_date, "date_time": date_time, "iso_date": iso_date,
             "hour": hour, "weekday_date": weekday_date, "recurrence": recurrence, "schema_org": schema_org,
-            "language_name": language_name, "de": de, "day_parts": day_parts,
+            "language_name": language_name, "day_parts": day_parts,
             "capitalize_first": capitalize_first}
+
+
+def of_name(name: object) -> str:
+    """« de l’AMAP », « des Jardins »: the ``de`` filter where the theme's text is French."""
+    return de(str(name))
 
 
 def schema_article(article, site_url: str, site_name: str) -> dict:
@@ -253,6 +258,8 @@ def install_translations(env: Environment, translations: ThemeTranslations) -> N
     env.globals["_"] = env.globals["gettext"] = _remembered_gettext(translations.gettext)
     # A page in another language marks the theme's text with this one (WCAG 3.1.2).
     env.globals["INTERFACE_LANG"] = translations.language
+    # « de l’AMAP » in French; in a translation the text before the name carries its word (« Events of »).
+    env.filters["de"] = of_name if translations.language == "fr" else str
 
 
 def _remembered_gettext(translate) -> Any:
