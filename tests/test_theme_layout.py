@@ -137,3 +137,21 @@ def test_the_map_rule_does_not_style_the_page(page):
     tab = page("/annuaire/carte.html", 390)
     assert tab.evaluate("getComputedStyle(document.body).borderTopWidth") == "0px"
     assert tab.evaluate("document.querySelector('.network-bar, header[role=banner]').getBoundingClientRect().top") == 0
+
+
+# WCAG 1.4.12's text spacing, as a reader's style sheet sets it.
+TEXT_SPACING = """(() => { const style = document.createElement('style');
+  style.textContent = '* { line-height: 1.5 !important; letter-spacing: 0.12em !important;'
+    + ' word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
+  document.head.append(style); return true; })()"""
+
+
+@pytest.mark.parametrize("path", ["/annuaire/", "/annuaire/quartiers.html", "/espace-numerique/agenda/permanence-libre-ordinateurs-et-demarches.html"])
+def test_the_directory_facts_reflow_at_320_px_with_text_spacing(page, path):
+    """Addresses and e-mails wrap inside their card (overflow-wrap: anywhere), nothing is cut."""
+    tab = page(path, 320)
+    assert tab.evaluate(TEXT_SPACING)
+    assert tab.evaluate(WIDER_THAN_VIEWPORT) == [], path
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 320
+    cut = tab.evaluate("[...document.querySelectorAll('dd')].filter(dd => dd.scrollWidth > dd.clientWidth + 1).length")
+    assert cut == 0
