@@ -75,7 +75,9 @@ def test_portal_lists_every_association_with_its_latest_post(network):
         assert name in card and latest in card, card
     assert "Ateliers gratuits" in portal
     assert 'href="https://reseau.example.org/planet/atom.xml"' in portal
-    assert 'href="/epn/feeds/all.atom.xml"' in portal
+    # One « Suivre » entry that says what a feed is, not « Flux Atom » on every card (issue 21).
+    assert "Flux Atom" not in portal and 'href="/epn/feeds/all.atom.xml"' not in portal
+    assert "Recevoir les nouvelles dans une application</a>" in portal
     assert list(network.output.glob("theme/*/css/citoyen.css"))
 
 
@@ -236,7 +238,8 @@ def test_a_manifest_carries_every_field_of_an_entry_across(tmp_path):
     entry = Entry(id="tag:x,2026:/radio/a", title="Émission", url="https://r.example.org/radio/a.html",
                   date=datetime(2026, 3, 1, 10, tzinfo=timezone.utc), summary="<p>Résumé</p>", updated=datetime(2026, 3, 2, tzinfo=timezone.utc),
                   authors=("Anne", "Bob"), category="Émissions", tags=("musique", "quartier"), language="fr",
-                  enclosures=(Enclosure("https://r.example.org/radio/audio/a.mp3", 1234, "audio/mpeg"),))
+                  enclosures=(Enclosure("https://r.example.org/radio/audio/a.mp3", 1234, "audio/mpeg"),),
+                  thumbnail=("/radio/images/a-480w.jpg", 480, 270))
     assert all(getattr(entry, f.name) != f.default for f in dataclasses.fields(Entry))  # every field set
     write_manifest(tmp_path / "radio.json", Manifest(site="radio", entries=(entry,)))
     assert read_manifest(tmp_path / "radio.json").entries == (entry,)
