@@ -159,7 +159,7 @@ def test_a_site_overrides_one_template_and_themes_extend_each_other(network):
     assert "Surcharge AMAP" not in network.read("radio/pages/grille.html")
 
 
-def test_the_radio_badge_marks_only_a_recent_episode_and_the_podcast_is_offered_by_the_player(network, monkeypatch):
+def test_the_radio_badge_marks_only_a_recent_episode_and_the_podcast_is_near_the_player(network, monkeypatch):
     """« À l’antenne » within 7 days of the episode's date (by the build's clock), not on an old one."""
     network.site("radio", "name: Radio Ondes\ntheme: onde\n")
     network.write("sites/radio/content/audio/emission.mp3", "ID3 pas vraiment du son")

@@ -110,7 +110,8 @@ def test_focus_ring_contrast_at_least_3_to_1(mode, chosen):
     for where, background, ring in surfaces(mode):
         colour, behind = resolve(ring["ring"], values), resolve(background, values)
         ratio = contrast(colour, behind)
-        assert ratio >= 3, f"{mode}, accent {chosen} ({accent}): ring {colour} on the {where} ({behind}) is {ratio:.2f}:1"
+        assert ratio >= 3, (f"{mode}, accent {chosen} ({accent}): ring {colour} on the {where} ({behind})"
+                            f" is {ratio:.2f}:1")
 
 
 def test_the_example_network_accents_are_read():

@@ -48,7 +48,8 @@ def page(tmp_path_factory):
         tab = browser.new_page()
 
         def show(path: str, width: int = 390, height: int = 800, scheme: str = "light"):
-            tab.call("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": scheme}])
+            tab.call("Emulation.setEmulatedMedia",
+                     features=[{"name": "prefers-color-scheme", "value": scheme}])
             tab.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
                      mobile=width < 600)
             tab.goto(origin + path)
@@ -67,8 +68,9 @@ def test_an_inner_page_has_one_h1_its_own_title_and_the_header_names_the_site_on
     tab = page(path, 1280)
     found = headings(tab)
     assert len(found) == 1 and found[0] != name, (path, found)
-    assert tab.evaluate("document.querySelector('header[role=banner]').innerText.split(%r).length - 1" % name) == 1
-    description = SITE.description if name == SITE.name else EXAMPLE.description if name == EXAMPLE.name else ""
+    header = tab.evaluate("document.querySelector('header[role=banner]').innerText")
+    assert header.count(name) == 1, header
+    description = {SITE.name: SITE.description, EXAMPLE.name: EXAMPLE.description}.get(name, "")
     if description:  # the header's tagline is the home page's: not repeated as an intro
         assert description not in tab.evaluate("document.body.innerText"), path
 
@@ -83,7 +85,8 @@ def test_a_home_page_says_its_name_once(page, path, name):
 
 WIDER_THAN_VIEWPORT = """(() => {
   const clipped = e => { for (let a = e.parentElement; a; a = a.parentElement) {
-      const s = getComputedStyle(a); if (/(auto|hidden|scroll|clip)/.test(s.overflowX)) return true; } return false; };
+      if (/(auto|hidden|scroll|clip)/.test(getComputedStyle(a).overflowX)) return true; }
+    return false; };
   return [...document.querySelectorAll('body *')].filter(e => {
     const r = e.getBoundingClientRect();
     return r.width > 0 && r.right > innerWidth + 1 && !clipped(e);
@@ -108,8 +111,8 @@ def test_the_footer_is_at_the_bottom_of_a_short_page(page):
 
 SHOWN_IMAGES = """[...document.querySelectorAll(
     '.article-list > li, .card-grid > li, .planet-list > li, .site-cards > li')].map(li =>
-  [...li.querySelectorAll('img')].filter(img => img.getBoundingClientRect().width > 0 && !img.classList.contains('logo'))
-    .length)"""
+  [...li.querySelectorAll('img')]
+    .filter(img => img.getBoundingClientRect().width > 0 && !img.classList.contains('logo')).length)"""
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -122,21 +125,26 @@ def test_a_list_item_shows_its_image_once(page, path, width):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_network_bar_is_one_dark_line_on_a_phone(page, scheme):
     tab = page("/espace-numerique/atelier-premiers-pas-sur-tablette.html", 390, scheme=scheme)
-    tops = tab.evaluate("[...document.querySelectorAll('.network-bar a')].map(a => Math.round(a.getBoundingClientRect().top))")
+    tops = tab.evaluate("[...document.querySelectorAll('.network-bar a')]"
+                        ".map(a => Math.round(a.getBoundingClientRect().top))")
     assert len(tops) == 2 and len(set(tops)) == 1, tops
     height = tab.evaluate("document.querySelector('.network-bar').getBoundingClientRect().height")
     line = tab.evaluate("parseFloat(getComputedStyle(document.querySelector('.network-bar a')).lineHeight)")
     assert height < 2 * line
     background = tab.evaluate("getComputedStyle(document.querySelector('.network-bar')).backgroundColor")
-    red, green, blue = (int(c) for c in background[background.index("(") + 1:background.index(")")].split(",")[:3])
+    channels = background[background.index("(") + 1:background.index(")")].split(",")[:3]
+    red, green, blue = (int(c) for c in channels)
     assert max(red, green, blue) < 64, background  # dark over a dark page too, never light grey
-    assert "Recherche" not in tab.evaluate("document.querySelector('.network-bar').textContent")  # no second menu
+    bar = tab.evaluate("document.querySelector('.network-bar').textContent")
+    assert "Recherche" not in bar  # no second menu
 
 
 def test_the_map_rule_does_not_style_the_page(page):
     tab = page("/annuaire/carte.html", 390)
     assert tab.evaluate("getComputedStyle(document.body).borderTopWidth") == "0px"
-    assert tab.evaluate("document.querySelector('.network-bar, header[role=banner]').getBoundingClientRect().top") == 0
+    top = tab.evaluate("document.querySelector('.network-bar, header[role=banner]')"
+                       ".getBoundingClientRect().top")
+    assert top == 0
 
 
 # WCAG 1.4.12's text spacing, as a reader's style sheet sets it.
@@ -146,12 +154,14 @@ TEXT_SPACING = """(() => { const style = document.createElement('style');
   document.head.append(style); return true; })()"""
 
 
-@pytest.mark.parametrize("path", ["/annuaire/", "/annuaire/quartiers.html", "/espace-numerique/agenda/permanence-libre-ordinateurs-et-demarches.html"])
+@pytest.mark.parametrize("path", ["/annuaire/", "/annuaire/quartiers.html",
+                                  "/espace-numerique/agenda/permanence-libre-ordinateurs-et-demarches.html"])
 def test_the_directory_facts_reflow_at_320_px_with_text_spacing(page, path):
     """Addresses and e-mails wrap inside their card (overflow-wrap: anywhere), nothing is cut."""
     tab = page(path, 320)
     assert tab.evaluate(TEXT_SPACING)
     assert tab.evaluate(WIDER_THAN_VIEWPORT) == [], path
     assert tab.evaluate("document.documentElement.scrollWidth") <= 320
-    cut = tab.evaluate("[...document.querySelectorAll('dd')].filter(dd => dd.scrollWidth > dd.clientWidth + 1).length")
+    cut = tab.evaluate("[...document.querySelectorAll('dd')]"
+                       ".filter(dd => dd.scrollWidth > dd.clientWidth + 1).length")
     assert cut == 0

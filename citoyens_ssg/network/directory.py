@@ -78,7 +78,8 @@ class DirectoryFilter:
     count: int
 
 
-def filter_pages(network: NetworkConfig, listings: list[Listing], folder: str, key) -> dict[str, tuple[DirectoryFilter, list[Listing]]]:
+def filter_pages(network: NetworkConfig, listings: list[Listing], folder: str,
+                 key) -> dict[str, tuple[DirectoryFilter, list[Listing]]]:
     """annuaire/<folder>/<slug>.html for each value ``key`` gives: the associations that have it,
     each once (an association with two themes is on both themes' pages, once on each)."""
     pages: dict[str, tuple[DirectoryFilter, list[Listing]]] = {}
@@ -118,7 +119,7 @@ def directory_pages(network: NetworkConfig, env: Environment, upcoming: list[tup
     listings = sorted(in_order, key=lambda item: item.site.name.casefold())
     places = [feature["properties"] for feature in data["features"]]
     by_theme = filter_pages(network, listings, "theme", lambda i: list(i.site.categories))
-    by_neighbourhood = filter_pages(network, listings, "quartier", lambda i: [i.site.neighbourhood] if i.site.neighbourhood else [])
+    by_neighbourhood = filter_pages(network, listings, "quartier", _neighbourhood)
     template = env.get_template("directory.html")
     common = {"page_name": "directory", "theme_filters": [f for f, _members in by_theme.values()],
               "neighbourhood_filters": [f for f, _members in by_neighbourhood.values()]}
@@ -129,14 +130,18 @@ def directory_pages(network: NetworkConfig, env: Environment, upcoming: list[tup
 
     pages: dict[str, str | bytes] = {
         "annuaire/index.html": page("annuaire/index.html", listings),
-        "annuaire/quartiers.html": page("annuaire/quartiers.html", listings, grouped(
-            listings, lambda i: [i.site.neighbourhood] if i.site.neighbourhood else [])),
+        "annuaire/quartiers.html": page("annuaire/quartiers.html", listings,
+                                        grouped(listings, _neighbourhood)),
         "annuaire/carte.html": env.get_template("map.html").render(places=places, map=network.map, page_name="map", output_file="annuaire/carte.html"),
         "annuaire/associations.geojson": json.dumps(data, ensure_ascii=False, indent=1) + "\n",
     }
     for relative, (chosen, members) in (by_theme | by_neighbourhood).items():
         pages[relative] = page(relative, members, heading=chosen.label)
     return pages
+
+
+def _neighbourhood(item: Listing) -> list[str]:
+    return [item.site.neighbourhood] if item.site.neighbourhood else []
 
 
 def map_library() -> Path:

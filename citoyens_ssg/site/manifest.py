@@ -45,7 +45,8 @@ class Entry:
     tags: tuple[str, ...] = ()
     language: str = ""
     enclosures: tuple[Enclosure, ...] = ()  # a radio show's sound file, carried through to the planet
-    thumbnail: tuple[str, int, int] | tuple[()] = ()  # the first image's small version (address, width, height): the portal shows it
+    # The first image's small version (address, width, height): the portal shows it.
+    thumbnail: tuple[str, int, int] | tuple[()] = ()
 
     def to_json(self) -> dict:
         # Field by field: ``dataclasses.asdict`` deep-copies every value, a third of

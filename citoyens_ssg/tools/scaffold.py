@@ -103,7 +103,8 @@ def new_site(root: Path, name: str) -> Path:
     network = _network_timezone(root)
     _create(folder / "site.yaml", SITE_YAML.format(name=name, name_yaml=_yaml_text(name)))
     date = _now(network)
-    _create(folder / "content" / f"{date:%Y-%m-%d}-bienvenue.md", FIRST_POST.format(of_name=de(name), slug=slug, date=f"{date:%Y-%m-%d %H:%M}"))
+    _create(folder / "content" / f"{date:%Y-%m-%d}-bienvenue.md",
+            FIRST_POST.format(of_name=de(name), slug=slug, date=f"{date:%Y-%m-%d %H:%M}"))
     return folder
 
 
