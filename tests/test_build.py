@@ -172,6 +172,9 @@ def test_the_radio_badge_marks_only_a_recent_episode_and_the_podcast_is_near_the
     for page in (recent, old):
         main = page.split("<main")[1]
         assert main.index('href="/radio/podcast.xml">S’abonner au podcast') < main.index("<audio")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1775750400 + 8 * 86400))  # 8 days on: the same episode is old
+    assert network.build().ok  # an incremental build: the page is rendered again, not kept
+    assert "À l’antenne" not in network.read("radio/recente.html")
 
 
 def test_pelicans_own_themes_still_build(network):

@@ -68,3 +68,11 @@ def test_the_interface_of_a_breton_article_is_marked_french(network):
     french = network.read("quartier/fete.html")
     assert '<html lang="fr">' in french and '<p class="meta">' in french
     assert 'role="banner" lang=' not in french
+
+
+def test_an_article_without_a_category_is_filed_under_divers(network):
+    network.site("quartier", "name: Recouvrance en commun\n")
+    network.article("quartier", "note", "Une note", "2026-10-12 10:00")
+    assert network.build().ok
+    assert 'href="/quartier/category/divers.html">Divers</a>' in network.read("quartier/note.html")
+    assert "misc" not in network.read("quartier/note.html")
