@@ -13,7 +13,7 @@ BUILD_OPTIONS := $(if $(BASE_URL),--base-url $(BASE_URL),)
 # make publish PUBLISH_OPTIONS=--strict : the deploy fails as soon as one site fails.
 PUBLISH_OPTIONS ?=
 
-.PHONY: html publish deploy-rsync serve test clean clean-all install messages check check-output bench editor edit
+.PHONY: html publish deploy-rsync serve test clean clean-all install messages check check-output bench editor edit screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,11 @@ check: $(STAMP)
 check-output: $(STAMP)
 	cd tools/output-check && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python tools/output-check/run.py
+
+# Every template type of the example network at 390 and 1280 px, light and dark, in headless
+# Chromium: docs/screenshots/<page>-<width>-<clair|sombre>.png. Needs chromium.
+screenshots: html
+	$(BIN)/python tools/screenshots/run.py
 
 # Benchmarks (not tests): 20 × 100 and the reference 60 × 250 against the naive loop and Hugo, one site of 1,000 articles
 # (one article edited); then the dev server's reload delay. Results of a run: benchmarks/RESULTS.md.

@@ -98,11 +98,18 @@ def test_agendas_list_upcoming_first_and_keep_the_past(town):
 def test_directory_and_map(town):
     assert town.build().ok
     directory = town.read("annuaire/index.html")
-    sections = dict(re.findall(r'<h2 id="groupe-\d+" class="section-title">([^<]+)</h2>(.*?)</section>', directory, re.S))
-    assert list(sections) == ["alimentation", "numérique", "Autres"]
-    assert re.findall(r"<h3><a [^>]+>([^<]+)</a></h3>", sections["numérique"]) == ["AMAP des Dunes", "Espace numérique"]
-    assert re.findall(r"<h3><a [^>]+>([^<]+)</a></h3>", sections["Autres"]) == ["Radio Ondes"]
+    # Each association once, by name; its themes as chips; a page per theme, linked as a filter.
+    names = re.findall(r"<h3><a [^>]+>([^<]+)</a></h3>", directory)
+    assert names == ["AMAP des Dunes", "Espace numérique", "Radio Ondes"]
+    chips = re.findall(r'<li class="chip">([^<]+)</li>', directory)
+    assert chips == ["Alimentation", "Numérique", "Numérique"]
+    assert 'class="filter-button" href="/annuaire/theme/numerique.html">Numérique</a>' in directory
+    numerique = town.read("annuaire/theme/numerique.html")
+    assert re.findall(r"<h3><a [^>]+>([^<]+)</a></h3>", numerique) == ["AMAP des Dunes", "Espace numérique"]
+    assert 'href="/annuaire/theme/numerique.html" aria-current="page"' in numerique
     assert "mardi 14:00-18:00" in directory and "mailto:epn@example.org" in directory
+    main = directory.split("<main")[1].split("</main>")[0]
+    assert "Licence" not in main and "Atom" not in main and "flux" not in main
     organizations = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', directory).group(1))
     assert [o["name"] for o in organizations] == ["AMAP des Dunes", "Espace numérique", "Radio Ondes"]
     assert organizations[1]["address"]["postalCode"] == "29200"

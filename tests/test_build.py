@@ -75,7 +75,9 @@ def test_portal_lists_every_association_with_its_latest_post(network):
         assert name in card and latest in card, card
     assert "Ateliers gratuits" in portal
     assert 'href="https://reseau.example.org/planet/atom.xml"' in portal
-    assert 'href="/epn/feeds/all.atom.xml"' in portal
+    # One « Suivre » entry that says what a feed is, not « Flux Atom » on every card (issue 21).
+    assert "Flux Atom" not in portal and 'href="/epn/feeds/all.atom.xml"' not in portal
+    assert "Recevoir les nouvelles dans une application</a>" in portal
     assert list(network.output.glob("theme/*/css/citoyen.css"))
 
 
@@ -152,9 +154,27 @@ def test_a_site_overrides_one_template_and_themes_extend_each_other(network):
     page = network.read("amap/pages/adherer.html")
     assert 'class="maison">Surcharge AMAP' in page and "Un contrat." in page
     radio = network.read("radio/la-voix-des-quartiers.html")
-    assert "onde.css" in radio and "citoyen.css" in radio and "À l’antenne" in radio
+    assert "onde.css" in radio and "citoyen.css" in radio and "class=\"site-header\"" in radio
     assert list(network.output.glob("radio/theme/*/css/onde.css"))
     assert "Surcharge AMAP" not in network.read("radio/pages/grille.html")
+
+
+def test_the_radio_badge_marks_only_a_recent_episode_and_the_podcast_is_near_the_player(network, monkeypatch):
+    """« À l’antenne » within 7 days of the episode's date (by the build's clock), not on an old one."""
+    network.site("radio", "name: Radio Ondes\ntheme: onde\n")
+    network.write("sites/radio/content/audio/emission.mp3", "ID3 pas vraiment du son")
+    for slug, date in (("ancienne", "2026-03-01 18:00"), ("recente", "2026-04-08 18:00")):
+        network.article("radio", slug, f"Émission {slug}", date, Audio="audio/emission.mp3", Slug=slug)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1775750400")  # 2026-04-09 16:00 UTC
+    assert network.build().ok
+    recent, old = network.read("radio/recente.html"), network.read("radio/ancienne.html")
+    assert "À l’antenne" in recent and "À l’antenne" not in old
+    for page in (recent, old):
+        main = page.split("<main")[1]
+        assert main.index('href="/radio/podcast.xml">S’abonner au podcast') < main.index("<audio")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1775750400 + 8 * 86400))  # 8 days on: the same episode is old
+    assert network.build().ok  # an incremental build: the page is rendered again, not kept
+    assert "À l’antenne" not in network.read("radio/recente.html")
 
 
 def test_pelicans_own_themes_still_build(network):
@@ -221,7 +241,8 @@ def test_a_manifest_carries_every_field_of_an_entry_across(tmp_path):
     entry = Entry(id="tag:x,2026:/radio/a", title="Émission", url="https://r.example.org/radio/a.html",
                   date=datetime(2026, 3, 1, 10, tzinfo=timezone.utc), summary="<p>Résumé</p>", updated=datetime(2026, 3, 2, tzinfo=timezone.utc),
                   authors=("Anne", "Bob"), category="Émissions", tags=("musique", "quartier"), language="fr",
-                  enclosures=(Enclosure("https://r.example.org/radio/audio/a.mp3", 1234, "audio/mpeg"),))
+                  enclosures=(Enclosure("https://r.example.org/radio/audio/a.mp3", 1234, "audio/mpeg"),),
+                  thumbnail=("/radio/images/a-480w.jpg", 480, 270))
     assert all(getattr(entry, f.name) != f.default for f in dataclasses.fields(Entry))  # every field set
     write_manifest(tmp_path / "radio.json", Manifest(site="radio", entries=(entry,)))
     assert read_manifest(tmp_path / "radio.json").entries == (entry,)

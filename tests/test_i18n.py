@@ -65,7 +65,7 @@ def test_a_site_in_english_gets_the_theme_in_english(network):
     network.article("epn", "atelier", "Atelier", "2026-01-01")
     assert network.build().ok
     english = network.read("radio/the-show.html")
-    assert "Skip to content" in english and "Published on" in english and "● On air" in english
+    assert "Skip to content" in english and "Published on" in english
     assert "Aller au contenu" not in english and "January 1, 2026" in english
     french = network.read("epn/atelier.html")
     assert "Aller au contenu" in french and "Publié le" in french and "1 janvier 2026" in french

@@ -88,7 +88,7 @@ def test_the_health_page_speaks_the_networks_language_whatever_the_process_speak
     health = network.read("planet/sante.html")
     assert "le serveur a répondu HTTP 500" in health
     assert "the server answered" not in health
-    assert "Planète — Réseau de test" in network.read("planet/index.html")
+    assert "L’actualité du réseau — Réseau de test" in network.read("planet/index.html")
     assert english_on(network.output) == {}
 
 

@@ -25,6 +25,9 @@ def test_new_site_and_new_post_build_cleanly(network, capsys):
     assert main(["new-post", "-C", str(network.root), "les-amis-du-velo-a-kerlouan", "Sortie du dimanche : la côte"]) == 0
     articles = sorted((network.root / "sites/les-amis-du-velo-a-kerlouan/content").glob("*.md"))
     assert [p.name[11:] for p in articles] == ["bienvenue.md", "sortie-du-dimanche-la-cote.md"]
+    welcome = articles[0].read_text(encoding="utf-8")  # « des Amis », never « de Les Amis »
+    assert welcome.startswith("Title: Bienvenue sur le site des Amis du Vélo à Kerlouan !\n")
+    assert "Voici le premier article des Amis du Vélo à Kerlouan !." in welcome
     assert articles[1].read_text(encoding="utf-8").startswith("Title: Sortie du dimanche : la côte\nDate: ")
     assert main(["check", "-C", str(network.root)]) == 0
     assert main(["build", "-C", str(network.root)]) == 0

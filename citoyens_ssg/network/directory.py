@@ -19,6 +19,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from citoyens_ssg.config.load import NetworkConfig, SiteConfig
+from citoyens_ssg.config.sites import slugify
 from citoyens_ssg.content.events import Event
 
 UNSORTED = "Autres"
@@ -68,6 +69,28 @@ def grouped(listings: list[Listing], key) -> list[tuple[str, list[Listing]]]:
     return sorted(ordered.items(), key=lambda pair: (pair[0] == UNSORTED, pair[0].casefold()))
 
 
+@dataclass(frozen=True)
+class DirectoryFilter:
+    """One filter button: a theme or a neighbourhood, its own page, how many it lists."""
+
+    label: str
+    url: str
+    count: int
+
+
+def filter_pages(network: NetworkConfig, listings: list[Listing], folder: str,
+                 key) -> dict[str, tuple[DirectoryFilter, list[Listing]]]:
+    """annuaire/<folder>/<slug>.html for each value ``key`` gives: the associations that have it,
+    each once (an association with two themes is on both themes' pages, once on each)."""
+    pages: dict[str, tuple[DirectoryFilter, list[Listing]]] = {}
+    for name, members in grouped(listings, key):
+        if name == UNSORTED:
+            continue
+        relative = f"annuaire/{folder}/{slugify(name)}.html"
+        pages[relative] = (DirectoryFilter(name, f"{network.url}/{relative}", len(members)), members)
+    return pages
+
+
 def geojson(network: NetworkConfig, listings: list[Listing], upcoming: list[tuple[datetime, Event]]) -> dict:
     features = [
         _feature(item.site.longitude, item.site.latitude, {"kind": "association", "name": item.site.name, "url": item.url,
@@ -89,19 +112,36 @@ def _feature(longitude: float, latitude: float, properties: dict) -> dict:
 
 
 def directory_pages(network: NetworkConfig, env: Environment, upcoming: list[tuple[datetime, Event]]) -> dict[str, str | bytes]:
-    listings = [listing(network, site) for site in network.sites]
-    data = geojson(network, listings, upcoming)
+    """The directory: every association once (by name), a page per theme and per neighbourhood
+    (the filters, plain links), the neighbourhoods' page, the map and its GeoJSON."""
+    in_order = [listing(network, site) for site in network.sites]
+    data = geojson(network, in_order, upcoming)
+    listings = sorted(in_order, key=lambda item: item.site.name.casefold())
     places = [feature["properties"] for feature in data["features"]]
-    common = {"listings": listings, "page_name": "directory"}
-    return {
-        "annuaire/index.html": env.get_template("directory.html").render(
-            groups=grouped(listings, lambda i: list(i.site.categories)), grouping="categories", output_file="annuaire/index.html", **common),
-        "annuaire/quartiers.html": env.get_template("directory.html").render(
-            groups=grouped(listings, lambda i: [i.site.neighbourhood] if i.site.neighbourhood else []), grouping="neighbourhoods",
-            output_file="annuaire/quartiers.html", **common),
+    by_theme = filter_pages(network, listings, "theme", lambda i: list(i.site.categories))
+    by_neighbourhood = filter_pages(network, listings, "quartier", _neighbourhood)
+    template = env.get_template("directory.html")
+    common = {"page_name": "directory", "theme_filters": [f for f, _members in by_theme.values()],
+              "neighbourhood_filters": [f for f, _members in by_neighbourhood.values()]}
+
+    def page(relative: str, shown: list[Listing], groups=None, heading: str = "") -> str:
+        return template.render(listings=shown, groups=groups or [("", shown)], heading=heading,
+                               output_file=relative, **common)
+
+    pages: dict[str, str | bytes] = {
+        "annuaire/index.html": page("annuaire/index.html", listings),
+        "annuaire/quartiers.html": page("annuaire/quartiers.html", listings,
+                                        grouped(listings, _neighbourhood)),
         "annuaire/carte.html": env.get_template("map.html").render(places=places, map=network.map, page_name="map", output_file="annuaire/carte.html"),
         "annuaire/associations.geojson": json.dumps(data, ensure_ascii=False, indent=1) + "\n",
     }
+    for relative, (chosen, members) in (by_theme | by_neighbourhood).items():
+        pages[relative] = page(relative, members, heading=chosen.label)
+    return pages
+
+
+def _neighbourhood(item: Listing) -> list[str]:
+    return [item.site.neighbourhood] if item.site.neighbourhood else []
 
 
 def map_library() -> Path:

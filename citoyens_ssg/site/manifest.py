@@ -45,6 +45,8 @@ class Entry:
     tags: tuple[str, ...] = ()
     language: str = ""
     enclosures: tuple[Enclosure, ...] = ()  # a radio show's sound file, carried through to the planet
+    # The first image's small version (address, width, height): the portal shows it.
+    thumbnail: tuple[str, int, int] | tuple[()] = ()
 
     def to_json(self) -> dict:
         # Field by field: ``dataclasses.asdict`` deep-copies every value, a third of
@@ -52,7 +54,7 @@ class Entry:
         return {"id": self.id, "title": self.title, "url": self.url, "date": self.date.isoformat(), "summary": self.summary,
                 "updated": self.updated.isoformat() if self.updated else None, "authors": list(self.authors),
                 "category": self.category, "tags": list(self.tags), "language": self.language,
-                "enclosures": [asdict(e) for e in self.enclosures]}
+                "enclosures": [asdict(e) for e in self.enclosures], "thumbnail": list(self.thumbnail)}
 
     @classmethod
     def from_json(cls, data: dict) -> Entry:
@@ -68,6 +70,7 @@ class Entry:
             tags=tuple(data.get("tags", ())),
             language=data.get("language", ""),
             enclosures=tuple(Enclosure(**e) for e in data.get("enclosures", ())),
+            thumbnail=tuple(data.get("thumbnail", ())),
         )
 
 

@@ -53,6 +53,7 @@ def site_settings(
         "TIMEZONE": site.timezone,
         "DEFAULT_LANG": site.language,
         "LOCALE": ["C.UTF-8", "C"],  # dates are formatted by Babel, not the C library
+        "DEFAULT_CATEGORY": "Divers",  # an article naming no category: Pelican's "misc" is not French
         "THEME": str(theme.root),
         "THEME_TEMPLATES_OVERRIDES": _template_overrides(site, theme),
         "THEME_STATIC_PATHS": [str(p) for p in _static_folders(site, theme)],

@@ -38,6 +38,7 @@ from pelican.contents import Content
 
 from citoyens_ssg.config.themes import ThemeChain
 from citoyens_ssg.content.events import describe_recurrence, schema_org
+from citoyens_ssg.french import de
 
 if TYPE_CHECKING:
     from citoyens_ssg.config.load import NetworkConfig, SiteConfig
@@ -85,6 +86,21 @@ def filters(language: str) -> dict[str, Any]:
     def recurrence(event) -> str:
         return describe_recurrence(event, language)
 
+    def capitalize_first(text: str) -> str:
+        """« inclusion numérique » as a heading: « Inclusion numérique » (the rest kept: « AMAP »)."""
+        text = str(text)
+        return text[:1].upper() + text[1:]
+
+    def day_parts(value: date | datetime) -> dict[str, str]:
+        """A day as a date block shows it: « 1er », « déc. », « mar. », and the whole
+        « mardi 1er décembre » a day's heading reads (French writes the first of a month « 1er »)."""
+        day = value.date() if isinstance(value, datetime) else value
+        number = "1er" if day.day == 1 and locale.startswith("fr") else str(day.day)
+        month, weekday, short_month, short_weekday = (format_date(day, pattern, locale=locale)
+                                                      for pattern in ("MMMM", "EEEE", "MMM", "EEE"))
+        return {"day": number, "month": short_month, "weekday": short_weekday,
+                "label": f"{weekday} {number} {month}", "iso": day.isoformat()}
+
     def language_name(code: str) -> str:
         """A language named in itself ('brezhoneg', 'English'), as a reader looks for it."""
         try:
@@ -94,7 +110,13 @@ def filters(language: str) -> dict[str, Any]:
 
     return {"schema_article": schema_article, "long_date": long_date, "short_date": short_date, "date_time": date_time, "iso_date": iso_date,
             "hour": hour, "weekday_date": weekday_date, "recurrence": recurrence, "schema_org": schema_org,
-            "language_name": language_name}
+            "language_name": language_name, "day_parts": day_parts,
+            "capitalize_first": capitalize_first}
+
+
+def of_name(name: object) -> str:
+    """« de l’AMAP », « des Jardins »: the ``de`` filter where the theme's text is French."""
+    return de(str(name))
 
 
 def schema_article(article, site_url: str, site_name: str) -> dict:
@@ -213,9 +235,10 @@ class ThemeTranslations(gettext.NullTranslations):
     themes it extends) translates them for a site in another language.
     """
 
-    def __init__(self, messages: dict[str, str]):
+    def __init__(self, messages: dict[str, str], language: str = "fr"):
         super().__init__()
         self.messages = messages
+        self.language = language  # what the interface text is written in: French without a catalogue
 
     def gettext(self, message: str) -> str:
         return self.messages.get(message) or message
@@ -233,6 +256,10 @@ def install_translations(env: Environment, translations: ThemeTranslations) -> N
     """
     env.install_gettext_translations(translations, newstyle=True)
     env.globals["_"] = env.globals["gettext"] = _remembered_gettext(translations.gettext)
+    # A page in another language marks the theme's text with this one (WCAG 3.1.2).
+    env.globals["INTERFACE_LANG"] = translations.language
+    # « de l’AMAP » in French; in a translation the text before the name carries its word (« Events of »).
+    env.filters["de"] = of_name if translations.language == "fr" else str
 
 
 def _remembered_gettext(translate) -> Any:
@@ -264,7 +291,7 @@ def theme_translations(theme: ThemeChain, language: str) -> ThemeTranslations:
         if catalogue.is_file():
             with catalogue.open("rb") as handle:
                 messages.update({m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy})
-    return ThemeTranslations(messages)
+    return ThemeTranslations(messages, code if messages else "fr")
 
 
 # The bodies of Pelican's content objects: HTML the guard plugin has sanitised.

@@ -15,6 +15,7 @@ from citoyens_ssg.config.load import load_network, load_network_for_site
 from citoyens_ssg.config.sites import RESERVED, SLUG, slugify
 from citoyens_ssg.content.sanitize import clean_text
 from citoyens_ssg.errors import CitoyensError
+from citoyens_ssg.french import de
 from citoyens_ssg.i18n import _
 
 POST_SLUG_LENGTH = 80  # the file is <date>-<slug>.md: far below a file name's 255 bytes
@@ -43,12 +44,12 @@ description: ""              # une phrase qui présente l'association
 """
 
 FIRST_POST = """\
-Title: Bienvenue sur le site de {name}
+Title: Bienvenue sur le site {of_name}
 Date: {date}
 Category: Vie de l'association
 Tags: bienvenue
 
-Voici le premier article de {name}. Pour en écrire un autre, copiez ce fichier
+Voici le premier article {of_name}. Pour en écrire un autre, copiez ce fichier
 ou lancez `citoyens new-post {slug} "Titre de l'article"`.
 
 Les images vont dans le dossier `images/`, à côté de ce fichier, et s'insèrent
@@ -102,7 +103,8 @@ def new_site(root: Path, name: str) -> Path:
     network = _network_timezone(root)
     _create(folder / "site.yaml", SITE_YAML.format(name=name, name_yaml=_yaml_text(name)))
     date = _now(network)
-    _create(folder / "content" / f"{date:%Y-%m-%d}-bienvenue.md", FIRST_POST.format(name=name, slug=slug, date=f"{date:%Y-%m-%d %H:%M}"))
+    _create(folder / "content" / f"{date:%Y-%m-%d}-bienvenue.md",
+            FIRST_POST.format(of_name=de(name), slug=slug, date=f"{date:%Y-%m-%d %H:%M}"))
     return folder
 
 

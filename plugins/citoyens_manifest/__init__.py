@@ -44,7 +44,15 @@ def _entry(article, site_url: str) -> Entry:
         tags=tuple(tag.name for tag in getattr(article, "tags", ())),
         language=getattr(article, "lang", ""),
         enclosures=_enclosures(article),
+        thumbnail=_thumbnail(article),
     )
+
+
+def _thumbnail(article) -> tuple[str, int, int] | tuple[()]:
+    image = getattr(article, "citoyens_image", None)
+    if not image:
+        return ()
+    return (image["thumbnail"], image["thumbnail_width"], image["thumbnail_height"])
 
 
 def _enclosures(article) -> tuple[Enclosure, ...]:

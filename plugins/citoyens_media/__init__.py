@@ -15,18 +15,21 @@ Settings: CITOYENS_PODCAST (title, category, subcategory, image, explicit, email
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 from pelican import signals
 
-from citoyens_ssg import output
+from citoyens_ssg import clock, output
 from citoyens_ssg.content import media
 from citoyens_ssg.content.paths import content_file, pelican_contents
 from citoyens_ssg.content.sanitize import safe_link
 from citoyens_ssg.i18n import _
 
 logger = logging.getLogger(__name__)
+# An episode is "on air" (the radio theme's badge) this long after its date, by the build's clock.
+ON_AIR = timedelta(days=7)
 PODCAST_IMAGES = (".jpg", ".png")  # feedgen's itunes:image takes these endings only
 
 
@@ -99,6 +102,8 @@ def _audio_block(content, language: str) -> str:
     length = local.stat().st_size if local else _declared_length(content)
     content.citoyens_enclosure = {"url": url, "length": length, "type": media.mime_type(url), "duration": duration,
                                   "explicit": str(content.metadata.get("explicit", "no")).strip().lower() in ("yes", "oui", "true")}
+    # An attribute of the article: the incremental build renders its page again when it changes.
+    content.citoyens_on_air = content.date is not None and content.date >= clock.now() - ON_AIR
     return media.audio_player(url, language, transcript[0] if transcript else None, duration)
 
 

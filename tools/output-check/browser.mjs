@@ -20,7 +20,11 @@ const browser = await chromium.launch({
 try {
   for (const path of paths) {
     // A context of its own: an empty cache, as for a reader's first visit.
-    const context = await browser.newContext();
+    // COLOR_SCHEME=dark, VIEWPORT_WIDTH=390: the same checks in dark mode, on a phone.
+    const context = await browser.newContext({
+      colorScheme: process.env.COLOR_SCHEME || "light",
+      viewport: { width: Number(process.env.VIEWPORT_WIDTH) || 1280, height: 800 },
+    });
     const page = await context.newPage();
     const foreign = [];
     const bodies = [];
