@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     from citoyens_ssg.config.sites import discover_sites
-    from citoyens_ssg.pipeline.build import build
+    from citoyens_ssg.pipeline.build import BuildOptions, build
     from citoyens_ssg.report import print_site_result, progress, report_data, write_report
 
     quiet = args.quiet
@@ -154,9 +154,10 @@ def run_build(args: argparse.Namespace) -> int:
             print_site_result(result, quiet=quiet)
 
         try:
-            report = build(args.root, output_dir=args.output, base_url=args.base_url, jobs=args.jobs,
-                           only=set(args.sites) if args.sites else None, offline=args.offline,
-                           on_site_done=site_done, shard=args.shard)
+            options = BuildOptions(args.root, output_dir=args.output, base_url=args.base_url, jobs=args.jobs,
+                                   only=frozenset(args.sites) if args.sites else None, offline=args.offline,
+                                   shard=args.shard)
+            report = build(options, on_site_done=site_done)
         except ConfigError as error:  # nothing sound to publish: said in the report too, then the usual lines
             write_report(args.root, report_data(None, error.problems))
             raise
@@ -195,10 +196,12 @@ def _shard(value: str) -> tuple[int, int]:
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    from citoyens_ssg.pipeline.build import merge
+    from citoyens_ssg.pipeline.options import BuildOptions
+    from citoyens_ssg.pipeline.shards import merge
     from citoyens_ssg.report import print_site_result
 
-    report = merge(args.root, args.shards, output_dir=args.output, base_url=args.base_url, offline=args.offline)
+    options = BuildOptions(args.root, output_dir=args.output, base_url=args.base_url, offline=args.offline)
+    report = merge(options, args.shards)
     for result in report.failed:  # each named with its problems, as the shard's own build said
         print_site_result(result, quiet=args.quiet)
     return _finish(args, report)

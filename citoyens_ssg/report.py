@@ -20,7 +20,7 @@ from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
 
 if TYPE_CHECKING:  # report is a leaf: it prints what the pipeline hands it
-    from citoyens_ssg.pipeline.build import BuildReport
+    from citoyens_ssg.pipeline.result import BuildReport
     from citoyens_ssg.site.build import SiteResult
 
 

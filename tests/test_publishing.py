@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from citoyens_ssg.network.headers import RULES, headers_file
-from citoyens_ssg.pipeline.build import build
+from citoyens_ssg.pipeline.build import BuildOptions, build
 from citoyens_ssg.workpaths import WorkPaths
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ class PageAudit(HTMLParser):
 @pytest.fixture(scope="module")
 def example_output(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("publie") / "output"
-    report = build(PROJECT, output_dir=output, base_url=BASE, jobs=2)
+    report = build(BuildOptions(PROJECT, output_dir=output, base_url=BASE, jobs=2))
     assert report.ok, [str(p) for r in report.sites for p in r.problems]
     return output
 

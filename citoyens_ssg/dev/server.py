@@ -36,7 +36,7 @@ from citoyens_ssg.config.themes import resolve_theme
 from citoyens_ssg.dev.search_later import Indexer
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.i18n import _
-from citoyens_ssg.pipeline.build import BuildReport, build
+from citoyens_ssg.pipeline.build import BuildOptions, BuildReport, build
 from citoyens_ssg.report import print_site_result, print_summary, problem_line, say
 from citoyens_ssg.workpaths import WorkPaths
 
@@ -177,9 +177,11 @@ class DevServer:
     def _rebuild(self, change: Change) -> BuildReport | None:
         report = None
         try:
-            report = build(self.root, self.output, base_url=self.url, jobs=self.jobs, offline=True, search_later=True,
-                           preview=True,  # drafts and future posts shown, marked "Brouillon"
-                           only=set(change.sites) if change.sites is not None else None, on_site_done=print_site_result)
+            options = BuildOptions(self.root, self.output, base_url=self.url, jobs=self.jobs, offline=True,
+                                   search_later=True,
+                                   preview=True,  # drafts and future posts shown, marked "Brouillon"
+                                   only=frozenset(change.sites) if change.sites is not None else None)
+            report = build(options, on_site_done=print_site_result)
             self.network = report.network
             print_summary(report)
             problems = [str(p) for r in report.sites for p in r.problems] + [str(p) for p in report.network_problems]
