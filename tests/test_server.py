@@ -153,7 +153,7 @@ def test_serve_shows_the_page_first_and_makes_the_search_index_after(served):
     from citoyens_ssg.site.incremental import SEARCH_INDEX, recorded
 
     network, server = served
-    record = server.indexer.records / "epn.renders.json"
+    record = server.indexer.paths.renders("epn")
     site = server.output / "epn"
     wait_for(lambda: recorded(record, SEARCH_INDEX) == search.index_key(site, search.indexed_pages(site)), "first index")
     first = recorded(record, SEARCH_INDEX)

@@ -43,7 +43,6 @@ from citoyens_ssg.workpaths import WorkPaths
 logger = logging.getLogger(__name__)
 QUIET_PERIOD = 0.1  # seconds without events before a rebuild starts (an editor's save is a burst of a few ms)
 WATCHED = ("sites", "themes", "plugins")
-PREVIEW_FOLDER = ".citoyens/preview"
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
 
 
@@ -112,7 +111,7 @@ class DevServer:
         self.root = root.resolve()
         # Not output/: the preview holds drafts, which a build for publishing must never find there
         # (a site that fails keeps what its folder in output/ held).
-        self.output = (output_dir or self.root / PREVIEW_FOLDER).resolve()
+        self.output = (output_dir or WorkPaths.of(self.root).preview).resolve()
         self.jobs = jobs
         self.events: queue.Queue[Path] = queue.Queue()
         self.stopping = threading.Event()
@@ -126,7 +125,7 @@ class DevServer:
         self.url = f"http://{host}:{self.httpd.server_address[1]}"
         self.network: NetworkConfig | None = None
         self.observer = Observer()
-        self.indexer = Indexer(self.output, WorkPaths(self.output).manifests)
+        self.indexer = Indexer(self.output, WorkPaths.of(self.root, self.output))
 
     def start(self) -> None:
         self.rebuild(Change(None))

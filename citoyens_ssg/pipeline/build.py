@@ -99,7 +99,7 @@ def build(options: BuildOptions, on_site_done: OnSiteDone | None = None) -> Buil
     paths = options.paths
     loaded = load_network_for_build(options.root, options.base_url, _last_good_values(paths))
     loaded = dataclasses.replace(loaded, network=dataclasses.replace(loaded.network, preview=options.preview))
-    with file_digests(loaded.network.root / ".citoyens" / "file-digests.json"):
+    with file_digests(paths.file_digests):
         report = _run_stages(plan(loaded, options, paths), on_site_done)
     report.seconds = time.monotonic() - started
     return report
@@ -316,7 +316,7 @@ def _crash_problem(network: NetworkConfig, crash: WorkerCrash[SiteJob]) -> Probl
 
 def _whole_network_print(network: NetworkConfig, paths: WorkPaths) -> str:
     prints = {site.slug: _read(paths.fingerprint(site.slug)) for site in network.sites}
-    return network_fingerprint(network, prints, subscriptions.cache_dir(network))
+    return network_fingerprint(network, prints, paths.planet)
 
 
 def _read(path: Path) -> str:
@@ -371,4 +371,4 @@ def _prepare(network: NetworkConfig, paths: WorkPaths, site: SiteConfig, setup: 
     for stale in (manifest, renders.record):
         stale.unlink(missing_ok=True)
     staged.mkdir(parents=True)
-    return SiteJob(network, site, staged, manifest, renders, search_later)
+    return SiteJob(network, site, staged, manifest, renders, search_later, paths)

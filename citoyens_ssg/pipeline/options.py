@@ -47,4 +47,4 @@ class BuildOptions:
     @property
     def paths(self) -> WorkPaths:
         """Where this build writes: the published tree and the work folders beside it."""
-        return WorkPaths((self.output_dir or self.root.resolve() / "output").resolve())
+        return WorkPaths.of(self.root, self.output_dir, self.cold)

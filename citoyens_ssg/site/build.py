@@ -38,6 +38,7 @@ from citoyens_ssg.site.incremental import (
     recorded,
 )
 from citoyens_ssg.site.settings import site_settings
+from citoyens_ssg.workpaths import WorkPaths
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ class SiteJob:
     manifest_path: Path
     renders: RenderPaths | None = None  # the published version, for rendering only what changed
     search_later: bool = False  # serve: an out-of-date search index is made after the pages are shown
+    work: WorkPaths | None = None  # where the caches are (default: the network's .citoyens/)
 
 
 @dataclass
@@ -294,7 +296,7 @@ def compile_templates(jobs: list[SiteJob]) -> None:
         theme = resolve_theme(job.network.themes_dir, job.site.theme)
         if theme.from_pelican:
             continue
-        settings = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path)
+        settings = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path, work=job.work)
         folders = (*settings["THEME_TEMPLATES_OVERRIDES"], os.path.join(settings["THEME"], "templates"))
         if folders not in done:
             done.add(folders)
@@ -307,7 +309,8 @@ def _run_pelican(job: SiteJob) -> None:
     from pelican.settings import read_settings
 
     theme = resolve_theme(job.network.themes_dir, job.site.theme)
-    overrides = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path, job.renders)
+    overrides = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path, job.renders,
+                              job.work)
     if not job.site.content_dir.is_dir():
         # A site.yaml alone is enough: the site gets its home page and feeds.
         empty = job.output_dir.with_name(job.output_dir.name + ".no-content")
