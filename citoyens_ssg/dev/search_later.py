@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 
 from citoyens_ssg.site import search
-from citoyens_ssg.site.incremental import SEARCH_INDEX, record_also
+from citoyens_ssg.site.incremental import record_search_index
 from citoyens_ssg.workpaths import WorkPaths
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class Indexer:
                 self.pending.discard(slug)
                 if failure is None:
                     self._swap(site, fresh)
-                    record_also(self.paths.renders(slug), SEARCH_INDEX, key)
+                    record_search_index(self.paths.renders(slug), key)
                 else:
                     logger.warning("the search index of %s was not made: %s", slug, failure)
             shutil.rmtree(fresh, ignore_errors=True)

@@ -55,7 +55,7 @@ from citoyens_ssg.pipeline.workers import (
 )
 from citoyens_ssg.site import search
 from citoyens_ssg.site.build import SiteJob, SiteResult, build_site, compile_templates, warm_up
-from citoyens_ssg.site.incremental import SEARCH_INDEX, RenderPaths, forget_renders
+from citoyens_ssg.site.incremental import RenderPaths, forget_renders
 from citoyens_ssg.site.manifest import Manifest
 from citoyens_ssg.workpaths import WorkPaths
 
@@ -224,8 +224,7 @@ def _forget_damage(network: NetworkConfig, paths: WorkPaths) -> frozenset[str]:
         paths.fingerprint(part or "network").unlink(missing_ok=True)
         if part:
             search_index = any(name.startswith(f"{search.BUNDLE}/") for name in files)
-            stale = set(files) | ({SEARCH_INDEX} if search_index else set())
-            forget_renders(paths.renders(part), stale)
+            forget_renders(paths.renders(part), set(files), search_index)
     return frozenset(part for part in damaged if part)
 
 

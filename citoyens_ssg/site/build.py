@@ -31,11 +31,10 @@ from citoyens_ssg.i18n import N_, _
 from citoyens_ssg.site import addresses, prepass, search, sitemaps, templating
 from citoyens_ssg.site import memos as pelican_memos
 from citoyens_ssg.site.incremental import (
-    SEARCH_INDEX,
     RenderPaths,
     keep_unchanged_files,
-    record_also,
-    recorded,
+    record_search_index,
+    search_index_key,
 )
 from citoyens_ssg.site.settings import site_settings
 from citoyens_ssg.workpaths import WorkPaths
@@ -225,7 +224,7 @@ def _index_for_search(job: SiteJob) -> tuple[str | None, bool]:
     if job.renders is None:
         return search.index_site(job.output_dir.parent, job.site.slug, pages), False
     key = search.index_key(job.output_dir, pages)
-    current = recorded(job.renders.previous_record, SEARCH_INDEX) == key
+    current = search_index_key(job.renders.previous_record) == key
     if current and search.reuse_index(job.renders.previous_output, job.output_dir):
         failure = None
     elif job.search_later:
@@ -234,7 +233,7 @@ def _index_for_search(job: SiteJob) -> tuple[str | None, bool]:
     else:
         failure = search.index_site(job.output_dir.parent, job.site.slug, pages)
     if failure is None:
-        record_also(job.renders.record, SEARCH_INDEX, key)
+        record_search_index(job.renders.record, key)
     return failure, False
 
 
