@@ -81,6 +81,6 @@ def test_the_netlify_cache_keeps_the_folders_a_build_leaves():
     plugin = PROJECT / netlify["plugins"][0]["package"].lstrip("/")
     folders = re.search(r"FOLDERS = \[(.*?)\]", (plugin / "index.js").read_text(encoding="utf-8")).group(1)
     kept = set(re.findall(r'"([^"]+)"', folders))
-    paths = WorkPaths(PROJECT / "output")
+    paths = WorkPaths.of(PROJECT)
     assert (plugin / "manifest.yml").read_text(encoding="utf-8").strip() == "name: citoyens-cache"
     assert kept == {".citoyens", paths.output.name, paths.manifests.name}

@@ -4,9 +4,12 @@ network from nothing (no store of the incremental build read); real builds of sm
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from citoyens_ssg import i18n
 from citoyens_ssg.cli import main
+from citoyens_ssg.pipeline.stores import SITE, STORES
+from citoyens_ssg.workpaths import WorkPaths
 
 
 def build_and_verify(network, capsys) -> tuple[int, str]:
@@ -75,3 +78,26 @@ def test_verify_names_the_page_a_corrupted_store_left_stale(network, capsys, mon
     assert "fichiers diffèrent d'une construction à partir de rien" in err
     scratch = network.root / ".output.verify/output/epn/premier.html"
     assert "Dernier de epn" in scratch.read_text(encoding="utf-8")  # kept for the volunteer to compare
+
+
+def test_explain_names_every_store_a_build_leaves(network, capsys, monkeypatch):
+    """Every file a build keeps beside output/ and in .citoyens/ belongs to a store of the table."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774958400")
+    two_sites(network)
+    assert main(["build", "-C", str(network.root), "-j", "2", "-q"]) == 0
+    paths = WorkPaths.of(network.root)
+    named = [str(store.path(paths)) for store in STORES]
+    stored = [Path(path.replace(SITE, slug)) for path in named for slug in ("epn", "radio")]
+    stored = [path.parent if path.name == "…" else path for path in stored]  # a folder of several
+    kept = [path for folder in (paths.manifests, paths.state) for path in folder.rglob("*") if path.is_file()]
+    kept = [path for path in kept if path != paths.report]  # the report of the last build, for the logs
+    assert kept and [path for path in kept if not any(path == s or s in path.parents for s in stored)] == []
+    capsys.readouterr()
+
+    i18n.set_language("fr")
+    assert main(["build", "-C", str(network.root), "--explain"]) == 0
+    table = capsys.readouterr().out
+    assert "Clés des pages — .output.manifests/<site>.renders.json" in table
+    assert "  invalidé par : une autre clé ; une page modifiée à la main dans output/ est oubliée" \
+        in table.splitlines()
+    assert table.count(" — ") == len(STORES)
