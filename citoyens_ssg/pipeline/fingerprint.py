@@ -55,7 +55,8 @@ def setup_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict | No
     digest = hashlib.sha256()
     digest.update(f"{network.url}|{_code(cache, network)}|preview={network.preview}".encode())
     digest.update((network.root / "network.yaml").read_bytes())
-    digest.update(tree_digest(site.folder, skip={site.content_dir, site.theme_override_dir / "templates"}).encode())
+    own = tree_digest(site.folder, skip={site.content_dir, site.theme_override_dir / "templates"})
+    digest.update(own.encode())
     # Folders by name, not path: the same network elsewhere (another clone, a CI runner) is the same setup.
     for folder in resolve_theme(network.themes_dir, site.theme).folders:
         digest.update(f"{folder.name}:{_shared(cache, folder, templates=False)}".encode())
@@ -66,13 +67,15 @@ def templates_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict 
     """The templates of the site's theme chain and its own overrides."""
     cache = {} if cache is None else cache
     parts = [tree_digest(site.theme_override_dir / "templates")]
-    parts += [f"{folder.name}:{_shared(cache, folder, templates=True)}" for folder in resolve_theme(network.themes_dir, site.theme).folders]
+    folders = resolve_theme(network.themes_dir, site.theme).folders
+    parts += [f"{folder.name}:{_shared(cache, folder, templates=True)}" for folder in folders]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def site_fingerprint(setup: str, templates: str, site: SiteConfig) -> str:
     """The setup, the templates, the content and the day: an unchanged site is not rebuilt."""
-    return hashlib.sha256(f"{setup}|{templates}|{clock.now().date()}|{tree_digest(site.content_dir)}".encode()).hexdigest()
+    content = tree_digest(site.content_dir)
+    return hashlib.sha256(f"{setup}|{templates}|{clock.now().date()}|{content}".encode()).hexdigest()
 
 
 def network_fingerprint(network: NetworkConfig, site_prints: dict[str, str], feeds_cache: Path) -> str:
