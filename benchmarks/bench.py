@@ -35,8 +35,8 @@ from hugo_site import write_hugo_site
 BIN = Path(sys.executable).parent
 RSS_PROBE = (
     "import resource, sys\n"
-    "from citoyens_ssg.pipeline.build import build\n"
-    "report = build(__import__('pathlib').Path(sys.argv[1]))\n"
+    "from citoyens_ssg.pipeline.build import BuildOptions, build\n"
+    "report = build(BuildOptions(__import__('pathlib').Path(sys.argv[1])))\n"
     "assert report.ok, [str(p) for r in report.sites for p in r.problems][:5]\n"
     "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
 )

@@ -50,7 +50,7 @@ def profile_cold_build(root: Path, folder: Path) -> list[Path]:
             profiler.dump_stats(folder / f"site-{os.getpid()}.prof")
 
     pipeline.build_site = profiled
-    report = pipeline.build(root)
+    report = pipeline.build(pipeline.BuildOptions(root))
     assert report.ok, [str(problem) for result in report.failed for problem in result.problems][:5]
     return sorted(folder.glob("site-*.prof"))
 

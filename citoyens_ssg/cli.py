@@ -11,11 +11,15 @@ import logging
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citoyens_ssg import __version__, i18n
 from citoyens_ssg.config.load import DIALECTS
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.i18n import _
+
+if TYPE_CHECKING:
+    from citoyens_ssg.pipeline.options import BuildOptions
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--shard", metavar="K/N", type=_shard, help=_("build only part K of N of the sites (CI job matrix), with their manifests; then citoyens merge"))
     build.add_argument("--offline", action="store_true", help=_("do not fetch the planet's external feeds: use their cache (CI without network, reproducible builds)"))
     build.add_argument("-s", "--site", action="append", dest="sites", metavar="SLUG", help=_("build only this site (repeatable); the portal and planet are rebuilt too"))
+    build.add_argument("--verify", action="store_true", help=_(
+        "then build the whole network again from scratch beside it and name every file that differs "
+        "(the incremental build's proof; exit 1 if any)"))
+    build.add_argument("--explain", action="store_true", help=_(
+        "print what the incremental build keeps between builds (each store, its key, what invalidates it) "
+        "and exit"))
     _deploy_options(build)
 
     serve = commands.add_parser("serve", parents=[common], help=_("build, serve on http://127.0.0.1:8000 and rebuild when a file changes"))
@@ -143,9 +153,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     from citoyens_ssg.config.sites import discover_sites
-    from citoyens_ssg.pipeline.build import build
+    from citoyens_ssg.pipeline.build import BuildOptions, build
     from citoyens_ssg.report import print_site_result, progress, report_data, write_report
 
+    if args.explain:
+        return run_explain()
     quiet = args.quiet
     expected = len(args.sites) if args.sites else len(discover_sites(args.root.resolve())[0])
     with progress(expected, quiet) as advance:
@@ -154,13 +166,43 @@ def run_build(args: argparse.Namespace) -> int:
             print_site_result(result, quiet=quiet)
 
         try:
-            report = build(args.root, output_dir=args.output, base_url=args.base_url, jobs=args.jobs,
-                           only=set(args.sites) if args.sites else None, offline=args.offline,
-                           on_site_done=site_done, shard=args.shard)
+            options = BuildOptions(args.root, output_dir=args.output, base_url=args.base_url, jobs=args.jobs,
+                                   only=frozenset(args.sites) if args.sites else None, offline=args.offline,
+                                   shard=args.shard)
+            report = build(options, on_site_done=site_done)
         except ConfigError as error:  # nothing sound to publish: said in the report too, then the usual lines
             write_report(args.root, report_data(None, error.problems))
             raise
-    return _finish(args, report)
+    code = _finish(args, report)
+    return max(code, run_verify(options, args.quiet)) if args.verify else code
+
+
+def run_verify(options: BuildOptions, quiet: bool) -> int:
+    """``build --verify``: 1 when the published tree is not what a build from scratch makes."""
+    from citoyens_ssg.pipeline.verify import verify
+    from citoyens_ssg.report import say
+
+    if not quiet:
+        say(_("Verifying: the whole network built again from scratch beside it…"))
+    result = verify(options)
+    for line in result.differences:
+        say(line, error=True)
+    if result.differences:
+        say(_("{count} files differ from a build from scratch (kept in {folder}): a bug of the incremental "
+              "build, please report it with these lines",
+              count=len(result.differences), folder=result.scratch), error=True)
+        return 1
+    if not quiet:
+        say(_("Verified: every published file is what a build from scratch makes."))
+    return 0
+
+
+def run_explain() -> int:
+    """``build --explain``: the incremental build's stores, as a table."""
+    from citoyens_ssg.pipeline.stores import explain
+
+    print(explain())
+    return 0
 
 
 def _finish(args: argparse.Namespace, report) -> int:
@@ -195,10 +237,12 @@ def _shard(value: str) -> tuple[int, int]:
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    from citoyens_ssg.pipeline.build import merge
+    from citoyens_ssg.pipeline.options import BuildOptions
+    from citoyens_ssg.pipeline.shards import merge
     from citoyens_ssg.report import print_site_result
 
-    report = merge(args.root, args.shards, output_dir=args.output, base_url=args.base_url, offline=args.offline)
+    options = BuildOptions(args.root, output_dir=args.output, base_url=args.base_url, offline=args.offline)
+    report = merge(options, args.shards)
     for result in report.failed:  # each named with its problems, as the shard's own build said
         print_site_result(result, quiet=args.quiet)
     return _finish(args, report)

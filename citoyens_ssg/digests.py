@@ -11,7 +11,7 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -30,6 +30,14 @@ def library_versions() -> str:
         except metadata.PackageNotFoundError:
             found.append(f"{name}=?")
     return ";".join(found)
+
+
+def code_salt(plugins: Iterable[Path] = ()) -> str:
+    """The one "code + library versions" salt of every key that code can change (the sites' and the
+    network's fingerprints, the reading memo): the libraries' versions, citoyens' own files and
+    the plugins' (folders by name, not path: another clone of the same network has the same salt)."""
+    folders = [CODE, *plugins]
+    return digest(library_versions(), *(f"{folder.name}:{tree_digest(folder)}" for folder in folders))
 
 
 class FileDigests:

@@ -18,9 +18,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
+from citoyens_ssg.workpaths import WorkPaths
 
 if TYPE_CHECKING:  # report is a leaf: it prints what the pipeline hands it
-    from citoyens_ssg.pipeline.build import BuildReport
+    from citoyens_ssg.pipeline.result import BuildReport
     from citoyens_ssg.site.build import SiteResult
 
 
@@ -69,7 +70,6 @@ def print_summary(report: BuildReport, quiet: bool = False) -> None:
         say(line, style="bold")
 
 
-REPORT_FILE = ".citoyens/report.json"  # beside the build, never published
 
 
 def _problem_data(problem: Problem) -> dict:
@@ -97,7 +97,7 @@ def report_data(report: BuildReport | None, config_problems: list[Problem] = ())
 
 
 def write_report(root: Path, data: dict) -> Path:
-    path = root / REPORT_FILE
+    path = WorkPaths.of(root).report  # beside the build, never published
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path

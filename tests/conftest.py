@@ -10,7 +10,7 @@ import feedparser
 import pytest
 
 from citoyens_ssg import i18n
-from citoyens_ssg.pipeline.build import BuildReport, build
+from citoyens_ssg.pipeline.build import BuildOptions, BuildReport, build
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +50,8 @@ class Network:
         self.write(f"sites/{slug}/content/{name}.md", "\n".join(lines) + "\n\n" + body + "\n")
 
     def build(self, **options) -> BuildReport:
-        return build(self.root, jobs=2, **options)
+        on_site_done = options.pop("on_site_done", None)
+        return build(BuildOptions(self.root, jobs=2, **options), on_site_done)
 
     @property
     def output(self) -> Path:

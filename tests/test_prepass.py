@@ -8,7 +8,7 @@ from pelican.settings import read_settings
 
 from citoyens_ssg.config.load import load_network
 from citoyens_ssg.config.themes import resolve_theme
-from citoyens_ssg.pipeline.build import build
+from citoyens_ssg.pipeline.build import BuildOptions, build
 from citoyens_ssg.site import prepass, reading
 from citoyens_ssg.site.settings import site_settings
 
@@ -44,16 +44,16 @@ def test_the_two_halves_are_converted_and_the_pages_are_those_of_a_build_without
         return fork(reader, documents)
 
     monkeypatch.setattr(prepass, "_fork_converting", noted)
-    assert build(network.root, jobs=2).ok
+    assert build(BuildOptions(network.root, jobs=2)).ok
     assert forked.read_text() == str((ARTICLES + 1) - (ARTICLES + 1) // 2)  # the child's half
     forked.unlink()
     network.article("grand", "a05", "Article 5", "2026-03-01 10:05", body="Corrigé.")
-    assert build(network.root, jobs=2).ok  # one document to convert: Pelican does it, nothing is read twice
+    assert build(BuildOptions(network.root, jobs=2)).ok  # one document to convert: Pelican does it, nothing is read twice
     assert not forked.exists() and "Corrigé." in network.read("grand/a05.html")
     article(network, 5)  # back as it was: the site is now the one copied, built without the pre-pass
     monkeypatch.setattr(prepass, "ENOUGH", 10**9)
-    assert build(network.root, jobs=2).ok
-    assert build(alone, jobs=2).ok
+    assert build(BuildOptions(network.root, jobs=2)).ok
+    assert build(BuildOptions(alone, jobs=2)).ok
     assert tree(network.output) == tree(alone / "output")
     page = network.read("grand/a03.html")
     assert '<h2 id="partie">Partie</h2>' in page and "alert(" not in page and "«\u202foui\u202f»\u202f!" in page

@@ -15,7 +15,7 @@ from feedserver import FeedServer
 from citoyens_ssg import i18n
 from citoyens_ssg.cli import main
 from citoyens_ssg.network.fetch import FetchPolicy
-from citoyens_ssg.pipeline.build import build
+from citoyens_ssg.pipeline.build import BuildOptions, build
 
 FAST = FetchPolicy(connect_timeout=2, read_timeout=1, deadline=3, max_bytes=256 * 1024, allow_loopback=True)
 CITOYENS = Path(sys.executable).parent / "citoyens"
@@ -334,7 +334,7 @@ def test_a_rebuild_repairs_a_damaged_published_tree_to_the_bytes_of_a_cold_build
     (network.output / "epn/tag").rename(network.output / "epn/etiquettes")  # a folder renamed
     assert network.build(offline=True).ok
 
-    assert build(cold_root, output_dir=tmp_path / "froid-sortie", jobs=2, offline=True).ok
+    assert build(BuildOptions(cold_root, output_dir=tmp_path / "froid-sortie", jobs=2, offline=True)).ok
     repaired, cold = tree(network.output), tree(tmp_path / "froid-sortie")
     assert sorted(repaired) == sorted(cold)
     assert [name for name in cold if repaired[name] != cold[name]] == []

@@ -20,7 +20,7 @@ from citoyens_ssg.cli import main
 from citoyens_ssg.config.load import load_network
 from citoyens_ssg.config.sites import REDIRECTS
 from citoyens_ssg.network.headers import redirects_file
-from citoyens_ssg.pipeline.build import build
+from citoyens_ssg.pipeline.build import BuildOptions, build
 
 PROJECT = Path(__file__).resolve().parent.parent
 CITOYENS = [sys.executable, "-m", "citoyens_ssg"]
@@ -367,7 +367,7 @@ def served(tmp_path_factory):
     """The example network built for PUBLIC, served by a local host applying _headers and _redirects."""
     chromium_or_skip()
     output = tmp_path_factory.mktemp("ailleurs") / "output"
-    report = build(PROJECT, output_dir=output, base_url=PUBLIC, jobs=2)
+    report = build(BuildOptions(PROJECT, output_dir=output, base_url=PUBLIC, jobs=2))
     assert report.ok, [str(p) for r in report.sites for p in r.problems]
     with static_host(output) as address, chromium() as browser:
         yield address, browser, output

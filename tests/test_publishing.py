@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from citoyens_ssg.network.headers import RULES, headers_file
-from citoyens_ssg.pipeline.build import build
+from citoyens_ssg.pipeline.build import BuildOptions, build
 from citoyens_ssg.workpaths import WorkPaths
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ class PageAudit(HTMLParser):
 @pytest.fixture(scope="module")
 def example_output(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("publie") / "output"
-    report = build(PROJECT, output_dir=output, base_url=BASE, jobs=2)
+    report = build(BuildOptions(PROJECT, output_dir=output, base_url=BASE, jobs=2))
     assert report.ok, [str(p) for r in report.sites for p in r.problems]
     return output
 
@@ -81,6 +81,6 @@ def test_the_netlify_cache_keeps_the_folders_a_build_leaves():
     plugin = PROJECT / netlify["plugins"][0]["package"].lstrip("/")
     folders = re.search(r"FOLDERS = \[(.*?)\]", (plugin / "index.js").read_text(encoding="utf-8")).group(1)
     kept = set(re.findall(r'"([^"]+)"', folders))
-    paths = WorkPaths(PROJECT / "output")
+    paths = WorkPaths.of(PROJECT)
     assert (plugin / "manifest.yml").read_text(encoding="utf-8").strip() == "name: citoyens-cache"
     assert kept == {".citoyens", paths.output.name, paths.manifests.name}

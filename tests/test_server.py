@@ -150,35 +150,35 @@ def wait_for(condition, what: str) -> None:
 
 def test_serve_shows_the_page_first_and_makes_the_search_index_after(served):
     from citoyens_ssg.site import search
-    from citoyens_ssg.site.incremental import SEARCH_INDEX, recorded
+    from citoyens_ssg.site.incremental import search_index_key
 
     network, server = served
-    record = server.indexer.records / "epn.renders.json"
+    record = server.indexer.paths.renders("epn")
     site = server.output / "epn"
-    wait_for(lambda: recorded(record, SEARCH_INDEX) == search.index_key(site, search.indexed_pages(site)), "first index")
-    first = recorded(record, SEARCH_INDEX)
+    wait_for(lambda: search_index_key(record) == search.index_key(site, search.indexed_pages(site)), "first index")
+    first = search_index_key(record)
     before = server.rebuilds
     network.article("epn", "atelier", "Atelier tablette", "2026-03-01 10:00", body="Le mot compostage.")
     wait_for_rebuild(server, before)
     assert "Le mot compostage." in fetch(server.url + "/epn/atelier.html")
-    wait_for(lambda: recorded(record, SEARCH_INDEX) not in (None, first), "the index of the edited site")
-    assert recorded(record, SEARCH_INDEX) == search.index_key(site, search.indexed_pages(site))
+    wait_for(lambda: search_index_key(record) not in (None, first), "the index of the edited site")
+    assert search_index_key(record) == search.index_key(site, search.indexed_pages(site))
     assert (site / "pagefind/pagefind-entry.json").is_file() and not list(server.output.glob(".pagefind-*"))
 
 
 def test_a_build_for_serve_keeps_the_previous_index_and_says_it_is_to_be_made(network):
-    from citoyens_ssg.pipeline.build import build
+    from citoyens_ssg.pipeline.build import BuildOptions, build
 
     network.site("epn", "name: Espace numérique\n")
     network.article("epn", "atelier", "Atelier", "2026-03-01 10:00", body="Première version.")
-    assert build(network.root, jobs=1).ok
+    assert build(BuildOptions(network.root, jobs=1)).ok
     bundle = network.output / "epn/pagefind"
     index = {path.name: path.read_bytes() for path in bundle.rglob("*") if path.is_file()}
     network.article("epn", "atelier", "Atelier", "2026-03-01 10:00", body="Le mot compostage.")
-    report = build(network.root, jobs=1, search_later=True)
+    report = build(BuildOptions(network.root, jobs=1, search_later=True))
     assert [site.search_pending for site in report.sites] == [True]
     assert "compostage" in network.read("epn/atelier.html")
     assert {path.name: path.read_bytes() for path in bundle.rglob("*") if path.is_file()} == index
-    report = build(network.root, jobs=1)  # a build not for serve makes it
+    report = build(BuildOptions(network.root, jobs=1))  # a build not for serve makes it
     assert [site.search_pending for site in report.sites] == [False]
     assert {path.name: path.read_bytes() for path in bundle.rglob("*") if path.is_file()} != index

@@ -29,7 +29,7 @@ from citoyens_ssg.content.paths import PLACEHOLDERS, content_file, without_place
 from citoyens_ssg.dev.links import check_links
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
-from citoyens_ssg.pipeline.build import build
+from citoyens_ssg.pipeline.build import BuildOptions, build
 from citoyens_ssg.site.templating import PAGE_BACKGROUND, contrast, readable_accent, six_digits
 
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)")
@@ -211,7 +211,7 @@ def check_built_links(network: NetworkConfig) -> Findings:
     """Build into a temporary folder (nothing published) and follow every internal link."""
     with tempfile.TemporaryDirectory(prefix="citoyens-check-") as folder:
         output = Path(folder) / "output"
-        report = build(network.root, output_dir=output, offline=True)
+        report = build(BuildOptions(network.root, output_dir=output, offline=True))
         findings = Findings([p for r in report.sites for p in r.problems], [p for r in report.sites for p in r.warnings])
         findings.errors += check_links(output, network.url)
     return findings

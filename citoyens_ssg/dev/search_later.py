@@ -17,7 +17,8 @@ import threading
 from pathlib import Path
 
 from citoyens_ssg.site import search
-from citoyens_ssg.site.incremental import SEARCH_INDEX, record_also
+from citoyens_ssg.site.incremental import record_search_index
+from citoyens_ssg.workpaths import WorkPaths
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +26,9 @@ logger = logging.getLogger(__name__)
 class Indexer:
     """Makes the search index of sites whose index is out of date, one after the other, in a thread."""
 
-    def __init__(self, output: Path, records: Path):
+    def __init__(self, output: Path, paths: WorkPaths):
         self.output = output  # the published tree
-        self.records = records  # where each site's render record is kept (WorkPaths.manifests)
+        self.paths = paths  # where each site's render record is kept
         self.pending: set[str] = set()
         self.generation = 0  # one more at each rebuild: work begun before it is not swapped in
         self.lock = threading.Lock()  # held by a rebuild, and by the indexer while it swaps
@@ -70,7 +71,7 @@ class Indexer:
                 self.pending.discard(slug)
                 if failure is None:
                     self._swap(site, fresh)
-                    record_also(self.records / f"{slug}.renders.json", SEARCH_INDEX, key)
+                    record_search_index(self.paths.renders(slug), key)
                 else:
                     logger.warning("the search index of %s was not made: %s", slug, failure)
             shutil.rmtree(fresh, ignore_errors=True)

@@ -36,14 +36,13 @@ from citoyens_ssg.config.themes import resolve_theme
 from citoyens_ssg.dev.search_later import Indexer
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.i18n import _
-from citoyens_ssg.pipeline.build import BuildReport, build
+from citoyens_ssg.pipeline.build import BuildOptions, BuildReport, build
 from citoyens_ssg.report import print_site_result, print_summary, problem_line, say
 from citoyens_ssg.workpaths import WorkPaths
 
 logger = logging.getLogger(__name__)
 QUIET_PERIOD = 0.1  # seconds without events before a rebuild starts (an editor's save is a burst of a few ms)
 WATCHED = ("sites", "themes", "plugins")
-PREVIEW_FOLDER = ".citoyens/preview"
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
 
 
@@ -112,7 +111,7 @@ class DevServer:
         self.root = root.resolve()
         # Not output/: the preview holds drafts, which a build for publishing must never find there
         # (a site that fails keeps what its folder in output/ held).
-        self.output = (output_dir or self.root / PREVIEW_FOLDER).resolve()
+        self.output = (output_dir or WorkPaths.of(self.root).preview).resolve()
         self.jobs = jobs
         self.events: queue.Queue[Path] = queue.Queue()
         self.stopping = threading.Event()
@@ -126,7 +125,7 @@ class DevServer:
         self.url = f"http://{host}:{self.httpd.server_address[1]}"
         self.network: NetworkConfig | None = None
         self.observer = Observer()
-        self.indexer = Indexer(self.output, WorkPaths(self.output).manifests)
+        self.indexer = Indexer(self.output, WorkPaths.of(self.root, self.output))
 
     def start(self) -> None:
         self.rebuild(Change(None))
@@ -177,9 +176,11 @@ class DevServer:
     def _rebuild(self, change: Change) -> BuildReport | None:
         report = None
         try:
-            report = build(self.root, self.output, base_url=self.url, jobs=self.jobs, offline=True, search_later=True,
-                           preview=True,  # drafts and future posts shown, marked "Brouillon"
-                           only=set(change.sites) if change.sites is not None else None, on_site_done=print_site_result)
+            options = BuildOptions(self.root, self.output, base_url=self.url, jobs=self.jobs, offline=True,
+                                   search_later=True,
+                                   preview=True,  # drafts and future posts shown, marked "Brouillon"
+                                   only=frozenset(change.sites) if change.sites is not None else None)
+            report = build(options, on_site_done=print_site_result)
             self.network = report.network
             print_summary(report)
             problems = [str(p) for r in report.sites for p in r.problems] + [str(p) for p in report.network_problems]

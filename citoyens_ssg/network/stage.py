@@ -40,6 +40,7 @@ from citoyens_ssg.site.templating import (
     network_globals,
     theme_translations,
 )
+from citoyens_ssg.workpaths import WorkPaths
 
 logger = logging.getLogger(__name__)
 PORTAL_LATEST = 10
@@ -89,7 +90,7 @@ def pages_environment(network: NetworkConfig) -> Environment:
 
 
 def _environment(network: NetworkConfig, theme: ThemeChain, assets: str) -> Environment:
-    env = network_environment(theme, network.root / ".citoyens" / "jinja" / "network")
+    env = network_environment(theme, WorkPaths.of(network.root).jinja("network"))
     install_translations(env, theme_translations(theme, network.language))
     env.filters.update(filters(network.language))
     env.globals.update(network_globals(network))

@@ -29,6 +29,7 @@ from citoyens_ssg.i18n import N_, in_language, said_again, stored_form
 from citoyens_ssg.i18n import remembered as _  # said again on the health page, in the network's language
 from citoyens_ssg.network.fetch import FetchError, FetchPolicy, fetch, retry_after_seconds
 from citoyens_ssg.site.manifest import Enclosure, Entry
+from citoyens_ssg.workpaths import WorkPaths
 
 logger = logging.getLogger(__name__)
 STATE_FORMAT = 2
@@ -63,7 +64,7 @@ class FeedState:
 
 
 def cache_dir(network: NetworkConfig) -> Path:
-    return network.root / ".citoyens" / "planet"
+    return WorkPaths.of(network.root).planet
 
 
 def load_state(folder: Path, subscription: Subscription) -> FeedState:

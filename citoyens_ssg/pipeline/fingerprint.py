@@ -1,10 +1,10 @@
 """What a site's build depends on, as one hash: an unchanged site is not rebuilt.
 
 The inputs (by name and bytes of each file): the site's folder (content,
-site.yaml, its theme overrides), the themes it uses, the project's plugins and
-citoyens itself, network.yaml and the build's options (the base URL), the
-versions of the libraries that render it, and the day: a post dated tomorrow,
-or "upcoming" on an agenda, changes with the date even when no file does.
+site.yaml, its theme overrides), the themes it uses, the project's plugins,
+citoyens itself and the versions of the libraries that render it (one salt,
+``digests.code_salt``), network.yaml and the build's options (the base URL),
+and the day: a post dated tomorrow, or "upcoming" on an agenda, changes with the date even when no file does.
 All of it but the content, the templates and the day is the site's setup,
 which also keys every page the site renders, with the templates that page is
 rendered with and what it shows (see ``incremental``): an edited template
@@ -19,11 +19,11 @@ from pathlib import Path
 from citoyens_ssg import clock
 from citoyens_ssg.config.load import NetworkConfig, SiteConfig
 from citoyens_ssg.config.themes import resolve_theme
-from citoyens_ssg.digests import CODE, library_versions, tree_digest
+from citoyens_ssg.digests import code_salt, tree_digest
 
 
-def _shared(cache: dict[tuple[Path, bool | None], str], folder: Path, templates: bool | None = None) -> str:
-    """Folders every site shares (code, plugins, themes) are read once per build.
+def _shared(cache: dict, folder: Path, templates: bool | None = None) -> str:
+    """Folders every site shares (the themes) are read once per build.
 
     ``templates``: None for the whole folder, False without its ``templates``
     subfolder, True for that subfolder alone.
@@ -38,6 +38,13 @@ def _shared(cache: dict[tuple[Path, bool | None], str], folder: Path, templates:
     return cache[folder, templates]
 
 
+def _code(cache: dict, network: NetworkConfig) -> str:
+    """``digests.code_salt``, worked out once per build."""
+    if "code" not in cache:
+        cache["code"] = code_salt([network.plugins_dir])
+    return cache["code"]
+
+
 def setup_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict | None = None) -> str:
     """Everything a site's pages depend on but their content, their templates and
     the day: configuration, the theme's other files (styles, strings) and
@@ -46,12 +53,11 @@ def setup_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict | No
     day changes (a post released, an event now past) changes what pages show."""
     cache = {} if cache is None else cache
     digest = hashlib.sha256()
-    digest.update(f"{network.url}|{library_versions()}|preview={network.preview}".encode())
+    digest.update(f"{network.url}|{_code(cache, network)}|preview={network.preview}".encode())
     digest.update((network.root / "network.yaml").read_bytes())
-    digest.update(tree_digest(site.folder, skip={site.content_dir, site.theme_override_dir / "templates"}).encode())
+    own = tree_digest(site.folder, skip={site.content_dir, site.theme_override_dir / "templates"})
+    digest.update(own.encode())
     # Folders by name, not path: the same network elsewhere (another clone, a CI runner) is the same setup.
-    for folder in (network.plugins_dir, CODE):
-        digest.update(f"{folder.name}:{_shared(cache, folder)}".encode())
     for folder in resolve_theme(network.themes_dir, site.theme).folders:
         digest.update(f"{folder.name}:{_shared(cache, folder, templates=False)}".encode())
     return digest.hexdigest()
@@ -61,24 +67,25 @@ def templates_fingerprint(network: NetworkConfig, site: SiteConfig, cache: dict 
     """The templates of the site's theme chain and its own overrides."""
     cache = {} if cache is None else cache
     parts = [tree_digest(site.theme_override_dir / "templates")]
-    parts += [f"{folder.name}:{_shared(cache, folder, templates=True)}" for folder in resolve_theme(network.themes_dir, site.theme).folders]
+    folders = resolve_theme(network.themes_dir, site.theme).folders
+    parts += [f"{folder.name}:{_shared(cache, folder, templates=True)}" for folder in folders]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def site_fingerprint(setup: str, templates: str, site: SiteConfig) -> str:
     """The setup, the templates, the content and the day: an unchanged site is not rebuilt."""
-    return hashlib.sha256(f"{setup}|{templates}|{clock.now().date()}|{tree_digest(site.content_dir)}".encode()).hexdigest()
+    content = tree_digest(site.content_dir)
+    return hashlib.sha256(f"{setup}|{templates}|{clock.now().date()}|{content}".encode()).hexdigest()
 
 
 def network_fingerprint(network: NetworkConfig, site_prints: dict[str, str], feeds_cache: Path) -> str:
     """What the network pages depend on: every site, the planet's cache, the network's theme."""
     digest = hashlib.sha256()
-    digest.update(f"{network.url}|{clock.now().date()}|{library_versions()}".encode())
+    digest.update(f"{network.url}|{clock.now().date()}|{code_salt([network.plugins_dir])}".encode())
     digest.update((network.root / "network.yaml").read_bytes())
     for slug, print_ in sorted(site_prints.items()):
         digest.update(f"{slug}:{print_}".encode())
     digest.update(tree_digest(feeds_cache).encode())
     digest.update(tree_digest(network.root / "lettre").encode())  # the letter's editorials
     digest.update(tree_digest(network.themes_dir).encode())
-    digest.update(tree_digest(CODE).encode())
     return digest.hexdigest()

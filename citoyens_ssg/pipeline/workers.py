@@ -4,8 +4,8 @@ Pelican keeps process-wide state (signal receivers, the locale, plugin
 globals), so two sites must never share a process.  Workers are forked from
 the parent, which has already imported Pelican, so no site pays the start-up;
 when the parent runs threads (the dev server's watcher), forking is unsafe and
-workers come from a fork server that has imported Pelican once.  A worker that dies without answering is reported
-as such: its job fails, the others go on.
+workers come from a fork server that has imported Pelican once.  A worker that dies without
+answering is reported as such: its job fails, the others go on.
 
 A site is data from one association, so its worker is confined before the job
 runs: an environment reduced to an allowlist (no CI token reaches it, not even
@@ -62,7 +62,8 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-PRELOADED = ["pelican", "pelican.generators", "markdown", "citoyens_ssg.site.build", "citoyens_ssg.content.images", "feedgen.feed"]
+PRELOADED = ["pelican", "pelican.generators", "markdown", "citoyens_ssg.site.build",
+             "citoyens_ssg.content.images", "feedgen.feed"]
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -197,7 +198,8 @@ def _collect(receiver: Connection, process: multiprocessing.process.BaseProcess,
     return WorkerCrash(job, f"worker process ended with exit code {process.exitcode}")
 
 
-def start_in_own_process(function: Callable[..., object], *args: object) -> multiprocessing.process.BaseProcess:
+def start_in_own_process(function: Callable[..., object],
+                         *args: object) -> multiprocessing.process.BaseProcess:
     """Run ``function(*args)`` beside the site builds (for I/O such as fetching feeds)."""
     process = _context().Process(target=function, args=args, daemon=True)
     process.start()

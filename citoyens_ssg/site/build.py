@@ -31,13 +31,13 @@ from citoyens_ssg.i18n import N_, _
 from citoyens_ssg.site import addresses, prepass, search, sitemaps, templating
 from citoyens_ssg.site import memos as pelican_memos
 from citoyens_ssg.site.incremental import (
-    SEARCH_INDEX,
     RenderPaths,
     keep_unchanged_files,
-    record_also,
-    recorded,
+    record_search_index,
+    search_index_key,
 )
 from citoyens_ssg.site.settings import site_settings
+from citoyens_ssg.workpaths import WorkPaths
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ class SiteJob:
     manifest_path: Path
     renders: RenderPaths | None = None  # the published version, for rendering only what changed
     search_later: bool = False  # serve: an out-of-date search index is made after the pages are shown
+    work: WorkPaths | None = None  # where the caches are (default: the network's .citoyens/)
 
 
 @dataclass
@@ -223,7 +224,7 @@ def _index_for_search(job: SiteJob) -> tuple[str | None, bool]:
     if job.renders is None:
         return search.index_site(job.output_dir.parent, job.site.slug, pages), False
     key = search.index_key(job.output_dir, pages)
-    current = recorded(job.renders.previous_record, SEARCH_INDEX) == key
+    current = search_index_key(job.renders.previous_record) == key
     if current and search.reuse_index(job.renders.previous_output, job.output_dir):
         failure = None
     elif job.search_later:
@@ -232,7 +233,7 @@ def _index_for_search(job: SiteJob) -> tuple[str | None, bool]:
     else:
         failure = search.index_site(job.output_dir.parent, job.site.slug, pages)
     if failure is None:
-        record_also(job.renders.record, SEARCH_INDEX, key)
+        record_search_index(job.renders.record, key)
     return failure, False
 
 
@@ -294,7 +295,7 @@ def compile_templates(jobs: list[SiteJob]) -> None:
         theme = resolve_theme(job.network.themes_dir, job.site.theme)
         if theme.from_pelican:
             continue
-        settings = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path)
+        settings = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path, work=job.work)
         folders = (*settings["THEME_TEMPLATES_OVERRIDES"], os.path.join(settings["THEME"], "templates"))
         if folders not in done:
             done.add(folders)
@@ -307,7 +308,8 @@ def _run_pelican(job: SiteJob) -> None:
     from pelican.settings import read_settings
 
     theme = resolve_theme(job.network.themes_dir, job.site.theme)
-    overrides = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path, job.renders)
+    overrides = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path, job.renders,
+                              job.work)
     if not job.site.content_dir.is_dir():
         # A site.yaml alone is enough: the site gets its home page and feeds.
         empty = job.output_dir.with_name(job.output_dir.name + ".no-content")

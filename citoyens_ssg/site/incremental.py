@@ -251,7 +251,7 @@ class RenderRecord:
 
     def __init__(self, paths: RenderPaths):
         self.paths = paths
-        self.previous: dict[str, str] = _load(paths.previous_record)
+        self.previous: dict[str, str] = _load(paths.previous_record).get("pages", {})
         self.current: dict[str, str] = {}
         self.rendered = 0
         self.reused = 0
@@ -278,42 +278,48 @@ class RenderRecord:
 
     def save(self, *_sender: object) -> None:
         self.paths.record.parent.mkdir(parents=True, exist_ok=True)
-        self.paths.record.write_text(_compact(self.current), encoding="utf-8")
+        self.paths.record.write_text(_compact({"pages": self.current}), encoding="utf-8")
         logger.debug("pages rendered: %d, reused: %d", self.rendered, self.reused)
 
 
-SEARCH_INDEX = ":search-index"  # not a file's name: the key the site's search index was made from
+# A site's render record: {"pages": {file name: key}, "search_index": key of the pages it indexes}.
 
 
-def recorded(record: Path, name: str) -> str | None:
-    """A key kept in a render record beside the pages' (the search index's)."""
-    return _load(record).get(name)
+def search_index_key(record: Path) -> str | None:
+    """The key the site's search index was made from (``search.index_key``), kept beside the pages'."""
+    return _load(record).get("search_index")
 
 
-def record_also(record: Path, name: str, key: str) -> None:
-    keys = _load(record)
-    keys[name] = key
+def record_search_index(record: Path, key: str) -> None:
+    data = _load(record)
+    data.setdefault("pages", {})
+    data["search_index"] = key
     record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(_compact(keys), encoding="utf-8")
+    record.write_text(_compact(data), encoding="utf-8")
 
 
-def forget_renders(record: Path, names: Collection[str]) -> None:
-    """Drop ``names`` from a render record: those files are rendered again, not reused."""
-    keys = _load(record)
-    if keys and names & keys.keys():
-        kept = {name: key for name, key in keys.items() if name not in names}
-        record.write_text(_compact(kept), encoding="utf-8")
+def forget_renders(record: Path, names: Collection[str], search_index: bool = False) -> None:
+    """Drop ``names`` (and the search index's key) from a render record: those are made again, not reused."""
+    data = _load(record)
+    pages = data.get("pages", {})
+    if names & pages.keys() or (search_index and "search_index" in data):
+        data["pages"] = {name: key for name, key in pages.items() if name not in names}
+        if search_index:
+            data.pop("search_index", None)
+        record.write_text(_compact(data), encoding="utf-8")
 
 
-def _compact(keys: dict[str, str]) -> str:
-    return json.dumps(keys, sort_keys=True, separators=(",", ":"))  # no indent: the json module's C encoder
+def _compact(data: dict) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))  # no indent: the json module's C encoder
 
 
-def _load(path: Path) -> dict[str, str]:
+def _load(path: Path) -> dict:
+    """A render record; {} when absent, unreadable or of the older flat form (its pages made again)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) and isinstance(data.get("pages"), dict) else {}
 
 
 class _KeyedTemplate:
@@ -364,7 +370,15 @@ def _add_rss_item(add_item, *args, **fields):
 
 
 class IncrementalWriter(FeedWriter):
-    """Pelican's writer, rendering a page or a feed only when what it shows changed."""
+    """Pelican's writer, rendering a page or a feed only when what it shows changed.
+
+    Relies on Pelican's ``Writer`` internals, not its public interface (Pelican 4.x as pinned in
+    pyproject.toml; a new version rebuilds everything, its version being in ``digests.code_salt``,
+    and ``citoyens build --verify`` tells whether this still holds):
+    ``write_file`` renders through ``template.render(localcontext)`` then opens the file with
+    ``_open_w``; ``_open_w`` keeps ``_written_files`` and ``_overridden_files`` to refuse a second
+    write; ``write_feed`` builds its feed with ``_create_new_feed`` and writes it through ``_open_w``.
+    """
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)

@@ -23,8 +23,9 @@ import os
 import shutil
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
+
+from citoyens_ssg.digests import library_versions
 
 BUNDLE = "pagefind"
 MARK = b"data-pagefind-body"
@@ -64,7 +65,7 @@ def _command(parent: Path, slug: str, bundle: Path) -> list[str]:
 
 def index_key(site: Path, pages: list[Path]) -> str:
     """What the index is made from: Pagefind and how it is run, the site, the pages' names and bytes."""
-    digest = hashlib.sha256(f"{_version()}|{INDEX_FORMAT}|{site.name}".encode())
+    digest = hashlib.sha256(f"{library_versions()}|{INDEX_FORMAT}|{site.name}".encode())
     for page in pages:
         digest.update(b"\0" + page.relative_to(site).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(page.read_bytes()).digest())
@@ -82,15 +83,6 @@ def reuse_index(published_site: Path, site: Path) -> bool:
         shutil.rmtree(site / BUNDLE, ignore_errors=True)
         return False
     return True
-
-
-def _version() -> str:
-    for name in ("pagefind-bin", "pagefind"):
-        try:
-            return f"{name}={metadata.version(name)}"
-        except metadata.PackageNotFoundError:
-            continue
-    return "pagefind=?"
 
 
 def languages_in_order(entry: Path) -> None:

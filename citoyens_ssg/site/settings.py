@@ -18,6 +18,7 @@ from pelican.settings import DEFAULT_CONFIG
 from citoyens_ssg.config.themes import ThemeChain, assets_dir
 from citoyens_ssg.content import static_files
 from citoyens_ssg.site import reading, templating
+from citoyens_ssg.workpaths import WorkPaths
 
 if TYPE_CHECKING:
     from citoyens_ssg.config.load import NetworkConfig, SiteConfig
@@ -39,8 +40,10 @@ def site_settings(
     output_dir: Path,
     manifest_path: Path,
     renders: RenderPaths | None = None,
+    work: WorkPaths | None = None,
 ) -> dict[str, Any]:
-    """The settings Pelican gets for ``site``, passthrough applied last."""
+    """The settings Pelican gets for ``site``, passthrough applied last; ``work``: where its caches are."""
+    work = work or WorkPaths.of(network.root)
     site_url = f"{network.url}/{site.slug}"
     settings: dict[str, Any] = {
         "PATH": str(site.content_dir),
@@ -68,12 +71,12 @@ def site_settings(
         "CITOYENS_THEME": theme,
         "CITOYENS_TRUSTED": site.slug in network.trusted_sites,
         "CITOYENS_PREVIEW": network.preview,
-        "CITOYENS_IMAGE_CACHE": str(network.root / ".citoyens" / "images"),
+        "CITOYENS_IMAGE_CACHE": str(work.images),
         "CITOYENS_IMAGE_WIDTHS": list(network.image_widths),
         "DELETE_OUTPUT_DIRECTORY": False,
         "READERS": reading.readers_setting(site.markdown),
         "IGNORE_FILES": [*DEFAULT_CONFIG["IGNORE_FILES"], *reading.ignored_files()],
-        "CITOYENS_MEMO": str(network.root / ".citoyens" / "memo" / f"{site.slug}.json.gz"),
+        "CITOYENS_MEMO": str(work.memo(site.slug)),
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
         "WITH_FUTURE_DATES": True,  # citoyens_guard holds future posts back, by citoyens' clock
@@ -115,8 +118,7 @@ def site_settings(
                               # compiled templates shared by every site's worker and every build;
                               # the network's pages, compiled with other options, have their own;
                               # not "sites", which holds templates compiled outside the sandbox
-                              "bytecode_cache": templating.bytecode_cache(network.root / ".citoyens" / "jinja"
-                                                                          / "sandboxed")},
+                              "bytecode_cache": templating.bytecode_cache(work.jinja("sandboxed"))},
         "JINJA_FILTERS": templating.filters(site.language),
         "JINJA_GLOBALS": templating.site_globals(network, site),
     }

@@ -33,7 +33,7 @@ from feeds import check_feeds  # noqa: E402
 
 from citoyens_ssg.config.load import load_network  # noqa: E402
 from citoyens_ssg.dev.links import check_links  # noqa: E402
-from citoyens_ssg.pipeline.build import build  # noqa: E402
+from citoyens_ssg.pipeline.build import BuildOptions, build  # noqa: E402
 
 BUDGET = 100 * 1024
 NETWORK_PAGES = ["/", "/planet/", "/planet/sante.html", "/agenda/", "/agenda/association/radio-ondes.html",
@@ -74,7 +74,7 @@ def main() -> int:
     tiles_host = urlsplit(load_network(PROJECT).map.tiles.replace("{s}", "a")).netloc
     with tempfile.TemporaryDirectory(prefix="citoyens-output-check-") as folder:
         output = Path(folder) / "output"
-        report = build(PROJECT, output_dir=output, base_url=base, offline=True)
+        report = build(BuildOptions(PROJECT, output_dir=output, base_url=base, offline=True))
         if not report.ok:
             return fail([f"the example network did not build: {[str(p) for r in report.sites for p in r.problems][:5]}"])
         paths = NETWORK_PAGES + [f"/{site}/{page}" for site, pages in SITE_PAGES.items() for page in pages]

@@ -59,7 +59,7 @@ class SendResult:
 
 
 def record_path(network: NetworkConfig) -> Path:
-    return network.root / ".citoyens" / FOLDER / "envois.json"
+    return WorkPaths.of(network.root).letters / "envois.json"
 
 
 def send_letter(
@@ -111,7 +111,7 @@ def send_letter(
     )
     if dry_run:
         result.eml = output.write_file(
-            network.root / ".citoyens" / FOLDER, f"{chosen.label}.eml", message.as_bytes()
+            WorkPaths.of(network.root).letters, f"{chosen.label}.eml", message.as_bytes()
         )
         return result
     deliver(config, message, timeout)
@@ -137,7 +137,7 @@ def _latest_week(network: NetworkConfig, config: LetterConfig) -> Week:
 
 def _compose(network: NetworkConfig, week: Week, output_dir: Path | None) -> tuple[Letter, list[Problem]]:
     """The letter from what the last build kept: its manifests and the planet's cache."""
-    paths = WorkPaths((output_dir or network.root / "output").resolve())
+    paths = WorkPaths.of(network.root, output_dir)
     manifest_paths = {site.slug: paths.manifest(site.slug) for site in network.sites}
     manifests, problems = load_manifests(network, manifest_paths)
     if network.sites and not manifests:
