@@ -125,3 +125,20 @@ def test_without_the_bundle_one_line_says_so_and_the_rest_builds(network, monkey
     assert [r.getMessage() for r in caplog.records if "make editor" in r.getMessage()] == [
         "NOTE web editor not built: run 'make editor' (needs npm) to install it in tools/editor/"]
     assert network.read("jardin/index.html") and not (network.output / "jardin/admin").exists()
+
+
+def test_a_second_build_in_one_process_says_the_note_again(network, monkeypatch, caplog):
+    """Pelican's loggers drop a warning already let through once in the process: the dev server's
+    second build said nothing of what its first build had said."""
+    from citoyens_ssg.editor import pages
+
+    monkeypatch.setattr(pages, "BUNDLE", pages.BUNDLE.with_name("absent.js"))
+    network.write("network.yaml", EDITEUR)
+    network.site("jardin")
+    notes = []
+    for title in ("Premier", "Second"):
+        network.write("sites/jardin/content/mot.md", f"Title: {title}\nDate: 2026-11-20\n\nTexte.\n")
+        caplog.clear()
+        assert network.build().ok
+        notes.append([r.getMessage() for r in caplog.records if "make editor" in r.getMessage()])
+    assert notes[0] == notes[1] and len(notes[1]) == 1

@@ -54,7 +54,8 @@ from citoyens_ssg.pipeline.workers import (
     start_in_own_process,
 )
 from citoyens_ssg.site import search
-from citoyens_ssg.site.build import SiteJob, SiteResult, build_site, compile_templates, warm_up
+from citoyens_ssg.site.build import (
+    SiteJob, SiteResult, build_site, compile_templates, forget_logged_warnings, warm_up)
 from citoyens_ssg.site.incremental import RenderPaths, forget_renders
 from citoyens_ssg.site.manifest import Manifest
 from citoyens_ssg.workpaths import WorkPaths
@@ -96,6 +97,7 @@ def build(options: BuildOptions, on_site_done: OnSiteDone | None = None) -> Buil
 
     ``on_site_done`` is called with each site's result as it comes (the progress bar)."""
     started = time.monotonic()
+    forget_logged_warnings()  # a long-lived process (serve) reports each problem at every build
     paths = options.paths
     loaded = load_network_for_build(options.root, options.base_url, _last_good_values(paths))
     loaded = dataclasses.replace(loaded, network=dataclasses.replace(loaded.network, preview=options.preview))

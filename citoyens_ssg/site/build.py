@@ -248,9 +248,22 @@ def _stopping_problem(error: Exception, job: SiteJob) -> Problem:
     return located
 
 
+def forget_logged_warnings() -> None:
+    """Let every warning be said again in this build.
+
+    Pelican's loggers drop a warning whose text they have already let through once in the process
+    (``LimitFilter``, class-wide): in the dev server, or a second build in one process, a problem
+    reported at the first build would then vanish from every later one."""
+    import pelican.log
+
+    pelican.log.LimitFilter._raised_messages.clear()
+    pelican.log.LimitFilter._group_count.clear()
+
+
 def _listen_to_pelican(listener: logging.Handler) -> None:
     import pelican.log
 
+    forget_logged_warnings()
     pelican.log.console.quiet = True  # Pelican's own "Done: ..." line is ours to print
     root_logger = logging.getLogger()
     root_logger.handlers[:] = [listener]
