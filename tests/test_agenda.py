@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from citoyens_ssg.cli import main
 
-NOW = "1792540800"  # 2026-10-21 00:00 UTC: between the two Tuesdays around the clocks going back (25 Oct)
+NOW = "2026-10-21"  # UTC: between the two Tuesdays around the clocks going back (25 Oct)
 
 
 def event(network, slug: str, name: str, **metadata: str) -> None:
@@ -21,8 +21,8 @@ def event(network, slug: str, name: str, **metadata: str) -> None:
 
 
 @pytest.fixture
-def town(network, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
+def town(network, source_date_epoch):
+    source_date_epoch(NOW)
     network.site("epn", "name: Espace numérique\nneighbourhood: Capucins\ncategories: [numérique]\nlatitude: 48.388\nlongitude: -4.501\n"
                         "address: 25 rue de Pontaniou\npostal_code: '29200'\ncity: Kerlouan\ncontact:\n  email: epn@example.org\n"
                         "opening_hours: ['mardi 14:00-18:00']\n")
