@@ -4,7 +4,8 @@
   links out of the site, case twins, metadata keys and dates) and its HTML is
   sanitised after: a bad file raises ``ContentError``, which Pelican reports
   as "Could not process" and skips, and citoyens names with its line.
-- Titles become plain text; content and summaries keep only safe HTML.
+- Titles become plain text; content and summaries keep only safe HTML; a summary not
+  given is the text's first whole blocks, never cut inside a list.
 - Of two files that would produce the same page, the later is skipped, naming both.
 - A reference (``{static}``, ``{attach}``, ``{filename}``) must name a file of the
   site's ``content/`` folder: one leading elsewhere is reported and its link removed.
@@ -28,11 +29,12 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Static
 from pelican.generators import StaticGenerator
+from pelican.utils import strip_toc_elements_from_html
 from pelican.writers import Writer
 
 from citoyens_ssg import clock
 from citoyens_ssg.content import checks as content_checks
-from citoyens_ssg.content import static_files, typography
+from citoyens_ssg.content import excerpts, static_files, typography
 from citoyens_ssg.content.paths import (
     CONTENT_LISTS,
     Reference,
@@ -118,6 +120,20 @@ def prepare_content(content) -> None:
     plain_title(content)
     hold_future(content)
     remove_references(content, _leaving, LEAVING, logging.ERROR)
+    cut_excerpt(content)
+
+
+def cut_excerpt(content) -> None:
+    """The summary of a text that gives none: its first whole blocks (citoyens_ssg.content.excerpts),
+    set where Pelican takes a plugin's summary (``_summary``; its links are resolved after).
+    SUMMARY_MAX_PARAGRAPHS, or no SUMMARY_MAX_LENGTH, leaves it to Pelican."""
+    settings = content.settings
+    budget = settings.get("SUMMARY_MAX_LENGTH")
+    if "summary" in content.metadata or budget is None or settings.get("SUMMARY_MAX_PARAGRAPHS") is not None:
+        return
+    suffix = settings.get("SUMMARY_END_SUFFIX", "…")
+    summary = strip_toc_elements_from_html(excerpts.excerpt(content._content or "", budget, suffix))
+    content._summary = content.metadata["summary"] = summary
 
 
 def check_address(content) -> None:
