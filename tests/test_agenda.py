@@ -80,8 +80,11 @@ def test_agendas_list_upcoming_first_and_keep_the_past(town):
     titles = re.findall(r'<h3><a href="[^"]+">([^<]+)</a></h3>', upcoming)
     assert titles == ["Distribution", "Permanence", "Formation"]  # Permanence: next on Tuesday 27 October
     assert re.findall(r'<h3><a href="[^"]+">([^<]+)</a></h3>', past) == ["Concert"]
-    assert "mardi 27 octobre 2026, 14:00" in page
-    assert "Chaque semaine (mardi), jusqu’au 10 novembre 2026" in page
+    # The next Tuesday, its hours as a range that does not break, each end in its own <time>.
+    assert ('<time datetime="2026-10-27">mardi 27\xa0octobre\xa02026</time>, de\xa0'
+            '<time datetime="2026-10-27T14:00:00+01:00">14\xa0h</time>\xa0à\xa0'
+            '<time datetime="2026-10-27T18:00:00+01:00">18\xa0h</time>') in page
+    assert "chaque semaine le mardi, jusqu’au 10\xa0novembre, sauf le 3\xa0novembre" in page
     by_site = town.read("agenda/association/radio.html")
     assert "Concert" in by_site and "Distribution" not in by_site
     by_category = town.read("agenda/categorie/alimentation.html")
@@ -102,7 +105,7 @@ def test_directory_and_map(town):
     assert list(sections) == ["alimentation", "numérique", "Autres"]
     assert re.findall(r"<h3><a [^>]+>([^<]+)</a></h3>", sections["numérique"]) == ["AMAP des Dunes", "Espace numérique"]
     assert re.findall(r"<h3><a [^>]+>([^<]+)</a></h3>", sections["Autres"]) == ["Radio Ondes"]
-    assert "mardi 14:00-18:00" in directory and "mailto:epn@example.org" in directory
+    assert "<dd>mardi de\xa014\xa0h\xa0à\xa018\xa0h</dd>" in directory and "mailto:epn@example.org" in directory
     organizations = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', directory).group(1))
     assert [o["name"] for o in organizations] == ["AMAP des Dunes", "Espace numérique", "Radio Ondes"]
     assert organizations[1]["address"]["postalCode"] == "29200"

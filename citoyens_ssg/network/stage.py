@@ -91,7 +91,7 @@ def pages_environment(network: NetworkConfig) -> Environment:
 def _environment(network: NetworkConfig, theme: ThemeChain, assets: str) -> Environment:
     env = network_environment(theme, network.root / ".citoyens" / "jinja" / "network")
     install_translations(env, theme_translations(theme, network.language))
-    env.filters.update(filters(network.language))
+    env.filters.update(filters(network.language, network.timezone))
     env.globals.update(network_globals(network))
     env.globals.update(letter_globals(network))
     env.globals.update(SITENAME=network.name, SITEURL=network.url, DEFAULT_LANG=network.language,

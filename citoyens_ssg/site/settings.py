@@ -116,7 +116,7 @@ def site_settings(
                               # not "sites", which holds templates compiled outside the sandbox
                               "bytecode_cache": templating.bytecode_cache(network.root / ".citoyens" / "jinja"
                                                                           / "sandboxed")},
-        "JINJA_FILTERS": templating.filters(site.language),
+        "JINJA_FILTERS": templating.filters(site.language, site.timezone),
         "JINJA_GLOBALS": templating.site_globals(network, site),
     }
     settings.update(site.pelican)

@@ -37,7 +37,8 @@ from pelican import generators as pelican_generators
 from pelican.contents import Content
 
 from citoyens_ssg.config.themes import ThemeChain
-from citoyens_ssg.content.events import describe_recurrence, schema_org
+from citoyens_ssg.content import dates
+from citoyens_ssg.content.events import schema_org
 
 if TYPE_CHECKING:
     from citoyens_ssg.config.load import NetworkConfig, SiteConfig
@@ -51,8 +52,9 @@ _BABEL_FORMATS = {"long_date": (format_date, "long"), "short_date": (format_date
                   "hour": (format_time, "short"), "weekday_date": (format_date, "full")}
 
 
-def filters(language: str) -> dict[str, Any]:
-    """Jinja filters bound to a language: ``{{ article.date|long_date }}``."""
+def filters(language: str, timezone: str = "Europe/Paris") -> dict[str, Any]:
+    """Jinja filters bound to a language (and the time zone stored moments are shown in):
+    ``{{ article.date|long_date }}``, ``{{ event|event_when(when) }}``."""
     locale = _babel_locale(language)
     known: dict[tuple[str, object], str] = {}  # the same dates come back on every listing page
 
@@ -83,7 +85,16 @@ def filters(language: str) -> dict[str, Any]:
         return formatted("weekday_date", value)
 
     def recurrence(event) -> str:
-        return describe_recurrence(event, language)
+        return dates.recurrence(event, language)
+
+    def event_when(event, when: datetime | None = None) -> Markup:
+        return dates.event_when(event, when, language)
+
+    def opening_hours(text: str) -> str:
+        return dates.opening_hours(text, language)
+
+    def moment(value: str | datetime | None) -> str:
+        return dates.moment(value, language, timezone)
 
     def language_name(code: str) -> str:
         """A language named in itself ('brezhoneg', 'English'), as a reader looks for it."""
@@ -94,7 +105,8 @@ def filters(language: str) -> dict[str, Any]:
 
     return {"schema_article": schema_article, "long_date": long_date, "short_date": short_date, "date_time": date_time, "iso_date": iso_date,
             "hour": hour, "weekday_date": weekday_date, "recurrence": recurrence, "schema_org": schema_org,
-            "language_name": language_name}
+            "language_name": language_name, "event_when": event_when, "opening_hours": opening_hours,
+            "moment": moment}
 
 
 def schema_article(article, site_url: str, site_name: str) -> dict:
