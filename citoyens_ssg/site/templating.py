@@ -29,6 +29,7 @@ from jinja2 import (
     pass_context,
     select_autoescape,
 )
+from jinja2.defaults import DEFAULT_NAMESPACE
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Cycler, Joiner, Namespace
@@ -267,13 +268,29 @@ def _formatted(translated: str, autoescape: bool, variables: dict) -> str:
     return (Markup(translated) if autoescape else translated) % variables
 
 
-@functools.lru_cache(maxsize=32)
 def theme_translations(theme: ThemeChain, language: str) -> ThemeTranslations:
-    messages: dict[str, str] = {}
+    """The theme chain's catalogues for ``language``, read again whenever one of them changes:
+    a long-lived process (the dev server) shows an edited ``theme.po`` at the next rebuild."""
     code = language.split("-")[0].split("_")[0]
-    for folder in reversed(theme.folders):  # the root first: a child theme's translation wins
-        catalogue = folder / "locale" / code / "LC_MESSAGES" / "theme.po"
-        if catalogue.is_file():
+    # The root first: a child theme's translation wins.
+    catalogues = [folder / "locale" / code / "LC_MESSAGES" / "theme.po" for folder in reversed(theme.folders)]
+    return _read_translations(tuple((path, file_stamp(path)) for path in catalogues))
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """What says a file changed, for the caches of a long-lived process: its time and size."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
+@functools.lru_cache(maxsize=32)
+def _read_translations(catalogues: tuple[tuple[Path, tuple[int, int] | None], ...]) -> ThemeTranslations:
+    messages: dict[str, str] = {}
+    for catalogue, stamp in catalogues:
+        if stamp is not None:
             with catalogue.open("rb") as handle:
                 messages.update({m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy})
     return ThemeTranslations(messages)
@@ -391,14 +408,28 @@ def _names_only(*_args: Any) -> None:
     raise AssertionError("a template compiled ahead of time is never rendered with this environment")
 
 
-@functools.lru_cache(maxsize=8)
 def network_environment(theme: ThemeChain, cache_dir: Path | None = None) -> Environment:
     """A Jinja environment over a theme chain, laid out like Pelican's.
 
-    Kept for the life of the process (the dev server rebuilds often) and its
-    compiled templates kept on disk: compiling the templates was most of the
-    network stage's time.  Jinja still checks each template's date.
+    Kept while the templates it reads are the same files (by time and size: the dev
+    server rebuilds often) and its compiled templates kept on disk: compiling the
+    templates was most of the network stage's time.  Its globals start afresh at
+    each call: the caller sets what the network says now, nothing of a previous
+    configuration stays (a letter removed from network.yaml leaves no link).
     """
+    env = _network_environment(theme, cache_dir, _templates_stamp(theme))
+    env.globals.clear()
+    env.globals.update(DEFAULT_NAMESPACE)
+    return env
+
+
+def _templates_stamp(theme: ThemeChain) -> tuple[tuple[str, tuple[int, int] | None], ...]:
+    files = (path for folder in theme.folders for path in (folder / "templates").rglob("*") if path.is_file())
+    return tuple(sorted((str(path), file_stamp(path)) for path in files))
+
+
+@functools.lru_cache(maxsize=8)
+def _network_environment(theme: ThemeChain, cache_dir: Path | None, _templates: tuple) -> Environment:
     folders = [str(p / "templates") for p in theme.folders]
     return Environment(
         extensions=["jinja2.ext.i18n"],
