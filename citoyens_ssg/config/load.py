@@ -28,6 +28,9 @@ SITE_FILE = "site.yaml"
 DIALECTS = ("commonmark", "python-markdown")
 DEFAULT_DIALECT = "commonmark"
 _LANGUAGE = r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$"
+# Each site's feeds, under its address (Pelican's FEED_ALL_*; the portal, planet and directory link them).
+SITE_FEED_ATOM = "feeds/all.atom.xml"
+SITE_FEED_RSS = "feeds/all.rss.xml"
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,10 @@ class NetworkConfig(SharedSettings):
 
     def site(self, slug: str) -> SiteConfig:
         return next(site for site in self.sites if site.slug == slug)
+
+    def site_url(self, slug: str) -> str:
+        """A site's address, without the final slash (Pelican's SITEURL)."""
+        return f"{self.url}/{slug}"
 
     @property
     def identifier(self) -> str:

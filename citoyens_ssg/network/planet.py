@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 
 from feedgen.feed import FeedGenerator
 
-from citoyens_ssg.config.load import NetworkConfig, SiteConfig, Subscription
+from citoyens_ssg.config.load import SITE_FEED_ATOM, NetworkConfig, SiteConfig, Subscription
 from citoyens_ssg.content.sanitize import clean_html
 from citoyens_ssg.network.feed_rules import ABSOLUTE_IRI
 from citoyens_ssg.site.manifest import Entry, Manifest
@@ -42,8 +42,8 @@ class PlanetEntry:
 
 
 def site_source(network: NetworkConfig, site: SiteConfig) -> Source:
-    url = f"{network.url}/{site.slug}/"
-    return Source(site.slug, site.name, url, f"{url}feeds/all.atom.xml")
+    url = f"{network.site_url(site.slug)}/"
+    return Source(site.slug, site.name, url, f"{url}{SITE_FEED_ATOM}")
 
 
 def subscription_source(network: NetworkConfig, subscription: Subscription) -> Source:

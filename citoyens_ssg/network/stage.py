@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from citoyens_ssg import clock, output
-from citoyens_ssg.config.load import NetworkConfig, SiteConfig
+from citoyens_ssg.config.load import SITE_FEED_ATOM, NetworkConfig, SiteConfig
 from citoyens_ssg.config.sites import NOT_FOUND
 from citoyens_ssg.config.themes import ThemeChain, assets_dir, resolve_theme
 from citoyens_ssg.editor.pages import write_editor
@@ -154,12 +154,12 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
 
 
 def _card(network: NetworkConfig, site: SiteConfig, manifest: Manifest | None) -> SiteCard:
-    url = f"{network.url}/{site.slug}/"
+    url = f"{network.site_url(site.slug)}/"
     return SiteCard(
         site=site,
         url=url,
         logo_url=f"{url}{site.logo}" if site.logo else "",
-        feed_url=f"{url}feeds/all.atom.xml",
+        feed_url=f"{url}{SITE_FEED_ATOM}",
         newest=manifest.newest() if manifest else None,
         count=len(manifest.entries) if manifest else 0,
     )

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from pelican.settings import DEFAULT_CONFIG
 
 from citoyens_ssg.config.themes import ThemeChain, assets_dir
+from citoyens_ssg.config.load import SITE_FEED_ATOM, SITE_FEED_RSS
 from citoyens_ssg.content import static_files
 from citoyens_ssg.site import reading, templating
+from citoyens_ssg.site.context import SETTING, SiteContext
 
 if TYPE_CHECKING:
     from citoyens_ssg.config.load import NetworkConfig, SiteConfig
@@ -41,7 +43,7 @@ def site_settings(
     renders: RenderPaths | None = None,
 ) -> dict[str, Any]:
     """The settings Pelican gets for ``site``, passthrough applied last."""
-    site_url = f"{network.url}/{site.slug}"
+    site_url = network.site_url(site.slug)
     settings: dict[str, Any] = {
         "PATH": str(site.content_dir),
         "OUTPUT_PATH": str(output_dir),
@@ -61,26 +63,22 @@ def site_settings(
                                        templating.accent_css(site.accent_color)),
         "PLUGIN_PATHS": [str(network.plugins_dir)],
         "PLUGINS": list(PROJECT_PLUGINS),
-        "CITOYENS_MANIFEST_PATH": str(manifest_path),
-        "CITOYENS_RENDERS": renders.as_setting() if renders else None,
-        "CITOYENS_SITE_SLUG": site.slug,
-        "CITOYENS_THEME": theme,
-        "CITOYENS_TRUSTED": site.slug in network.trusted_sites,
-        "CITOYENS_PREVIEW": network.preview,
-        "CITOYENS_IMAGE_CACHE": str(network.root / ".citoyens" / "images"),
-        "CITOYENS_IMAGE_WIDTHS": list(network.image_widths),
+        SETTING: SiteContext(
+            slug=site.slug, network_id=network.identifier, network_language=network.language, theme=theme,
+            trusted=site.slug in network.trusted_sites, preview=network.preview, manifest_path=manifest_path,
+            memo_path=network.root / ".citoyens" / "memo" / f"{site.slug}.json.gz",
+            image_cache=network.root / ".citoyens" / "images", image_widths=network.image_widths,
+            agenda_folder=AGENDA_FOLDER,
+            # The podcast's owner: its own e-mail, else the association's contact.
+            podcast={"email": site.contact.email, **site.podcast},
+            renders=renders.as_setting() if renders else None),
         "DELETE_OUTPUT_DIRECTORY": False,
         "READERS": reading.readers_setting(site.markdown),
         "IGNORE_FILES": [*DEFAULT_CONFIG["IGNORE_FILES"], *reading.ignored_files()],
-        "CITOYENS_MEMO": str(network.root / ".citoyens" / "memo" / f"{site.slug}.json.gz"),
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
         "WITH_FUTURE_DATES": True,  # citoyens_guard holds future posts back, by citoyens' clock
         "STATIC_PATHS": list(static_files.FOLDERS),
-        # The podcast's owner: its own e-mail, else the association's contact.
-        "CITOYENS_PODCAST": {"email": site.contact.email, **site.podcast},
-        "CITOYENS_AGENDA_PATH": AGENDA_FOLDER,
-        "CITOYENS_NETWORK_ID": network.identifier,
         "ARTICLE_EXCLUDES": [AGENDA_FOLDER],
         "AGENDAEVENT_URL": AGENDA_FOLDER + "/{slug}.html",
         "AGENDAEVENT_SAVE_AS": AGENDA_FOLDER + "/{slug}.html",
@@ -95,8 +93,8 @@ def site_settings(
         # What feed readers fetch at every poll: the last twenty posts, in full in Atom
         # (Pelican's hundred weigh 860 KB for a blog of 850-word posts); the rest is in the archives.
         "FEED_MAX_ITEMS": 20,
-        "FEED_ALL_ATOM": "feeds/all.atom.xml",
-        "FEED_ALL_RSS": "feeds/all.rss.xml",
+        "FEED_ALL_ATOM": SITE_FEED_ATOM,
+        "FEED_ALL_RSS": SITE_FEED_RSS,
         "CATEGORY_FEED_ATOM": "feeds/{slug}.atom.xml",
         "AUTHOR_FEED_ATOM": None,
         "AUTHOR_FEED_RSS": None,

@@ -9,7 +9,7 @@
   link that loads nothing from the host before the reader clicks.  A video
   address alone on its line in the text becomes the same link.
 
-Settings: CITOYENS_PODCAST (title, category, subcategory, image, explicit, email).
+Settings: the site context's podcast (title, category, subcategory, image, explicit, email).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from citoyens_ssg.content import media
 from citoyens_ssg.content.paths import content_file, pelican_contents
 from citoyens_ssg.content.sanitize import safe_link
 from citoyens_ssg.i18n import _
+from citoyens_ssg.site.context import site_context
 
 logger = logging.getLogger(__name__)
 PODCAST_IMAGES = (".jpg", ".png")  # feedgen's itunes:image takes these endings only
@@ -139,7 +140,7 @@ def write_podcast(generator, writer=None) -> None:  # noqa: ARG001 - signal sign
 
 
 def _podcast_feed(settings) -> FeedGenerator:
-    podcast = settings.get("CITOYENS_PODCAST") or {}
+    podcast = site_context(settings).podcast
     site_url = settings["SITEURL"]
     title = podcast.get("title") or settings["SITENAME"]
     feed = FeedGenerator()
