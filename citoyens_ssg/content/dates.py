@@ -3,7 +3,7 @@
 "mardi 1er décembre 2026, de 14 h à 18 h", "le premier samedi de chaque mois, 10 fois",
 "sauf les 22 et 29 décembre": the names of days and months come from Babel (never the
 machine's locale), the words around them from the message catalogue (``i18n.in_language``:
-French unless the page is English).  A range of hours never breaks across lines (no-break
+the page's language, then the network's, then French).  A range of hours never breaks across lines (no-break
 spaces), and each moment a reader sees has its own ``<time datetime>``.
 """
 
@@ -21,6 +21,8 @@ from markupsafe import Markup, escape
 from citoyens_ssg.i18n import N_, in_language, page_language
 
 NBSP = "\u00a0"
+# A page's language, or its fallback chain (the page's, the site's, the network's): see i18n.
+Languages = str | tuple[str, ...]
 _RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # An opening hour as site.yaml writes it: "mardi 14:00-18:00", "samedi 10h-12h30".
 _OPENING = re.compile(r"^(?P<days>[^\d]+?)\s+(?P<start>\d{1,2})(?:[:h](?P<start_min>\d{2})?)?\s*[-–à]\s*"
@@ -28,24 +30,24 @@ _OPENING = re.compile(r"^(?P<days>[^\d]+?)\s+(?P<start>\d{1,2})(?:[:h](?P<start_
 POSITIONS = {1: N_("first"), 2: N_("second"), 3: N_("third"), 4: N_("fourth"), 5: N_("fifth"), -1: N_("last")}
 
 
-def _say(language: str, message: str, **values: object) -> str:
+def _say(language: Languages, message: str, **values: object) -> str:
     return in_language(language, message, **values)
 
 
-def _unbroken(language: str, message: str, **values: str) -> str:
+def _unbroken(language: Languages, message: str, **values: str) -> str:
     """A short phrase that must not break across lines: its own spaces made no-break."""
     return in_language(language, message).replace(" ", NBSP).format(**values)
 
 
-def _names(language: str) -> Locale:
+def _names(language: Languages) -> Locale:
     return Locale.parse(page_language(language))
 
 
-def weekday_name(value: date, language: str) -> str:
+def weekday_name(value: date, language: Languages) -> str:
     return _names(language).days["format"]["wide"][value.weekday()]
 
 
-def day(value: date, language: str, *, month: bool = True, year: bool = True) -> str:
+def day(value: date, language: Languages, *, month: bool = True, year: bool = True) -> str:
     """'mardi 1er décembre 2026' ('Tuesday 1 December 2026'); without its month or year
     when a range says them once, at its end."""
     names = _names(language)
@@ -58,14 +60,14 @@ def day(value: date, language: str, *, month: bool = True, year: bool = True) ->
     return text
 
 
-def day_of_month(value: date, language: str) -> str:
+def day_of_month(value: date, language: Languages) -> str:
     """'1er décembre', '22 décembre' (no weekday, no year): for until and except."""
     names = _names(language)
     number = "1er" if value.day == 1 and names.language == "fr" else str(value.day)
     return f"{number}{NBSP}{names.months['format']['wide'][value.month]}"
 
 
-def hour(value: datetime | time, language: str) -> str:
+def hour(value: datetime | time, language: Languages) -> str:
     """'14 h', '14 h 30' in French; the English short form ('2:00 PM') otherwise."""
     if page_language(language) == "fr":
         return f"{value.hour}{NBSP}h" + (f"{NBSP}{value.minute:02d}" if value.minute else "")
@@ -76,7 +78,7 @@ def _time(moment: date | datetime, text: str) -> Markup:
     return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), text)
 
 
-def hours(start: datetime | time, end: datetime | time, language: str, *, html: bool = True) -> str:
+def hours(start: datetime | time, end: datetime | time, language: Languages, *, html: bool = True) -> str:
     """'de 14 h à 18 h', each end in its own <time> (plain text when ``html`` is false)."""
     first, last = hour(start, language), hour(end, language)
     if html:
@@ -86,7 +88,7 @@ def hours(start: datetime | time, end: datetime | time, language: str, *, html: 
     return text.replace("\0", first).replace("\1", last)
 
 
-def days(first: date, last: date, language: str) -> Markup:
+def days(first: date, last: date, language: Languages) -> Markup:
     """One day, or 'du samedi 5 au dimanche 6 décembre 2026', the month and year said once."""
     if first == last:
         return _time(first, day(first, language))
@@ -96,7 +98,7 @@ def days(first: date, last: date, language: str) -> Markup:
     return Markup(phrase.replace("\0", _time(first, start)).replace("\1", _time(last, day(last, language))))
 
 
-def event_when(event, shown: datetime | None, language: str) -> Markup:
+def event_when(event, shown: datetime | None, language: Languages) -> Markup:
     """When an event (or its occurrence ``shown``) happens, for its pages and the agendas."""
     start = shown or event.start
     end = start + (event.end - event.start)
@@ -114,7 +116,7 @@ def event_when(event, shown: datetime | None, language: str) -> Markup:
     return Markup(phrase)
 
 
-def moment(value: str | datetime | None, language: str, timezone: str = "Europe/Paris") -> str:
+def moment(value: str | datetime | None, language: Languages, timezone: str = "Europe/Paris") -> str:
     """A stored moment (ISO text or datetime) as 'mardi 1er décembre 2026 à 14 h 05', local time."""
     if not value:
         return ""
@@ -124,7 +126,7 @@ def moment(value: str | datetime | None, language: str, timezone: str = "Europe/
     return _say(language, N_("{day} at {hour}"), day=day(when.date(), language), hour=hour(when, language))
 
 
-def opening_hours(text: str, language: str) -> str:
+def opening_hours(text: str, language: Languages) -> str:
     """'mardi 14:00-18:00' as 'mardi de 14 h à 18 h'; other wordings are kept as written."""
     found = _OPENING.match(text.strip())
     if not found:
@@ -134,7 +136,7 @@ def opening_hours(text: str, language: str) -> str:
     return f"{found['days'].strip()} {hours(start, end, language, html=False)}"
 
 
-def recurrence(event, language: str) -> str:
+def recurrence(event, language: Languages) -> str:
     """'le premier samedi de chaque mois, 10 fois', 'chaque semaine le mardi, jusqu’au 30 juin,
     sauf les 22 et 29 décembre'."""
     if not event.rrule:
@@ -153,7 +155,7 @@ def recurrence(event, language: str) -> str:
     return text
 
 
-def _rule(parts: dict[str, str], start: datetime, language: str) -> str:
+def _rule(parts: dict[str, str], start: datetime, language: Languages) -> str:
     frequency, interval = parts.get("FREQ", ""), int(parts.get("INTERVAL", "1"))
     by_day = [d for d in parts.get("BYDAY", "").split(",") if d]
     if frequency == "DAILY":
@@ -176,11 +178,11 @@ def _rule(parts: dict[str, str], start: datetime, language: str) -> str:
     return _say(language, N_("regularly"))
 
 
-def _day_name(code: str, language: str) -> str:
+def _day_name(code: str, language: Languages) -> str:
     return _names(language).days["format"]["wide"][_RRULE_DAYS.index(code)]
 
 
-def _except(dates: list[date], language: str) -> str:
+def _except(dates: list[date], language: Languages) -> str:
     """'le 22 décembre', 'les 22 et 29 décembre', 'les 24 et 31 décembre et le 7 janvier'."""
     months: list[list[date]] = []
     for value in dates:

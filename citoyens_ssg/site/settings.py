@@ -114,7 +114,7 @@ def site_settings(
                               # not "sites", which holds templates compiled outside the sandbox
                               "bytecode_cache": templating.bytecode_cache(network.root / ".citoyens" / "jinja"
                                                                           / "sandboxed")},
-        "JINJA_FILTERS": templating.filters(site.language, site.timezone),
+        "JINJA_FILTERS": templating.filters(site.language, site.timezone, network.language),
         "JINJA_GLOBALS": templating.site_globals(network, site),
     }
     settings.update(site.pelican)

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
-from babel.messages.pofile import read_po
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -40,9 +39,13 @@ from pelican.contents import Content
 from citoyens_ssg.config.themes import ThemeChain
 from citoyens_ssg.content import dates
 from citoyens_ssg.content.events import schema_org
+from citoyens_ssg.i18n import fallback_languages, file_stamp, translations
 
 if TYPE_CHECKING:
     from citoyens_ssg.config.load import NetworkConfig, SiteConfig
+
+
+THEME_SOURCE_LANGUAGE = "fr"  # the templates are written in French
 
 
 def _babel_locale(language: str) -> str:
@@ -53,10 +56,12 @@ _BABEL_FORMATS = {"long_date": (format_date, "long"), "short_date": (format_date
                   "hour": (format_time, "short"), "weekday_date": (format_date, "full")}
 
 
-def filters(language: str, timezone: str = "Europe/Paris") -> dict[str, Any]:
+def filters(language: str, timezone: str = "Europe/Paris", network_language: str | None = None) -> dict[str, Any]:
     """Jinja filters bound to a language (and the time zone stored moments are shown in):
-    ``{{ article.date|long_date }}``, ``{{ event|event_when(when) }}``."""
+    ``{{ article.date|long_date }}``, ``{{ event|event_when(when) }}``; the words around dates
+    fall back to the network's language, then French (i18n.fallback_languages)."""
     locale = _babel_locale(language)
+    words = (language, network_language) if network_language else language
     known: dict[tuple[str, object], str] = {}  # the same dates come back on every listing page
 
     def formatted(kind: str, value: date | datetime | None) -> str:
@@ -86,16 +91,16 @@ def filters(language: str, timezone: str = "Europe/Paris") -> dict[str, Any]:
         return formatted("weekday_date", value)
 
     def recurrence(event) -> str:
-        return dates.recurrence(event, language)
+        return dates.recurrence(event, words)
 
     def event_when(event, when: datetime | None = None) -> Markup:
-        return dates.event_when(event, when, language)
+        return dates.event_when(event, when, words)
 
     def opening_hours(text: str) -> str:
-        return dates.opening_hours(text, language)
+        return dates.opening_hours(text, words)
 
     def moment(value: str | datetime | None) -> str:
-        return dates.moment(value, language, timezone)
+        return dates.moment(value, words, timezone)
 
     def language_name(code: str) -> str:
         """A language named in itself ('brezhoneg', 'English'), as a reader looks for it."""
@@ -268,32 +273,16 @@ def _formatted(translated: str, autoescape: bool, variables: dict) -> str:
     return (Markup(translated) if autoescape else translated) % variables
 
 
-def theme_translations(theme: ThemeChain, language: str) -> ThemeTranslations:
-    """The theme chain's catalogues for ``language``, read again whenever one of them changes:
-    a long-lived process (the dev server) shows an edited ``theme.po`` at the next rebuild."""
-    code = language.split("-")[0].split("_")[0]
+def theme_translations(theme: ThemeChain, *languages: str | None) -> ThemeTranslations:
+    """The theme chain's messages for a page in ``languages`` (the page's, the site's, the
+    network's; then French, the templates' own): i18n's one loader and fallback rule."""
+    return ThemeTranslations(translations(fallback_languages(*languages), THEME_SOURCE_LANGUAGE,
+                                          functools.partial(_theme_catalogues, theme)))
+
+
+def _theme_catalogues(theme: ThemeChain, code: str) -> list[Path]:
     # The root first: a child theme's translation wins.
-    catalogues = [folder / "locale" / code / "LC_MESSAGES" / "theme.po" for folder in reversed(theme.folders)]
-    return _read_translations(tuple((path, file_stamp(path)) for path in catalogues))
-
-
-def file_stamp(path: Path) -> tuple[int, int] | None:
-    """What says a file changed, for the caches of a long-lived process: its time and size."""
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return status.st_mtime_ns, status.st_size
-
-
-@functools.lru_cache(maxsize=32)
-def _read_translations(catalogues: tuple[tuple[Path, tuple[int, int] | None], ...]) -> ThemeTranslations:
-    messages: dict[str, str] = {}
-    for catalogue, stamp in catalogues:
-        if stamp is not None:
-            with catalogue.open("rb") as handle:
-                messages.update({m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy})
-    return ThemeTranslations(messages)
+    return [folder / "locale" / code / "LC_MESSAGES" / "theme.po" for folder in reversed(theme.folders)]
 
 
 # The bodies of Pelican's content objects: HTML the guard plugin has sanitised.

@@ -2,7 +2,8 @@
 
 Our themes are written in French and use Jinja2's i18n extension
 (``{{ _("Aller au contenu") }}``); each generator's template environment gets
-the translations of the theme chain for the site's ``DEFAULT_LANG``.
+the translations of the theme chain for the site's ``DEFAULT_LANG``, then the network's language,
+then French (the templates' own words): citoyens_ssg.i18n's one fallback rule.
 
 Settings: the site context's theme chain, DEFAULT_LANG.
 """
@@ -19,7 +20,8 @@ def translate_theme(generator) -> None:
     theme = site_context(generator.settings).theme
     if theme.from_pelican:
         return  # Pelican's own themes have no translatable strings
-    translations = templating.theme_translations(theme, generator.settings.get("DEFAULT_LANG", "fr"))
+    language = generator.settings.get("DEFAULT_LANG", "fr")
+    translations = templating.theme_translations(theme, language, site_context(generator.settings).network_language)
     templating.install_translations(generator.env, translations)
 
 

@@ -81,13 +81,15 @@ def _episode(article) -> bool:
 
 
 def _add_players(content) -> None:
-    language = getattr(content, "lang", None) or content.settings.get("DEFAULT_LANG", "fr")
+    # The page's language, then the site's and the network's (i18n's one fallback rule).
+    language = (getattr(content, "lang", None) or content.settings.get("DEFAULT_LANG", "fr"),
+                content.settings.get("DEFAULT_LANG", "fr"), site_context(content.settings).network_language)
     blocks = [block for block in (_audio_block(content, language), _video_block(content, language)) if block]
     html = getattr(content, "_content", "") or ""
     content._content = "".join(blocks) + media.embed_lone_video_links(html, language)
 
 
-def _audio_block(content, language: str) -> str:
+def _audio_block(content, language: tuple[str, ...]) -> str:
     audio = _media(content, "audio")
     if audio is None:
         return ""
@@ -111,7 +113,7 @@ def _declared_length(content) -> int | None:
     return None
 
 
-def _video_block(content, language: str) -> str:
+def _video_block(content, language: tuple[str, ...]) -> str:
     value = str(content.metadata.get("video", "")).strip()
     if not value:
         return ""
