@@ -86,7 +86,8 @@ def fallback_languages(*languages: str | None) -> tuple[str, ...]:
     return tuple(chain)
 
 
-def translations(languages: Iterable[str], source: str, catalogues: Callable[[str], list[Path]]) -> dict[str, str]:
+def translations(languages: Iterable[str], source: str,
+                 catalogues: Callable[[str], list[Path]]) -> dict[str, str]:
     """The messages of one domain for a fallback chain: each message from the first language
     that translates it; the source language (the ids themselves) ends the search."""
     chain = list(languages)

@@ -45,11 +45,13 @@ def test_french_events_read_as_people_say_them(agenda):
     # The end of the range is a moment of its own, and no ordinary space can break the range.
     assert '<time datetime="2026-12-01T18:00:00+01:00">18\xa0h</time>' in page
     assert when(agenda.read("fr/agenda/nuit.html")) == (
-        f"du samedi 5{NBSP}décembre{NBSP}2026 à 20{NBSP}h au dimanche 6{NBSP}décembre{NBSP}2026 à 2{NBSP}h{NBSP}30")
+        f"du samedi 5{NBSP}décembre{NBSP}2026 à 20{NBSP}h "
+        f"au dimanche 6{NBSP}décembre{NBSP}2026 à 2{NBSP}h{NBSP}30")
     assert when(agenda.read("fr/agenda/salon.html")) == f"du samedi 5 au dimanche 6{NBSP}décembre{NBSP}2026"
     assert when(agenda.read("fr/agenda/fete.html")) == f"samedi 12{NBSP}décembre{NBSP}2026"
     assert when(agenda.read("fr/agenda/permanence.html")) == (
-        f"mardi 1er{NBSP}décembre{NBSP}2026, de{NBSP}14{NBSP}h{NBSP}à{NBSP}18{NBSP}h · chaque semaine le mardi, "
+        f"mardi 1er{NBSP}décembre{NBSP}2026, de{NBSP}14{NBSP}h{NBSP}à{NBSP}18{NBSP}h · "
+        "chaque semaine le mardi, "
         f"jusqu’au 30{NBSP}juin{NBSP}2027, sauf les 22 et 29 décembre")
     assert when(agenda.read("fr/agenda/repair.html")).endswith("· le premier samedi de chaque mois, 10 fois")
     listing = agenda.read("agenda/index.html")
@@ -59,7 +61,10 @@ def test_french_events_read_as_people_say_them(agenda):
 
 def test_english_sites_get_the_english_wording(agenda):
     assert when(agenda.read("en/agenda/atelier.html")).startswith(f"Tuesday 1{NBSP}December{NBSP}2026, from")
-    assert when(agenda.read("en/agenda/salon.html")) == f"from Saturday 5 until Sunday 6{NBSP}December{NBSP}2026"
+    salon = when(agenda.read("en/agenda/salon.html"))
+    assert salon == f"from Saturday 5 until Sunday 6{NBSP}December{NBSP}2026"
     permanence = when(agenda.read("en/agenda/permanence.html"))
-    assert permanence.endswith(f"every week on Tuesday, until 30{NBSP}June{NBSP}2027, except on the 22 and 29 of December")
-    assert when(agenda.read("en/agenda/repair.html")).endswith("on the first Saturday of every month, 10 times")
+    assert permanence.endswith(f"every week on Tuesday, until 30{NBSP}June{NBSP}2027,"
+                               " except on the 22 and 29 of December")
+    repair = when(agenda.read("en/agenda/repair.html"))
+    assert repair.endswith("on the first Saturday of every month, 10 times")

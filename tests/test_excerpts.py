@@ -11,7 +11,8 @@ RULES = """Bienvenue à l'atelier numérique du mardi, ouvert à toutes et à to
 Merci et à mardi !
 """
 
-LONG_LIST = "\n".join(f"- Point numéro {n} de la liste, avec assez de mots pour compter." for n in range(1, 12))
+LONG_LIST = "\n".join(f"- Point numéro {n} de la liste, avec assez de mots pour compter."
+                      for n in range(1, 12))
 
 
 def test_a_listing_excerpt_ends_after_a_whole_block_never_inside_a_list(network, dialect):

@@ -62,7 +62,8 @@ def test_an_edited_template_shows_even_with_its_old_date(english):
 
     def save() -> None:  # an editor, a checkout or a copy can keep a file's modification time
         text = template.read_text(encoding="utf-8")
-        template.write_text(text.replace("{% block content %}", "{% block content %}<!-- relu -->", 1), encoding="utf-8")
+        edited = text.replace("{% block content %}", "{% block content %}<!-- relu -->", 1)
+        template.write_text(edited, encoding="utf-8")
         os.utime(template, ns=(status.st_atime_ns, status.st_mtime_ns))
 
     saved_and_rebuilt(server, save)

@@ -145,7 +145,8 @@ def recurrence(event, language: Languages) -> str:
     text = _rule(parts, event.start, language)
     if parts.get("UNTIL"):
         until = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
-        said = day_of_month(until, language) + (f"{NBSP}{until.year}" if until.year != event.start.year else "")
+        year = f"{NBSP}{until.year}" if until.year != event.start.year else ""
+        said = day_of_month(until, language) + year
         text = _say(language, N_("{rule}, until {date}"), rule=text, date=said)
     elif parts.get("COUNT"):
         text = _say(language, N_("{rule}, {count} times"), rule=text, count=parts["COUNT"])

@@ -83,7 +83,8 @@ def duration_minutes(duration: str) -> int | None:
     return max(1, round(seconds / 60))
 
 
-def audio_player(url: str, language: Languages, transcript: str | None = None, duration: str | None = None) -> str:
+def audio_player(url: str, language: Languages, transcript: str | None = None,
+                 duration: str | None = None) -> str:
     words = labels(language)
     minutes = duration_minutes(duration or "")
     extra = f" ({words['minutes'].format(minutes=minutes)})" if minutes else ""
@@ -94,7 +95,8 @@ def audio_player(url: str, language: Languages, transcript: str | None = None, d
             f'<figcaption>{" · ".join(links)}</figcaption></figure>')
 
 
-def video_player(url: str, language: Languages, poster: str | None = None, captions: str | None = None, captions_language: str | None = None) -> str:
+def video_player(url: str, language: Languages, poster: str | None = None, captions: str | None = None,
+                 captions_language: str | None = None) -> str:
     words = labels(language)
     poster_attribute = f' poster="{escape(poster)}"' if poster else ""
     track = ""

@@ -56,7 +56,8 @@ _BABEL_FORMATS = {"long_date": (format_date, "long"), "short_date": (format_date
                   "hour": (format_time, "short"), "weekday_date": (format_date, "full")}
 
 
-def filters(language: str, timezone: str = "Europe/Paris", network_language: str | None = None) -> dict[str, Any]:
+def filters(language: str, timezone: str = "Europe/Paris",
+            network_language: str | None = None) -> dict[str, Any]:
     """Jinja filters bound to a language (and the time zone stored moments are shown in):
     ``{{ article.date|long_date }}``, ``{{ event|event_when(when) }}``; the words around dates
     fall back to the network's language, then French (i18n.fallback_languages)."""

@@ -46,7 +46,8 @@ class AgendaGenerator(Generator):
         self.events.sort(key=lambda c: (c.citoyens_event.start, c.slug))
         self.context["citoyens_events"] = [c.citoyens_event for c in self.events]
         if self.events:
-            self.context["AGENDA_URL"] = f"{self.settings['SITEURL']}/{site_context(self.settings).agenda_folder}/"
+            folder = site_context(self.settings).agenda_folder
+            self.context["AGENDA_URL"] = f"{self.settings['SITEURL']}/{folder}/"
 
     def _read(self, relative: str) -> AgendaEvent | None:
         try:
@@ -70,7 +71,8 @@ class AgendaGenerator(Generator):
         site_url = self.settings["SITEURL"]
         category = getattr(content, "category", None) or content.metadata.get("category")
         return events.parse_event(
-            metadata, lines, site=site_context(self.settings).slug, slug=content.slug, title=str(content.title.unescape()),
+            metadata, lines, site=site_context(self.settings).slug, slug=content.slug,
+            title=str(content.title.unescape()),
             url=f"{site_url}/{content.url}", timezone=self.settings["TIMEZONE"],
             categories=(str(category),) if category else (), summary=content.get_content(site_url),
             site_name=self.settings["SITENAME"], stamp=getattr(content, "modified", None) or getattr(content, "date", None),

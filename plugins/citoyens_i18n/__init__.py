@@ -21,7 +21,8 @@ def translate_theme(generator) -> None:
     if theme.from_pelican:
         return  # Pelican's own themes have no translatable strings
     language = generator.settings.get("DEFAULT_LANG", "fr")
-    translations = templating.theme_translations(theme, language, site_context(generator.settings).network_language)
+    network_language = site_context(generator.settings).network_language
+    translations = templating.theme_translations(theme, language, network_language)
     templating.install_translations(generator.env, translations)
 
 
