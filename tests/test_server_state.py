@@ -5,30 +5,18 @@ without stopping the rebuilds that follow.  The real server, on 127.0.0.1."""
 from __future__ import annotations
 
 import os
-import time
-import urllib.request
 
 import pytest
+from test_server import fetch, wait_for_rebuild  # the dev server's own tests: how to start and wait
 
 from citoyens_ssg.dev.server import DevServer
-
-TIMEOUT = 30
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode("utf-8")
 
 
 def saved_and_rebuilt(server: DevServer, save) -> None:
     """Save a change and wait until the server has rebuilt after it."""
     before = server.rebuilds
     save()
-    deadline = time.monotonic() + TIMEOUT
-    while server.rebuilds <= before:
-        if time.monotonic() > deadline:
-            pytest.fail("no rebuild within the time limit")
-        time.sleep(0.05)
+    wait_for_rebuild(server, before)
 
 
 @pytest.fixture
