@@ -31,6 +31,9 @@ _LANGUAGE = r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$"
 # Each site's feeds, under its address (Pelican's FEED_ALL_*; the portal, planet and directory link them).
 SITE_FEED_ATOM = "feeds/all.atom.xml"
 SITE_FEED_RSS = "feeds/all.rss.xml"
+# The planet's feeds, under the network's address (written by network.planet, linked by every page).
+PLANET_FEED_ATOM = "planet/atom.xml"
+PLANET_FEED_RSS = "planet/rss.xml"
 
 
 _LATITUDE, _LONGITUDE = (-90, 90), (-180, 180)

@@ -36,6 +36,7 @@ from markupsafe import Markup
 from pelican import generators as pelican_generators
 from pelican.contents import Content
 
+from citoyens_ssg.config.load import PLANET_FEED_ATOM, PLANET_FEED_RSS
 from citoyens_ssg.config.themes import ThemeChain
 from citoyens_ssg.content import dates
 from citoyens_ssg.content.events import schema_org
@@ -165,8 +166,8 @@ def network_globals(network: NetworkConfig) -> dict[str, Any]:
         "NETWORK_DESCRIPTION": network.description,
         "NETWORK_LICENCE": network.licence,
         "PLANET_URL": f"{network.url}/planet/",
-        "PLANET_RSS_URL": f"{network.url}/planet/rss.xml",
-        "PLANET_ATOM_URL": f"{network.url}/planet/atom.xml",
+        "PLANET_RSS_URL": f"{network.url}/{PLANET_FEED_RSS}",
+        "PLANET_ATOM_URL": f"{network.url}/{PLANET_FEED_ATOM}",
     }
 
 
