@@ -1,22 +1,30 @@
-"""Messages shown to volunteers, in French or English.
+"""Every user-facing message, in one mechanism: gettext catalogues read with Babel.
 
-Message ids are the English text; the French catalogue is a gettext ``.po`` file
-read with Babel, so translators edit a standard format and no compiled ``.mo``
-has to be kept in the repository.  The language follows the usual gettext
-environment variables (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``),
-overridden by ``CITOYENS_LANG``: French when they say French, English otherwise.
+Two domains: the package's messages (ids in English, ``locale/<lang>/LC_MESSAGES/citoyens.po``:
+what volunteers read, and the words citoyens puts on public pages: media players, dates,
+recurrences) and each theme's (ids in French, ``themes/<name>/locale/<lang>/LC_MESSAGES/theme.po``).
+One loader (``translations``: catalogues read again when a file changes) and one fallback rule for a
+public page: the page's language, then the site's and the network's, then French
+(``fallback_languages``), each message looked for in that order.  No compiled ``.mo`` is kept.
+
+What a volunteer reads follows the usual gettext environment variables (``LANGUAGE``,
+``LC_ALL``, ``LC_MESSAGES``, ``LANG``), overridden by ``CITOYENS_LANG``: French when they
+say French, English otherwise.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 SUPPORTED = ("fr", "en")
+SOURCE_LANGUAGE = "en"  # the package's message ids
+LAST_RESORT = "fr"  # the network's language when nothing else has a translation
 _ENV_VARS = ("CITOYENS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 _current: dict[str, str] = {}
@@ -42,14 +50,66 @@ def set_language(lang: str) -> None:
     _current["lang"] = lang if lang in SUPPORTED else "en"
 
 
-@functools.cache
-def _catalogue(lang: str) -> dict[str, str]:
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / "citoyens.po"
-    if not path.is_file():
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """What says a file changed, for the caches of a long-lived process: its time and size."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
+@functools.lru_cache(maxsize=64)
+def _read_catalogue(path: Path, stamp: tuple[int, int] | None) -> dict[str, str]:
+    """A ``.po`` file's translations (none when it is missing), by its stamp: read again when
+    it changes, so the dev server shows an edited catalogue at the next rebuild."""
+    if stamp is None:
         return {}
     with path.open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
+        catalog = read_po(handle)
     return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def language_code(language: str) -> str:
+    """The primary language of a tag: 'fr-BE' → 'fr', 'br_FR' → 'br'."""
+    return language.replace("_", "-").split("-")[0].lower()
+
+
+def fallback_languages(*languages: str | None) -> tuple[str, ...]:
+    """Where a public text is looked for, in order: the languages given (the page's, the
+    site's, the network's), then French; each once."""
+    chain: list[str] = []
+    for language in (*languages, LAST_RESORT):
+        code = language_code(language) if language else ""
+        if code and code not in chain:
+            chain.append(code)
+    return tuple(chain)
+
+
+def translations(languages: Iterable[str], source: str,
+                 catalogues: Callable[[str], list[Path]]) -> dict[str, str]:
+    """The messages of one domain for a fallback chain: each message from the first language
+    that translates it; the source language (the ids themselves) ends the search."""
+    chain = list(languages)
+    chain = chain[: chain.index(source)] if source in chain else chain
+    # The first language last: its translations win.
+    return _merged(tuple((path, file_stamp(path)) for code in reversed(chain) for path in catalogues(code)))
+
+
+@functools.lru_cache(maxsize=64)
+def _merged(files: tuple[tuple[Path, tuple[int, int] | None], ...]) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for path, stamp in files:
+        merged.update(_read_catalogue(path, stamp))
+    return merged
+
+
+def _package_catalogues(code: str) -> list[Path]:
+    return [LOCALE_DIR / code / "LC_MESSAGES" / "citoyens.po"]
+
+
+def _catalogue(lang: str) -> dict[str, str]:
+    return translations((lang,), SOURCE_LANGUAGE, _package_catalogues)
 
 
 def N_(message: str) -> str:
@@ -57,11 +117,17 @@ def N_(message: str) -> str:
     return message
 
 
-def page_language(language: str) -> str:
-    """The catalogue for a page in ``language`` (``fr-BE`` → fr): English only when the page is
-    English, French otherwise, as the theme falls back to its French texts."""
-    primary = language.replace("_", "-").split("-")[0].lower()
-    return "en" if primary == "en" else "fr"
+def page_language(languages: str | tuple[str, ...]) -> str:
+    """The language the package's words on a page are in: the first of its fallback chain
+    that has them (English, the ids, or a language with a catalogue)."""
+    for code in _chain(languages):
+        if code == SOURCE_LANGUAGE or _package_catalogues(code)[0].is_file():
+            return code
+    return SOURCE_LANGUAGE
+
+
+def _chain(languages: str | tuple[str, ...]) -> tuple[str, ...]:
+    return fallback_languages(*((languages,) if isinstance(languages, str) else languages))
 
 
 def _(message: str, **values: object) -> str:
@@ -76,11 +142,15 @@ def translate(lang: str, message: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def in_language(lang: str, message: str, **values: object) -> str:
-    """``message`` in ``lang``, whatever the process's language: what a public page says
-    follows the network's ``language:``, never the build machine's locale."""
-    text = _catalogue(page_language(lang)).get(message, message)
+def in_language(languages: str | tuple[str, ...], message: str, **values: object) -> str:
+    """``message`` for a public page in ``languages`` (the page's, the site's, the network's:
+    see ``fallback_languages``), whatever the process's language or the machine's locale."""
+    text = _public_messages(_chain(languages)).get(message, message)
     return text.format(**values) if values else text
+
+
+def _public_messages(chain: tuple[str, ...]) -> dict[str, str]:
+    return translations(chain, SOURCE_LANGUAGE, _package_catalogues)
 
 
 class Said(str):

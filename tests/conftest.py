@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 
 import feedparser
@@ -69,6 +71,19 @@ class Network:
 @pytest.fixture
 def network(tmp_path: Path) -> Network:
     return Network(tmp_path / "reseau")
+
+
+@pytest.fixture
+def source_date_epoch(monkeypatch) -> Callable[[str], int]:
+    """Sets the build's clock as reproducible builds do (SOURCE_DATE_EPOCH), from a UTC time
+    written as people read it: ``source_date_epoch("2026-10-21 09:00")``; returns the epoch."""
+
+    def set_clock(when: str) -> int:
+        epoch = int(datetime.fromisoformat(when).replace(tzinfo=timezone.utc).timestamp())
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+        return epoch
+
+    return set_clock
 
 
 @pytest.fixture(params=["commonmark", "python-markdown"])

@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from citoyens_ssg.cli import main
 
-NOW = "1792540800"  # 2026-10-21 00:00 UTC: between the two Tuesdays around the clocks going back (25 Oct)
+NOW = "2026-10-21"  # UTC: between the two Tuesdays around the clocks going back (25 Oct)
 
 
 def event(network, slug: str, name: str, **metadata: str) -> None:
@@ -21,8 +21,8 @@ def event(network, slug: str, name: str, **metadata: str) -> None:
 
 
 @pytest.fixture
-def town(network, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
+def town(network, source_date_epoch):
+    source_date_epoch(NOW)
     network.site("epn", "name: Espace numérique\nneighbourhood: Capucins\ncategories: [numérique]\nlatitude: 48.388\nlongitude: -4.501\n"
                         "address: 25 rue de Pontaniou\npostal_code: '29200'\ncity: Kerlouan\ncontact:\n  email: epn@example.org\n"
                         "opening_hours: ['mardi 14:00-18:00']\n")
@@ -80,8 +80,11 @@ def test_agendas_list_upcoming_first_and_keep_the_past(town):
     titles = re.findall(r'<h3><a href="[^"]+">([^<]+)</a></h3>', upcoming)
     assert titles == ["Distribution", "Permanence", "Formation"]  # Permanence: next on Tuesday 27 October
     assert re.findall(r'<h3><a href="[^"]+">([^<]+)</a></h3>', past) == ["Concert"]
-    assert "mardi 27 octobre 2026, 14:00" in page
-    assert "Chaque semaine (mardi), jusqu’au 10 novembre 2026" in page
+    # The next Tuesday, its hours as a range that does not break, each end in its own <time>.
+    assert ('<time datetime="2026-10-27">mardi 27\xa0octobre\xa02026</time>, de\xa0'
+            '<time datetime="2026-10-27T14:00:00+01:00">14\xa0h</time>\xa0à\xa0'
+            '<time datetime="2026-10-27T18:00:00+01:00">18\xa0h</time>') in page
+    assert "chaque semaine le mardi, jusqu’au 10\xa0novembre, sauf le 3\xa0novembre" in page
     by_site = town.read("agenda/association/radio.html")
     assert "Concert" in by_site and "Distribution" not in by_site
     by_category = town.read("agenda/categorie/alimentation.html")
@@ -107,7 +110,8 @@ def test_directory_and_map(town):
     numerique = town.read("annuaire/theme/numerique.html")
     assert re.findall(r"<h3><a [^>]+>([^<]+)</a></h3>", numerique) == ["AMAP des Dunes", "Espace numérique"]
     assert 'href="/annuaire/theme/numerique.html" aria-current="page"' in numerique
-    assert "mardi 14:00-18:00" in directory and "mailto:epn@example.org" in directory
+    assert "<dd>mardi de\xa014\xa0h\xa0à\xa018\xa0h</dd>" in directory
+    assert "mailto:epn@example.org" in directory
     main = directory.split("<main")[1].split("</main>")[0]
     assert "Licence" not in main and "Atom" not in main and "flux" not in main
     organizations = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', directory).group(1))

@@ -131,6 +131,10 @@ def test_a_broken_feed_keeps_its_last_good_entries_and_shows_on_the_health_page(
     assert health_json["Blog en forme"]["state"] == "ok"
     page = network.read("planet/sante.html")
     assert "En panne" in page and "Blog en panne" in page and "En forme" in page
+    # Its last success as people read a date (in the network's time zone), not '2026-03-02 10:00'.
+    last = re.findall(r"<td>((?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2}(?:er)?\xa0\w+"
+                      r"\xa0\d{4} à \d{1,2}\xa0h(?:\xa0\d{2})?)</td>", page)
+    assert len(last) == 2 and not re.search(r"<td>\d{4}-\d{2}-\d{2} ", page)
 
 
 # ---------------------------------------------------------------- HTTP politeness

@@ -25,7 +25,7 @@ from citoyens_ssg.network.letter.send import SIZE_LIMIT, send_letter
 
 # Saturday 5 December 2026, 12:00 UTC: the latest letter out is Friday 4 December's, week 49,
 # which covers Friday 27 November to Thursday 3 December (Europe/Paris).
-NOW = "1796472000"
+NOW = "2026-12-05 12:00"
 # Written with entities, the title is the text "<script>…" once read: it must stay text everywhere.
 HOSTILE_SOURCE = "&lt;script&gt;alert('lettre')&lt;/script&gt; Réunion &amp; co"
 HOSTILE = "<script>alert('lettre')</script> Réunion & co"
@@ -54,9 +54,9 @@ def letter_network(network, port: int = 2525, security: str = "starttls", items:
 
 
 @pytest.fixture
-def town(network, monkeypatch):
+def town(network, source_date_epoch):
     """Two associations: this week's articles (one with a hostile title), an older one, and events."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
+    source_date_epoch(NOW)
     letter_network(network)
     network.site("quartier", "name: Quartier en fête\nlogo: images/logo.png\n")
     (network.root / "sites/quartier/content/images").mkdir(parents=True)
@@ -420,8 +420,8 @@ def record_path_of(town) -> Path:
     return town.root / ".citoyens" / "lettre" / "envois.json"
 
 
-def test_dry_run_writes_the_message_and_a_big_week_stays_under_100_kb(network, monkeypatch, capsys):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
+def test_dry_run_writes_the_message_and_a_big_week_stays_under_100_kb(network, source_date_epoch, capsys):
+    source_date_epoch(NOW)
     letter_network(network, items=500)
     network.site("blog", "name: Le blog bavard\n")
     long_text = " ".join(["Une phrase assez longue pour remplir le résumé de cet article."] * 12)

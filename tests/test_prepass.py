@@ -10,6 +10,7 @@ from citoyens_ssg.config.load import load_network
 from citoyens_ssg.config.themes import resolve_theme
 from citoyens_ssg.pipeline.build import BuildOptions, build
 from citoyens_ssg.site import prepass, reading
+from citoyens_ssg.site.context import SETTING
 from citoyens_ssg.site.settings import site_settings
 
 ARTICLES = 24
@@ -64,7 +65,7 @@ def test_the_child_hands_back_its_half(network, tmp_path, monkeypatch):
     config = load_network(network.root)
     site = config.site("grand")
     overrides = site_settings(config, site, resolve_theme(config.themes_dir, site.theme), tmp_path / "out", tmp_path / "m.json")
-    overrides["CITOYENS_MEMO"] = None  # a memo of its own, not saved
+    overrides[SETTING] = overrides[SETTING].replace(memo_path=None)  # a memo of its own, not saved
     monkeypatch.setattr(prepass, "ENOUGH", 10)
     monkeypatch.setattr(reading, "_SITE_MEMOS", {})
     made = prepass.convert_in_parallel(read_settings(override=overrides))

@@ -86,8 +86,8 @@ def test_make_clean_all_removes_the_planets_cache_too(tmp_path):
 
 # 5. check does not fail an article correctly scheduled for later.
 
-def test_check_accepts_a_scheduled_article_with_a_new_tag(network, capsys, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+def test_check_accepts_a_scheduled_article_with_a_new_tag(network, capsys, source_date_epoch):
+    source_date_epoch("2026-01-01")
     network.site("radio")
     network.article("radio", "hier", "Hier", "2025-12-01", tags="vieux")
     network.article("radio", "bientot", "Bientôt", "2026-02-01", tags="nouveau", category="Plus tard")

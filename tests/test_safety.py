@@ -256,13 +256,13 @@ def test_a_swap_that_fails_puts_back_every_site_it_was_carrying(network, capsys,
     assert not any(path.is_symlink() for path in network.output.rglob("*"))
 
 
-def test_source_date_epoch_decides_what_is_in_the_future(network, capsys, monkeypatch):
+def test_source_date_epoch_decides_what_is_in_the_future(network, capsys, source_date_epoch):
     network.site("a", "name: A\n")
     network.article("a", "article-de-juin", "Article de juin", "2026-06-01 10:00")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1777593600")  # 2026-05-01
+    source_date_epoch("2026-05-01")
     assert build(network, capsys)[0] == 0
     assert not (network.output / "a" / "article-de-juin.html").exists()
     assert network.feed("planet/atom.xml").entries == []
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1782864000")  # 2026-07-01
+    source_date_epoch("2026-07-01")
     assert build(network, capsys)[0] == 0
     assert (network.output / "a" / "article-de-juin.html").is_file()

@@ -12,6 +12,7 @@ from browser import chromium, chromium_or_skip, static_host
 
 from citoyens_ssg.config.load import load_network
 from citoyens_ssg.pipeline.build import build
+from citoyens_ssg.pipeline.options import BuildOptions
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE = load_network(PROJECT)
@@ -42,7 +43,7 @@ LISTS = ["/", "/espace-numerique/", "/planet/", "/espace-numerique/category/vie-
 def page(tmp_path_factory):
     chromium_or_skip()
     output = tmp_path_factory.mktemp("theme") / "output"
-    report = build(PROJECT, output_dir=output, jobs=2)
+    report = build(BuildOptions(PROJECT, output_dir=output, jobs=2))
     assert report.ok, [str(p) for r in report.sites for p in r.problems]
     with static_host(output) as origin, chromium() as browser:
         tab = browser.new_page()

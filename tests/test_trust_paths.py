@@ -251,8 +251,8 @@ def unpublished_network(network) -> None:
                     body="[voir le projet]({filename}zorglub.md) et [l'annonce]({filename}avenir.md).")
 
 
-def test_drafts_and_future_posts_never_reach_a_build(network, capsys, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1777593600")  # 2026-05-01
+def test_drafts_and_future_posts_never_reach_a_build(network, capsys, source_date_epoch):
+    source_date_epoch("2026-05-01")
     unpublished_network(network)
     code, err = build(network, capsys)
     assert "Traceback" not in err, err
@@ -269,8 +269,8 @@ def test_drafts_and_future_posts_never_reach_a_build(network, capsys, monkeypatc
     assert "Page cachée" not in network.read("radio/index.html")
 
 
-def test_the_dev_server_shows_drafts_marked_and_not_indexed(network, capsys, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1777593600")  # 2026-05-01
+def test_the_dev_server_shows_drafts_marked_and_not_indexed(network, capsys, source_date_epoch):
+    source_date_epoch("2026-05-01")
     unpublished_network(network)
     server = DevServer(network.root, port=0, jobs=1)
     try:

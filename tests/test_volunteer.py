@@ -48,8 +48,8 @@ def test_scaffolds_never_overwrite(network, capsys):
     assert main(["new-site", "-C", str(network.root), "Planet"]) == 1
 
 
-def test_check_names_what_readers_would_suffer(network, capsys, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1792540800")  # 2026-10-21
+def test_check_names_what_readers_would_suffer(network, capsys, source_date_epoch):
+    source_date_epoch("2026-10-21")
     network.site("a", "name: A\n")
     network.site("b", "name: B\n")
     images = network.root / "sites/a/content/images"

@@ -28,13 +28,23 @@ SITE_FILE = "site.yaml"
 DIALECTS = ("commonmark", "python-markdown")
 DEFAULT_DIALECT = "commonmark"
 _LANGUAGE = r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$"
+# Each site's feeds, under its address (Pelican's FEED_ALL_*; the portal, planet and directory link them).
+SITE_FEED_ATOM = "feeds/all.atom.xml"
+SITE_FEED_RSS = "feeds/all.rss.xml"
+# The planet's feeds, under the network's address (written by network.planet, linked by every page).
+PLANET_FEED_ATOM = "planet/atom.xml"
+PLANET_FEED_RSS = "planet/rss.xml"
+
+
+_LATITUDE, _LONGITUDE = (-90, 90), (-180, 180)
+key = schema.key
 
 
 @dataclass(frozen=True)
 class Contact:
-    email: str = ""
-    phone: str = ""
-    website: str = ""
+    email: str = key(schema.Email(), "", N_("the association's e-mail address"))
+    phone: str = key(schema.Text(), "", N_("its telephone number"))
+    website: str = key(schema.Url(), "", N_("its own website, if it has one elsewhere"))
 
 
 @dataclass(frozen=True)
@@ -42,23 +52,28 @@ class Subscription:
     """A feed the planet follows on another host (an association's WordPress, a podcast)."""
 
     key: str  # stable name of its cache file
-    name: str
-    url: str
-    home: str = ""
-    site: str = ""  # the association it belongs to, if any
-    include: tuple[str, ...] = ()  # keep only entries with one of these categories or words
-    exclude: tuple[str, ...] = ()
-    max_entries: int = 50
+    name: str = key(schema.Text(required=True), help=N_("the name the planet shows"))
+    url: str = key(schema.Url(required=True), help=N_("the feed's address"))
+    home: str = key(schema.Url(), "", N_("the blog's home page"))
+    site: str = key(schema.Text(), "", N_("the association it belongs to (its folder in sites/)"))
+    include: tuple[str, ...] = key(schema.TextList(), (),
+                                   N_("keep only entries with one of these categories or words"))
+    exclude: tuple[str, ...] = key(schema.TextList(), (),
+                                   N_("leave out entries with one of these categories or words"))
+    max_entries: int = key(schema.Integer(minimum=1, maximum=1000), 50, N_("the most entries kept from it"))
 
 
 @dataclass(frozen=True)
 class PlanetConfig:
-    title: str
-    description: str
-    size: int = 50
-    feeds: tuple[Subscription, ...] = ()
-    stale_after_days: int = 90
-    allow_private_addresses: bool = False  # follow feeds on the network's own intranet
+    title: str = key(schema.Text(), help=N_("the planet's title"))
+    description: str = key(schema.Text(), help=N_("what the planet is, in one sentence"))
+    size: int = key(schema.Integer(minimum=1, maximum=5000), 50, N_("how many entries the planet shows"))
+    feeds: tuple[Subscription, ...] = key(schema.SectionList(item=schema.section_of(Subscription)), (),
+                                          N_("the feeds it follows on other hosts"))
+    stale_after_days: int = key(schema.Integer(minimum=1, maximum=3650), 90,
+                                N_("days without news before a feed is called silent"))
+    allow_private_addresses: bool = key(schema.Boolean(), False,
+                                        N_("follow feeds on the network's own intranet"))
 
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -68,69 +83,107 @@ WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanc
 class LetterConfig:
     """The weekly letter (``lettre:`` in network.yaml); the list manager keeps the subscribers."""
 
-    title: str
-    day: int = 4  # publication day, 0 = Monday: Friday's letter covers the seven days before it
-    items: int = 30  # articles in one letter, the most recent kept
-    subscribe: str = ""  # the list's subscription page (https://…) or address (mailto:…)
-    to: str = ""  # the list's posting address
-    sender: str = ""
-    smtp_host: str = ""
-    smtp_port: int = 587
-    smtp_security: str = "starttls"  # "tls": implicit TLS (port 465); "none": a relay on this machine only
+    title: str = key(schema.Text(), help=N_("the letter's title"))
+    # Friday's letter covers the seven days before it.
+    day: int = key(schema.Text(pattern="^(" + "|".join(WEEKDAYS) + ")$",
+                               pattern_help=N_("a day of the week in French, such as 'vendredi'")),
+                   4, N_("its publication day (0 = Monday once read)"))
+    items: int = key(schema.Integer(minimum=1, maximum=500), 30,
+                     N_("articles in one letter, the most recent kept"))
+    subscribe: str = key(schema.Text(pattern=r"^(https?://|mailto:)[^\s\"<>]+$",
+                                     pattern_help=N_("an address starting with https:// or mailto:")),
+                         "", N_("the list's subscription page or address"))
+    to: str = key(schema.Email(), "", N_("the list's posting address"))
+    sender: str = key(schema.Email(), "", N_("the letter's sender"), yaml="from")
+    smtp_host: str = key(schema.Text(pattern=r"^[A-Za-z0-9.-]+$",
+                                     pattern_help=N_("a server name such as 'smtp.example.org'")),
+                         "", N_("the mail server"), yaml="host", within="smtp")
+    smtp_port: int = key(schema.Integer(minimum=1, maximum=65535), 587, N_("its port (465 with tls)"),
+                         yaml="port", within="smtp")
+    # "tls": implicit TLS (port 465); "none": a relay on this machine only
+    smtp_security: str = key(
+        schema.Text(pattern="^(starttls|tls|none)$",
+                    pattern_help=N_("'starttls', 'tls' or 'none' (a relay on this machine)")),
+        "starttls", N_("how the connection is protected"), yaml="security", within="smtp")
 
 
 @dataclass(frozen=True)
 class MapConfig:
     """The open map of the directory: OpenStreetMap tiles unless network.yaml names others."""
 
-    tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-    attribution: str = "© les contributeurs d’OpenStreetMap"
-    attribution_url: str = "https://www.openstreetmap.org/copyright"
-    latitude: float | None = None  # the view when there is nothing to show yet
-    longitude: float | None = None
-    zoom: int = 13
+    tiles: str = key(
+        schema.Text(pattern=r"^https://\S*\{z\}\S*\{x\}\S*\{y\}",
+                    pattern_help=N_("a tile address like https://tile.openstreetmap.org/{z}/{x}/{y}.png")),
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png", N_("where the map's tiles come from"))
+    attribution: str = key(schema.Text(), "© les contributeurs d’OpenStreetMap",
+                           N_("whom the tiles credit"))
+    attribution_url: str = key(schema.Url(), "https://www.openstreetmap.org/copyright",
+                               N_("the credit's link"))
+    latitude: float | None = key(schema.Number(minimum=-90, maximum=90), None,
+                                 N_("the view when there is nothing to show yet"))
+    longitude: float | None = key(schema.Number(minimum=-180, maximum=180), None,
+                                  N_("the view when there is nothing to show yet"))
+    zoom: int = key(schema.Integer(minimum=1, maximum=19), 13, N_("the zoom of that view"))
 
 
 @dataclass(frozen=True)
 class LimitsConfig:
     """What one site's build may use before it is stopped (administrators set it, never a site)."""
 
-    site_seconds: float = 120.0
-    site_memory_mb: int = 1024
+    site_seconds: float = key(schema.Number(minimum=1, maximum=86400), 120.0,
+                              N_("seconds one site's build may take"))
+    site_memory_mb: int = key(schema.Integer(minimum=256, maximum=1_048_576), 1024,
+                              N_("memory one site's build may use, in MB"))
 
 
 @dataclass(frozen=True, kw_only=True)
 class SharedSettings:
     """What the network sets for every site and a site may set for itself."""
 
-    description: str = ""
-    language: str = "fr"
-    timezone: str = "Europe/Paris"
-    theme: str = "citoyen"
-    accent_color: str = "#1a5fb4"
-    licence: str = ""
+    description: str = key(schema.Text(), "", N_("one sentence saying what it is"))
+    language: str = key(
+        schema.Text(pattern=_LANGUAGE, pattern_help=N_("a language code such as 'fr' or 'br'")),
+        "fr", N_("the language of its pages"))
+    timezone: str = key(schema.Text(), "Europe/Paris", N_("the time zone of its dates"))
+    theme: str = key(schema.Text(), "citoyen", N_("the theme of its pages"))
+    accent_color: str = key(schema.Color(), "#1a5fb4", N_("its colour"))
+    licence: str = key(schema.Text(), "", N_("the licence of what it publishes"))
+    # Pelican's settings: each file's own rules (see NETWORK_SCHEMA, SITE_SCHEMA).
     pelican: dict[str, Any] = field(default_factory=dict)
+
+
+_PODCAST = schema.Section(fields={
+    "title": schema.Text(), "description": schema.Text(), "category": schema.Text(),
+    "subcategory": schema.Text(), "image": schema.Text(), "explicit": schema.Boolean(),
+    "email": schema.Email(),
+})
 
 
 @dataclass(frozen=True, kw_only=True)
 class SiteConfig(SharedSettings):
     slug: str
     folder: Path
-    name: str
-    logo: str = ""
-    author: str = ""
-    contact: Contact = Contact()
-    address: str = ""
-    postal_code: str = ""
-    city: str = ""
-    neighbourhood: str = ""
-    categories: tuple[str, ...] = ()
-    opening_hours: tuple[str, ...] = ()
-    maintainers: tuple[str, ...] = ()
-    podcast: dict[str, Any] = field(default_factory=dict)
-    latitude: float | None = None
-    longitude: float | None = None
-    markdown: str = DEFAULT_DIALECT  # 'python-markdown' for a site moved from a Pelican blog
+    name: str = key(schema.Text(required=True), help=N_("the association's name"))
+    logo: str = key(schema.Text(), "", N_("its logo, a file of its content/ folder"))
+    author: str = key(schema.Text(), "", N_("who signs its articles"))
+    contact: Contact = key(schema.section_of(Contact), Contact(), N_("how to reach it"))
+    address: str = key(schema.Text(), "", N_("its street address"))
+    postal_code: str = key(schema.Text(pattern=r"^\d{5}$",
+                                       pattern_help=N_("a five-digit postal code in quotes, like '29200'")),
+                           "", N_("its postal code"))
+    city: str = key(schema.Text(), "", N_("its town"))
+    neighbourhood: str = key(schema.Text(), "", N_("its neighbourhood, for the directory"))
+    categories: tuple[str, ...] = key(schema.TextList(), (), N_("what it does, for the directory"))
+    opening_hours: tuple[str, ...] = key(schema.TextList(), (), N_("when it is open"))
+    maintainers: tuple[str, ...] = key(schema.TextList(item=schema.Handle()), (),
+                                       N_("who reviews changes to its folder (CODEOWNERS)"))
+    podcast: dict[str, Any] = key(_PODCAST, {}, N_("its podcast's title, category, cover and owner"))
+    latitude: float | None = key(schema.Number(minimum=-90, maximum=90), None, N_("where it is, for the map"))
+    longitude: float | None = key(schema.Number(minimum=-180, maximum=180), None,
+                                  N_("where it is, for the map"))
+    # 'python-markdown' for a site moved from a Pelican blog
+    markdown: str = key(schema.Choice(choices=DIALECTS), DEFAULT_DIALECT,
+                        N_("the Markdown its texts are written in"))
 
     @property
     def content_dir(self) -> Path:
@@ -144,16 +197,23 @@ class SiteConfig(SharedSettings):
 @dataclass(frozen=True, kw_only=True)
 class NetworkConfig(SharedSettings):
     root: Path
-    name: str
-    url: str
-    planet: PlanetConfig = PlanetConfig("Planète", "")
-    trusted_sites: frozenset[str] = frozenset()  # may embed frames; only network.yaml says so
-    maintainers: tuple[str, ...] = ()
-    image_widths: tuple[int, ...] = (480, 960, 1600)
-    map: MapConfig = MapConfig()
-    letter: LetterConfig | None = None  # no ``lettre:`` section, no letter
-    limits: LimitsConfig = LimitsConfig()
-    editor: Backend | None = None  # no ``editeur:`` section, no web editor
+    name: str = key(schema.Text(required=True), help=N_("the network's name"))
+    url: str = key(schema.Url(required=True), help=N_("the network's public address"))
+    planet: PlanetConfig = key(schema.section_of(PlanetConfig), PlanetConfig("Planète", ""),
+                               N_("the planet: what every association publishes"))
+    trusted_sites: frozenset[str] = key(schema.TextList(), frozenset(),
+                                        N_("sites that may embed frames (only network.yaml says so)"))
+    maintainers: tuple[str, ...] = key(schema.TextList(item=schema.Handle()), (),
+                                       N_("who reviews changes to the shared files (CODEOWNERS)"))
+    image_widths: tuple[int, ...] = key(schema.IntegerList(minimum=64, maximum=4096), (480, 960, 1600),
+                                        N_("the widths images are published in"))
+    map: MapConfig = key(schema.section_of(MapConfig), MapConfig(), N_("the directory's map"))
+    letter: LetterConfig | None = key(schema.section_of(LetterConfig), None,
+                                      N_("the weekly letter (none without this section)"), yaml="lettre")
+    limits: LimitsConfig = key(schema.section_of(LimitsConfig), LimitsConfig(),
+                               N_("what one site's build may use"))
+    editor: Backend | None = key(EDITOR_SECTION, None, N_("the web editor (none without this section)"),
+                                 yaml="editeur")
     sites: tuple[SiteConfig, ...] = ()
     preview: bool = False  # citoyens serve: drafts and future posts are built too, marked as such
 
@@ -168,6 +228,10 @@ class NetworkConfig(SharedSettings):
     def site(self, slug: str) -> SiteConfig:
         return next(site for site in self.sites if site.slug == slug)
 
+    def site_url(self, slug: str) -> str:
+        """A site's address, without the final slash (Pelican's SITEURL)."""
+        return f"{self.url}/{slug}"
+
     @property
     def identifier(self) -> str:
         """A stable name for the network (calendar UIDs), whatever host serves it."""
@@ -176,107 +240,10 @@ class NetworkConfig(SharedSettings):
 
 # Keys a site inherits from network.yaml when its own site.yaml is silent.
 INHERITED_KEYS = ("language", "timezone", "theme", "accent_color", "licence")
-
-
-def _common_fields() -> dict[str, schema.Field]:
-    """Keys a site may set and the network sets as the default for all sites."""
-    return {
-        "description": schema.Text(),
-        "language": schema.Text(pattern=_LANGUAGE, pattern_help=N_("a language code such as 'fr' or 'br'")),
-        "timezone": schema.Text(),
-        "theme": schema.Text(),
-        "accent_color": schema.Color(),
-        "licence": schema.Text(),
-    }
-
-
-NETWORK_SCHEMA = schema.Section(
-    fields={
-        "name": schema.Text(required=True),
-        "url": schema.Url(required=True),
-        **_common_fields(),
-        "pelican": schema.FreeMapping(check=passthrough.check_passthrough),  # administrators: trusted
-        "trusted_sites": schema.TextList(),
-        "maintainers": schema.TextList(item=schema.Handle()),
-        "image_widths": schema.IntegerList(minimum=64, maximum=4096),
-        "map": schema.Section(fields={
-            "tiles": schema.Text(pattern=r"^https://\S*\{z\}\S*\{x\}\S*\{y\}", pattern_help=N_("a tile address like https://tile.openstreetmap.org/{z}/{x}/{y}.png")),
-            "attribution": schema.Text(),
-            "attribution_url": schema.Url(),
-            "latitude": schema.Number(minimum=-90, maximum=90),
-            "longitude": schema.Number(minimum=-180, maximum=180),
-            "zoom": schema.Integer(minimum=1, maximum=19),
-        }),
-        "editeur": EDITOR_SECTION,
-        "lettre": schema.Section(fields={
-            "title": schema.Text(),
-            "day": schema.Text(pattern="^(" + "|".join(WEEKDAYS) + ")$",
-                               pattern_help=N_("a day of the week in French, such as 'vendredi'")),
-            "items": schema.Integer(minimum=1, maximum=500),
-            "subscribe": schema.Text(pattern=r"^(https?://|mailto:)[^\s\"<>]+$",
-                                     pattern_help=N_("an address starting with https:// or mailto:")),
-            "to": schema.Email(),
-            "from": schema.Email(),
-            "smtp": schema.Section(fields={
-                "host": schema.Text(pattern=r"^[A-Za-z0-9.-]+$",
-                                    pattern_help=N_("a server name such as 'smtp.example.org'")),
-                "port": schema.Integer(minimum=1, maximum=65535),
-                "security": schema.Text(
-                    pattern="^(starttls|tls|none)$",
-                    pattern_help=N_("'starttls', 'tls' or 'none' (a relay on this machine)")),
-            }),
-        }),
-        "limits": schema.Section(fields={
-            "site_seconds": schema.Number(minimum=1, maximum=86400),
-            "site_memory_mb": schema.Integer(minimum=256, maximum=1_048_576),
-        }),
-        "planet": schema.Section(
-            fields={
-                "title": schema.Text(),
-                "description": schema.Text(),
-                "size": schema.Integer(minimum=1, maximum=5000),
-                "stale_after_days": schema.Integer(minimum=1, maximum=3650),
-                "allow_private_addresses": schema.Boolean(),
-                "feeds": schema.SectionList(item=schema.Section(fields={
-                    "name": schema.Text(required=True),
-                    "url": schema.Url(required=True),
-                    "home": schema.Url(),
-                    "site": schema.Text(),
-                    "include": schema.TextList(),
-                    "exclude": schema.TextList(),
-                    "max_entries": schema.Integer(minimum=1, maximum=1000),
-                })),
-            }
-        ),
-    }
-)
-
-SITE_SCHEMA = schema.Section(
-    fields={
-        "name": schema.Text(required=True),
-        **_common_fields(),
-        "pelican": passthrough.SITE_PASSTHROUGH_SECTION,
-        "logo": schema.Text(),
-        "author": schema.Text(),
-        "contact": schema.Section(
-            fields={"email": schema.Email(), "phone": schema.Text(), "website": schema.Url()}
-        ),
-        "address": schema.Text(),
-        "postal_code": schema.Text(pattern=r"^\d{5}$", pattern_help=N_("a five-digit postal code in quotes, like '29200'")),
-        "city": schema.Text(),
-        "neighbourhood": schema.Text(),
-        "latitude": schema.Number(minimum=-90, maximum=90),
-        "longitude": schema.Number(minimum=-180, maximum=180),
-        "categories": schema.TextList(),
-        "opening_hours": schema.TextList(),
-        "maintainers": schema.TextList(item=schema.Handle()),
-        "podcast": schema.Section(fields={
-            "title": schema.Text(), "description": schema.Text(), "category": schema.Text(),
-            "subcategory": schema.Text(), "image": schema.Text(), "explicit": schema.Boolean(), "email": schema.Email(),
-        }),
-        "markdown": schema.Choice(choices=DIALECTS),
-    }
-)
+# network.yaml's pelican: section is the administrators' (trusted), a site's an allowlist.
+NETWORK_SCHEMA = schema.section_of(NetworkConfig,
+                                   pelican=schema.FreeMapping(check=passthrough.check_passthrough))
+SITE_SCHEMA = schema.section_of(SiteConfig, pelican=passthrough.SITE_PASSTHROUGH_SECTION)
 
 
 @dataclass(frozen=True)
@@ -397,43 +364,16 @@ def _site_values(folder: SiteFolder, themes: list[str], problems: list[Problem])
 
 
 def _site_from(folder: SiteFolder, values: dict, network: dict) -> SiteConfig:
-    logo = values.get("logo", "")
-    shared = {key: values.get(key) or network.get(key) for key in INHERITED_KEYS if values.get(key) or network.get(key)}
-    shared["description"] = values.get("description", "")
-    shared["pelican"] = {**network.get("pelican", {}), **values.get("pelican", {})}
-    return SiteConfig(
-        slug=folder.slug,
-        folder=folder.path,
-        name=values.get("name", folder.slug),
-        logo=logo,
-        author=values.get("author", ""),
-        contact=Contact(**values.get("contact", {})),
-        address=values.get("address", ""),
-        postal_code=values.get("postal_code", ""),
-        city=values.get("city", ""),
-        neighbourhood=values.get("neighbourhood", ""),
-        categories=tuple(values.get("categories", ())),
-        opening_hours=tuple(values.get("opening_hours", ())),
-        maintainers=tuple(values.get("maintainers", ())),
-        podcast=values.get("podcast", {}),
-        latitude=values.get("latitude"),
-        longitude=values.get("longitude"),
-        markdown=values.get("markdown", DEFAULT_DIALECT),
-        **shared,
-    )
+    inherited = {name: values.get(name) or network.get(name) for name in INHERITED_KEYS
+                 if values.get(name) or network.get(name)}
+    return schema.built(SiteConfig, values, slug=folder.slug, folder=folder.path,
+                        name=values.get("name", folder.slug),
+                        contact=schema.built(Contact, values.get("contact", {})),
+                        pelican={**network.get("pelican", {}), **values.get("pelican", {})}, **inherited)
 
 
 def _subscription(values: dict) -> Subscription:
-    return Subscription(
-        key=slugify(values["name"]),
-        name=values["name"],
-        url=values["url"],
-        home=values.get("home", ""),
-        site=values.get("site", ""),
-        include=tuple(values.get("include", ())),
-        exclude=tuple(values.get("exclude", ())),
-        max_entries=values.get("max_entries", 50),
-    )
+    return schema.built(Subscription, values, key=slugify(values["name"]))
 
 
 def _check_subscriptions(values: dict, slugs: set[str], problems: list[Problem]) -> None:
@@ -459,43 +399,30 @@ def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_
     planet = values.get("planet", {})
     name = values["name"]
     language = values.get("language", SharedSettings.language)
-    shared = {key: values[key] for key in (*INHERITED_KEYS, "description", "pelican") if key in values}
-    return NetworkConfig(
-        root=root,
-        name=name,
-        url=(base_url or values["url"]).rstrip("/"),
-        planet=PlanetConfig(
+    return schema.built(
+        NetworkConfig, values, root=root, url=(base_url or values["url"]).rstrip("/"), sites=sites,
+        pelican=values.get("pelican", {}),
+        planet=schema.built(
+            PlanetConfig, planet,
             # Public texts: in the network's language, not the build machine's.
             title=planet.get("title") or in_language(language, N_("Planet — {name}"), name=name),
             description=planet.get("description")
             or in_language(language, N_("Everything the associations of {name} publish"), name=name),
-            size=planet.get("size", 50),
-            feeds=tuple(_subscription(feed) for feed in planet.get("feeds", ())),
-            stale_after_days=planet.get("stale_after_days", 90),
-            allow_private_addresses=planet.get("allow_private_addresses", False),
-        ),
+            feeds=tuple(_subscription(feed) for feed in planet.get("feeds", ()))),
         trusted_sites=frozenset(values.get("trusted_sites", ())),
-        maintainers=tuple(values.get("maintainers", ())),
         image_widths=tuple(sorted(set(values.get("image_widths", (480, 960, 1600))))),
-        map=MapConfig(**values.get("map", {})),
+        map=schema.built(MapConfig, values.get("map", {})),
         letter=_letter(values["lettre"], name) if "lettre" in values else None,
-        limits=LimitsConfig(**values.get("limits", {})),
+        limits=schema.built(LimitsConfig, values.get("limits", {})),
         editor=backend_from(values["editeur"]) if "editeur" in values else None,
-        sites=sites,
-        **shared,
     )
 
 
 def _letter(values: dict, network_name: str) -> LetterConfig:
     smtp = values.get("smtp", {})
-    return LetterConfig(
+    return schema.built(
+        LetterConfig, values,
         title=values.get("title") or _("The letter of {name}", name=network_name),
         day=WEEKDAYS.index(values.get("day", "vendredi")),
-        items=values.get("items", 30),
-        subscribe=values.get("subscribe", ""),
-        to=values.get("to", ""),
-        sender=values.get("from", ""),
-        smtp_host=smtp.get("host", ""),
         smtp_port=smtp.get("port", 465 if smtp.get("security") == "tls" else 587),
-        smtp_security=smtp.get("security", "starttls"),
     )

@@ -8,6 +8,7 @@ in one go.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable
@@ -410,3 +411,57 @@ def validate(document: YamlDocument, schema: Section) -> tuple[dict[str, Any], l
         problems.append(document.problem(document.root, str(error)))
         values = {}
     return values, problems
+
+
+# Each configuration key declared once: a field of the configuration object (its name, its
+# type), with its YAML key, its schema field (what it accepts and the messages), its default
+# and what it does (``help``: an English message id, in French in the catalogue).  The schema
+# of a section is read from the object's fields, and the object built from the checked values.
+_KEY = "citoyens_key"
+
+
+@dataclass(frozen=True)
+class Key:
+    field: Field
+    help: str
+    yaml: str | None = None  # the YAML key, when it is not the attribute's name
+    within: str | None = None  # a sub-section holding it (the letter's smtp:)
+
+
+def key(check: Field, default: Any = dataclasses.MISSING, help: str = "", *, yaml: str | None = None,
+        within: str | None = None) -> Any:
+    """Declare a configuration key as a field of its dataclass (see ``Key``)."""
+    metadata = {_KEY: Key(check, help, yaml, within)}
+    if isinstance(default, (list, dict, set)):
+        return dataclasses.field(default_factory=lambda: type(default)(default), metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def declared(cls: type) -> list[tuple[dataclasses.Field, Key]]:
+    """The configuration keys of a dataclass, in declaration order."""
+    return [(found, found.metadata[_KEY]) for found in dataclasses.fields(cls) if _KEY in found.metadata]
+
+
+def section_of(cls: type, **others: Field) -> Section:
+    """The schema of the section ``cls`` is made from (``others``: keys it does not declare)."""
+    fields: dict[str, Field] = {}
+    groups: dict[str, dict[str, Field]] = {}
+    for attribute, declaration in declared(cls):
+        name = declaration.yaml or attribute.name
+        into = groups.setdefault(declaration.within, {}) if declaration.within else fields
+        into[name] = declaration.field
+    fields.update({group: Section(fields=keys) for group, keys in groups.items()})
+    return Section(fields={**fields, **others})
+
+
+def built(cls: type, values: dict[str, Any], **computed: Any) -> Any:
+    """``cls`` from a section's checked ``values``: each key given, else its default; lists
+    become tuples; ``computed``: the fields the section does not give as they are."""
+    arguments: dict[str, Any] = {}
+    for attribute, declaration in declared(cls):
+        source = values.get(declaration.within, {}) if declaration.within else values
+        name = declaration.yaml or attribute.name
+        if name in source and attribute.name not in computed:
+            value = source[name]
+            arguments[attribute.name] = tuple(value) if isinstance(value, list) else value
+    return cls(**arguments, **computed)

@@ -25,7 +25,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from dateutil.rrule import rrulestr
 
 from citoyens_ssg.content.checks import ContentError, check_date
@@ -290,26 +289,6 @@ def _recurrence(metadata: dict[str, str], start: datetime, all_day: bool, zone: 
         moment, _all_day = _moment(value, zone, line("except"))
         exdates.append(moment.replace(hour=start.hour, minute=start.minute) if _all_day and not all_day else moment)
     return rule, tuple(exdates)
-
-
-def describe_recurrence(event: Event, language: str = "fr") -> str:
-    """'Chaque semaine (mardi, samedi), jusqu'au 2027-06-30' for the pages."""
-    if not event.rrule:
-        return ""
-    parts = dict(part.split("=", 1) for part in event.rrule.split(";") if "=" in part)
-    french = language.startswith("fr")
-    names = {v: k for k, v in DAYS.items() if (k in ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")) == french}
-    frequency = {"DAILY": ("Chaque jour", "Every day"), "WEEKLY": ("Chaque semaine", "Every week"),
-                 "MONTHLY": ("Chaque mois", "Every month"), "YEARLY": ("Chaque année", "Every year")}
-    text = frequency.get(parts.get("FREQ", ""), ("Régulièrement", "Regularly"))[0 if french else 1]
-    if parts.get("BYDAY"):
-        text += " (" + ", ".join(names.get(day[-2:], day) for day in parts["BYDAY"].split(",")) + ")"
-    if parts.get("UNTIL"):
-        until = format_date(datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date(), format="long", locale="fr" if french else "en")
-        text += (f", jusqu’au {until}" if french else f", until {until}")
-    elif parts.get("COUNT"):
-        text += (f", {parts['COUNT']} fois" if french else f", {parts['COUNT']} times")
-    return text
 
 
 def schema_org(event: Event) -> dict:

@@ -14,26 +14,32 @@ from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from citoyens_ssg.i18n import N_, in_language
+
 MIME_TYPES = {
     ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".aac": "audio/aac", ".ogg": "audio/ogg", ".oga": "audio/ogg",
     ".opus": "audio/ogg", ".flac": "audio/flac", ".wav": "audio/wav",
     ".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg", ".vtt": "text/vtt",
 }
 DURATION = re.compile(r"^(?:\d{1,2}:)?\d{1,2}:\d{2}$")
+# The words of the players, in the package's catalogue (ids in English, as every message).
 LABELS = {
-    "fr": {"download_audio": "Télécharger l’enregistrement", "transcript": "Lire la transcription",
-           "download_video": "Télécharger la vidéo", "watch_on": "Regarder la vidéo sur {host}",
-           "external": "La vidéo s’ouvre sur {host}, un site extérieur : rien n’en est chargé avant votre clic.",
-           "captions": "Sous-titres", "minutes": "{minutes} min"},
-    "en": {"download_audio": "Download the recording", "transcript": "Read the transcript",
-           "download_video": "Download the video", "watch_on": "Watch the video on {host}",
-           "external": "The video opens on {host}, an outside site: nothing is loaded from it before you click.",
-           "captions": "Captions", "minutes": "{minutes} min"},
+    "download_audio": N_("Download the recording"), "transcript": N_("Read the transcript"),
+    "download_video": N_("Download the video"), "watch_on": N_("Watch the video on {host}"),
+    "external": N_("The video opens on {host}, an outside site: nothing is loaded from it before you click."),
+    "captions": N_("Captions"), "minutes": N_("{minutes} min"),
 }
+# A page's language, or its fallback chain (the page's, the site's, the network's): see i18n.
+Languages = str | tuple[str, ...]
 
 
-def labels(language: str) -> dict[str, str]:
-    return LABELS.get(language.split("-")[0].split("_")[0], LABELS["fr"])
+def labels(languages: Languages) -> dict[str, str]:
+    return {key: in_language(languages, message) for key, message in LABELS.items()}
+
+
+def _own(languages: Languages) -> str:
+    """The page's own language, first of its chain (a track's srclang)."""
+    return languages if isinstance(languages, str) else languages[0]
 
 
 def mime_type(name: str) -> str:
@@ -77,7 +83,8 @@ def duration_minutes(duration: str) -> int | None:
     return max(1, round(seconds / 60))
 
 
-def audio_player(url: str, language: str, transcript: str | None = None, duration: str | None = None) -> str:
+def audio_player(url: str, language: Languages, transcript: str | None = None,
+                 duration: str | None = None) -> str:
     words = labels(language)
     minutes = duration_minutes(duration or "")
     extra = f" ({words['minutes'].format(minutes=minutes)})" if minutes else ""
@@ -88,19 +95,20 @@ def audio_player(url: str, language: str, transcript: str | None = None, duratio
             f'<figcaption>{" · ".join(links)}</figcaption></figure>')
 
 
-def video_player(url: str, language: str, poster: str | None = None, captions: str | None = None, captions_language: str | None = None) -> str:
+def video_player(url: str, language: Languages, poster: str | None = None, captions: str | None = None,
+                 captions_language: str | None = None) -> str:
     words = labels(language)
     poster_attribute = f' poster="{escape(poster)}"' if poster else ""
     track = ""
     if captions:
-        lang = escape(captions_language or language)
+        lang = escape(captions_language or _own(language))
         track = f'<track kind="captions" src="{escape(captions)}" srclang="{lang}" label="{words["captions"]}" default>'
     return (f'<figure class="media video"><video controls preload="none"{poster_attribute}>'
             f'<source src="{escape(url)}" type="{mime_type(url)}">{track}</video>'
             f'<figcaption><a href="{escape(url)}" download>{words["download_video"]}</a></figcaption></figure>')
 
 
-def embed_link(embed: Embed, language: str, poster: str | None = None, title: str = "") -> str:
+def embed_link(embed: Embed, language: Languages, poster: str | None = None, title: str = "") -> str:
     words = labels(language)
     still = (f'<img src="{escape(poster)}" alt="" loading="lazy">' if poster
              else '<span class="video-still" aria-hidden="true">▶</span>')
@@ -115,7 +123,7 @@ def embed_link(embed: Embed, language: str, poster: str | None = None, title: st
 LONE_URL = re.compile(r'<p>\s*(?:<a href="(?P<linked>https?://[^"]+)"[^>]*>[^<]*</a>|(?P<bare>https?://[^\s<]+))\s*</p>')
 
 
-def embed_lone_video_links(html: str, language: str) -> str:
+def embed_lone_video_links(html: str, language: Languages) -> str:
     def replace(match: re.Match) -> str:
         url = match.group("linked") or match.group("bare")
         embed = video_embed(url.replace("&amp;", "&"))

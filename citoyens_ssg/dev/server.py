@@ -192,6 +192,11 @@ class DevServer:
         except CitoyensError as error:
             problems = [str(error)]
             say(_("ERROR {problem}", problem=error), error=True)
+        except Exception as error:  # a bug, or a theme's broken template: shown, and the next save rebuilds
+            logger.exception("rebuild failed")
+            problems = [_("the rebuild stopped: {error}; fix it and save again",
+                          error=f"{type(error).__name__}: {error}")]
+            say(problems[0], error=True)
         self.problems = problems
         self._announce("problems", json.dumps(problems, ensure_ascii=False))
         if report is not None:

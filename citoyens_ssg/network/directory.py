@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from citoyens_ssg.config.load import NetworkConfig, SiteConfig
+from citoyens_ssg.config.load import SITE_FEED_ATOM, NetworkConfig, SiteConfig
 from citoyens_ssg.config.sites import slugify
 from citoyens_ssg.content.events import Event
 
@@ -35,9 +35,9 @@ class Listing:
 
 
 def listing(network: NetworkConfig, site: SiteConfig) -> Listing:
-    url = f"{network.url}/{site.slug}/"
+    url = f"{network.site_url(site.slug)}/"
     address = ", ".join(p for p in (site.address, f"{site.postal_code} {site.city}".strip()) if p)
-    return Listing(site, url, f"{url}feeds/all.atom.xml", address, organization(site, url, address))
+    return Listing(site, url, f"{url}{SITE_FEED_ATOM}", address, organization(site, url, address))
 
 
 def organization(site: SiteConfig, url: str, address: str) -> dict:

@@ -16,7 +16,14 @@ from xml.etree import ElementTree
 
 from feedgen.feed import FeedGenerator
 
-from citoyens_ssg.config.load import NetworkConfig, SiteConfig, Subscription
+from citoyens_ssg.config.load import (
+    PLANET_FEED_ATOM,
+    PLANET_FEED_RSS,
+    SITE_FEED_ATOM,
+    NetworkConfig,
+    SiteConfig,
+    Subscription,
+)
 from citoyens_ssg.content.sanitize import clean_html
 from citoyens_ssg.network.feed_rules import ABSOLUTE_IRI
 from citoyens_ssg.site.manifest import Entry, Manifest
@@ -42,8 +49,8 @@ class PlanetEntry:
 
 
 def site_source(network: NetworkConfig, site: SiteConfig) -> Source:
-    url = f"{network.url}/{site.slug}/"
-    return Source(site.slug, site.name, url, f"{url}feeds/all.atom.xml")
+    url = f"{network.site_url(site.slug)}/"
+    return Source(site.slug, site.name, url, f"{url}{SITE_FEED_ATOM}")
 
 
 def subscription_source(network: NetworkConfig, subscription: Subscription) -> Source:
@@ -139,14 +146,14 @@ def _atom_id(identifier: str, source: str, authority: str) -> str:
 
 def planet_feeds(network: NetworkConfig, entries: list[PlanetEntry]) -> dict[str, bytes]:
     """The planet's feed files, by path relative to the output folder."""
-    rss = _feed(network, entries, f"{network.url}/planet/rss.xml")
+    rss = _feed(network, entries, f"{network.url}/{PLANET_FEED_RSS}")
     for added, item in zip(rss.entry(), entries):
         for enclosure in item.entry.enclosures[:1]:  # RSS allows one enclosure per item
             added.enclosure(enclosure.url, str(enclosure.length), enclosure.type)
-    atom = _feed(network, entries, f"{network.url}/planet/atom.xml")
+    atom = _feed(network, entries, f"{network.url}/{PLANET_FEED_ATOM}")
     return {
-        "planet/rss.xml": rss.rss_str(pretty=True),
-        "planet/atom.xml": _with_atom_enclosures(atom.atom_str(pretty=True), entries),
+        PLANET_FEED_RSS: rss.rss_str(pretty=True),
+        PLANET_FEED_ATOM: _with_atom_enclosures(atom.atom_str(pretty=True), entries),
         "planet/feed.json": json_feed(network, entries),
         "planet/opml.xml": opml(network),
     }

@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from citoyens_ssg import clock, output
-from citoyens_ssg.config.load import NetworkConfig, SiteConfig
+from citoyens_ssg.config.load import SITE_FEED_ATOM, NetworkConfig, SiteConfig
 from citoyens_ssg.config.sites import NOT_FOUND
 from citoyens_ssg.config.themes import ThemeChain, assets_dir, resolve_theme
 from citoyens_ssg.editor.pages import write_editor
@@ -92,7 +92,7 @@ def pages_environment(network: NetworkConfig) -> Environment:
 def _environment(network: NetworkConfig, theme: ThemeChain, assets: str) -> Environment:
     env = network_environment(theme, WorkPaths.of(network.root).jinja("network"))
     install_translations(env, theme_translations(theme, network.language))
-    env.filters.update(filters(network.language))
+    env.filters.update(filters(network.language, network.timezone))
     env.globals.update(network_globals(network))
     env.globals.update(letter_globals(network))
     env.globals.update(SITENAME=network.name, SITEURL=network.url, DEFAULT_LANG=network.language,
@@ -155,12 +155,12 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
 
 
 def _card(network: NetworkConfig, site: SiteConfig, manifest: Manifest | None) -> SiteCard:
-    url = f"{network.url}/{site.slug}/"
+    url = f"{network.site_url(site.slug)}/"
     return SiteCard(
         site=site,
         url=url,
         logo_url=f"{url}{site.logo}" if site.logo else "",
-        feed_url=f"{url}feeds/all.atom.xml",
+        feed_url=f"{url}{SITE_FEED_ATOM}",
         newest=manifest.newest() if manifest else None,
         count=len(manifest.entries) if manifest else 0,
     )

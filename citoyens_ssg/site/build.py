@@ -208,7 +208,7 @@ def build_site(job: SiteJob) -> SiteResult:
         failure, pending = _index_for_search(job)
         if failure:
             listener.warnings.append(Problem(f"sites/{job.site.slug}", _("the search index was not built: {reason}", reason=failure)))
-        site_url = f"{job.network.url}/{job.site.slug}"
+        site_url = job.network.site_url(job.site.slug)
         output.write_file(job.output_dir, sitemaps.SITE_SITEMAP, sitemaps.site_sitemap(job.output_dir, site_url))
         if job.renders is not None:
             keep_unchanged_files(job.output_dir, job.renders.previous_output)

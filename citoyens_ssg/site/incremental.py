@@ -45,6 +45,7 @@ from pelican.writers import Writer
 
 from citoyens_ssg import clock
 from citoyens_ssg.digests import digest
+from citoyens_ssg.site.context import site_context
 from citoyens_ssg.site.templating import LISTED_ARTICLE
 
 logger = logging.getLogger(__name__)
@@ -382,7 +383,7 @@ class IncrementalWriter(FeedWriter):
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
-        paths = RenderPaths.from_setting(self.settings["CITOYENS_RENDERS"])
+        paths = RenderPaths.from_setting(site_context(self.settings).renders)
         self.keys = Keys(paths.setup)
         self.record = RenderRecord(paths)
         signals.finalized.connect(self.record.save, weak=False)

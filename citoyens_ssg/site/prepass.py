@@ -22,6 +22,7 @@ from citoyens_ssg.content import checks as content_checks
 from citoyens_ssg.content import typography
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.site import reading
+from citoyens_ssg.site.context import site_context
 
 logger = logging.getLogger(__name__)
 # Below this many documents to convert, a fork (about 10 ms) and the copy of the
@@ -81,7 +82,7 @@ def _key(reader: reading.CitoyensMarkdownReader, text: str) -> str:
 
 def _converted(reader: reading.CitoyensMarkdownReader, documents: list[tuple[Path, str]]) -> dict[str, object]:
     """Memo entries for these documents: their conversion and their finished body."""
-    trusted = bool(reader.settings.get("CITOYENS_TRUSTED", False))
+    trusted = site_context(reader.settings).trusted
     entries: dict[str, object] = {}
     for _path, text in documents:
         html, meta = entries[_key(reader, text)] = reader._convert(text)

@@ -37,6 +37,7 @@ from citoyens_ssg.content.checks import EXTENSIONS, other_formats
 from citoyens_ssg.content.sanitize import clean_html, clean_text
 from citoyens_ssg.digests import code_salt, digest
 from citoyens_ssg.site import commonmark
+from citoyens_ssg.site.context import site_context
 
 _pelican_log = logging.getLogger("pelican.readers")  # Pelican's own warnings, said as Pelican says them
 META = "markdown.extensions.meta"
@@ -121,7 +122,7 @@ _SITE_MEMOS: dict[str | None, Memo] = {}
 def site_memo(settings: dict) -> Memo:
     """The site's memo, opened once per build (Pelican makes a reader per generator)
     and saved when Pelican has finished."""
-    path = settings.get("CITOYENS_MEMO")
+    path = site_context(settings).memo_path
     if path not in _SITE_MEMOS:
         salt = f"{CACHE_VERSION}|{sorted(settings['MARKDOWN'].items(), key=str)!r}|{_code(settings)}"
         memo = _SITE_MEMOS[path] = Memo(Path(path) if path else None, salt)

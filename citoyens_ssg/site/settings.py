@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from pelican.settings import DEFAULT_CONFIG
 
+from citoyens_ssg.config.load import SITE_FEED_ATOM, SITE_FEED_RSS
 from citoyens_ssg.config.themes import ThemeChain, assets_dir
 from citoyens_ssg.content import static_files
 from citoyens_ssg.site import reading, templating
+from citoyens_ssg.site.context import SETTING, SiteContext
 from citoyens_ssg.workpaths import WorkPaths
 
 if TYPE_CHECKING:
@@ -44,7 +46,7 @@ def site_settings(
 ) -> dict[str, Any]:
     """The settings Pelican gets for ``site``, passthrough applied last; ``work``: where its caches are."""
     work = work or WorkPaths.of(network.root)
-    site_url = f"{network.url}/{site.slug}"
+    site_url = network.site_url(site.slug)
     settings: dict[str, Any] = {
         "PATH": str(site.content_dir),
         "OUTPUT_PATH": str(output_dir),
@@ -65,26 +67,22 @@ def site_settings(
                                        templating.accent_css(site.accent_color)),
         "PLUGIN_PATHS": [str(network.plugins_dir)],
         "PLUGINS": list(PROJECT_PLUGINS),
-        "CITOYENS_MANIFEST_PATH": str(manifest_path),
-        "CITOYENS_RENDERS": renders.as_setting() if renders else None,
-        "CITOYENS_SITE_SLUG": site.slug,
-        "CITOYENS_THEME": theme,
-        "CITOYENS_TRUSTED": site.slug in network.trusted_sites,
-        "CITOYENS_PREVIEW": network.preview,
-        "CITOYENS_IMAGE_CACHE": str(work.images),
-        "CITOYENS_IMAGE_WIDTHS": list(network.image_widths),
+        SETTING: SiteContext(
+            slug=site.slug, network_id=network.identifier, network_language=network.language, theme=theme,
+            trusted=site.slug in network.trusted_sites, preview=network.preview, manifest_path=manifest_path,
+            memo_path=work.memo(site.slug),
+            image_cache=work.images, image_widths=network.image_widths,
+            agenda_folder=AGENDA_FOLDER,
+            # The podcast's owner: its own e-mail, else the association's contact.
+            podcast={"email": site.contact.email, **site.podcast},
+            renders=renders.as_setting() if renders else None),
         "DELETE_OUTPUT_DIRECTORY": False,
         "READERS": reading.readers_setting(site.markdown),
         "IGNORE_FILES": [*DEFAULT_CONFIG["IGNORE_FILES"], *reading.ignored_files()],
-        "CITOYENS_MEMO": str(work.memo(site.slug)),
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
         "WITH_FUTURE_DATES": True,  # citoyens_guard holds future posts back, by citoyens' clock
         "STATIC_PATHS": list(static_files.FOLDERS),
-        # The podcast's owner: its own e-mail, else the association's contact.
-        "CITOYENS_PODCAST": {"email": site.contact.email, **site.podcast},
-        "CITOYENS_AGENDA_PATH": AGENDA_FOLDER,
-        "CITOYENS_NETWORK_ID": network.identifier,
         "ARTICLE_EXCLUDES": [AGENDA_FOLDER],
         "AGENDAEVENT_URL": AGENDA_FOLDER + "/{slug}.html",
         "AGENDAEVENT_SAVE_AS": AGENDA_FOLDER + "/{slug}.html",
@@ -99,8 +97,8 @@ def site_settings(
         # What feed readers fetch at every poll: the last twenty posts, in full in Atom
         # (Pelican's hundred weigh 860 KB for a blog of 850-word posts); the rest is in the archives.
         "FEED_MAX_ITEMS": 20,
-        "FEED_ALL_ATOM": "feeds/all.atom.xml",
-        "FEED_ALL_RSS": "feeds/all.rss.xml",
+        "FEED_ALL_ATOM": SITE_FEED_ATOM,
+        "FEED_ALL_RSS": SITE_FEED_RSS,
         "CATEGORY_FEED_ATOM": "feeds/{slug}.atom.xml",
         "AUTHOR_FEED_ATOM": None,
         "AUTHOR_FEED_RSS": None,
@@ -119,7 +117,7 @@ def site_settings(
                               # the network's pages, compiled with other options, have their own;
                               # not "sites", which holds templates compiled outside the sandbox
                               "bytecode_cache": templating.bytecode_cache(work.jinja("sandboxed"))},
-        "JINJA_FILTERS": templating.filters(site.language),
+        "JINJA_FILTERS": templating.filters(site.language, site.timezone, network.language),
         "JINJA_GLOBALS": templating.site_globals(network, site),
     }
     settings.update(site.pelican)

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
-from babel.messages.pofile import read_po
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -29,6 +28,7 @@ from jinja2 import (
     pass_context,
     select_autoescape,
 )
+from jinja2.defaults import DEFAULT_NAMESPACE
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Cycler, Joiner, Namespace
@@ -36,12 +36,18 @@ from markupsafe import Markup
 from pelican import generators as pelican_generators
 from pelican.contents import Content
 
+from citoyens_ssg.config.load import PLANET_FEED_ATOM, PLANET_FEED_RSS
 from citoyens_ssg.config.themes import ThemeChain
-from citoyens_ssg.content.events import describe_recurrence, schema_org
+from citoyens_ssg.content import dates
+from citoyens_ssg.content.events import schema_org
 from citoyens_ssg.french import de
+from citoyens_ssg.i18n import fallback_languages, file_stamp, translations
 
 if TYPE_CHECKING:
     from citoyens_ssg.config.load import NetworkConfig, SiteConfig
+
+
+THEME_SOURCE_LANGUAGE = "fr"  # the templates are written in French
 
 
 def _babel_locale(language: str) -> str:
@@ -52,9 +58,13 @@ _BABEL_FORMATS = {"long_date": (format_date, "long"), "short_date": (format_date
                   "hour": (format_time, "short"), "weekday_date": (format_date, "full")}
 
 
-def filters(language: str) -> dict[str, Any]:
-    """Jinja filters bound to a language: ``{{ article.date|long_date }}``."""
+def filters(language: str, timezone: str = "Europe/Paris",
+            network_language: str | None = None) -> dict[str, Any]:
+    """Jinja filters bound to a language (and the time zone stored moments are shown in):
+    ``{{ article.date|long_date }}``, ``{{ event|event_when(when) }}``; the words around dates
+    fall back to the network's language, then French (i18n.fallback_languages)."""
     locale = _babel_locale(language)
+    words = (language, network_language) if network_language else language
     known: dict[tuple[str, object], str] = {}  # the same dates come back on every listing page
 
     def formatted(kind: str, value: date | datetime | None) -> str:
@@ -84,7 +94,16 @@ def filters(language: str) -> dict[str, Any]:
         return formatted("weekday_date", value)
 
     def recurrence(event) -> str:
-        return describe_recurrence(event, language)
+        return dates.recurrence(event, words)
+
+    def event_when(event, when: datetime | None = None) -> Markup:
+        return dates.event_when(event, when, words)
+
+    def opening_hours(text: str) -> str:
+        return dates.opening_hours(text, words)
+
+    def moment(value: str | datetime | None) -> str:
+        return dates.moment(value, words, timezone)
 
     def capitalize_first(text: str) -> str:
         """« inclusion numérique » as a heading: « Inclusion numérique » (the rest kept: « AMAP »)."""
@@ -110,8 +129,8 @@ def filters(language: str) -> dict[str, Any]:
 
     return {"schema_article": schema_article, "long_date": long_date, "short_date": short_date, "date_time": date_time, "iso_date": iso_date,
             "hour": hour, "weekday_date": weekday_date, "recurrence": recurrence, "schema_org": schema_org,
-            "language_name": language_name, "day_parts": day_parts,
-            "capitalize_first": capitalize_first}
+            "language_name": language_name, "event_when": event_when, "opening_hours": opening_hours,
+            "moment": moment, "day_parts": day_parts, "capitalize_first": capitalize_first}
 
 
 def of_name(name: object) -> str:
@@ -168,8 +187,8 @@ def network_globals(network: NetworkConfig) -> dict[str, Any]:
         "NETWORK_DESCRIPTION": network.description,
         "NETWORK_LICENCE": network.licence,
         "PLANET_URL": f"{network.url}/planet/",
-        "PLANET_RSS_URL": f"{network.url}/planet/rss.xml",
-        "PLANET_ATOM_URL": f"{network.url}/planet/atom.xml",
+        "PLANET_RSS_URL": f"{network.url}/{PLANET_FEED_RSS}",
+        "PLANET_ATOM_URL": f"{network.url}/{PLANET_FEED_ATOM}",
     }
 
 
@@ -282,16 +301,20 @@ def _formatted(translated: str, autoescape: bool, variables: dict) -> str:
     return (Markup(translated) if autoescape else translated) % variables
 
 
-@functools.lru_cache(maxsize=32)
-def theme_translations(theme: ThemeChain, language: str) -> ThemeTranslations:
-    messages: dict[str, str] = {}
-    code = language.split("-")[0].split("_")[0]
-    for folder in reversed(theme.folders):  # the root first: a child theme's translation wins
-        catalogue = folder / "locale" / code / "LC_MESSAGES" / "theme.po"
-        if catalogue.is_file():
-            with catalogue.open("rb") as handle:
-                messages.update({m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy})
-    return ThemeTranslations(messages, code if messages else "fr")
+def theme_translations(theme: ThemeChain, *languages: str | None) -> ThemeTranslations:
+    """The theme chain's messages for a page in ``languages`` (the page's, the site's, the
+    network's; then French, the templates' own): i18n's one loader and fallback rule. Its language
+    is the first of the chain the theme speaks: what the page's interface text is marked with."""
+    chain = fallback_languages(*languages)
+    catalogues = functools.partial(_theme_catalogues, theme)
+    spoken = next(code for code in (*chain, THEME_SOURCE_LANGUAGE)
+                  if code == THEME_SOURCE_LANGUAGE or any(path.is_file() for path in catalogues(code)))
+    return ThemeTranslations(translations(chain, THEME_SOURCE_LANGUAGE, catalogues), spoken)
+
+
+def _theme_catalogues(theme: ThemeChain, code: str) -> list[Path]:
+    # The root first: a child theme's translation wins.
+    return [folder / "locale" / code / "LC_MESSAGES" / "theme.po" for folder in reversed(theme.folders)]
 
 
 # The bodies of Pelican's content objects: HTML the guard plugin has sanitised.
@@ -406,14 +429,28 @@ def _names_only(*_args: Any) -> None:
     raise AssertionError("a template compiled ahead of time is never rendered with this environment")
 
 
-@functools.lru_cache(maxsize=8)
 def network_environment(theme: ThemeChain, cache_dir: Path | None = None) -> Environment:
     """A Jinja environment over a theme chain, laid out like Pelican's.
 
-    Kept for the life of the process (the dev server rebuilds often) and its
-    compiled templates kept on disk: compiling the templates was most of the
-    network stage's time.  Jinja still checks each template's date.
+    Kept while the templates it reads are the same files (by time and size: the dev
+    server rebuilds often) and its compiled templates kept on disk: compiling the
+    templates was most of the network stage's time.  Its globals start afresh at
+    each call: the caller sets what the network says now, nothing of a previous
+    configuration stays (a letter removed from network.yaml leaves no link).
     """
+    env = _network_environment(theme, cache_dir, _templates_stamp(theme))
+    env.globals.clear()
+    env.globals.update(DEFAULT_NAMESPACE)
+    return env
+
+
+def _templates_stamp(theme: ThemeChain) -> tuple[tuple[str, tuple[int, int] | None], ...]:
+    files = (path for folder in theme.folders for path in (folder / "templates").rglob("*") if path.is_file())
+    return tuple(sorted((str(path), file_stamp(path)) for path in files))
+
+
+@functools.lru_cache(maxsize=8)
+def _network_environment(theme: ThemeChain, cache_dir: Path | None, _templates: tuple) -> Environment:
     folders = [str(p / "templates") for p in theme.folders]
     return Environment(
         extensions=["jinja2.ext.i18n"],

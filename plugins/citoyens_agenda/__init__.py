@@ -7,7 +7,7 @@ with an "add to my calendar" file ``agenda/<slug>.ics``; the site gets
 ``agenda/agenda.ics`` to subscribe to.  The events also go to the manifest,
 for the network's merged agenda.
 
-Settings: CITOYENS_AGENDA_PATH, CITOYENS_NETWORK_ID, CITOYENS_SITE_SLUG.
+Settings: the site's context (its agenda folder, slug, the network's identifier).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from citoyens_ssg.content import calendar, events
 from citoyens_ssg.content import checks as content_checks
 from citoyens_ssg.content.checks import ContentError
 from citoyens_ssg.network.agenda import split_by_time
+from citoyens_ssg.site.context import site_context
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class AgendaEvent(Page):
 class AgendaGenerator(Generator):
     def generate_context(self) -> None:
         self.events: list[AgendaEvent] = []
-        for relative in self.get_files([self.settings["CITOYENS_AGENDA_PATH"]]):
+        for relative in self.get_files([site_context(self.settings).agenda_folder]):
             content = self._read(relative)
             if content is not None:
                 self.events.append(content)
@@ -45,7 +46,8 @@ class AgendaGenerator(Generator):
         self.events.sort(key=lambda c: (c.citoyens_event.start, c.slug))
         self.context["citoyens_events"] = [c.citoyens_event for c in self.events]
         if self.events:
-            self.context["AGENDA_URL"] = f"{self.settings['SITEURL']}/{self.settings['CITOYENS_AGENDA_PATH']}/"
+            folder = site_context(self.settings).agenda_folder
+            self.context["AGENDA_URL"] = f"{self.settings['SITEURL']}/{folder}/"
 
     def _read(self, relative: str) -> AgendaEvent | None:
         try:
@@ -69,7 +71,8 @@ class AgendaGenerator(Generator):
         site_url = self.settings["SITEURL"]
         category = getattr(content, "category", None) or content.metadata.get("category")
         return events.parse_event(
-            metadata, lines, site=self.settings["CITOYENS_SITE_SLUG"], slug=content.slug, title=str(content.title.unescape()),
+            metadata, lines, site=site_context(self.settings).slug, slug=content.slug,
+            title=str(content.title.unescape()),
             url=f"{site_url}/{content.url}", timezone=self.settings["TIMEZONE"],
             categories=(str(category),) if category else (), summary=content.get_content(site_url),
             site_name=self.settings["SITENAME"], stamp=getattr(content, "modified", None) or getattr(content, "date", None),
@@ -80,9 +83,9 @@ class AgendaGenerator(Generator):
             return
         now = clock.now()
         site_output = Path(self.settings["OUTPUT_PATH"])
-        network_id = self.settings["CITOYENS_NETWORK_ID"]
+        network_id = site_context(self.settings).network_id
         language = self.settings.get("DEFAULT_LANG", "fr")
-        folder = self.settings["CITOYENS_AGENDA_PATH"]
+        folder = site_context(self.settings).agenda_folder
         for content in self.events:
             event = content.citoyens_event
             writer.write_file(content.save_as, self.get_template(content.template), self.context,

@@ -4,14 +4,15 @@
   links out of the site, case twins, metadata keys and dates) and its HTML is
   sanitised after: a bad file raises ``ContentError``, which Pelican reports
   as "Could not process" and skips, and citoyens names with its line.
-- Titles become plain text; content and summaries keep only safe HTML.
+- Titles become plain text; content and summaries keep only safe HTML; a summary not
+  given is the text's first whole blocks, never cut inside a list.
 - Of two files that would produce the same page, the later is skipped, naming both.
 - A reference (``{static}``, ``{attach}``, ``{filename}``) must name a file of the
   site's ``content/`` folder: one leading elsewhere is reported and its link removed.
 - Static files are published only from an allowlist of types (citoyens_ssg.content.static_files).
 - Every file Pelican writes is checked, before it is written, to land inside the
   site's own output folder.
-- Drafts and future posts are left out of a build (``CITOYENS_PREVIEW`` keeps them,
+- Drafts and future posts are left out of a build (the site context's ``preview`` keeps them,
   for ``citoyens serve``), and links to them are removed.
 """
 
@@ -28,11 +29,12 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Static
 from pelican.generators import StaticGenerator
+from pelican.utils import strip_toc_elements_from_html
 from pelican.writers import Writer
 
 from citoyens_ssg import clock
 from citoyens_ssg.content import checks as content_checks
-from citoyens_ssg.content import static_files, typography
+from citoyens_ssg.content import excerpts, static_files, typography
 from citoyens_ssg.content.paths import (
     CONTENT_LISTS,
     Reference,
@@ -48,6 +50,7 @@ from citoyens_ssg.content.sanitize import plain_text
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import N_, _
 from citoyens_ssg.site import reading
+from citoyens_ssg.site.context import site_context
 
 logger = logging.getLogger(__name__)
 
@@ -71,14 +74,14 @@ def _checked_read(reader, source_path: str):
     content_checks.check_location(path, Path(settings["PATH"]).parent)
     text = content_checks.decode_source(path.read_bytes())
     content_checks.check_nesting(text)
-    extra = frozenset(settings.get("CITOYENS_EXTRA_METADATA", ()))
+    extra = site_context(settings).extra_metadata
     header = content_checks.read_header(text) if path.suffix.lower() in content_checks.EXTENSIONS_WITH_DOT else []
     for line, message in content_checks.check_header(header, settings["TIMEZONE"], extra):
         logger.warning("%s: %s", source_path, message, extra={"citoyens_line": line})
     content, metadata = super(type(reader), reader).read(source_path)
     # What Pelican obeys is what the reader returns, whatever syntax the text used.
     content_checks.check_metadata(metadata, header, extra)
-    trusted = settings.get("CITOYENS_TRUSTED", False)
+    trusted = site_context(settings).trusted
     french = typography.is_french(str(metadata.get("lang") or settings.get("DEFAULT_LANG")))
     memo = reading.site_memo(settings)
     if "summary" in metadata:
@@ -118,6 +121,28 @@ def prepare_content(content) -> None:
     plain_title(content)
     hold_future(content)
     remove_references(content, _leaving, LEAVING, logging.ERROR)
+
+
+def after_reading(generators) -> None:
+    """Once every text is read: links to unpublished texts removed, then the excerpts cut
+    from what remains (Pelican's moment for plugins that make summaries)."""
+    generators = list(generators)
+    keep_drafts_private(generators)
+    for content in pelican_contents(generators):
+        cut_excerpt(content)
+
+
+def cut_excerpt(content) -> None:
+    """The summary of a text that gives none: its first whole blocks (citoyens_ssg.content.excerpts),
+    set where Pelican takes a plugin's summary (``_summary``; its links are resolved after).
+    SUMMARY_MAX_PARAGRAPHS, or no SUMMARY_MAX_LENGTH, leaves it to Pelican."""
+    settings = content.settings
+    budget = settings.get("SUMMARY_MAX_LENGTH")
+    if "summary" in content.metadata or budget is None or settings.get("SUMMARY_MAX_PARAGRAPHS") is not None:
+        return
+    suffix = settings.get("SUMMARY_END_SUFFIX", "…")
+    summary = strip_toc_elements_from_html(excerpts.excerpt(content._content or "", budget, suffix))
+    content._summary = content.metadata["summary"] = summary
 
 
 def check_address(content) -> None:
@@ -162,7 +187,7 @@ def leave_out_unpublished(generator, metadata) -> None:
     """Outside a preview, a draft or a future post is skipped before Pelican makes anything of it:
     no page, no feed or sitemap entry, no search record, no static file it links."""
     settings = generator.settings
-    if settings.get("CITOYENS_PREVIEW"):
+    if site_context(settings).preview:
         return
     status = str(metadata.get("status") or settings.get("DEFAULT_STATUS", "published")).lower()
     date = metadata.get("date")
@@ -179,7 +204,7 @@ def keep_drafts_private(generators) -> None:
     pointing at nothing or at a draft."""
     generators = list(generators)
     for generator in generators:
-        if not generator.settings.get("CITOYENS_PREVIEW"):
+        if not site_context(generator.settings).preview:
             for attribute in DRAFT_LISTS:
                 getattr(generator, attribute, []).clear()  # in place: the context holds the same lists
     for content in pelican_contents(generators):
@@ -192,7 +217,7 @@ def _unpublished(reference: Reference, content) -> bool:
         return False
     root = resolved(content.settings["PATH"])
     linked = content._context["generated_content"].get(target.relative_to(root).as_posix())
-    return linked is None or (linked.status == "draft" and not content.settings.get("CITOYENS_PREVIEW"))
+    return linked is None or (linked.status == "draft" and not site_context(content.settings).preview)
 
 
 def plain_title(content) -> None:
@@ -340,7 +365,7 @@ def register() -> None:
     signals.content_object_init.connect(prepare_content)
     signals.static_generator_finalized.connect(keep_publishable_statics)
     signals.all_generators_finalized.connect(guard_writes)
-    signals.all_generators_finalized.connect(keep_drafts_private)
+    signals.all_generators_finalized.connect(after_reading)
     signals.article_generator_pretaxonomy.connect(refuse_duplicate_outputs)
     signals.page_generator_finalized.connect(refuse_duplicate_outputs)
     signals.all_generators_finalized.connect(refuse_remaining_duplicates)

@@ -2,9 +2,10 @@
 
 Our themes are written in French and use Jinja2's i18n extension
 (``{{ _("Aller au contenu") }}``); each generator's template environment gets
-the translations of the theme chain for the site's ``DEFAULT_LANG``.
+the translations of the theme chain for the site's ``DEFAULT_LANG``, then the network's language,
+then French (the templates' own words): citoyens_ssg.i18n's one fallback rule.
 
-Settings: CITOYENS_THEME (the site's theme chain), DEFAULT_LANG.
+Settings: the site context's theme chain, DEFAULT_LANG.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from __future__ import annotations
 from pelican import signals
 
 from citoyens_ssg.site import templating
+from citoyens_ssg.site.context import site_context
 
 
 def translate_theme(generator) -> None:
-    theme = generator.settings.get("CITOYENS_THEME")
-    if theme is None or theme.from_pelican:
+    theme = site_context(generator.settings).theme
+    if theme.from_pelican:
         return  # Pelican's own themes have no translatable strings
-    translations = templating.theme_translations(theme, generator.settings.get("DEFAULT_LANG", "fr"))
+    language = generator.settings.get("DEFAULT_LANG", "fr")
+    network_language = site_context(generator.settings).network_language
+    translations = templating.theme_translations(theme, language, network_language)
     templating.install_translations(generator.env, translations)
 
 

@@ -10,7 +10,7 @@
   written beside it.  A file that is not a publishable image is removed from
   the output and reported, naming it.
 
-Settings: CITOYENS_IMAGE_CACHE (required), CITOYENS_IMAGE_WIDTHS.
+Settings: the site's context (its image cache, required, and the widths).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pelican import signals
 from citoyens_ssg.content import images
 from citoyens_ssg.content.paths import content_file, pelican_contents, resolved, without_placeholder
 from citoyens_ssg.i18n import _
+from citoyens_ssg.site.context import site_context
 
 logger = logging.getLogger(__name__)
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -39,11 +40,10 @@ class ImageSettingError(ValueError):
 
 
 def _settings(settings) -> tuple[Path, tuple[int, ...]]:
-    cache = settings.get("CITOYENS_IMAGE_CACHE")
-    if not cache:
-        raise ImageSettingError("citoyens_images needs the CITOYENS_IMAGE_CACHE setting")
-    widths = tuple(int(w) for w in settings.get("CITOYENS_IMAGE_WIDTHS", images.DEFAULT_WIDTHS))
-    return Path(cache), widths
+    site = site_context(settings)
+    if site.image_cache is None:
+        raise ImageSettingError("citoyens_images needs the site context's image_cache")
+    return site.image_cache, site.image_widths
 
 
 def _source_of(src: str, content) -> Path | None:

@@ -3,7 +3,7 @@
 The writer (``citoyens_ssg.site.incremental.IncrementalWriter``) keys every page by
 what it shows and reuses the published bytes of a page whose key did not change.
 
-Settings: CITOYENS_RENDERS (where the published version and its keys are);
+Settings: the site context's renders (where the published version and its keys are);
 without it, Pelican's own writer, its RSS guids made valid (``FeedWriter``).
 """
 
@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from pelican import signals
 
+from citoyens_ssg.site.context import site_context
 from citoyens_ssg.site.incremental import FeedWriter, IncrementalWriter
 
 
 def incremental_writer(pelican):
-    return IncrementalWriter if pelican.settings.get("CITOYENS_RENDERS") else FeedWriter
+    return IncrementalWriter if site_context(pelican.settings).renders else FeedWriter
 
 
 def register() -> None:

@@ -1,18 +1,18 @@
 """Pelican plugin: write the site's published articles to a citoyens manifest.
 
 The network stage (portal, planet) reads this file instead of Pelican's memory,
-because every site is built in a process of its own.  The plugin needs the
-``CITOYENS_MANIFEST_PATH`` setting and refuses to run without it.
+because every site is built in a process of its own.  The plugin needs the site's
+context (``citoyens_ssg.site.context``) with its manifest path, and refuses to run without it.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from markupsafe import Markup
 from pelican import signals
 
 from citoyens_ssg import clock
+from citoyens_ssg.site.context import site_context
 from citoyens_ssg.site.manifest import Enclosure, Entry, Manifest, write_manifest
 
 
@@ -64,15 +64,14 @@ def _enclosures(article) -> tuple[Enclosure, ...]:
 
 def write_site_manifest(generator, writer=None) -> None:  # noqa: ARG001 - signal signature
     settings = generator.settings
-    path = settings.get("CITOYENS_MANIFEST_PATH")
-    slug = settings.get("CITOYENS_SITE_SLUG")
-    if not path or not slug:
-        raise ManifestSettingError("citoyens_manifest needs CITOYENS_MANIFEST_PATH and CITOYENS_SITE_SLUG")
+    site = site_context(settings)
+    if site.manifest_path is None:
+        raise ManifestSettingError("citoyens_manifest needs the site context's manifest_path")
     now = clock.now()
     published = [a for a in generator.articles if a.status == "published" and a.date <= now]
     entries = tuple(_entry(article, settings["SITEURL"]) for article in published)
     site_events = tuple(generator.context.get("citoyens_events", ()))  # put there by citoyens_agenda
-    write_manifest(Path(path), Manifest(site=slug, entries=entries, events=site_events))
+    write_manifest(site.manifest_path, Manifest(site=site.slug, entries=entries, events=site_events))
 
 
 def register() -> None:

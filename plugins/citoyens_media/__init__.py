@@ -9,7 +9,7 @@
   link that loads nothing from the host before the reader clicks.  A video
   address alone on its line in the text becomes the same link.
 
-Settings: CITOYENS_PODCAST (title, category, subcategory, image, explicit, email).
+Settings: the site context's podcast (title, category, subcategory, image, explicit, email).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from citoyens_ssg.content import media
 from citoyens_ssg.content.paths import content_file, pelican_contents
 from citoyens_ssg.content.sanitize import safe_link
 from citoyens_ssg.i18n import _
+from citoyens_ssg.site.context import site_context
 
 logger = logging.getLogger(__name__)
 # An episode is "on air" (the radio theme's badge) this long after its date, by the build's clock.
@@ -83,13 +84,15 @@ def _episode(article) -> bool:
 
 
 def _add_players(content) -> None:
-    language = getattr(content, "lang", None) or content.settings.get("DEFAULT_LANG", "fr")
+    # The page's language, then the site's and the network's (i18n's one fallback rule).
+    language = (getattr(content, "lang", None) or content.settings.get("DEFAULT_LANG", "fr"),
+                content.settings.get("DEFAULT_LANG", "fr"), site_context(content.settings).network_language)
     blocks = [block for block in (_audio_block(content, language), _video_block(content, language)) if block]
     html = getattr(content, "_content", "") or ""
     content._content = "".join(blocks) + media.embed_lone_video_links(html, language)
 
 
-def _audio_block(content, language: str) -> str:
+def _audio_block(content, language: tuple[str, ...]) -> str:
     audio = _media(content, "audio")
     if audio is None:
         return ""
@@ -115,7 +118,7 @@ def _declared_length(content) -> int | None:
     return None
 
 
-def _video_block(content, language: str) -> str:
+def _video_block(content, language: tuple[str, ...]) -> str:
     value = str(content.metadata.get("video", "")).strip()
     if not value:
         return ""
@@ -144,7 +147,7 @@ def write_podcast(generator, writer=None) -> None:  # noqa: ARG001 - signal sign
 
 
 def _podcast_feed(settings) -> FeedGenerator:
-    podcast = settings.get("CITOYENS_PODCAST") or {}
+    podcast = site_context(settings).podcast
     site_url = settings["SITEURL"]
     title = podcast.get("title") or settings["SITENAME"]
     feed = FeedGenerator()

@@ -35,7 +35,7 @@ from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import _
 from citoyens_ssg.network import subscriptions
 from citoyens_ssg.network.fetch import FetchPolicy
-from citoyens_ssg.network.letter.compose import FOLDER, Letter, compose_letter
+from citoyens_ssg.network.letter.compose import Letter, compose_letter
 from citoyens_ssg.network.letter.render import email_html, email_text, subject
 from citoyens_ssg.network.letter.weeks import Week, parse_week, published_weeks
 from citoyens_ssg.network.stage import load_manifests, pages_environment
