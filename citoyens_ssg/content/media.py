@@ -157,7 +157,7 @@ def embed_link(embed: Embed, language: str, poster: str | None = None, title: st
              else '<span class="video-still" aria-hidden="true">▶</span>')
     cta = words["watch_on"].format(host=escape(embed.provider))
     label = f'{cta} : {escape(title)}' if title else cta
-    return (f'<figure class="media video-embed"><a class="video-link" href="{escape(embed.page_url)}" rel="noopener">'
+    return (f'<figure class="media video-embed" data-pagefind-ignore="all"><a class="video-link" href="{escape(embed.page_url)}" rel="noopener">'
             f'{still}<span class="video-cta">{label}</span></a>'
             f'<figcaption>{words["external"].format(host=escape(embed.host))}</figcaption></figure>')
 
