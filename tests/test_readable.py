@@ -1,0 +1,161 @@
+"""What the automated checker cannot see (issue 22), read in a real Chromium on the built example
+network: the accessibility tree, keyboard events, computed styles, response headers."""
+
+from __future__ import annotations
+
+import re
+import time
+import urllib.request
+
+import pytest
+from browser import chromium, chromium_or_skip, static_host
+
+from citoyens_ssg.pipeline.build import build
+
+from conftest import PROJECT
+
+PUBLIC = "https://reseau.example.org"
+KEYS = {"Enter": (13, "Enter", "\r"), " ": (32, "Space", " "), "Escape": (27, "Escape", "")}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The example network built for PUBLIC, served by a local host applying _headers."""
+    chromium_or_skip()
+    output = tmp_path_factory.mktemp("lisible") / "output"
+    report = build(PROJECT, output_dir=output, base_url=PUBLIC, jobs=2)
+    assert report.ok, [str(p) for r in report.sites for p in r.problems]
+    with static_host(output) as address, chromium() as browser:
+        yield address, browser, output
+
+
+def accessible(page, role: str) -> list[str]:
+    """The names of the nodes of ``role`` in the page's accessibility tree (as a screen reader has it)."""
+    nodes = page.call("Accessibility.getFullAXTree")["nodes"]
+    return [node.get("name", {}).get("value", "") for node in nodes
+            if not node.get("ignored") and node.get("role", {}).get("value") == role]
+
+
+def press(page, key: str) -> None:
+    code, name, text = KEYS[key]
+    page.call("Input.dispatchKeyEvent", type="keyDown", key=key, code=name, windowsVirtualKeyCode=code, text=text)
+    page.call("Input.dispatchKeyEvent", type="keyUp", key=key, code=name, windowsVirtualKeyCode=code)
+
+
+def focused(page) -> str:
+    return page.evaluate("document.activeElement.getAttribute('alt') || document.activeElement.textContent.trim()")
+
+
+def wait(page, condition: str) -> None:
+    page.evaluate("new Promise((resolve, reject) => { const started = Date.now(); const check = () => {"
+                  f" if ({condition}) {{ return resolve(true); }}"
+                  " if (Date.now() - started > 15000) { return reject('never: ' + " + repr(condition) + "); }"
+                  " setTimeout(check, 50); }; check(); })")
+
+
+def luminance(rgb: str) -> float:
+    channels = [int(c) / 255 for c in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+# 1. Podcast episodes
+
+def test_an_episode_is_named_timed_and_its_transcript_readable(served):
+    address, browser, _output = served
+    page = browser.new_page()
+    episode = "/radio-ondes/la-voix-des-quartiers-jardin-partage-et-salle-numerique.html"
+    page.goto(address + episode)
+    title = "La voix des quartiers : jardin partagé et salle numérique"
+    player = page.evaluate("document.querySelector('audio').getAttribute('aria-label')")
+    assert player.replace("\u00a0", " ").replace("\u202f", " ") == f"Écouter : {title}"
+    caption = page.evaluate("document.querySelector('.media figcaption').textContent")
+    assert "(2\u00a0s)" in caption and "min" not in caption  # a 2-second file, once "(1 min)"
+    page.evaluate("document.querySelector('.media figcaption a:not([download])').click()")
+    wait(page, "location.pathname.endsWith('/transcription/')")
+    time.sleep(0.2)
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    text = page.evaluate("document.querySelector('main').innerText")
+    assert "Transcription" in text and "Ã" not in text
+    # The .txt itself (linked elsewhere, downloaded) is UTF-8 for every host that reads _headers.
+    with urllib.request.urlopen(address + "/radio-ondes/fichiers/voix-des-quartiers-2026-11-transcription.txt") as reply:
+        assert reply.headers.get_all("Content-Type")[-1] == "text/plain; charset=utf-8"
+    page.close()
+
+
+# 2. Search
+
+@pytest.mark.parametrize("path", ["/recherche/", "/espace-numerique/recherche.html"])
+def test_search_has_a_label_says_its_results_and_follows_the_text_size(served, path):
+    address, browser, _output = served
+    page = browser.new_page()
+    page.goto(address + path)
+    wait(page, "document.querySelector('.pagefind-ui__search-input')")
+    assert "Mots à chercher" in accessible(page, "textbox")
+    label = page.evaluate("(() => { const l = document.querySelector('label[for=recherche-mots]');"
+                          " return [l.textContent, l.getBoundingClientRect().height]; })()")
+    assert label[0] == "Mots à chercher" and label[1] > 0  # seen, not a placeholder that vanishes
+    assert "Effacer" in page.evaluate("document.querySelector('.pagefind-ui__search-clear').textContent")
+    colours = page.evaluate("(() => { const i = document.querySelector('.pagefind-ui__search-input');"
+                            " return [getComputedStyle(i, '::placeholder').color, getComputedStyle(i).backgroundColor]; })()")
+    assert contrast(*colours) >= 4.5, colours
+    links = page.search("tablette")
+    assert links
+    wait(page, "document.getElementById('recherche-etat').textContent.includes('tablette')")
+    assert page.evaluate("document.getElementById('recherche-etat').getAttribute('role')") == "status"
+    assert re.fullmatch(r"\d+ résultats? pour tablette", page.evaluate("document.getElementById('recherche-etat').textContent"))
+    # Sizes in rem: the reader's larger text makes the box and the results larger.
+    sizes = "['.pagefind-ui__search-input', '.pagefind-ui__result-title'].map(s =>" \
+            " parseFloat(getComputedStyle(document.querySelector(s)).fontSize))"
+    before = page.evaluate(sizes)
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    assert page.evaluate(sizes) == [2 * size for size in before]
+    page.close()
+
+
+def test_search_excerpts_read_the_article_not_its_byline_or_player(served):
+    address, browser, _output = served
+    page = browser.new_page()
+    page.goto(address + "/radio-ondes/recherche.html")
+    assert page.search("jardin")
+    excerpts = page.evaluate("[...document.querySelectorAll('.pagefind-ui__result-excerpt')].map(e => e.textContent)")
+    assert excerpts and not [e for e in excerpts if re.search("Publié le|Télécharger|Écouter|transcription", e)], excerpts
+    page.close()
+
+
+# 3. The map
+
+def test_the_map_names_its_places_in_french_and_opens_them_from_the_keyboard(served):
+    address, browser, _output = served
+    page = browser.new_page()
+    page.goto(address + "/annuaire/carte.html")
+    wait(page, "document.querySelectorAll('.leaflet-marker-icon').length")
+    places = page.evaluate("[...document.querySelectorAll('#lieux li > a')].map(a => a.textContent)")
+    buttons = accessible(page, "button")
+    assert "Marker" not in buttons and sorted(b for b in buttons if b in places) == sorted(places)
+    assert {"Zoom avant", "Zoom arrière"} <= set(buttons)
+    # Eight places, eight pins: the ones at one address are set side by side.
+    spots = page.evaluate("[...document.querySelectorAll('.leaflet-marker-icon')].map(m => {"
+                          " const r = m.getBoundingClientRect(); return Math.round(r.x) + ',' + Math.round(r.y); })")
+    assert len(spots) == len(places) == len(set(spots)) == 8
+    # The list is reachable before the map, and describes it.
+    assert page.evaluate("document.querySelector('a[href=\"#lieux\"]').compareDocumentPosition("
+                         "document.getElementById('carte')) & Node.DOCUMENT_POSITION_FOLLOWING")
+    assert page.evaluate("document.getElementById('carte').getAttribute('aria-describedby')") == "lieux"
+    for key in ("Enter", " "):
+        page.evaluate("document.querySelector('.leaflet-marker-icon[alt=\"Radio Ondes Citoyennes\"]').focus()")
+        press(page, key)
+        wait(page, "document.querySelector('.leaflet-popup')")
+        assert focused(page) == "Radio Ondes Citoyennes"  # the popup's link, focus inside it
+        assert page.evaluate("document.activeElement.closest('.leaflet-popup') !== null")
+        assert "Fermer" in accessible(page, "button")
+        press(page, "Escape")
+        wait(page, "!document.querySelector('.leaflet-popup')")
+        assert page.evaluate("document.activeElement.classList.contains('leaflet-marker-icon')")
+        assert focused(page) == "Radio Ondes Citoyennes"
+    page.close()
