@@ -18,6 +18,7 @@ from citoyens_ssg.config.editor import Backend, backend_from
 from citoyens_ssg.config.sites import SiteFolder, discover_sites, slugify
 from citoyens_ssg.config.themes import available_themes
 from citoyens_ssg.config.yamlfile import load_yaml
+from citoyens_ssg.content import abbreviations
 from citoyens_ssg.errors import ConfigError, Problem
 from citoyens_ssg.i18n import N_, _, in_language
 
@@ -131,6 +132,7 @@ class SiteConfig(SharedSettings):
     latitude: float | None = None
     longitude: float | None = None
     markdown: str = DEFAULT_DIALECT  # 'python-markdown' for a site moved from a Pelican blog
+    abbreviations: dict[str, str] = field(default_factory=dict)  # acronym: expansion, shown at first use
 
     @property
     def content_dir(self) -> Path:
@@ -275,6 +277,7 @@ SITE_SCHEMA = schema.Section(
             "subcategory": schema.Text(), "image": schema.Text(), "explicit": schema.Boolean(), "email": schema.Email(),
         }),
         "markdown": schema.Choice(choices=DIALECTS),
+        "abbreviations": schema.FreeMapping(check=abbreviations.acronym_problem),
     }
 )
 
@@ -419,6 +422,7 @@ def _site_from(folder: SiteFolder, values: dict, network: dict) -> SiteConfig:
         latitude=values.get("latitude"),
         longitude=values.get("longitude"),
         markdown=values.get("markdown", DEFAULT_DIALECT),
+        abbreviations={key: value.strip() for key, value in values.get("abbreviations", {}).items()},
         **shared,
     )
 

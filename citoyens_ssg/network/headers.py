@@ -80,11 +80,10 @@ TEXT_TYPES = {
 # (path pattern, headers), in the order hosts apply them.
 RULES: tuple[tuple[str, dict[str, str]], ...] = (
     ("/*", SECURITY),
-    ("/*.xml", {"Cache-Control": FEEDS}),
-    ("/*/feeds/*.atom.xml", {"Content-Type": "application/atom+xml; charset=utf-8"}),
-    ("/*/feeds/*.rss.xml", {"Content-Type": "application/rss+xml; charset=utf-8"}),
-    ("/planet/atom.xml", {"Content-Type": "application/atom+xml; charset=utf-8"}),
-    ("/planet/rss.xml", {"Content-Type": "application/rss+xml; charset=utf-8"}),
+    # Feeds as plain XML: Chromium shows application/atom+xml and rss+xml as text and never applies
+    # their style sheet (suivre/flux.xsl), with which a reader who clicks one sees the news;
+    # feed readers go by the content, not by this type.
+    ("/*.xml", {"Cache-Control": FEEDS, "Content-Type": "application/xml; charset=utf-8"}),
     ("/*.ics", {"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": FEEDS}),
     ("/*.json", {"Content-Type": "application/json; charset=utf-8"}),
     *((f"/*{suffix}", {"Content-Type": value}) for suffix, value in TEXT_TYPES.items()),

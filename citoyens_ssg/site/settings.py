@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 # clean responsive images, citoyens_media adds players and the podcast feed,
 # citoyens_manifest hands the published entries to the network stage,
 # citoyens_incremental renders only the pages whose inputs changed.
-PROJECT_PLUGINS = ["citoyens_guard", "citoyens_i18n", "citoyens_images", "citoyens_media", "citoyens_agenda", "citoyens_manifest",
-                   "citoyens_incremental"]
+PROJECT_PLUGINS = ["citoyens_guard", "citoyens_i18n", "citoyens_images", "citoyens_media", "citoyens_feeds",
+                   "citoyens_agenda", "citoyens_manifest", "citoyens_incremental"]
 AGENDA_FOLDER = "agenda"
 
 def site_settings(
@@ -79,6 +79,7 @@ def site_settings(
         "STATIC_PATHS": list(static_files.FOLDERS),
         # The podcast's owner: its own e-mail, else the association's contact.
         "CITOYENS_PODCAST": {"email": site.contact.email, **site.podcast},
+        "CITOYENS_ABBREVIATIONS": site.abbreviations,
         "CITOYENS_AGENDA_PATH": AGENDA_FOLDER,
         "CITOYENS_NETWORK_ID": network.identifier,
         "ARTICLE_EXCLUDES": [AGENDA_FOLDER],

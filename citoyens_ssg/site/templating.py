@@ -38,6 +38,7 @@ from pelican.contents import Content
 
 from citoyens_ssg.config.themes import ThemeChain
 from citoyens_ssg.content.events import describe_recurrence, schema_org
+from citoyens_ssg.site import feedstyle
 
 if TYPE_CHECKING:
     from citoyens_ssg.config.load import NetworkConfig, SiteConfig
@@ -148,6 +149,8 @@ def network_globals(network: NetworkConfig) -> dict[str, Any]:
         "PLANET_URL": f"{network.url}/planet/",
         "PLANET_RSS_URL": f"{network.url}/planet/rss.xml",
         "PLANET_ATOM_URL": f"{network.url}/planet/atom.xml",
+        "FOLLOW_URL": f"{network.url}/{feedstyle.FOLLOW_PAGE.removesuffix('index.html')}",
+        "FEED_STYLESHEET": feedstyle.stylesheet_href(network.url),
     }
 
 

@@ -32,7 +32,7 @@ from pelican.writers import Writer
 
 from citoyens_ssg import clock
 from citoyens_ssg.content import checks as content_checks
-from citoyens_ssg.content import static_files, typography
+from citoyens_ssg.content import abbreviations, static_files, typography
 from citoyens_ssg.content.paths import (
     CONTENT_LISTS,
     Reference,
@@ -81,9 +81,10 @@ def _checked_read(reader, source_path: str):
     trusted = settings.get("CITOYENS_TRUSTED", False)
     french = typography.is_french(str(metadata.get("lang") or settings.get("DEFAULT_LANG")))
     memo = reading.site_memo(settings)
+    acronyms = settings.get("CITOYENS_ABBREVIATIONS") or {}
     if "summary" in metadata:
-        metadata["summary"] = _finished(memo, metadata["summary"], trusted, french)
-    return _finished(memo, content or "", trusted, french), metadata
+        metadata["summary"] = abbreviations.expand_first(_finished(memo, metadata["summary"], trusted, french), acronyms)
+    return abbreviations.expand_first(_finished(memo, content or "", trusted, french), acronyms), metadata
 
 
 def _finished(memo, html: str, trusted: bool, french: bool) -> str:

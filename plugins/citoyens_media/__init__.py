@@ -29,6 +29,7 @@ from citoyens_ssg.content.paths import content_file, pelican_contents
 from citoyens_ssg.content.static_files import TEXT_LIMIT
 from citoyens_ssg.content.sanitize import safe_link
 from citoyens_ssg.i18n import _
+from citoyens_ssg.site import feedstyle
 
 logger = logging.getLogger(__name__)
 PODCAST_IMAGES = (".jpg", ".png")  # feedgen's itunes:image takes these endings only
@@ -177,7 +178,9 @@ def write_podcast(generator, writer=None) -> None:  # noqa: ARG001 - signal sign
     feed.lastBuildDate(max(article.date for article in episodes))  # not the build time: reproducible
     for article in sorted(episodes, key=lambda a: a.date, reverse=True):
         _add_episode(feed, article, settings)
-    output.write_file(Path(settings["OUTPUT_PATH"]), "podcast.xml", feed.rss_str(pretty=True))
+    document = feed.rss_str(pretty=True)
+    href = (settings.get("JINJA_GLOBALS") or {}).get("FEED_STYLESHEET")
+    output.write_file(Path(settings["OUTPUT_PATH"]), "podcast.xml", feedstyle.styled(document, href) if href else document)
 
 
 def _podcast_feed(settings) -> FeedGenerator:
