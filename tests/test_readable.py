@@ -10,6 +10,8 @@ import urllib.request
 import pytest
 from browser import chromium, chromium_or_skip, static_host
 
+from citoyens_ssg.config.load import load_network
+from citoyens_ssg.errors import ConfigError
 from citoyens_ssg.pipeline.build import build
 
 from conftest import PROJECT
@@ -159,3 +161,108 @@ def test_the_map_names_its_places_in_french_and_opens_them_from_the_keyboard(ser
         assert page.evaluate("document.activeElement.classList.contains('leaflet-marker-icon')")
         assert focused(page) == "Radio Ondes Citoyennes"
     page.close()
+
+
+# 4. Reader words
+
+FORMATS = ("Atom", "RSS", "JSON Feed", "OPML", "iCalendar", "GeoJSON")
+
+
+def visible_text(page) -> str:
+    return page.evaluate("document.body.innerText")
+
+
+@pytest.mark.parametrize("path", ["/", "/planet/", "/agenda/", "/annuaire/carte.html", "/planet/sante.html",
+                                  "/lettre/", "/espace-numerique/", "/espace-numerique/agenda/"])
+def test_public_pages_offer_feeds_and_calendars_in_reader_words(served, path):
+    address, browser, _output = served
+    page = browser.new_page()
+    page.goto(address + path)
+    links = accessible(page, "link")
+    assert "Recevoir les nouvelles dans une application" in links or \
+        "Recevoir les nouvelles du réseau dans une application" in links, links
+    assert "comment suivre le réseau" in links
+    if "agenda" in path:
+        assert "Ajouter à mon agenda" in links
+    text = visible_text(page)
+    # The portal's cards and the planet's intro are the theme's (issue 21): they lose "Flux Atom" there.
+    if path not in ("/", "/planet/"):
+        assert not [name for name in FORMATS if re.search(rf"\b{name}\b", text)], text
+    assert "ressource externe" not in text  # the map's tiles and the planet's images come from elsewhere
+    page.close()
+
+
+def test_one_help_page_names_the_formats_and_explains_them(served):
+    address, browser, output = served
+    page = browser.new_page()
+    page.goto(address + "/suivre/")
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert accessible(page, "heading")[:4] == ["Suivre le réseau", "Recevoir les nouvelles dans une application",
+                                                "Ajouter à mon agenda", "Recevoir la lettre de la semaine"]
+    text = visible_text(page)
+    assert all(name in text for name in ("Atom", "RSS", "JSON Feed", "OPML", "iCalendar")), text
+    assert "S’inscrire à la lettre" in accessible(page, "link")
+    hrefs = page.evaluate("[...document.querySelectorAll('main a')].map(a => a.getAttribute('href'))")
+    for wanted in ("/planet/atom.xml", "/agenda/agenda.ics", "/planet/opml.xml", "/radio-ondes/feeds/all.atom.xml"):
+        assert wanted in hrefs, hrefs
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["/planet/atom.xml", "/planet/rss.xml", "/amap-des-dunes/feeds/all.atom.xml",
+                                  "/radio-ondes/feeds/all.rss.xml", "/radio-ondes/podcast.xml", "/lettre/atom.xml"])
+def test_a_feed_opened_in_the_browser_reads_as_news(served, path):
+    address, browser, output = served
+    head = (output / path.lstrip("/")).read_bytes()[:200]
+    assert b'<?xml-stylesheet type="text/xsl" href="/suivre/flux.xsl"?>' in head  # same origin, root-relative
+    page = browser.new_page()
+    page.goto(address + path)
+    wait(page, "document.querySelector('h1')")
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")  # the theme's
+    entries = page.evaluate("[...document.querySelectorAll('main li h2 a')].map(a => [a.textContent.trim(), a.href])")
+    assert entries and all(title and link.startswith(PUBLIC + "/") for title, link in entries), entries
+    assert "Comment suivre le réseau" in accessible(page, "link")
+    assert "<feed" not in visible_text(page) and "<rss" not in visible_text(page)
+    page.close()
+
+
+def test_acronyms_declared_by_a_site_are_expanded_at_first_use(served):
+    address, browser, _output = served
+    page = browser.new_page()
+    page.goto(address + "/radio-ondes/pages/la-grille-des-programmes.html")
+    titles = page.evaluate("[...document.querySelectorAll('main abbr')].map(a => [a.textContent, a.title])")
+    assert titles == [["EPN", "Espace public numérique"]]
+    page.close()
+
+
+def test_the_feed_health_page_speaks_to_the_public(served):
+    address, browser, _output = served
+    page = browser.new_page()
+    page.goto(address + "/planet/sante.html")
+    text = visible_text(page)
+    assert "network.yaml" not in text and "planet:" not in text
+    assert accessible(page, "heading")[0] == "Les blogs suivis par la planète"
+    page.close()
+
+
+def test_acronyms_leave_code_links_and_attributes_alone_and_escape_their_expansion(network):
+    network.site("amap", 'name: AMAP des Dunes\nabbreviations:\n  AMAP: Association "pour" le <maintien>\n'
+                         "  CC BY-NC-SA: Creative Commons, attribution, pas d’usage commercial, partage à l’identique\n")
+    network.article("amap", "paniers", "Les paniers de l'AMAP", "2026-03-01 10:00",
+                    body="![Logo AMAP](https://example.org/AMAP.png) `AMAP` [AMAP](https://example.org/AMAP)\n\n"
+                         "L'AMAP distribue. Encore l'AMAP, et des AMAPs. Texte sous CC BY-NC-SA.")
+    assert network.build().ok
+    body = network.read("amap/paniers.html").split('<div class="content">')[1].split("</div>")[0]
+    assert body.count("<abbr") == 2, body
+    assert ('L’<abbr title="Association &quot;pour&quot; le &lt;maintien&gt;">AMAP</abbr> distribue. Encore l’AMAP'
+            in body.replace("'", "’")), body
+    assert '<abbr title="Creative Commons, attribution, pas d’usage commercial, partage à l’identique">CC BY-NC-SA</abbr>' in body
+    assert "<code>AMAP</code>" in body and 'alt="Logo AMAP"' in body and 'href="https://example.org/AMAP"' in body
+
+
+def test_a_malformed_acronym_is_named_with_its_line(network):
+    network.site("amap", "name: AMAP\nabbreviations:\n  amap: minuscules\n  EPN: [une, liste]\n")
+    with pytest.raises(ConfigError) as caught:
+        load_network(network.root)
+    found = [str(problem) for problem in caught.value.problems]
+    assert [f.split(": ")[0] for f in found] == ["sites/amap/site.yaml:3", "sites/amap/site.yaml:4"], found
+    assert "like AMAP" in found[0] and "one line" in found[1]
