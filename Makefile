@@ -13,7 +13,7 @@ BUILD_OPTIONS := $(if $(BASE_URL),--base-url $(BASE_URL),)
 # make publish PUBLISH_OPTIONS=--strict : the deploy fails as soon as one site fails.
 PUBLISH_OPTIONS ?=
 
-.PHONY: html publish serve test clean clean-all install messages check check-output bench editor edit
+.PHONY: html publish deploy-rsync serve test clean clean-all install messages check check-output bench editor edit
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ html: $(STAMP)
 # fails only when nothing sound can be published. make html stays strict for volunteers.
 publish: $(STAMP)
 	$(CITOYENS) build --deploy $(BUILD_OPTIONS) $(PUBLISH_OPTIONS)
+
+# Publish on one's own server (docs/publier.md): make deploy-rsync DEST=utilisateur@serveur:/var/www/reseau
+# builds as the hosts do, then sends output/: --checksum compares contents (a fresh build gives every
+# file a new date), --delete-after removes what is no longer published once everything new is there.
+DEST ?=
+deploy-rsync:
+	@test -n "$(DEST)" || { echo "Indiquez la destination : make deploy-rsync DEST=utilisateur@serveur:/chemin" >&2; exit 2; }
+	$(MAKE) --no-print-directory publish
+	rsync -rlt --checksum --delete-after --chmod=D755,F644 output/ "$(DEST)/"
 
 serve: $(STAMP)
 	$(CITOYENS) serve --port $(PORT)

@@ -306,8 +306,11 @@ def run_import(args: argparse.Namespace) -> int:
     from citoyens_ssg.tools.importer import import_blog
 
     report = import_blog(args.root, args.site, args.source)
-    for message in report.skipped:
+    for message in report.skipped + report.warnings:
         say(_("WARNING {problem}", problem=message), style="yellow", error=True)
+    if report.redirects:
+        say(_("The old blog's addresses lead to the new pages from {folder}/: serve it at the old blog's address"
+              " (docs/ecrire.md).", folder=report.redirects.relative_to(args.root.resolve())))
     say(_("{count} article(s) and page(s) imported, {images} image(s) downloaded; run citoyens check, then make serve.",
           count=len(report.written), images=report.images), style="green")
     return 0

@@ -77,5 +77,5 @@ def test_an_article_with_an_image_and_an_event_written_in_the_editor(network, tm
     assert "Atelier semis" in network.read("agenda/index.html")
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["refused"] == []  # the editor works under the policy the host sends for /admin/
-    # Decap's own markup; the figures are in the README.
+    # Decap's own markup; the figures are in docs/administration.md.
     print("axe-core on the editor:", result["collections"], result["entry"])

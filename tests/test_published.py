@@ -232,7 +232,7 @@ def test_merge_names_a_site_that_failed_in_its_shard_and_deploys_the_others(netw
     assert main(["merge", "-C", str(network.root), *map(str, shards)]) == 1
 
 
-# 7. Every CI file the README shows is a real file, and its commands publish as netlify.toml's does.
+# 7. Every CI file the publishing guide (docs/publier.md) shows is a real file, and its commands publish as netlify.toml's does.
 
 URL = "https://reseau.example.org"
 CI_FILES = (".github/workflows/publier.yml", ".gitlab-ci.yml", "docs/ci/github-parts.yml",
@@ -278,12 +278,13 @@ def run_gitlab_job(job: dict, root: Path, **variables: str) -> subprocess.Comple
     return run_commands([(line, variables) for line in job["script"]], root)
 
 
-def test_every_ci_file_the_readme_shows_exists_and_parses():
-    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+def test_every_ci_file_the_publishing_guide_shows_exists_and_parses():
+    guide = (PROJECT / "docs/publier.md").read_text(encoding="utf-8")
     for relative in CI_FILES:
-        assert f"`{relative}`" in readme, relative
+        assert f"`{relative}`" in guide, relative
         assert ci_file(relative)
-    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    pages = [PROJECT / "README.md", *sorted((PROJECT / "docs").glob("*.md"))]
+    blocks = [b for page in pages for b in re.findall(r"```yaml\n(.*?)```", page.read_text(encoding="utf-8"), re.S)]
     # The files themselves, not copies that drift:
     assert not [b for b in blocks if re.search(r"^\s*(jobs|script|steps):", b, re.M)]
 

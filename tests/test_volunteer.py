@@ -118,7 +118,7 @@ def test_import_a_wordpress_export_with_its_images(network, capsys):
     assert report.images == 1
     semis = (content / "2024-03-12-semis-de-printemps.md").read_text(encoding="utf-8")
     header, body = semis.split("\n\n", 1)
-    assert header.splitlines() == ["Title: Les semis de printemps", "Date: 2024-03-12 17:30", "Slug: semis-de-printemps",
+    assert header.splitlines() == ["Title: Les semis de printemps", "Date: 2024-03-12 18:30", "Slug: semis-de-printemps",
                                    "Category: Jardin", "Tags: semis, printemps", "Author: maiwenn", "Summary: Ce que l'on sème en mars."]
     assert "Premier paragraphe sur les **semis**." in body and "- radis" in body and "script" not in body
     image = re.search(r"!\[Des semis sur le rebord\]\(\{static\}/images/(semis-[0-9a-f]{6}\.png)\)", body)

@@ -11,6 +11,12 @@ line each without control characters (a line break in a title would add
 ``Save_as:`` or ``Status:`` lines), Pelican's ``{attach}``/``{static}``/``{filename}``
 in its text are shown as written, never resolved, drafts stay drafts, and a
 large export is read item by item.
+
+What WordPress had is kept: ``[caption]`` shortcodes become figures with their caption (other
+shortcodes are named per file and left as text), authors appear by their display name, dates stay
+the local time WordPress showed, links to the old blog's own posts lead to the new pages, and a
+folder of redirects (``redirections/<site>/``: a ``_redirects`` file and HTML pages) sends the old
+addresses to the new ones once the old blog's domain is served from it.
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from html import escape
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
 from xml.etree import ElementTree
 
 import feedparser
@@ -34,14 +42,31 @@ from citoyens_ssg.config.sites import slugify
 from citoyens_ssg.content.images import EXTENSIONS as IMAGE_EXTENSIONS
 from citoyens_ssg.content.sanitize import clean_html, clean_text, plain_text, safe_link
 from citoyens_ssg.errors import CitoyensError
-from citoyens_ssg.i18n import _
+from citoyens_ssg.i18n import _, translate
 from citoyens_ssg.network.fetch import FetchError, FetchPolicy, fetch
+from citoyens_ssg.network.headers import MOVED
 from citoyens_ssg.tools.scaffold import POST_SLUG_LENGTH
 
 WP = "{http://wordpress.org/export/1.2/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 EXCERPT = "{http://wordpress.org/export/1.2/excerpt/}encoded"
 CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
+WP_EMPTY_DATE = "0000-00-00 00:00:00"  # what WordPress writes for a draft never scheduled
+# [caption id="…" width="300"]<a …><img …></a> The caption[/caption], or caption="…" as an attribute
+CAPTION = re.compile(r"\[caption\b([^\]]*)\](.*?)\[/caption\]", re.IGNORECASE | re.DOTALL)
+CAPTION_ATTRIBUTE = re.compile(r'\bcaption="([^"]*)"', re.IGNORECASE)
+CAPTIONED_IMAGE = re.compile(r"^\s*(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?", re.IGNORECASE)
+FIGURE = re.compile(r"<figure>.*?</figure>", re.IGNORECASE | re.DOTALL)
+# A shortcode: [name attr="…"], [name] … [/name], or one of WordPress's own without either.
+SHORTCODE = re.compile(r"\[([a-zA-Z][\w-]*)(\s[^\]\[]*)?\]")
+WORDPRESS_SHORTCODES = frozenset({"audio", "embed", "gallery", "playlist", "video", "wp_caption"})
+HREF = re.compile(r'(<a\b[^>]*\bhref=")([^"]+)(")', re.IGNORECASE)
+# A segment of an old address that may become a folder of the redirects: no "..", no separator,
+# as written (percent-encoded) and once decoded; at most MAX_OLD_DEPTH of them.
+OLD_SEGMENT = re.compile(r"^[A-Za-z0-9_~%-][A-Za-z0-9._~%-]{0,199}$")
+DECODED_SEGMENT = re.compile(r"^[^\x00-\x1f\x7f/\\.][^\x00-\x1f\x7f/\\]*$")
+MAX_OLD_DEPTH = 20
+REDIRECTS_FOLDER = "redirections"
 IMG_SRC = re.compile(r'(<img\b[^>]*\bsrc=")([^"]+)(")', re.IGNORECASE)
 BLOCK_START = re.compile(r"^\s*<(p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|hr|img)\b", re.IGNORECASE)
 # Pelican reads {attach}x, {static}x, {filename}x, |filename|x… in a link as a file of the site
@@ -69,13 +94,37 @@ class Post:
     author: str = ""
     page: bool = False
     draft: bool = False
+    old_addresses: tuple[str, ...] = ()  # where the old blog published it (its <link>, its ?p= id)
+
+    @property
+    def file(self) -> str:
+        """Its file, relative to the site's content/ folder."""
+        slug = slugify(self.slug or self.title, POST_SLUG_LENGTH)
+        return f"pages/{slug}.md" if self.page else f"{self.date:%Y-%m-%d}-{slug}.md"
+
+    @property
+    def address(self) -> str:
+        """Its page, relative to the site (Pelican's ARTICLE_URL and PAGE_URL)."""
+        slug = slugify(self.slug or self.title, POST_SLUG_LENGTH)
+        return f"pages/{slug}.html" if self.page else f"{slug}.html"
 
 
 @dataclass
 class ImportReport:
     written: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # imported, but something needs a hand
     images: int = 0
+    redirects: Path | None = None  # the folder of redirects from the old addresses, if any
+
+
+@dataclass(frozen=True)
+class OldBlog:
+    """What a first reading of the export says about the blog it comes from."""
+
+    base: str = ""  # the blog's address, the channel's <link>
+    authors: dict[str, str] = field(default_factory=dict)  # login -> display name
+    pages: dict[str, Post] = field(default_factory=dict)  # old address (see _old_key) -> its post
 
 
 def import_blog(root: Path, site: str, source: str, policy: FetchPolicy | None = None) -> ImportReport:
@@ -84,11 +133,17 @@ def import_blog(root: Path, site: str, source: str, policy: FetchPolicy | None =
         raise CitoyensError(_("no site '{site}' in sites/ (sites: {known})", site=site, known=", ".join(s.slug for s in network.sites)))
     policy = policy or FetchPolicy()
     data = _read_source(source, policy)
-    posts = wxr_posts(data) if b"wordpress.org/export" in data[:4096] else feed_posts(data)
-    content = network.site(site).content_dir
+    config = network.site(site)
+    zone = ZoneInfo(config.timezone)
+    wordpress = b"wordpress.org/export" in data[:4096]
+    blog = survey(data) if wordpress else OldBlog()
+    posts = wxr_posts(data, blog.authors) if wordpress else feed_posts(data, zone)
     report = ImportReport()
     for post in posts:  # one at a time: an export of thousands of posts is never all in memory
-        _write_post(post, content, policy, report)
+        _write_post(post, config.content_dir, policy, report, blog)
+    if blog.pages:
+        folder = root.resolve() / REDIRECTS_FOLDER / site
+        report.redirects = _write_redirects(folder, blog, f"{network.url}/{site}/", config.language, report)
     return report
 
 
@@ -104,45 +159,101 @@ def _read_source(source: str, policy: FetchPolicy) -> bytes:
     return path.read_bytes()
 
 
-def wxr_posts(data: bytes) -> Iterator[Post]:
-    """Posts and pages of a WordPress export (attachments, menus and the like are left out),
-    read item by item, each dropped once read."""
+def _wxr_elements(data: bytes) -> Iterator[ElementTree.Element]:
+    """The export's authors and items, each dropped once the caller has read it."""
     try:
         for _event, element in ElementTree.iterparse(io.BytesIO(data)):
-            if element.tag == "item":
-                post = _wxr_post(element)
+            if element.tag in ("item", f"{WP}author"):
+                yield element
                 element.clear()
-                if post is not None:
-                    yield post
     except ElementTree.ParseError as error:
         raise CitoyensError(_("not a readable WordPress export: {reason}", reason=error)) from None
 
 
-def _wxr_post(item: ElementTree.Element) -> Post | None:
+def survey(data: bytes) -> OldBlog:
+    """A first reading: the blog's address, its authors' display names, and which old address
+    becomes which new file (links between posts point forward as well as back)."""
+    base = _channel_link(data)
+    authors: dict[str, str] = {}
+    pages: dict[str, Post] = {}
+    for element in _wxr_elements(data):
+        if element.tag == f"{WP}author":
+            login = element.findtext(f"{WP}author_login", "").strip()
+            authors[login] = plain_text(element.findtext(f"{WP}author_display_name", "")) or login
+            continue
+        post = _wxr_post(element, {})
+        for address in post.old_addresses if post is not None else ():
+            pages.setdefault(_old_key(address, base), post)
+    return OldBlog(base, authors, {key: post for key, post in pages.items() if key})  # not the blog's home
+
+
+def _channel_link(data: bytes) -> str:
+    """The channel's own <link> (the blog's address), read from the start of the export."""
+    found = re.search(rb"<channel>.*?<link>\s*([^<\s]+)\s*</link>", data[:65536], re.DOTALL)
+    link = found.group(1).decode("utf-8", "replace") if found else ""
+    return link.rstrip("/") if safe_link(link) else ""
+
+
+def _old_key(address: str, base: str) -> str | None:
+    """An address on the old blog, as it is compared: path and query, no trailing slash, no
+    scheme (http and https lead to the same post); None for an address elsewhere."""
+    if not base:
+        return None
+    old, new = urlsplit(base), urlsplit(address.strip())
+    if new.netloc and new.netloc.lower().removeprefix("www.") != old.netloc.lower().removeprefix("www."):
+        return None
+    if not new.netloc and not new.path.startswith("/"):
+        return None  # relative to a page of the old blog: where it led is not known
+    path, prefix = new.path.rstrip("/"), old.path.rstrip("/")
+    if path != prefix and not path.startswith(prefix + "/"):
+        return None
+    return path[len(prefix):] + (f"?{new.query}" if new.query else "")
+
+
+def wxr_posts(data: bytes, authors: dict[str, str] | None = None) -> Iterator[Post]:
+    """Posts and pages of a WordPress export (attachments, menus and the like are left out),
+    read item by item; ``authors`` gives each login's display name."""
+    for element in _wxr_elements(data):
+        post = _wxr_post(element, authors or {}) if element.tag == "item" else None
+        if post is not None:
+            yield post
+
+
+def _wxr_post(item: ElementTree.Element, authors: dict[str, str]) -> Post | None:
     kind = item.findtext(f"{WP}post_type", "")
     status = item.findtext(f"{WP}status", "")
     if kind not in ("post", "page") or status not in ("publish", "draft"):
         return None
     categories = [c.text or "" for c in item.findall("category") if c.get("domain") == "category"]
+    login = item.findtext(CREATOR, "").strip()
+    post_id = item.findtext(f"{WP}post_id", "").strip()
+    ids = (f"/?p={post_id}", f"/?page_id={post_id}") if post_id.isdigit() else ()
     return Post(
         title=plain_text(item.findtext("title", "")),
-        date=_wp_date(item.findtext(f"{WP}post_date_gmt", "") or item.findtext(f"{WP}post_date", "")),
+        date=_wp_date(item.findtext(f"{WP}post_date", ""), item.findtext(f"{WP}post_date_gmt", "")),
         html=_paragraphs(item.findtext(CONTENT, "")),
         slug=item.findtext(f"{WP}post_name", ""),
         summary=plain_text(item.findtext(EXCERPT, "")),
         category=plain_text(categories[0]) if categories else "",
         tags=[plain_text(c.text or "") for c in item.findall("category") if c.get("domain") == "post_tag"],
-        author=plain_text(item.findtext(CREATOR, "")),
+        author=plain_text(authors.get(login, login)),
         page=kind == "page",
         draft=status == "draft",
+        old_addresses=tuple(a for a in (item.findtext("link", "").strip(), *ids) if a),
     )
 
 
-def _wp_date(value: str) -> datetime:
-    try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
-    except ValueError:
-        return datetime(1970, 1, 1, tzinfo=timezone.utc)
+def _wp_date(local: str, utc: str) -> datetime:
+    """The time WordPress showed (``post_date``, the blog's local time), kept as it is: the site's
+    ``Date:`` is read in the site's zone.  A draft never scheduled has neither: its UTC time,
+    else the epoch."""
+    for value in (local, utc):
+        if value.strip() and value.strip() != WP_EMPTY_DATE:
+            try:
+                return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")
+            except ValueError:
+                continue
+    return datetime(1970, 1, 1)
 
 
 def _paragraphs(html: str) -> str:
@@ -151,7 +262,9 @@ def _paragraphs(html: str) -> str:
     return "\n".join(block if BLOCK_START.match(block) else f"<p>{block}</p>" for block in blocks)
 
 
-def feed_posts(data: bytes) -> list[Post]:
+def feed_posts(data: bytes, zone: ZoneInfo | None = None) -> list[Post]:
+    """A feed's entries; their times (UTC once feedparser has read them) in the site's ``zone``."""
+    zone = zone or ZoneInfo("Europe/Paris")
     parsed = feedparser.parse(data)
     if not parsed.get("version"):
         raise CitoyensError(_("neither a WordPress export nor an RSS/Atom feed"))
@@ -162,7 +275,8 @@ def feed_posts(data: bytes) -> list[Post]:
         tags = [plain_text(t.get("term", "")) for t in entry.get("tags", ()) if t.get("term")]
         posts.append(Post(
             title=plain_text(entry.get("title", "")),
-            date=datetime(*moment[:6], tzinfo=timezone.utc) if moment else datetime(1970, 1, 1, tzinfo=timezone.utc),
+            date=(datetime(*moment[:6], tzinfo=timezone.utc).astimezone(zone).replace(tzinfo=None) if moment
+                  else datetime(1970, 1, 1)),
             html=html,
             category=tags[0] if tags else "",
             tags=tags[1:],
@@ -171,28 +285,133 @@ def feed_posts(data: bytes) -> list[Post]:
     return posts
 
 
-def _write_post(post: Post, content: Path, policy: FetchPolicy, report: ImportReport) -> None:
+def _write_post(post: Post, content: Path, policy: FetchPolicy, report: ImportReport, blog: OldBlog) -> None:
     slug = slugify(post.slug or post.title, POST_SLUG_LENGTH)
-    folder = content / "pages" if post.page else content
-    path = folder / (f"{slug}.md" if post.page else f"{post.date:%Y-%m-%d}-{slug}.md")
+    path = content / post.file
     if path.exists():
         report.skipped.append(_("{path} already exists; kept as it is", path=path.name))
         return
-    html = clean_html(post.html)
+    html = clean_html(_captions(post.html))
     depth = _depth(html)
     if depth > MAX_HTML_DEPTH:
         report.skipped.append(_("'{title}': its HTML is nested {depth} levels deep (at most {limit}); not"
                                 " imported, simplify it in WordPress",
                                 title=post.title or slug, depth=depth, limit=MAX_HTML_DEPTH))
         return
-    mark = f"citoyens-image-{secrets.token_hex(8)}:"  # stands for {static} until the text is neutralised
-    html = _download_images(html, content, policy, report, mark)
-    body = markdownify(html, heading_style="ATX", bullets="-").strip()
-    body = _literal(body).replace(mark, "{static}")
-    folder.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(8)
+    image_mark, page_mark = f"citoyens-image-{token}:", f"citoyens-page-{token}:"  # {static}, {filename}
+    html = _download_images(html, content, policy, report, image_mark)
+    html = _old_links(html, blog, page_mark)
+    html, figures = _set_figures_aside(html, token)
+    body = _literal(markdownify(html, heading_style="ATX", bullets="-").strip())
+    for marker, figure in figures.items():  # raw HTML on one line: a block in either Markdown dialect
+        body = body.replace(marker, figure.translate(ENTITIES))
+    body = body.replace(image_mark, "{static}").replace(page_mark, "{filename}")
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:
         handle.write(_header(post, slug) + "\n\n" + body + "\n")
     report.written.append(path)
+    shown = path.relative_to(content.parent.parent.parent).as_posix()
+    for name in _shortcodes(body):
+        report.warnings.append(_("{file}: WordPress shortcode [{name}] left as text; replace it by hand",
+                                 file=shown, name=name))
+
+
+def _captions(html: str) -> str:
+    """WordPress's ``[caption]…[/caption]`` as a figure: the image, then its caption."""
+    def figure(found: re.Match) -> str:
+        inner = found.group(2).strip()
+        image = CAPTIONED_IMAGE.match(inner)
+        if image is None:
+            return found.group(0)  # no image inside: left as text, and named
+        caption = inner[image.end():].strip()
+        if not caption:
+            attribute = CAPTION_ATTRIBUTE.search(found.group(1))
+            caption = escape(attribute.group(1)) if attribute else ""
+        return f"<figure>{image.group(0).strip()}<figcaption>{caption}</figcaption></figure>"
+
+    return CAPTION.sub(figure, html)
+
+
+def _set_figures_aside(html: str, token: str) -> tuple[str, dict[str, str]]:
+    """The figures (sanitised already) out of the way of the Markdown converter, which would
+    drop their caption: each one a paragraph of its own holding a marker."""
+    figures: dict[str, str] = {}
+
+    def aside(found: re.Match) -> str:
+        marker = f"citoyensfigure{token}n{len(figures)}"
+        figures[marker] = " ".join(found.group(0).split())
+        return f"<p>{marker}</p>"
+
+    return FIGURE.sub(aside, html), figures
+
+
+def _shortcodes(markdown: str) -> list[str]:
+    """The names of the shortcodes left in a text, each once: WordPress's own, or any written
+    with attributes or closed by [/name] (a bracketed word alone is just text)."""
+    names = []
+    for name, attributes in SHORTCODE.findall(markdown):
+        closed = f"[/{name}]".lower() in markdown.lower()
+        known = name.lower() in WORDPRESS_SHORTCODES
+        if (known or "=" in (attributes or "") or closed) and name not in names:
+            names.append(name)
+    return names
+
+
+def _old_links(html: str, blog: OldBlog, mark: str) -> str:
+    """Links to the old blog's own posts and pages, pointed at their new files (``mark`` stands
+    for {filename} until the text is neutralised); Pelican then writes their new address."""
+    def replace(found: re.Match) -> str:
+        address, _hash, fragment = found.group(2).partition("#")
+        post = blog.pages.get(_old_key(address, blog.base) or "")
+        if post is None:
+            return found.group(0)
+        target = f"{mark}/{post.file}" + (f"#{fragment}" if fragment else "")
+        return f"{found.group(1)}{target}{found.group(3)}"
+
+    return HREF.sub(replace, html) if blog.pages else html
+
+
+def _write_redirects(folder: Path, blog: OldBlog, site_url: str, language: str,
+                     report: ImportReport) -> Path | None:
+    """``folder``: the old blog's addresses sent to the new pages, for the old domain's host —
+    ``_redirects`` (Netlify, Cloudflare Pages) and an HTML page at each old path for the others.
+    Drafts have no page to lead to; an old address that is not a plain path is left out."""
+    lines, pages = [], {}
+    for key, post in sorted(blog.pages.items()):
+        segments = key.strip("/").split("/")
+        plain = len(segments) <= MAX_OLD_DEPTH and all(map(OLD_SEGMENT.match, segments))
+        if post.draft or "?" in key or not plain:
+            continue
+        target = site_url + post.address
+        lines.append(f"{key}  {target}  301")
+        decoded = [unquote(segment) for segment in segments]
+        if not all(map(DECODED_SEGMENT.match, decoded)):
+            continue
+        page = decoded if decoded[-1].endswith((".html", ".htm")) else [*decoded, "index.html"]
+        relative = "/".join(page)
+        pages[relative] = _redirect_page(target, language)
+    files = {"_redirects": "".join(f"{line}\n" for line in lines), **pages} if lines else {}
+    for relative, text in files.items():
+        path = folder / relative
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            continue  # written by an earlier import of the same export
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("x", encoding="utf-8") as handle:
+                handle.write(text)
+        except FileExistsError:
+            shown = path.relative_to(folder.parent.parent)
+            report.skipped.append(_("{path} already exists; kept as it is", path=shown))
+    return folder if files else None
+
+
+def _redirect_page(target: str, language: str) -> str:
+    link = f'<a href="{escape(target)}">{escape(target)}</a>'
+    return (f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
+            f'<link rel="canonical" href="{escape(target)}">\n<title>{escape(target)}</title>\n</head>\n'
+            f'<body>\n<p>{translate(language, MOVED, address=link)}</p>\n</body>\n</html>\n')
 
 
 def _literal(markdown: str) -> str:
