@@ -107,7 +107,8 @@ class _Host(http.server.SimpleHTTPRequestHandler):
     def send_header(self, keyword, value):
         # A rule's Content-Type replaces the type guessed from the file's name, as on the hosts
         # (two Content-Type headers make a browser show a feed as plain text).
-        if keyword.lower() == "content-type" and not getattr(self, "ruling", False) and "Content-Type" in self._ruled():
+        ruled_type = not getattr(self, "ruling", False) and "Content-Type" in self._ruled()
+        if keyword.lower() == "content-type" and ruled_type:
             return
         super().send_header(keyword, value)
 

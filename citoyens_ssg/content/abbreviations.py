@@ -25,7 +25,8 @@ def acronym_problem(key: str, value: object) -> str | None:
     if not ACRONYM.match(key):
         return _("an acronym starts with a capital letter or a digit and has 2 to 32 characters, like AMAP")
     if not isinstance(value, str) or not value.strip() or "\n" in value:
-        return _("write what it stands for on one line, like AMAP: Association pour le maintien d'une agriculture paysanne")
+        return _("write what it stands for on one line, "
+                 "like AMAP: Association pour le maintien d'une agriculture paysanne")
     return None
 
 
@@ -34,7 +35,9 @@ def expand_first(html: str, abbreviations: Mapping[str, str]) -> str:
     if not abbreviations or not html:
         return html
     words = sorted(abbreviations, key=len, reverse=True)  # "CC BY-NC-SA" before "CC"
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(escape(w, quote=False)) for w in words) + r")(?![\w-])")
+    # Escaped as the HTML's text has them ("R&amp;D").
+    alternatives = "|".join(re.escape(escape(word, quote=False)) for word in words)
+    pattern = re.compile(r"(?<![\w-])(" + alternatives + r")(?![\w-])")
     seen: set[str] = set()
     inside: list[str] = []  # open elements whose text is left alone
 

@@ -146,7 +146,8 @@ def video_player(url: str, language: str, poster: str | None = None, captions: s
     if captions:
         lang = escape(captions_language or language)
         track = f'<track kind="captions" src="{escape(captions)}" srclang="{lang}" label="{words["captions"]}" default>'
-    return (f'<figure class="media video" data-pagefind-ignore="all"><video controls preload="none"{poster_attribute}>'
+    return (f'<figure class="media video" data-pagefind-ignore="all">'
+            f'<video controls preload="none"{poster_attribute}>'
             f'<source src="{escape(url)}" type="{mime_type(url)}">{track}</video>'
             f'<figcaption><a href="{escape(url)}" download>{words["download_video"]}</a></figcaption></figure>')
 
@@ -157,7 +158,8 @@ def embed_link(embed: Embed, language: str, poster: str | None = None, title: st
              else '<span class="video-still" aria-hidden="true">▶</span>')
     cta = words["watch_on"].format(host=escape(embed.provider))
     label = f'{cta} : {escape(title)}' if title else cta
-    return (f'<figure class="media video-embed" data-pagefind-ignore="all"><a class="video-link" href="{escape(embed.page_url)}" rel="noopener">'
+    return (f'<figure class="media video-embed" data-pagefind-ignore="all">'
+            f'<a class="video-link" href="{escape(embed.page_url)}" rel="noopener">'
             f'{still}<span class="video-cta">{label}</span></a>'
             f'<figcaption>{words["external"].format(host=escape(embed.host))}</figcaption></figure>')
 

@@ -137,15 +137,16 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     pages[feedstyle.FOLLOW_PAGE] = env.get_template("follow.html").render(
         sites=cards, page_name="follow", output_file=feedstyle.FOLLOW_PAGE)
     pages[feedstyle.STYLESHEET] = env.get_template("flux.xsl").render(
-        root=feedstyle.network_path(network.url), follow_path=feedstyle.FOLLOW_PAGE.removesuffix("index.html"))
+        root=feedstyle.network_path(network.url),
+        follow_path=feedstyle.FOLLOW_PAGE.removesuffix("index.html"))
     stylesheet = feedstyle.stylesheet_href(network.url)
     for relative, text in pages.items():
         if relative.endswith(".html"):
             text = addresses.root_relative(text, addresses.origin(network.url))
-        output.write_file(out, relative, feedstyle.styled(text, stylesheet) if feedstyle.is_feed(relative) else text)
+        output.write_file(out, relative, feedstyle.styled_if_feed(relative, text, stylesheet))
     directory.copy_map_library(out / assets)
     for relative, data in planet.planet_feeds(network, entries).items():
-        output.write_file(out, relative, feedstyle.styled(data, stylesheet) if feedstyle.is_feed(relative) else data)
+        output.write_file(out, relative, feedstyle.styled_if_feed(relative, data, stylesheet))
     for folder in theme.static_folders:
         output.copy_tree(folder, out / assets)
     output.write_file(out, "_headers", headers_file())

@@ -27,8 +27,9 @@ def stylesheet_href(network_url: str) -> str:
     return f"{network_path(network_url)}/{STYLESHEET}"
 
 
-def is_feed(relative: str) -> bool:
-    return relative.endswith(FEED_ENDINGS)
+def styled_if_feed(relative: str, document: bytes | str, href: str) -> bytes | str:
+    """``document`` styled when ``relative`` names an Atom or RSS feed, else as it is."""
+    return styled(document, href) if relative.endswith(FEED_ENDINGS) else document
 
 
 def styled(document: bytes | str, href: str) -> bytes:

@@ -81,9 +81,10 @@ def _checked_read(reader, source_path: str):
     trusted = settings.get("CITOYENS_TRUSTED", False)
     french = typography.is_french(str(metadata.get("lang") or settings.get("DEFAULT_LANG")))
     memo = reading.site_memo(settings)
-    acronyms = settings.get("CITOYENS_ABBREVIATIONS") or {}
+    acronyms = settings.get("CITOYENS_ABBREVIATIONS") or {}  # after the memo: a new acronym needs no new key
     if "summary" in metadata:
-        metadata["summary"] = abbreviations.expand_first(_finished(memo, metadata["summary"], trusted, french), acronyms)
+        summary = _finished(memo, metadata["summary"], trusted, french)
+        metadata["summary"] = abbreviations.expand_first(summary, acronyms)
     return abbreviations.expand_first(_finished(memo, content or "", trusted, french), acronyms), metadata
 
 

@@ -180,7 +180,8 @@ def write_podcast(generator, writer=None) -> None:  # noqa: ARG001 - signal sign
         _add_episode(feed, article, settings)
     document = feed.rss_str(pretty=True)
     href = (settings.get("JINJA_GLOBALS") or {}).get("FEED_STYLESHEET")
-    output.write_file(Path(settings["OUTPUT_PATH"]), "podcast.xml", feedstyle.styled(document, href) if href else document)
+    output.write_file(Path(settings["OUTPUT_PATH"]), "podcast.xml",
+                      feedstyle.styled(document, href) if href else document)
 
 
 def _podcast_feed(settings) -> FeedGenerator:

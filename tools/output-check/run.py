@@ -37,7 +37,8 @@ from citoyens_ssg.pipeline.build import build  # noqa: E402
 
 BUDGET = 100 * 1024
 NETWORK_PAGES = ["/", "/planet/", "/planet/sante.html", "/agenda/", "/agenda/association/radio-ondes.html",
-                 "/annuaire/", "/annuaire/quartiers.html", "/annuaire/carte.html", "/recherche/", "/lettre/", "/suivre/"]
+                 "/annuaire/", "/annuaire/quartiers.html", "/annuaire/carte.html", "/recherche/", "/lettre/",
+                 "/suivre/"]
 SITE_PAGES = {  # one site per theme: citoyen, and onde which extends it
     "espace-numerique": ["", "atelier-premiers-pas-sur-tablette.html", "pages/horaires-et-acces.html", "category/ateliers.html",
                          "tag/tablette.html", "archives.html", "categories.html", "tags.html", "authors.html",

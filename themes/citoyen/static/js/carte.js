@@ -98,7 +98,9 @@
     });
     var markers = [];
     Object.keys(stacks).forEach(function (key) {
-      stacks[key].forEach(function (feature, index) { markers.push(place(feature, stacks[key].length, index)); });
+      stacks[key].forEach(function (feature, index) {
+        markers.push(place(feature, stacks[key].length, index));
+      });
     });
     var bounds = L.featureGroup(markers).getBounds();
     if (bounds.isValid()) { map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 }); }
