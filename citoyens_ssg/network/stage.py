@@ -134,9 +134,9 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     letters, problems = compose_letters(network, manifests, external_entries(feeds, network.language), clock.now())
     if network.letter is not None:
         pages.update(letter_pages(network, letters, env))
-    pages[feedstyle.FOLLOW_PAGE] = env.get_template("follow.html").render(
+    pages[feedstyle.FOLLOW_PAGE] = env.get_template("network_follow.html").render(
         sites=cards, page_name="follow", output_file=feedstyle.FOLLOW_PAGE)
-    pages[feedstyle.STYLESHEET] = env.get_template("flux.xsl").render(
+    pages[feedstyle.STYLESHEET] = env.get_template("network_feeds.xsl").render(
         root=feedstyle.network_path(network.url),
         follow_path=feedstyle.FOLLOW_PAGE.removesuffix("index.html"))
     stylesheet = feedstyle.stylesheet_href(network.url)
