@@ -207,7 +207,13 @@ def run_explain() -> int:
 
 def _finish(args: argparse.Namespace, report) -> int:
     """The summary, the report file, and the exit code: strict, unless deploying."""
-    from citoyens_ssg.report import deploy_exit_code, print_deploy_note, print_summary, report_data, write_report
+    from citoyens_ssg.report import (
+        deploy_exit_code,
+        print_deploy_note,
+        print_summary,
+        report_data,
+        write_report,
+    )
 
     print_summary(report, quiet=args.quiet)
     path = write_report(args.root, report_data(report))

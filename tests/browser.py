@@ -93,7 +93,7 @@ class _Host(http.server.SimpleHTTPRequestHandler):
     def send_response(self, code, message=None):
         super().send_response(self.status_override or code, message)
 
-    def end_headers(self) -> None:
+    def _ruled(self) -> dict[str, list[str]]:
         """Every matching rule's headers, the values of one header joined (as Netlify and
         Cloudflare Pages do); their default Cache-Control when no rule gives one."""
         path, joined = self._path(), {"Cache-Control": []}
@@ -102,8 +102,21 @@ class _Host(http.server.SimpleHTTPRequestHandler):
                 for name, value in values.items():
                     joined.setdefault(name, []).append(value)
         joined["Cache-Control"] = joined["Cache-Control"] or [NETLIFY_DEFAULT_CACHE]
-        for name, values in joined.items():
+        return joined
+
+    def send_header(self, keyword, value):
+        # A rule's Content-Type replaces the type guessed from the file's name, as on the hosts
+        # (two Content-Type headers make a browser show a feed as plain text).
+        ruled_type = not getattr(self, "ruling", False) and "Content-Type" in self._ruled()
+        if keyword.lower() == "content-type" and ruled_type:
+            return
+        super().send_header(keyword, value)
+
+    def end_headers(self) -> None:
+        self.ruling = True
+        for name, values in self._ruled().items():
             self.send_header(name, ", ".join(values))
+        self.ruling = False
         super().end_headers()
 
     def send_head(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import urllib.request
+import wave
 from functools import partial
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -29,13 +30,43 @@ def radio(network) -> None:
     network.article("radio", "un-simple-article", "Un simple article", "2026-03-09 10:00")
 
 
+def two_second_wav(path) -> None:
+    with wave.open(str(path), "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(1)
+        sound.setframerate(8000)
+        sound.writeframes(bytes([128]) * 16_000)
+
+
 def test_an_episode_gets_a_player_and_the_site_a_podcast_feed(network):
     radio(network)
+    two_second_wav(network.root / "sites/radio/content/audio/jingle.wav")
+    network.write("sites/radio/content/fichiers/jingle.txt",
+                  "Bonjour, c’est partagé.\nDeuxième ligne.\n\n<b>Fin</b> & merci.\n")
+    network.article("radio", "le-jingle", "Le jingle & l’été", "2026-03-10 10:00",
+                    Audio="{static}/audio/jingle.wav", Duration="01:00",
+                    Transcript="{static}/fichiers/jingle.txt")
     assert network.build().ok
     page = network.read("radio/la-voix-des-quartiers.html")
-    assert '<audio controls preload="none" src="/radio/audio/emission.mp3"></audio>' in page
-    assert '<a href="/radio/audio/emission.mp3" download>Télécharger l’enregistrement</a> (58 min)' in page
-    assert '<a href="/radio/fichiers/transcription.txt">Lire la transcription</a>' in page
+    # The player says what it plays; a screen reader heard "audio" and nothing else.
+    assert ('<audio controls preload="none" src="/radio/audio/emission.mp3"'
+            ' aria-label="Écouter : La voix des quartiers"></audio>') in page
+    assert ('<a href="/radio/audio/emission.mp3" download>Télécharger l’enregistrement</a>'
+            " (58\u00a0min 30\u00a0s)") in page
+    assert '<a href="/radio/la-voix-des-quartiers/transcription/">Lire la transcription</a>' in page
+
+    # The length comes from the file: "Duration: 01:00" (or "00:02", once shown "(1 min)") is not believed.
+    jingle = network.read("radio/le-jingle.html")
+    assert 'aria-label="Écouter : Le jingle &amp; l’été"' in jingle
+    assert "Télécharger l’enregistrement</a> (2\u00a0s)" in jingle
+    # The transcript is a page of the site, in its language and layout, its text escaped.
+    transcript = network.read("radio/le-jingle/transcription/index.html")
+    assert '<html lang="fr">' in transcript and 'class="site-header"' in transcript
+    assert "<h1>Transcription : Le jingle &amp; l’été</h1>" in transcript
+    assert ("<p>Bonjour, c’est partagé.<br>\nDeuxième ligne.</p>\n"
+            "<p>&lt;b&gt;Fin&lt;/b&gt; &amp; merci.</p>") in transcript
+    assert '<a href="/radio/le-jingle.html">Revenir à l’émission</a>' in transcript
+    assert (network.output / "radio/fichiers/jingle.txt").is_file()  # the file itself stays published
     assert 'href="https://reseau.example.org/radio/podcast.xml"' in page
 
     podcast = feedparser.parse((network.output / "radio/podcast.xml").read_bytes())
@@ -46,10 +77,12 @@ def test_an_episode_gets_a_player_and_the_site_a_podcast_feed(network):
     assert "<itunes:email>antenne@example.org</itunes:email>" in raw
     assert podcast.feed.tags[0].term == "Society & Culture"
     episodes = {e.title: e for e in podcast.entries}
-    assert set(episodes) == {"La voix des quartiers", "Émission hébergée ailleurs"}  # one item per episode, no plain article
+    # One item per episode, no plain article.
+    assert set(episodes) == {"La voix des quartiers", "Émission hébergée ailleurs", "Le jingle & l’été"}
     local = episodes["La voix des quartiers"].enclosures[0]
     assert (local.href, local.length, local.type) == ("https://reseau.example.org/radio/audio/emission.mp3", "12348", "audio/mpeg")
     assert episodes["La voix des quartiers"].itunes_duration == "58:30"
+    assert episodes["Le jingle & l’été"].itunes_duration == "0:02"
     remote = episodes["Émission hébergée ailleurs"]
     assert (remote.enclosures[0].length, remote.itunes_duration, remote.itunes_explicit) == ("2000000", "1:02:03", True)
 

@@ -126,7 +126,7 @@ def test_intranet_feeds_are_followed_only_when_the_network_says_so(network):
     assert "Note interne" not in planet_before
     assert "Note interne" in network.read("planet/index.html")
     health = network.read("planet/sante.html")
-    assert "allow_private_addresses" in health and "intranet" in health
+    assert "réseau interne" in health and "intranet" in health  # said to the public, in its words
     assert "allow_private_addresses" not in refused
 
 

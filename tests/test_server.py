@@ -31,6 +31,7 @@ def wait_for_rebuild(server: DevServer, before: int) -> None:
 def served(network):
     network.site("epn", "name: Espace numérique\n")
     network.article("epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00", body="Première version.")
+    network.write("sites/epn/content/fichiers/transcription.txt", "Un numérique partagé.\n")
     network.site("radio", "name: Radio\ntheme: onde\n")
     server = DevServer(network.root, port=0, jobs=1)
     server.start()
@@ -43,6 +44,9 @@ def test_serves_the_network_and_rebuilds_a_changed_article(served):
     assert "Espace numérique" in fetch(server.url + "/")
     page = fetch(server.url + "/epn/atelier-tablette.html")
     assert "Première version." in page and f'href="{server.url}/epn/' in page
+    # A transcript reads as UTF-8, as the hosts serve it: not "partagÃ©" (text/plain without charset).
+    with urllib.request.urlopen(server.url + "/epn/fichiers/transcription.txt", timeout=5) as response:
+        assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
     before = server.rebuilds
     network.article("epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00", body="Version corrigée.")
     wait_for_rebuild(server, before)

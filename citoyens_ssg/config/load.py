@@ -18,6 +18,7 @@ from citoyens_ssg.config.editor import Backend, backend_from
 from citoyens_ssg.config.sites import SiteFolder, discover_sites, slugify
 from citoyens_ssg.config.themes import available_themes
 from citoyens_ssg.config.yamlfile import load_yaml
+from citoyens_ssg.content import abbreviations
 from citoyens_ssg.errors import ConfigError, Problem
 from citoyens_ssg.i18n import N_, _, in_language
 
@@ -184,6 +185,9 @@ class SiteConfig(SharedSettings):
     # 'python-markdown' for a site moved from a Pelican blog
     markdown: str = key(schema.Choice(choices=DIALECTS), DEFAULT_DIALECT,
                         N_("the Markdown its texts are written in"))
+    # acronym: expansion, marked <abbr title> at its first use in each text
+    abbreviations: dict[str, str] = key(schema.FreeMapping(check=abbreviations.acronym_problem), {},
+                                        N_("acronyms its texts use, and what they stand for"))
 
     @property
     def content_dir(self) -> Path:
@@ -369,7 +373,9 @@ def _site_from(folder: SiteFolder, values: dict, network: dict) -> SiteConfig:
     return schema.built(SiteConfig, values, slug=folder.slug, folder=folder.path,
                         name=values.get("name", folder.slug),
                         contact=schema.built(Contact, values.get("contact", {})),
-                        pelican={**network.get("pelican", {}), **values.get("pelican", {})}, **inherited)
+                        pelican={**network.get("pelican", {}), **values.get("pelican", {})},
+                        abbreviations={acronym: expansion.strip() for acronym, expansion
+                                       in values.get("abbreviations", {}).items()}, **inherited)
 
 
 def _subscription(values: dict) -> Subscription:

@@ -7,6 +7,7 @@ when the reader clicks.  Markup is rendered in the site's language.
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -14,7 +15,11 @@ from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import mutagen
+
 from citoyens_ssg.i18n import N_, in_language
+
+logger = logging.getLogger(__name__)
 
 MIME_TYPES = {
     ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".aac": "audio/aac", ".ogg": "audio/ogg", ".oga": "audio/ogg",
@@ -27,7 +32,9 @@ LABELS = {
     "download_audio": N_("Download the recording"), "transcript": N_("Read the transcript"),
     "download_video": N_("Download the video"), "watch_on": N_("Watch the video on {host}"),
     "external": N_("The video opens on {host}, an outside site: nothing is loaded from it before you click."),
-    "captions": N_("Captions"), "minutes": N_("{minutes} min"),
+    "captions": N_("Captions"),
+    "listen": N_("Listen: {title}"), "transcript_of": N_("Transcript: {title}"),
+    "back_to_episode": N_("Back to the episode"),
 }
 # A page's language, or its fallback chain (the page's, the site's, the network's): see i18n.
 Languages = str | tuple[str, ...]
@@ -75,24 +82,65 @@ def video_embed(url: str) -> Embed | None:
     return None
 
 
-def duration_minutes(duration: str) -> int | None:
+def duration_seconds(duration: str) -> int | None:
+    """Seconds of a declared ``Duration:`` (``58:30``, ``1:02:03``), or None."""
     if not DURATION.match(duration or ""):
         return None
     numbers = [int(n) for n in duration.split(":")]
-    seconds = numbers[-1] + 60 * numbers[-2] + (3600 * numbers[-3] if len(numbers) == 3 else 0)
-    return max(1, round(seconds / 60))
+    return numbers[-1] + 60 * numbers[-2] + (3600 * numbers[-3] if len(numbers) == 3 else 0)
 
 
-def audio_player(url: str, language: Languages, transcript: str | None = None,
-                 duration: str | None = None) -> str:
+def file_seconds(path: Path) -> int | None:
+    """The length of a sound file as its own headers say (MP3, Ogg, Opus, FLAC, WAV, M4A), or None.
+
+    Read from the file because a declared ``Duration:`` can be wrong or rounded; the file is
+    the association's data, so anything mutagen cannot read is only "unknown"."""
+    try:
+        info = mutagen.File(path)
+    except Exception as error:  # noqa: BLE001 - a damaged or odd file: the length is unknown, nothing more
+        logger.debug("%s: no duration read: %s", path, error)
+        return None
+    length = getattr(getattr(info, "info", None), "length", None)
+    return round(length) if length and length > 0 else None
+
+
+def spoken_duration(seconds: int) -> str:
+    """``2 s``, ``1 min 30 s``, ``1 h 2 min``: what a listener reads, never rounded up to a minute."""
+    hours, rest = divmod(max(seconds, 0), 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours}\u00a0h" if hours else "", f"{minutes}\u00a0min" if minutes else "",
+             f"{seconds}\u00a0s" if seconds or not (hours or minutes) else ""]
+    return " ".join(part for part in parts if part)
+
+
+def clock_duration(seconds: int) -> str:
+    """``1:02:03`` or ``0:02``, as podcast apps read ``itunes:duration``."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def audio_player(url: str, language: Languages, title: str, transcript: str | None = None,
+                 seconds: int | None = None) -> str:
+    """The player named after its episode (a screen reader says what it plays), the download
+    link with the length, the transcript's page.  Marked for the search index to skip: an
+    excerpt reads the article, not the player's words."""
     words = labels(language)
-    minutes = duration_minutes(duration or "")
-    extra = f" ({words['minutes'].format(minutes=minutes)})" if minutes else ""
+    extra = f" ({spoken_duration(seconds)})" if seconds else ""
     links = [f'<a href="{escape(url)}" download>{words["download_audio"]}</a>{extra}']
     if transcript:
         links.append(f'<a href="{escape(transcript)}">{words["transcript"]}</a>')
-    return (f'<figure class="media audio"><audio controls preload="none" src="{escape(url)}"></audio>'
+    name = escape(words["listen"].format(title=title))
+    return (f'<figure class="media audio" data-pagefind-ignore="all">'
+            f'<audio controls preload="none" src="{escape(url)}" aria-label="{name}"></audio>'
             f'<figcaption>{" · ".join(links)}</figcaption></figure>')
+
+
+def transcript_html(text: str) -> str:
+    """A plain-text transcript as paragraphs: a blank line parts them, a line break stays one."""
+    blocks = [block.strip("\n") for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())]
+    return "\n".join("<p>" + "<br>\n".join(escape(line.strip()) for line in block.splitlines()) + "</p>"
+                     for block in blocks if block.strip())
 
 
 def video_player(url: str, language: Languages, poster: str | None = None, captions: str | None = None,
@@ -103,7 +151,8 @@ def video_player(url: str, language: Languages, poster: str | None = None, capti
     if captions:
         lang = escape(captions_language or _own(language))
         track = f'<track kind="captions" src="{escape(captions)}" srclang="{lang}" label="{words["captions"]}" default>'
-    return (f'<figure class="media video"><video controls preload="none"{poster_attribute}>'
+    return (f'<figure class="media video" data-pagefind-ignore="all">'
+            f'<video controls preload="none"{poster_attribute}>'
             f'<source src="{escape(url)}" type="{mime_type(url)}">{track}</video>'
             f'<figcaption><a href="{escape(url)}" download>{words["download_video"]}</a></figcaption></figure>')
 
@@ -114,7 +163,8 @@ def embed_link(embed: Embed, language: Languages, poster: str | None = None, tit
              else '<span class="video-still" aria-hidden="true">▶</span>')
     cta = words["watch_on"].format(host=escape(embed.provider))
     label = f'{cta} : {escape(title)}' if title else cta
-    return (f'<figure class="media video-embed"><a class="video-link" href="{escape(embed.page_url)}" rel="noopener">'
+    return (f'<figure class="media video-embed" data-pagefind-ignore="all">'
+            f'<a class="video-link" href="{escape(embed.page_url)}" rel="noopener">'
             f'{still}<span class="video-cta">{label}</span></a>'
             f'<figcaption>{words["external"].format(host=escape(embed.host))}</figcaption></figure>')
 

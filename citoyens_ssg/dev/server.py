@@ -36,6 +36,7 @@ from citoyens_ssg.config.themes import resolve_theme
 from citoyens_ssg.dev.search_later import Indexer
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.i18n import _
+from citoyens_ssg.network.headers import TEXT_TYPES
 from citoyens_ssg.pipeline.build import BuildOptions, BuildReport, build
 from citoyens_ssg.report import print_site_result, print_summary, problem_line, say
 from citoyens_ssg.workpaths import WorkPaths
@@ -228,8 +229,8 @@ RELOAD_TAG = b'<script src="/__citoyens/reload.js" defer></script>'
 class _DevHandler(SimpleHTTPRequestHandler):
     """Serves the output, plus the live-reload script and its event stream."""
 
-    # The web editor reads its config.yml only when it is served as YAML.
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml; charset=utf-8"}
+    # As the hosts serve them (_headers): UTF-8 text, and the web editor's config.yml as YAML.
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **TEXT_TYPES}
 
     def __init__(self, *args, dev_server: DevServer, **kwargs):
         self.dev_server = dev_server

@@ -67,17 +67,26 @@ FEEDS = "public, max-age=900"
 IMMUTABLE = "public, max-age=31536000, immutable"  # theme/<digest>/: a new name whenever a file changes
 ASSETS = "public, max-age=86400"  # images keep their names when they change
 
+# Text a site publishes as it is (transcripts, captions, the feeds' style sheet, the web editor's
+# config.yml): without a charset browsers read UTF-8 as Latin-1 ("partagÃ©"). The dev server too.
+TEXT_TYPES = {
+    ".txt": "text/plain; charset=utf-8",
+    ".srt": "text/plain; charset=utf-8",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".xsl": "text/xsl; charset=utf-8",
+    ".yml": "text/yaml; charset=utf-8",
+}
+
 # (path pattern, headers), in the order hosts apply them.
 RULES: tuple[tuple[str, dict[str, str]], ...] = (
     ("/*", SECURITY),
-    ("/*.xml", {"Cache-Control": FEEDS}),
-    ("/*/feeds/*.atom.xml", {"Content-Type": "application/atom+xml; charset=utf-8"}),
-    ("/*/feeds/*.rss.xml", {"Content-Type": "application/rss+xml; charset=utf-8"}),
-    ("/planet/atom.xml", {"Content-Type": "application/atom+xml; charset=utf-8"}),
-    ("/planet/rss.xml", {"Content-Type": "application/rss+xml; charset=utf-8"}),
+    # Feeds as plain XML: Chromium shows application/atom+xml and rss+xml as text and never applies
+    # their style sheet (suivre/flux.xsl), with which a reader who clicks one sees the news;
+    # feed readers go by the content, not by this type.
+    ("/*.xml", {"Cache-Control": FEEDS, "Content-Type": "application/xml; charset=utf-8"}),
     ("/*.ics", {"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": FEEDS}),
     ("/*.json", {"Content-Type": "application/json; charset=utf-8"}),
-    ("/*.yml", {"Content-Type": "text/yaml; charset=utf-8"}),  # the web editor's config.yml
+    *((f"/*{suffix}", {"Content-Type": value}) for suffix, value in TEXT_TYPES.items()),
     ("/theme/*", {"Cache-Control": IMMUTABLE}),
     ("/*/theme/*", {"Cache-Control": IMMUTABLE}),
     ("/*/images/*", {"Cache-Control": ASSETS}),

@@ -30,7 +30,7 @@ from citoyens_ssg.network.letter.render import letter_globals
 from citoyens_ssg.network.letter.render import web_pages as letter_pages
 from citoyens_ssg.network.subscriptions import FeedState, external_entries
 from citoyens_ssg.network.subscriptions import health as subscription_health
-from citoyens_ssg.site import addresses, search, sitemaps
+from citoyens_ssg.site import addresses, feedstyle, search, sitemaps
 from citoyens_ssg.site.manifest import Entry, Manifest, read_manifest
 from citoyens_ssg.site.templating import (
     accent_css,
@@ -135,12 +135,19 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     letters, problems = compose_letters(network, manifests, external_entries(feeds, network.language), clock.now())
     if network.letter is not None:
         pages.update(letter_pages(network, letters, env))
+    pages[feedstyle.FOLLOW_PAGE] = env.get_template("network_follow.html").render(
+        sites=cards, page_name="follow", output_file=feedstyle.FOLLOW_PAGE)
+    pages[feedstyle.STYLESHEET] = env.get_template("network_feeds.xsl").render(
+        root=feedstyle.network_path(network.url),
+        follow_path=feedstyle.FOLLOW_PAGE.removesuffix("index.html"))
+    stylesheet = feedstyle.stylesheet_href(network.url)
     for relative, text in pages.items():
-        output.write_file(out, relative, addresses.root_relative(text, addresses.origin(network.url))
-                          if relative.endswith(".html") else text)
+        if relative.endswith(".html"):
+            text = addresses.root_relative(text, addresses.origin(network.url))
+        output.write_file(out, relative, feedstyle.styled_if_feed(relative, text, stylesheet))
     directory.copy_map_library(out / assets)
     for relative, data in planet.planet_feeds(network, entries).items():
-        output.write_file(out, relative, data)
+        output.write_file(out, relative, feedstyle.styled_if_feed(relative, data, stylesheet))
     for folder in theme.static_folders:
         output.copy_tree(folder, out / assets)
     output.write_file(out, "_headers", headers_file())

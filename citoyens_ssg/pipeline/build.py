@@ -55,7 +55,13 @@ from citoyens_ssg.pipeline.workers import (
 )
 from citoyens_ssg.site import search
 from citoyens_ssg.site.build import (
-    SiteJob, SiteResult, build_site, compile_templates, forget_logged_warnings, warm_up)
+    SiteJob,
+    SiteResult,
+    build_site,
+    compile_templates,
+    forget_logged_warnings,
+    warm_up,
+)
 from citoyens_ssg.site.incremental import RenderPaths, forget_renders
 from citoyens_ssg.site.manifest import Manifest
 from citoyens_ssg.workpaths import WorkPaths

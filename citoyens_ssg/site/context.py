@@ -36,6 +36,7 @@ class SiteContext:
     image_widths: tuple[int, ...] = (480, 960, 1600)
     agenda_folder: str = "agenda"
     podcast: dict[str, Any] = field(default_factory=dict)  # site.yaml's podcast: and the owner's e-mail
+    abbreviations: dict[str, str] = field(default_factory=dict)  # site.yaml's acronyms, marked at first use
     renders: dict[str, str] | None = None  # incremental.RenderPaths.as_setting(); None: render everything
     extra_metadata: frozenset[str] = frozenset()  # metadata keys a site's plugins add, accepted by checks
 

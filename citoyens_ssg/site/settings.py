@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 # clean responsive images, citoyens_media adds players and the podcast feed,
 # citoyens_manifest hands the published entries to the network stage,
 # citoyens_incremental renders only the pages whose inputs changed.
-PROJECT_PLUGINS = ["citoyens_guard", "citoyens_i18n", "citoyens_images", "citoyens_media", "citoyens_agenda", "citoyens_manifest",
-                   "citoyens_incremental"]
+PROJECT_PLUGINS = ["citoyens_guard", "citoyens_i18n", "citoyens_images", "citoyens_media", "citoyens_feeds",
+                   "citoyens_agenda", "citoyens_manifest", "citoyens_incremental"]
 AGENDA_FOLDER = "agenda"
 
 def site_settings(
@@ -74,7 +74,7 @@ def site_settings(
             image_cache=work.images, image_widths=network.image_widths,
             agenda_folder=AGENDA_FOLDER,
             # The podcast's owner: its own e-mail, else the association's contact.
-            podcast={"email": site.contact.email, **site.podcast},
+            podcast={"email": site.contact.email, **site.podcast}, abbreviations=site.abbreviations,
             renders=renders.as_setting() if renders else None),
         "DELETE_OUTPUT_DIRECTORY": False,
         "READERS": reading.readers_setting(site.markdown),

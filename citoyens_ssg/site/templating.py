@@ -42,6 +42,7 @@ from citoyens_ssg.content import dates
 from citoyens_ssg.content.events import schema_org
 from citoyens_ssg.french import de
 from citoyens_ssg.i18n import fallback_languages, file_stamp, translations
+from citoyens_ssg.site import feedstyle
 
 if TYPE_CHECKING:
     from citoyens_ssg.config.load import NetworkConfig, SiteConfig
@@ -189,6 +190,8 @@ def network_globals(network: NetworkConfig) -> dict[str, Any]:
         "PLANET_URL": f"{network.url}/planet/",
         "PLANET_RSS_URL": f"{network.url}/{PLANET_FEED_RSS}",
         "PLANET_ATOM_URL": f"{network.url}/{PLANET_FEED_ATOM}",
+        "FOLLOW_URL": f"{network.url}/{feedstyle.FOLLOW_PAGE.removesuffix('index.html')}",
+        "FEED_STYLESHEET": feedstyle.stylesheet_href(network.url),
     }
 
 

@@ -31,8 +31,8 @@ from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
 
 import feedparser
 from markdownify import markdownify

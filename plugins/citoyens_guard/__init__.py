@@ -33,8 +33,8 @@ from pelican.utils import strip_toc_elements_from_html
 from pelican.writers import Writer
 
 from citoyens_ssg import clock
+from citoyens_ssg.content import abbreviations, excerpts, static_files, typography
 from citoyens_ssg.content import checks as content_checks
-from citoyens_ssg.content import excerpts, static_files, typography
 from citoyens_ssg.content.paths import (
     CONTENT_LISTS,
     Reference,
@@ -84,9 +84,11 @@ def _checked_read(reader, source_path: str):
     trusted = site_context(settings).trusted
     french = typography.is_french(str(metadata.get("lang") or settings.get("DEFAULT_LANG")))
     memo = reading.site_memo(settings)
+    acronyms = site_context(settings).abbreviations  # after the memo: a new acronym needs no new key
     if "summary" in metadata:
-        metadata["summary"] = _finished(memo, metadata["summary"], trusted, french)
-    return _finished(memo, content or "", trusted, french), metadata
+        summary = _finished(memo, metadata["summary"], trusted, french)
+        metadata["summary"] = abbreviations.expand_first(summary, acronyms)
+    return abbreviations.expand_first(_finished(memo, content or "", trusted, french), acronyms), metadata
 
 
 def _finished(memo, html: str, trusted: bool, french: bool) -> str:

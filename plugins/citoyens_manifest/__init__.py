@@ -7,7 +7,6 @@ context (``citoyens_ssg.site.context``) with its manifest path, and refuses to r
 
 from __future__ import annotations
 
-
 from markupsafe import Markup
 from pelican import signals
 

@@ -1,9 +1,12 @@
 """Pelican plugin: radio shows and videos.
 
-- ``Audio:`` (a file of the site or an address) gives the article a player,
-  a download link and, with ``Transcript:``, a link to the transcript; the
-  site gets ``podcast.xml`` (RSS with iTunes tags, exact enclosure length and
-  type) listing one item per episode.
+- ``Audio:`` (a file of the site or an address) gives the article a player
+  named after the episode, a download link with the length read from the file
+  and, with ``Transcript:``, a link to the transcript: a text file of the site
+  becomes a page of its own, ``<episode>/transcription/``, in the site's layout
+  and the episode's language (the .txt stays published too); the site gets
+  ``podcast.xml`` (RSS with iTunes tags, exact enclosure length and type)
+  listing one item per episode.
 - ``Video:`` gives a ``<video>`` player for a file of the site (``Poster:``,
   ``Captions:``), or, for a YouTube, Vimeo or PeerTube address, a still and a
   link that loads nothing from the host before the reader clicks.  A video
@@ -25,13 +28,16 @@ from citoyens_ssg import clock, output
 from citoyens_ssg.content import media
 from citoyens_ssg.content.paths import content_file, pelican_contents
 from citoyens_ssg.content.sanitize import safe_link
+from citoyens_ssg.content.static_files import TEXT_LIMIT
 from citoyens_ssg.i18n import _
+from citoyens_ssg.site import feedstyle
 from citoyens_ssg.site.context import site_context
 
 logger = logging.getLogger(__name__)
 # An episode is "on air" (the radio theme's badge) this long after its date, by the build's clock.
 ON_AIR = timedelta(days=7)
 PODCAST_IMAGES = (".jpg", ".png")  # feedgen's itunes:image takes these endings only
+TRANSCRIPT_FOLDER = "transcription"  # <episode>/transcription/: no article's page can be there
 
 
 class LeavesContent(ValueError):
@@ -83,10 +89,15 @@ def _episode(article) -> bool:
     return bool(enclosure and enclosure["length"])
 
 
+def _languages(content) -> tuple[str, ...]:
+    """The page's language, then the site's and the network's (i18n's one fallback rule)."""
+    site_language = content.settings.get("DEFAULT_LANG", "fr")
+    return (getattr(content, "lang", None) or site_language, site_language,
+            site_context(content.settings).network_language)
+
+
 def _add_players(content) -> None:
-    # The page's language, then the site's and the network's (i18n's one fallback rule).
-    language = (getattr(content, "lang", None) or content.settings.get("DEFAULT_LANG", "fr"),
-                content.settings.get("DEFAULT_LANG", "fr"), site_context(content.settings).network_language)
+    language = _languages(content)
     blocks = [block for block in (_audio_block(content, language), _video_block(content, language)) if block]
     html = getattr(content, "_content", "") or ""
     content._content = "".join(blocks) + media.embed_lone_video_links(html, language)
@@ -97,17 +108,54 @@ def _audio_block(content, language: tuple[str, ...]) -> str:
     if audio is None:
         return ""
     url, local = audio
-    transcript = _media(content, "transcript")
     duration = str(content.metadata.get("duration", "")).strip()
     if duration and not media.DURATION.match(duration):
         logger.warning("%s: %s", content.source_path, _("Duration: '{value}' should look like 58:30 or 1:02:03", value=duration))
         duration = ""
+    # What the file says wins over what was typed: "Duration: 00:02" once showed "(1 min)".
+    seconds = (media.file_seconds(local) if local else None) or media.duration_seconds(duration)
     length = local.stat().st_size if local else _declared_length(content)
-    content.citoyens_enclosure = {"url": url, "length": length, "type": media.mime_type(url), "duration": duration,
+    content.citoyens_enclosure = {"url": url, "length": length, "type": media.mime_type(url),
+                                  "duration": media.clock_duration(seconds) if seconds else "",
                                   "explicit": str(content.metadata.get("explicit", "no")).strip().lower() in ("yes", "oui", "true")}
     # An attribute of the article: the incremental build renders its page again when it changes.
     content.citoyens_on_air = content.date is not None and content.date >= clock.now() - ON_AIR
-    return media.audio_player(url, language, transcript[0] if transcript else None, duration)
+    title = str(content.title.unescape() if hasattr(content.title, "unescape") else content.title)
+    return media.audio_player(url, language, title, _transcript_link(content), seconds)
+
+
+def _transcript_link(content) -> str | None:
+    """The transcript's address: its own page for a text file of the site, else the file or address."""
+    transcript = _media(content, "transcript")
+    if transcript is None:
+        return None
+    url, local = transcript
+    if local is None or local.suffix.lower() != ".txt":
+        return url
+    try:
+        text = local.read_bytes()[:TEXT_LIMIT].decode("utf-8-sig")
+    except UnicodeDecodeError:  # not published either (static_files): its checks name the file
+        return url
+    folder = content.save_as.removesuffix(".html").removesuffix("/index")
+    content.citoyens_transcript = {"save_as": f"{folder}/{TRANSCRIPT_FOLDER}/index.html",
+                                   "html": media.transcript_html(text)}
+    return f"{content.settings['SITEURL']}/{folder}/{TRANSCRIPT_FOLDER}/"
+
+
+def write_transcripts(generator, writer) -> None:
+    """Each episode's transcript as a page of the site, in the episode's language."""
+    contents = [*getattr(generator, "articles", ()), *getattr(generator, "pages", ())]
+    for content in contents:
+        transcript = getattr(content, "citoyens_transcript", None)
+        if transcript is None:
+            continue
+        languages = _languages(content)
+        words = media.labels(languages)
+        title = str(content.title.unescape() if hasattr(content.title, "unescape") else content.title)
+        writer.write_file(transcript["save_as"], generator.get_template("transcript"), generator.context,
+                          episode=content, transcript_title=words["transcript_of"].format(title=title),
+                          transcript=transcript["html"], back_label=words["back_to_episode"],
+                          page_lang=languages[0], page_name="transcript")
 
 
 def _declared_length(content) -> int | None:
@@ -143,7 +191,10 @@ def write_podcast(generator, writer=None) -> None:  # noqa: ARG001 - signal sign
     feed.lastBuildDate(max(article.date for article in episodes))  # not the build time: reproducible
     for article in sorted(episodes, key=lambda a: a.date, reverse=True):
         _add_episode(feed, article, settings)
-    output.write_file(Path(settings["OUTPUT_PATH"]), "podcast.xml", feed.rss_str(pretty=True))
+    document = feed.rss_str(pretty=True)
+    href = (settings.get("JINJA_GLOBALS") or {}).get("FEED_STYLESHEET")
+    output.write_file(Path(settings["OUTPUT_PATH"]), "podcast.xml",
+                      feedstyle.styled(document, href) if href else document)
 
 
 def _podcast_feed(settings) -> FeedGenerator:
@@ -194,3 +245,5 @@ def _add_episode(feed: FeedGenerator, article, settings) -> None:
 def register() -> None:
     signals.all_generators_finalized.connect(add_players)
     signals.article_writer_finalized.connect(write_podcast)
+    signals.article_writer_finalized.connect(write_transcripts)
+    signals.page_writer_finalized.connect(write_transcripts)

@@ -37,12 +37,14 @@ from citoyens_ssg.pipeline.build import BuildOptions, build  # noqa: E402
 
 BUDGET = 100 * 1024
 NETWORK_PAGES = ["/", "/planet/", "/planet/sante.html", "/agenda/", "/agenda/association/radio-ondes.html",
-                 "/annuaire/", "/annuaire/quartiers.html", "/annuaire/carte.html", "/recherche/", "/lettre/"]
+                 "/annuaire/", "/annuaire/quartiers.html", "/annuaire/carte.html", "/recherche/", "/lettre/",
+                 "/suivre/"]
 SITE_PAGES = {  # one site per theme: citoyen, and onde which extends it
     "espace-numerique": ["", "atelier-premiers-pas-sur-tablette.html", "pages/horaires-et-acces.html", "category/ateliers.html",
                          "tag/tablette.html", "archives.html", "categories.html", "tags.html", "authors.html",
                          "author/lequipe-de-lepn.html", "agenda/", "agenda/permanence-libre-ordinateurs-et-demarches.html", "recherche.html"],
     "radio-ondes": ["", "la-voix-des-quartiers-jardin-partage-et-salle-numerique.html", "pages/la-grille-des-programmes.html",
+                    "la-voix-des-quartiers-jardin-partage-et-salle-numerique/transcription/",
                     "category/emissions.html", "tag/podcast.html", "archives.html", "authors.html", "agenda/",
                     "agenda/sillons-en-public-au-cafe-associatif.html", "recherche.html"],
 }
