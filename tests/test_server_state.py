@@ -34,12 +34,12 @@ def english(network):
 def test_an_edited_theme_catalogue_shows_at_the_next_rebuild(english):
     network, server = english
     catalogue = network.root / "themes/citoyen/locale/en/LC_MESSAGES/theme.po"
-    assert ">Planet</a>" in fetch(server.url + "/")
+    assert ">Directory</a>" in fetch(server.url + "/")
     text = catalogue.read_text(encoding="utf-8")
-    assert 'msgid "Planète"\nmsgstr "Planet"\n' in text
-    edited = text.replace('msgid "Planète"\nmsgstr "Planet"\n', 'msgid "Planète"\nmsgstr "All the news"\n')
+    assert 'msgid "Annuaire"\nmsgstr "Directory"\n' in text
+    edited = text.replace('msgid "Annuaire"\nmsgstr "Directory"\n', 'msgid "Annuaire"\nmsgstr "All the associations"\n')
     saved_and_rebuilt(server, lambda: catalogue.write_text(edited, encoding="utf-8"))
-    assert ">All the news</a>" in fetch(server.url + "/")
+    assert ">All the associations</a>" in fetch(server.url + "/")
 
 
 def test_an_edited_template_shows_even_with_its_old_date(english):
