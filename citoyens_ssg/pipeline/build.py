@@ -61,6 +61,7 @@ class BuildReport:
     network_problems: list[Problem] = field(default_factory=list)
     articles: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    failing_feeds: list[str] = field(default_factory=list)  # external feeds this build could not fetch
 
     @property
     def failed(self) -> list[SiteResult]:
@@ -128,6 +129,7 @@ def _build(loaded: LoadedNetwork, paths: WorkPaths, jobs: int | None, only: set[
     built = {result.slug for result in report.sites if result.ok and not result.unchanged}
     if poller is not None:
         poller.join()
+        report.failing_feeds = subscriptions.failing(network)
     whole = _whole_network_print(network, paths) if shard is None and only is None else None
     if whole is not None and not built and _kept(paths, "network", whole) and paths.output.is_dir():
         # Nothing the published tree depends on changed: it stays exactly as it is.
