@@ -135,7 +135,8 @@ ARGPARSE_MESSAGES = (
     N_("show program's version number and exit"), N_("%(prog)s: error: %(message)s\n"),
     N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
     N_("invalid choice: %(value)r (choose from %(choices)s)"), N_("argument %(argument_name)s: %(message)s"),
-    N_("expected one argument"), N_("expected at least one argument"), N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"), N_("expected at least one argument"),
+    N_("invalid %(type)s value: %(value)r"),
     N_("ambiguous option: %(option)s could match %(matches)s"), N_("not allowed with argument %s"),
     N_("one of the arguments %s is required"), N_("expected at most one argument"),
     N_("unknown parser %(parser_name)r (choices: %(choices)s)"), N_("ignored explicit argument %r"),
@@ -224,7 +225,8 @@ def _finish(args: argparse.Namespace, report) -> int:
 
 
 def _how_to_look() -> None:
-    """output/index.html opened as a file is unstyled (its links are the public address): say what shows it."""
+    """output/index.html opened as a file is unstyled (its links are the public address):
+    say what shows it."""
     from citoyens_ssg.report import command, say
 
     say(_("To look at the result: {command}, then open http://127.0.0.1:8000/ in a browser "
@@ -344,8 +346,8 @@ def run_scaffold(args: argparse.Namespace) -> int:
         print(_("Created {path}: edit site.yaml, then run make serve.", path=folder.relative_to(args.root.resolve())))
     else:
         path = new_post(args.root, args.site, args.title)
-        print(_("Created {path}, a draft: write the article, then remove its line Status: draft to publish it.",
-                path=path.relative_to(args.root.resolve())))
+        print(_("Created {path}, a draft: write the article, then remove its line Status: draft to "
+                "publish it.", path=path.relative_to(args.root.resolve())))
     return 0
 
 

@@ -132,7 +132,8 @@ def _accent(network: NetworkConfig, site: SiteConfig) -> list[Problem]:
 
 
 def _description(site: SiteConfig) -> list[Problem]:
-    """The site's one sentence, in the directory, the search engines and the portal: new-site leaves it empty."""
+    """The site's one sentence, in the directory, the search engines and the portal:
+    new-site leaves it empty."""
     if site.description.strip():
         return []
     shown = f"sites/{site.slug}/site.yaml"
@@ -194,13 +195,14 @@ def _unfinished(shown: str, fields: dict, text: str) -> Findings:
     draft = "status" in fields and fields["status"].value.lower() == "draft"
     number = next((n for n, line in enumerate(text.splitlines(), start=1) if PLACEHOLDER in line), None)
     if number is not None:
-        message = _("the article still holds the text new-post wrote ('{text}'): write the article in its place",
-                    text=PLACEHOLDER)
+        message = _("the article still holds the text new-post wrote ('{text}'): "
+                    "write the article in its place", text=PLACEHOLDER)
         (found.warnings if draft else found.errors).append(Problem(shown, message, line=number))
     summary = fields.get("summary")
     if summary is not None and not summary.value.strip():
-        found.warnings.append(Problem(shown, _("Summary: is empty: write one sentence for the listings, the feeds "
-                                               "and the social networks, or remove the line"), line=summary.line))
+        message = _("Summary: is empty: write one sentence for the listings, the feeds "
+                    "and the social networks, or remove the line")
+        found.warnings.append(Problem(shown, message, line=summary.line))
     return found
 
 
@@ -305,7 +307,8 @@ def _links_on_sources(network: NetworkConfig, links: list[BrokenLink], known: Fi
     """Each broken link once: on its source file, or on a listing's address when no source has it
     (a listing repeats the summaries of the articles, links included)."""
     found = [(link, _on_source(network, link, known)) for link in links]
-    on_sources = {link.url for link, problem in found if problem is not None and problem.file.startswith("sites/")}
+    on_sources = {link.url for link, problem in found
+                  if problem is not None and problem.file.startswith("sites/")}
     seen: set[tuple[str, str]] = set()
     problems = []
     for link, problem in found:
@@ -322,7 +325,8 @@ def _on_source(network: NetworkConfig, link: BrokenLink, known: Findings) -> Pro
     there); None when a file check already said the file it points to is missing."""
     site, _sep, page = link.page.partition("/")
     address = unquote(urlsplit(link.url).path)
-    owner = address.lstrip("/").split("/")[0] if address.startswith("/") else site  # the portal links to sites
+    # The portal and the planet link to the sites' pages: the site is the address's first folder.
+    owner = address.lstrip("/").split("/")[0] if address.startswith("/") else site
     target = PurePosixPath(address).name
     if (owner, target) in known.missing:
         return None

@@ -75,7 +75,8 @@ class BrokenLink:
 
 
 def check_links(output: Path, base_url: str) -> list[Problem]:
-    return [Problem(f"output/{link.page}", link.message, line=link.line) for link in broken_links(output, base_url)]
+    links = broken_links(output, base_url)
+    return [Problem(f"output/{link.page}", link.message, line=link.line) for link in links]
 
 
 def broken_links(output: Path, base_url: str) -> list[BrokenLink]:

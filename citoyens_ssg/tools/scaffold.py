@@ -96,8 +96,8 @@ def new_site(root: Path, name: str) -> Path:
     name = clean_text(name, one_line=True).strip()  # a line break would end the YAML comment it is in
     slug = slugify(name, SITE_SLUG_LENGTH)
     if not name or slug == "sans-nom" or not SLUG.match(slug):
-        raise CitoyensError(_("give the association's name, for example: {command}",
-                              command=command('make new-site NAME="Radio Ondes"', 'citoyens new-site "Radio Ondes"')))
+        example = command('make new-site NAME="Radio Ondes"', 'citoyens new-site "Radio Ondes"')
+        raise CitoyensError(_("give the association's name, for example: {command}", command=example))
     if slug in RESERVED:
         raise CitoyensError(_("'{name}' is reserved for the network's own pages; choose another name", name=slug))
     folder = root / "sites" / slug
@@ -124,14 +124,15 @@ def new_post(root: Path, site: str, title: str) -> Path:
     title = clean_text(title, one_line=True).strip()  # one line: nothing in it starts another metadata line
     slug = slugify(title, POST_SLUG_LENGTH)
     if not title or slug == "sans-nom":
-        raise CitoyensError(_("give the article's title, for example: {command}", command=command(
-            f'make new-post SITE={site} TITLE="Atelier du samedi"', f'citoyens new-post {site} "Atelier du samedi"')))
+        example = command(f'make new-post SITE={site} TITLE="Atelier du samedi"',
+                          f'citoyens new-post {site} "Atelier du samedi"')
+        raise CitoyensError(_("give the article's title, for example: {command}", command=example))
     config = network.site(site)
     date = _now(config.timezone)
     path = config.content_dir / f"{date:%Y-%m-%d}-{slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    _create(path, NEW_POST.format(title=title, date=f"{date:%Y-%m-%d %H:%M}", slug=slug, placeholder=PLACEHOLDER,
-                                  category=_usual_category(config.content_dir)))
+    _create(path, NEW_POST.format(title=title, date=f"{date:%Y-%m-%d %H:%M}", slug=slug,
+                                  placeholder=PLACEHOLDER, category=_usual_category(config.content_dir)))
     return path
 
 
