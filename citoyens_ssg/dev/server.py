@@ -281,10 +281,11 @@ class _DevHandler(SimpleHTTPRequestHandler):
         """A page that is not there (an article a mistake dropped from the build): a page saying so
         in the network's language, with the problems and the reload script, so that the tab comes
         back to the page by itself once the file is fixed.  Other errors: the standard library's."""
-        if code != HTTPStatus.NOT_FOUND or self.command != "GET":
+        page = Path(self.path.split("?", 1)[0]).suffix in ("", ".html")  # not an image, a stylesheet…
+        if code != HTTPStatus.NOT_FOUND or self.command != "GET" or not page:
             super().send_error(code, message, explain)
             return
-        self._send(_missing_page(self.dev_server.problems), "text/html; charset=utf-8", HTTPStatus.NOT_FOUND)
+        self._send(_missing_page(), "text/html; charset=utf-8", HTTPStatus.NOT_FOUND)
 
     def _send(self, body: bytes, content_type: str, status: int = HTTPStatus.OK) -> None:
         self.send_response(status)
@@ -323,18 +324,17 @@ MISSING_PAGE = """<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>{title}</title></head>
 <body style="font:17px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem">
-<h1>{title}</h1><p>{explain}</p>{problems}
+<h1>{title}</h1><p>{explain}</p>
 """
 
 
-def _missing_page(problems: list[str]) -> bytes:
-    """The preview's page for an address with nothing built there, reloaded after each rebuild."""
-    listed = "".join(f"<li>{escape(problem)}</li>" for problem in problems)
+def _missing_page() -> bytes:
+    """The preview's page for an address with nothing built there; its reload script shows the
+    problems of the last rebuild in the banner and comes back to the page after the next one."""
     page = MISSING_PAGE.format(
         lang=current_language(), title=escape(_("No page at this address in the preview")),
-        explain=escape(_("Either it does not exist, or the file that makes it has a problem (listed here): "
-                         "fix it and save, this tab comes back to the page by itself.")),
-        problems=f"<ul>{listed}</ul>" if listed else "")
+        explain=escape(_("Either it does not exist, or the file that makes it has a problem (in the red "
+                         "banner): fix it and save, this tab comes back to the page by itself.")))
     return page.encode("utf-8") + RELOAD_TAG + b"</body></html>\n"
 
 
