@@ -33,7 +33,7 @@ def commit(network):
 
 
 def check(network, capsys, *extra) -> tuple[int, str]:
-    code = main(["check", "-C", str(network.root), "--changed-since", "HEAD~1", *extra])
+    code = main(["check", "-q", "-C", str(network.root), "--changed-since", "HEAD~1", *extra])  # problems only
     return code, capsys.readouterr().err
 
 
