@@ -339,11 +339,14 @@ def run_codeowners(args: argparse.Namespace) -> int:
 
 
 def run_scaffold(args: argparse.Namespace) -> int:
+    from citoyens_ssg.report import command
     from citoyens_ssg.tools.scaffold import new_post, new_site
 
     if args.command == "new-site":
         folder = new_site(args.root, args.name)
-        print(_("Created {path}: edit site.yaml, then run make serve.", path=folder.relative_to(args.root.resolve())))
+        shown = folder.relative_to(args.root.resolve())
+        print(_("Created {path}: edit site.yaml, then run {command}.", path=shown,
+                command=command("make serve", "citoyens serve")))
     else:
         path = new_post(args.root, args.site, args.title)
         print(_("Created {path}, a draft: write the article, then remove its line Status: draft to "

@@ -194,6 +194,7 @@ def test_the_make_targets_a_volunteer_is_told_about(tmp_path):
     root = hosted_copy(tmp_path)
     created = make(root, "new-site", "NAME=Les Amis du Vélo")
     assert created.returncode == 0, created.stderr
+    assert "sites/les-amis-du-velo créé : complétez site.yaml, puis lancez make serve." in created.stdout
     content = root / "sites/les-amis-du-velo/content"
     welcome = next(content.glob("*-bienvenue.md")).read_text(encoding="utf-8")
     assert "`make new-post SITE=les-amis-du-velo TITLE=\"Titre de l'article\"`" in welcome
