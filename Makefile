@@ -13,7 +13,7 @@ BUILD_OPTIONS := $(if $(BASE_URL),--base-url $(BASE_URL),)
 # make publish PUBLISH_OPTIONS=--strict : the deploy fails as soon as one site fails.
 PUBLISH_OPTIONS ?=
 
-.PHONY: html publish deploy-rsync serve test clean clean-all install messages check check-output bench editor edit screenshots
+.PHONY: html publish deploy-rsync serve test clean clean-all install messages check check-output bench editor edit screenshots new-site new-post
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,13 @@ test: $(STAMP) $(if $(shell command -v npm),editor)
 
 check: $(STAMP)
 	$(CITOYENS) check
+
+# Une nouvelle association : make new-site NAME="Radio Ondes" ; un article : make new-post SITE=radio-ondes TITLE="…"
+new-site: $(STAMP)
+	$(CITOYENS) new-site "$(NAME)"
+
+new-post: $(STAMP)
+	$(CITOYENS) new-post "$(SITE)" "$(TITLE)"
 
 # The built example network in headless Chromium (axe-core), the Nu HTML Checker,
 # feeds, links, requests and page weight. Needs chromium, java and npm (.ci/run installs them).

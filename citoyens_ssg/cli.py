@@ -13,10 +13,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from yaml.nodes import MappingNode, ScalarNode
+
 from citoyens_ssg import __version__, i18n
 from citoyens_ssg.config.load import DIALECTS
 from citoyens_ssg.errors import CitoyensError, ConfigError
-from citoyens_ssg.i18n import _
+from citoyens_ssg.i18n import N_, _
 
 if TYPE_CHECKING:
     from citoyens_ssg.pipeline.options import BuildOptions
@@ -110,7 +112,52 @@ def _build_options(command: argparse.ArgumentParser, output_help: str | None = N
     command.add_argument("-j", "--jobs", type=int, help=_("sites built at the same time (default: one per processor core)"))
 
 
+def _network_language(argv: list[str] | None) -> str:
+    """network.yaml's ``language:`` (read before the options, which --help shows in it), else French."""
+    from citoyens_ssg.config.load import SharedSettings
+    from citoyens_ssg.config.yamlfile import load_yaml
+
+    root = Path.cwd()
+    arguments = sys.argv[1:] if argv is None else argv
+    for option, value in zip(arguments, arguments[1:]):
+        if option in ("-C", "--root"):
+            root = Path(value)
+    document, _problems = load_yaml(root / "network.yaml", "network.yaml")
+    if document is not None and isinstance(document.root, MappingNode):
+        for key, value in document.root.value:
+            if key.value == "language" and isinstance(value, ScalarNode) and value.value:
+                return value.value
+    return SharedSettings.language
+
+
+def _translate_argparse(message: str) -> str:
+    return _(message)
+
+
+def _translate_argparse_plural(singular: str, plural: str, count: int) -> str:
+    return _(singular if count == 1 else plural)
+
+
+# argparse's own words ("usage: ", "options"…), here so that the catalogue keeps their French.
+# argparse writes a colon after the section titles: their French ends with a space ("options :").
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("options"), N_("positional arguments"), N_("show this help message and exit"),
+    N_("show program's version number and exit"), N_("%(prog)s: error: %(message)s\n"),
+    N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"), N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"), N_("expected at least one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"), N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"), N_("expected at most one argument"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"), N_("ignored explicit argument %r"),
+    N_("expected %s argument"), N_("expected %s arguments"),
+)
+
+
 def main(argv: list[str] | None = None) -> int:
+    i18n.choose_language(_network_language(argv))
+    argparse._ = _translate_argparse  # argparse says its words through gettext's: ours, in French too
+    argparse.ngettext = _translate_argparse_plural
     args = _parser().parse_args(argv)
     if getattr(args, "base_url", None) and not re.match(r"^https?://[^\s/?#]+", args.base_url):
         print(_("ERROR --base-url must start with https:// or http://, got '{url}'", url=args.base_url), file=sys.stderr)
@@ -220,7 +267,19 @@ def _finish(args: argparse.Namespace, report) -> int:
     if args.deploy:
         print_deploy_note(report, path)
         return deploy_exit_code(report, args.strict)
+    if not args.quiet and len(report.failed) < len(report.sites):
+        _how_to_look()
     return 0 if report.ok else 1
+
+
+def _how_to_look() -> None:
+    """output/index.html opened as a file is unstyled (its links are the public address):
+    say what shows it."""
+    from citoyens_ssg.report import command, say
+
+    say(_("To look at the result: {command}, then open http://127.0.0.1:8000/ in a browser "
+          "(output/ opened as files has no styles: its links point at the public address).",
+          command=command("make serve", "citoyens serve")))
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -271,11 +330,21 @@ def run_check(args: argparse.Namespace) -> int:
         for problem in warnings:
             problem_line(problem, warning=True)
     if errors:
-        say(_("{count} problem(s) found.", count=len(errors)), style="bold red", error=True)
+        say(_counted(len(errors), 0 if args.quiet else len(warnings)), style="bold red", error=True)
         return 1
     if not args.quiet:
-        say(_("No problem found."), style="green")
+        say(_("No problem found.") + (" " + _counted(0, len(warnings)) if warnings else ""), style="green")
     return 0
+
+
+def _counted(errors: int, warnings: int) -> str:
+    """"1 problem, 2 warnings.": each line printed counted once, in its kind."""
+    said = []
+    if errors:
+        said.append(_("1 problem") if errors == 1 else _("{count} problems", count=errors))
+    if warnings:
+        said.append(_("1 warning") if warnings == 1 else _("{count} warnings", count=warnings))
+    return ", ".join(said) + "."
 
 
 def run_dialect_check(args: argparse.Namespace) -> int:
@@ -320,14 +389,18 @@ def run_codeowners(args: argparse.Namespace) -> int:
 
 
 def run_scaffold(args: argparse.Namespace) -> int:
+    from citoyens_ssg.report import command
     from citoyens_ssg.tools.scaffold import new_post, new_site
 
     if args.command == "new-site":
         folder = new_site(args.root, args.name)
-        print(_("Created {path}: edit site.yaml, then run make serve.", path=folder.relative_to(args.root.resolve())))
+        shown = folder.relative_to(args.root.resolve())
+        print(_("Created {path}: edit site.yaml, then run {command}.", path=shown,
+                command=command("make serve", "citoyens serve")))
     else:
         path = new_post(args.root, args.site, args.title)
-        print(_("Created {path}: write the article, it appears on the next build.", path=path.relative_to(args.root.resolve())))
+        print(_("Created {path}, a draft: write the article, then remove its line Status: draft to "
+                "publish it.", path=path.relative_to(args.root.resolve())))
     return 0
 
 
@@ -367,5 +440,4 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    i18n.current_language()
     sys.exit(main())

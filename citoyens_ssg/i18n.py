@@ -8,14 +8,17 @@ public page: the page's language, then the site's and the network's, then French
 (``fallback_languages``), each message looked for in that order.  No compiled ``.mo`` is kept.
 
 What a volunteer reads follows the usual gettext environment variables (``LANGUAGE``,
-``LC_ALL``, ``LC_MESSAGES``, ``LANG``), overridden by ``CITOYENS_LANG``: French when they
-say French, English otherwise.
+``LC_ALL``, ``LC_MESSAGES``, ``LANG``), overridden by ``CITOYENS_LANG``, when they
+say French or English; otherwise (``C``, ``POSIX``, another language: a CI machine, a fresh
+container) the command line speaks the network's ``language:`` (``choose_language``). Decimal
+numbers are written as the language writes them: "0,6 s" in French.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import string
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -30,19 +33,28 @@ _ENV_VARS = ("CITOYENS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 _current: dict[str, str] = {}
 
 
-def language_from_environment(environ: dict[str, str] | None = None) -> str:
+def language_from_environment(environ: dict[str, str] | None = None) -> str | None:
+    """French or English when the first variable set says so (``LANGUAGE`` is a list: fr:en);
+    None when it names no language of ours (``C``, ``POSIX``, ``de_DE``…)."""
     environ = os.environ if environ is None else environ
     for name in _ENV_VARS:
         value = environ.get(name, "")
         if value:
-            return "fr" if value.lower().startswith("fr") else "en"
-    return "en"
+            spoken = [part.split("_")[0].split(".")[0].lower() for part in value.split(":")]
+            return next((lang for lang in spoken if lang in SUPPORTED), None)
+    return None
 
 
 def current_language() -> str:
+    # Not kept until chosen: a message said before main() reads network.yaml must not fix it.
+    return _current.get("lang") or language_from_environment() or "en"
+
+
+def choose_language(network_language: str) -> None:
+    """The command line's language, once per process: the locale's when French or English,
+    else the network's (an unsupported network language: French, as the network's pages fall back)."""
     if "lang" not in _current:
-        _current["lang"] = language_from_environment()
-    return _current["lang"]
+        _current["lang"] = language_from_environment() or page_language(network_language)
 
 
 def set_language(lang: str) -> None:
@@ -139,14 +151,28 @@ def translate(lang: str, message: str, **values: object) -> str:
     """``message`` in ``lang`` (a network's language: French or English), whatever the machine's locale."""
     lang = "fr" if lang.lower().startswith("fr") else "en"
     text = _catalogue(lang).get(message, message)
-    return text.format(**values) if values else text
+    return _fill(lang, text, values)
 
 
 def in_language(languages: str | tuple[str, ...], message: str, **values: object) -> str:
     """``message`` for a public page in ``languages`` (the page's, the site's, the network's:
     see ``fallback_languages``), whatever the process's language or the machine's locale."""
     text = _public_messages(_chain(languages)).get(message, message)
-    return text.format(**values) if values else text
+    return _fill(page_language(languages), text, values)
+
+
+class _Numbers(string.Formatter):
+    """``str.format`` writing decimal numbers as French does: 0,6 s."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        text = super().format_field(value, format_spec)
+        return text.replace(".", ",") if isinstance(value, float) else text
+
+
+def _fill(lang: str, text: str, values: dict[str, object]) -> str:
+    if not values:
+        return text
+    return _Numbers().format(text, **values) if lang == "fr" else text.format(**values)
 
 
 def _public_messages(chain: tuple[str, ...]) -> dict[str, str]:

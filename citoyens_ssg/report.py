@@ -8,6 +8,7 @@ Problems go to standard error, one line each, never read as markup.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,12 @@ def _console(stderr: bool = False) -> Console:
 
 def say(text: str, style: str | None = None, error: bool = False) -> None:
     _console(error).print(text, style=style, markup=False)
+
+
+def command(make: str, direct: str) -> str:
+    """The command to tell a volunteer: ``direct`` (``citoyens …``) where the command is on the PATH
+    (an activated venv), else ``make``'s target, which works from a fresh clone."""
+    return direct if shutil.which("citoyens") else make
 
 
 def problem_line(problem: Problem, warning: bool = False) -> None:
@@ -68,6 +75,9 @@ def print_summary(report: BuildReport, quiet: bool = False) -> None:
         say(line + " — " + _("failed: {names}", names=", ".join(r.slug for r in report.failed)), style="bold red", error=True)
     elif not quiet:
         say(line, style="bold")
+    if report.failing_feeds:
+        say(_("External feeds not fetched (their last articles are kept): {names}; see planet/sante.html",
+              names=", ".join(report.failing_feeds)), style="yellow", error=True)
 
 
 

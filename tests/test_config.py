@@ -136,4 +136,5 @@ def test_language_follows_the_environment():
     assert i18n.language_from_environment({"LANG": "fr_FR.UTF-8"}) == "fr"
     assert i18n.language_from_environment({"LANG": "en_GB.UTF-8"}) == "en"
     assert i18n.language_from_environment({"CITOYENS_LANG": "en", "LANG": "fr_FR.UTF-8"}) == "en"
-    assert i18n.language_from_environment({}) == "en"
+    assert i18n.language_from_environment({}) is None
+    assert i18n.language_from_environment({"LANG": "C"}) is None  # the network's language, then

@@ -16,7 +16,8 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from PIL import Image
@@ -25,16 +26,20 @@ from citoyens_ssg import clock
 from citoyens_ssg.config.load import NetworkConfig, SiteConfig, load_network
 from citoyens_ssg.content import checks as content_checks
 from citoyens_ssg.content import static_files
+from citoyens_ssg.config.sites import slugify
 from citoyens_ssg.content.paths import PLACEHOLDERS, content_file, without_placeholder
-from citoyens_ssg.dev.links import check_links
+from citoyens_ssg.dev.links import BrokenLink, broken_links
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
 from citoyens_ssg.pipeline.build import BuildOptions, build
 from citoyens_ssg.site.templating import PAGE_BACKGROUND, contrast, readable_accent, six_digits
+from citoyens_ssg.tools.scaffold import PLACEHOLDER
 
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)")
 INTERNAL_LINK = re.compile(r"\]\((?P<target>\{(?:filename|static|attach)\}[^)\s#]+)")
 CODE_SPAN = re.compile(r"`[^`]*`")
+LISTINGS = ("category", "tag", "author")  # Pelican's folders of pages listing many articles
+DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")  # new-post's file names: 2026-03-01-atelier.md
 FUTURE_BY_MISTAKE = timedelta(days=365)
 FORGOTTEN_DRAFT = timedelta(days=90)
 PODCAST_COVER = 1400  # pixels, the smallest side Apple Podcasts accepts
@@ -44,10 +49,15 @@ PODCAST_COVER = 1400  # pixels, the smallest side Apple Podcasts accepts
 class Findings:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # What the trial build's problems are traced back to, so that each is said once, on its source:
+    missing: set[tuple[str, str]] = field(default_factory=set)  # (site, file name) a source names in vain
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (site, page name) → source file
 
     def extend(self, other: Findings) -> None:
         self.errors += other.errors
         self.warnings += other.warnings
+        self.missing |= other.missing
+        self.sources |= other.sources
 
 
 def check_network(root: Path, build_links: bool = True) -> Findings:
@@ -57,14 +67,14 @@ def check_network(root: Path, build_links: bool = True) -> Findings:
     for site in network.sites:
         findings.extend(check_site(network, site))
     if build_links:
-        findings.extend(check_built_links(network))
+        findings.extend(check_built_links(network, findings))
     return findings
 
 
 def check_site(network: NetworkConfig, site: SiteConfig) -> Findings:
     entries = content_checks.refused_entries(site.folder)
     findings = Findings([Problem(_shown(network, path), reason) for path, reason in entries],
-                        _accent(network, site))
+                        _accent(network, site) + _description(site))
     if findings.errors:
         return findings
     refused = content_checks.refused_files(site)
@@ -121,6 +131,21 @@ def _accent(network: NetworkConfig, site: SiteConfig) -> list[Problem]:
     return [Problem(f"sites/{site.slug}/site.yaml", message)]
 
 
+def _description(site: SiteConfig) -> list[Problem]:
+    """The site's one sentence, in the directory, the search engines and the portal:
+    new-site leaves it empty."""
+    if site.description.strip():
+        return []
+    shown = f"sites/{site.slug}/site.yaml"
+    try:
+        lines = (site.folder / "site.yaml").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    line = next((n for n, text in enumerate(lines, start=1) if text.startswith("description:")), None)
+    return [Problem(shown, _("the site has no description: write one sentence that presents the association "
+                             "(description: in site.yaml)"), line=line)]
+
+
 def _shown(network: NetworkConfig, path: Path) -> str:
     return str(path.relative_to(network.root))
 
@@ -139,14 +164,58 @@ def _check_file(network: NetworkConfig, site: SiteConfig, path: Path, categories
         found.errors.append(Problem(shown, str(error), line=error.line))
         return found
     fields = {f.key: f for f in header}
+    found.sources |= {(site.slug, name): shown for name in _page_names(path, fields)}
     if "category" in fields:
         categories.setdefault(fields["category"].value, []).append((path, fields["category"].line))
     if "audio" in fields:
         episodes.append(path)
     found.warnings += _dates(shown, fields, site.timezone)
+    found.extend(_unfinished(shown, fields, text))
+    if _filed_under_misc(site, path, fields):
+        found.warnings.append(Problem(shown, _("no Category: Pelican files this article under 'misc': "
+                                               "add a line Category: (for example Category: {example})",
+                                               example=_usual_example(categories)), line=1))
     for number, line in _prose_lines(text):
         found.extend(_references(shown, path, site, line, number))
     return found
+
+
+def _page_names(path: Path, fields: dict) -> set[str]:
+    """The names Pelican may give this file's page: its Slug:, its title's slug, its file name's."""
+    names = {path.stem, DATE_PREFIX.sub("", path.stem)}
+    for key in ("slug", "title"):
+        if key in fields:
+            names.add(slugify(fields[key].value))
+    return names
+
+
+def _unfinished(shown: str, fields: dict, text: str) -> Findings:
+    """What new-post wrote and nobody replaced: its placeholder text, an empty Summary:."""
+    found = Findings()
+    draft = "status" in fields and fields["status"].value.lower() == "draft"
+    number = next((n for n, line in enumerate(text.splitlines(), start=1) if PLACEHOLDER in line), None)
+    if number is not None:
+        message = _("the article still holds the text new-post wrote ('{text}'): "
+                    "write the article in its place", text=PLACEHOLDER)
+        (found.warnings if draft else found.errors).append(Problem(shown, message, line=number))
+    summary = fields.get("summary")
+    if summary is not None and not summary.value.strip():
+        message = _("Summary: is empty: write one sentence for the listings, the feeds "
+                    "and the social networks, or remove the line")
+        found.warnings.append(Problem(shown, message, line=summary.line))
+    return found
+
+
+def _filed_under_misc(site: SiteConfig, path: Path, fields: dict) -> bool:
+    """An article naming no category, in no folder that would be its category, where the site
+    sets no DEFAULT_CATEGORY: Pelican calls its category 'misc'."""
+    in_folder = path.parent != site.content_dir and site.pelican.get("USE_FOLDER_AS_CATEGORY", True)
+    page = path.relative_to(site.content_dir).parts[0] == "pages"
+    return not (page or in_folder or "category" in fields or "DEFAULT_CATEGORY" in site.pelican)
+
+
+def _usual_example(categories: dict[str, list]) -> str:
+    return max(sorted(categories), key=lambda name: len(categories[name])) if categories else "Actualités"
 
 
 def _prose_lines(text: str):
@@ -186,6 +255,7 @@ def _references(shown: str, path: Path, site: SiteConfig, line: str, number: int
             continue
         resolved = _resolve(target, path, site)
         if resolved is not None and not resolved.is_file():
+            found.missing.add((site.slug, PurePosixPath(target).name))
             found.errors.append(Problem(shown, _("{target} does not exist (check the name and the folder)", target=target), line=number))
     return found
 
@@ -207,11 +277,63 @@ def _category_typos(network: NetworkConfig, categories: dict[str, list[tuple[Pat
     return warnings
 
 
-def check_built_links(network: NetworkConfig) -> Findings:
-    """Build into a temporary folder (nothing published) and follow every internal link."""
+def check_built_links(network: NetworkConfig, known: Findings | None = None) -> Findings:
+    """Build into a temporary folder (nothing published) and follow every internal link; what the
+    file checks (``known``) already said is not said again, and each problem is named on its source."""
+    known = known or Findings()
+    said = {_said(problem) for problem in known.errors + known.warnings}
+    missing = {name for _site, name in known.missing}
+
+    def new(problem: Problem) -> bool:
+        return _said(problem) not in said and not any(name in str(problem) for name in missing)
+
     with tempfile.TemporaryDirectory(prefix="citoyens-check-") as folder:
         output = Path(folder) / "output"
         report = build(BuildOptions(network.root, output_dir=output, offline=True))
-        findings = Findings([p for r in report.sites for p in r.problems], [p for r in report.sites for p in r.warnings])
-        findings.errors += check_links(output, network.url)
+        findings = Findings([p for r in report.sites for p in r.problems if new(p)],
+                            [p for r in report.sites for p in r.warnings if new(p)])
+        links = broken_links(output, network.url)
+    findings.errors += _links_on_sources(network, links, known)
     return findings
+
+
+def _said(problem: Problem) -> tuple[str, str]:
+    """A problem as the file checks and the build both word it (their spacing aside), its line aside:
+    the build does not always know it."""
+    return problem.file, re.sub(r"\s", "", problem.message)
+
+
+def _links_on_sources(network: NetworkConfig, links: list[BrokenLink], known: Findings) -> list[Problem]:
+    """Each broken link once: on its source file, or on a listing's address when no source has it
+    (a listing repeats the summaries of the articles, links included)."""
+    found = [(link, _on_source(network, link, known)) for link in links]
+    on_sources = {link.url for link, problem in found
+                  if problem is not None and problem.file.startswith("sites/")}
+    seen: set[tuple[str, str]] = set()
+    problems = []
+    for link, problem in found:
+        if problem is None or (problem.file, link.url) in seen:
+            continue
+        if problem.file.startswith("sites/") or link.url not in on_sources:
+            seen.add((problem.file, link.url))
+            problems.append(problem)
+    return problems
+
+
+def _on_source(network: NetworkConfig, link: BrokenLink, known: Findings) -> Problem | None:
+    """A broken link of a built page, on the file it comes from (its line when the link is written
+    there); None when a file check already said the file it points to is missing."""
+    site, _sep, page = link.page.partition("/")
+    address = unquote(urlsplit(link.url).path)
+    # The portal and the planet link to the sites' pages: the site is the address's first folder.
+    owner = address.lstrip("/").split("/")[0] if address.startswith("/") else site
+    target = PurePosixPath(address).name
+    if (owner, target) in known.missing:
+        return None
+    listing = PurePosixPath(page).parent.name in LISTINGS
+    source = None if listing else known.sources.get((site, PurePosixPath(page).stem))
+    if source is None:  # a listing or a template's link: named by the page's address
+        return Problem("/" + link.page, link.message)
+    lines = (network.root / source).read_text(encoding="utf-8", errors="replace").splitlines()
+    number = next((n for n, line in enumerate(lines, start=1) if target and target in line), None)
+    return Problem(source, link.message, line=number)

@@ -7,6 +7,7 @@ renamed, an image that is missing, an anchor that no longer exists.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
@@ -65,8 +66,21 @@ def _published_later(output: Path, page: Path, target: Path) -> bool:
     return len(parts) > 2 and parts[1] == DRAFTS and target.is_relative_to(output / parts[0])
 
 
+@dataclass(frozen=True)
+class BrokenLink:
+    page: str  # relative to the output folder: a/photo.html
+    line: int
+    url: str
+    message: str
+
+
 def check_links(output: Path, base_url: str) -> list[Problem]:
-    problems: list[Problem] = []
+    links = broken_links(output, base_url)
+    return [Problem(f"output/{link.page}", link.message, line=link.line) for link in links]
+
+
+def broken_links(output: Path, base_url: str) -> list[BrokenLink]:
+    problems: list[BrokenLink] = []
     parsed: dict[Path, _Page] = {}
     for page in sorted(output.rglob("*.html")):
         parsed[page] = parsed.get(page) or _parse(page)
@@ -77,9 +91,10 @@ def check_links(output: Path, base_url: str) -> list[Problem]:
             target, fragment = found
             shown = str(page.relative_to(output))
             if not target.is_file():
-                problems.append(Problem(f"output/{shown}", _("broken link to {url}", url=url), line=line))
+                problems.append(BrokenLink(shown, line, url, _("broken link to {url}", url=url)))
             elif fragment and target.suffix == ".html":
                 parsed[target] = parsed.get(target) or _parse(target)
                 if unquote(fragment) not in parsed[target].ids:
-                    problems.append(Problem(f"output/{shown}", _("link to {url}: no '#{fragment}' on that page", url=url, fragment=fragment), line=line))
+                    message = _("link to {url}: no '#{fragment}' on that page", url=url, fragment=fragment)
+                    problems.append(BrokenLink(shown, line, url, message))
     return problems

@@ -3,16 +3,18 @@
    server only; never published. */
 (function () {
   "use strict";
+  var words = CITOYENS_WORDS;  // in the network's language, written in by the dev server
   var banner = null;
   function show(problems) {
     if (banner) { banner.remove(); banner = null; }
     if (!problems.length) { return; }
     banner = document.createElement("div");
     banner.setAttribute("role", "alert");
-    banner.style.cssText = "position:fixed;left:0;right:0;top:0;z-index:99999;max-height:50vh;overflow:auto;" +
-      "background:#b00020;color:#fff;font:15px/1.4 system-ui,sans-serif;padding:12px 16px;box-shadow:0 2px 8px rgba(0,0,0,.4)";
+    // In the flow, first in the page: it pushes the site's header down, never covers it.
+    banner.style.cssText = "position:static;display:block;max-height:50vh;overflow:auto;margin:0;" +
+      "background:#b00020;color:#fff;font:15px/1.4 system-ui,sans-serif;padding:12px 16px";
     var title = document.createElement("strong");
-    title.textContent = problems.length + (document.documentElement.lang === "fr" ? " problème(s) à corriger :" : " problem(s) to fix:");
+    title.textContent = problems.length + " " + words.title;
     banner.appendChild(title);
     var list = document.createElement("ul");
     list.style.margin = "6px 0 0";
@@ -22,7 +24,7 @@
       list.appendChild(item);
     });
     banner.appendChild(list);
-    document.body.appendChild(banner);
+    document.body.prepend(banner);
   }
   var source = new EventSource("/__citoyens/events");
   source.addEventListener("reload", function () { window.location.reload(); });

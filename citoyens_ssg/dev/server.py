@@ -19,12 +19,15 @@ made again after the reload, in the background (``search_later``).
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import logging
 import queue
 import threading
 from dataclasses import dataclass
+from html import escape
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -35,10 +38,10 @@ from citoyens_ssg.config.load import NetworkConfig
 from citoyens_ssg.config.themes import resolve_theme
 from citoyens_ssg.dev.search_later import Indexer
 from citoyens_ssg.errors import CitoyensError, ConfigError
-from citoyens_ssg.i18n import _
+from citoyens_ssg.i18n import _, current_language
 from citoyens_ssg.network.headers import TEXT_TYPES
 from citoyens_ssg.pipeline.build import BuildOptions, BuildReport, build
-from citoyens_ssg.report import print_site_result, print_summary, problem_line, say
+from citoyens_ssg.report import command, print_site_result, print_summary, problem_line, say
 from citoyens_ssg.workpaths import WorkPaths
 
 logger = logging.getLogger(__name__)
@@ -122,7 +125,7 @@ class DevServer:
         self.listeners_lock = threading.Lock()
         self.output.mkdir(parents=True, exist_ok=True)
         handler = functools.partial(_DevHandler, directory=str(self.output), dev_server=self)
-        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd = _listen(host, port, handler)
         self.url = f"http://{host}:{self.httpd.server_address[1]}"
         self.network: NetworkConfig | None = None
         self.observer = Observer()
@@ -222,6 +225,31 @@ class DevServer:
             self.listeners.remove(listener)
 
 
+PORTS_TRIED = 20  # the next ports tried when the one asked for is taken (another serve, a Jupyter…)
+
+
+def _listen(host: str, port: int, handler) -> ThreadingHTTPServer:
+    """The server on ``port``, or on the next free one, said in one line; an error when none is free."""
+    for candidate in range(port, port + PORTS_TRIED) if port else (0,):
+        try:
+            server = ThreadingHTTPServer((host, candidate), handler)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise CitoyensError(_("cannot listen on {host}:{port}: {reason}", host=host, port=candidate,
+                                      reason=error.strerror)) from None
+            continue
+        if candidate != port:
+            say(_("Port {port} is already taken; the preview uses port {used} (to choose one: {command}).",
+                  port=port, used=candidate, command=_choose_port()), style="yellow")
+        return server
+    raise CitoyensError(_("ports {first} to {last} are all taken: choose another one, for example {command}",
+                          first=port, last=port + PORTS_TRIED - 1, command=_choose_port()))
+
+
+def _choose_port() -> str:
+    return command("make serve PORT=8080", "citoyens serve --port 8080")
+
+
 RELOAD_SCRIPT = Path(__file__).parent / "reload.js"
 RELOAD_TAG = b'<script src="/__citoyens/reload.js" defer></script>'
 
@@ -239,7 +267,9 @@ class _DevHandler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
         path = self.path.split("?", 1)[0]
         if path == "/__citoyens/reload.js":
-            self._send(RELOAD_SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
+            words = json.dumps({"title": _("problem(s) to fix:")}, ensure_ascii=False)
+            script = RELOAD_SCRIPT.read_text(encoding="utf-8").replace("CITOYENS_WORDS", words)
+            self._send(script.encode("utf-8"), "text/javascript; charset=utf-8")
         elif path == "/__citoyens/events":
             self._stream_events()
         elif self._html_file(path) is not None and "/admin/" not in path + "/":  # reloads lose editor work
@@ -254,8 +284,18 @@ class _DevHandler(SimpleHTTPRequestHandler):
             target = target / "index.html"
         return target if target.suffix == ".html" and target.is_file() else None
 
-    def _send(self, body: bytes, content_type: str) -> None:
-        self.send_response(200)
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A page that is not there (an article a mistake dropped from the build): a page saying so
+        in the network's language, with the problems and the reload script, so that the tab comes
+        back to the page by itself once the file is fixed.  Other errors: the standard library's."""
+        page = Path(self.path.split("?", 1)[0]).suffix in ("", ".html")  # not an image, a stylesheet…
+        if code != HTTPStatus.NOT_FOUND or self.command != "GET" or not page:
+            super().send_error(code, message, explain)
+            return
+        self._send(_missing_page(), "text/html; charset=utf-8", HTTPStatus.NOT_FOUND)
+
+    def _send(self, body: bytes, content_type: str, status: int = HTTPStatus.OK) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -285,6 +325,24 @@ class _DevHandler(SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")  # always show the latest build
         super().end_headers()
+
+
+MISSING_PAGE = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>{title}</title></head>
+<body style="font:17px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem">
+<h1>{title}</h1><p>{explain}</p>
+"""
+
+
+def _missing_page() -> bytes:
+    """The preview's page for an address with nothing built there; its reload script shows the
+    problems of the last rebuild in the banner and comes back to the page after the next one."""
+    page = MISSING_PAGE.format(
+        lang=current_language(), title=escape(_("No page at this address in the preview")),
+        explain=escape(_("Either it does not exist, or the file that makes it has a problem (in the red "
+                         "banner): fix it and save, this tab comes back to the page by itself.")))
+    return page.encode("utf-8") + RELOAD_TAG + b"</body></html>\n"
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, output_dir: Path | None = None, jobs: int | None = None) -> int:

@@ -100,6 +100,12 @@ def update_all(network: NetworkConfig, policy: FetchPolicy, offline: bool = Fals
         return {s.key: state for s, state in zip(subscriptions, states)}
 
 
+def failing(network: NetworkConfig) -> list[str]:
+    """The names of the external feeds whose last fetch failed, as the cache says."""
+    folder = cache_dir(network)
+    return [s.name for s in network.planet.feeds if (state := load_state(folder, s)).last_error or state.gone]
+
+
 def poll(folder: Path, subscription: Subscription, policy: FetchPolicy) -> FeedState:
     state = load_state(folder, subscription)
     if state.gone or (state.retry_not_before and state.retry_not_before > time.time()):
@@ -226,7 +232,7 @@ class Health:
     name: str
     url: str
     home: str
-    state: str  # ok, stale, failing, gone, moved
+    state: str  # ok, stale, failing, gone, moved, never (not fetched yet: an offline build, serve)
     last_success: str | None
     last_attempt: str | None
     last_status: int | None
@@ -245,6 +251,8 @@ def health(subscription: Subscription, state: FeedState, stale_after_days: int,
     days = (reference - newest).days if newest and reference else None
     if state.gone:
         kind = "gone"
+    elif not (state.last_attempt or state.last_success):
+        kind = "never"
     elif state.last_error:
         kind = "failing"
     elif state.moved_to:

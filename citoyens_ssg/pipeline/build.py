@@ -157,6 +157,7 @@ def build_the_sites(the_plan: Plan, on_site_done: OnSiteDone | None) -> BuildRep
             on_site_done(result)
     if poller is not None:
         poller.join()
+        report.failing_feeds = subscriptions.failing(network)
     return report
 
 

@@ -18,6 +18,7 @@ class BuildReport:
     network_problems: list[Problem] = field(default_factory=list)
     articles: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    failing_feeds: list[str] = field(default_factory=list)  # external feeds this build could not fetch
 
     @property
     def failed(self) -> list[SiteResult]:

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Generic, TypeVar
 
+from citoyens_ssg import i18n
+
 J = TypeVar("J")
 R = TypeVar("R")
 
@@ -124,8 +126,9 @@ def _confine(limits: Limits) -> None:
         os.environ["MALLOC_ARENA_MAX"] = "2"
 
 
-def _child(function: Callable[[J], R], job: J, connection: Connection, limits: Limits) -> None:
+def _child(function: Callable[[J], R], job: J, connection: Connection, limits: Limits, language: str) -> None:
     try:
+        i18n.set_language(language)  # a fork server's child has not the parent's: the same words
         _confine(limits)
         connection.send(("ok", function(job)))
     except MemoryError:
@@ -156,7 +159,8 @@ def run_each_in_own_process(
         while pending and len(running) < width:
             job = pending.pop()
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_child, args=(function, job, sender, limits), daemon=True)
+            arguments = (function, job, sender, limits, i18n.current_language())
+            process = context.Process(target=_child, args=arguments, daemon=True)
             process.start()
             sender.close()
             running[receiver] = _Running(job, process, time.monotonic() + (limits.seconds or float("inf")))

@@ -113,8 +113,10 @@ class _PelicanLogListener(logging.Handler):
         return None
 
 
-# Pelican's warnings about two files with one slug: citoyens_guard names the file it skips.
-_SAID_BY_CITOYENS = re.compile(r'^There are \d+ (?:items|original \(not translated\) items) "?with slug ')
+# Pelican's warnings about two files with one slug: citoyens_guard names the file it skips; about an
+# image without alt text: citoyens_images says it in the volunteer's words.
+_SAID_BY_CITOYENS = re.compile(r'^There are \d+ (?:items|original \(not translated\) items) "?with slug '
+                               r'|^Empty alt attribute for image ')
 
 # Pelican's most common complaints, said the way a volunteer can act on them.
 _PELICAN_MESSAGES = (

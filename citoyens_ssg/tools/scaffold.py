@@ -17,6 +17,7 @@ from citoyens_ssg.content.sanitize import clean_text
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.french import de
 from citoyens_ssg.i18n import _
+from citoyens_ssg.report import command
 
 POST_SLUG_LENGTH = 80  # the file is <date>-<slug>.md: far below a file name's 255 bytes
 SITE_SLUG_LENGTH = 64  # as sites.SLUG allows
@@ -50,12 +51,14 @@ Category: Vie de l'association
 Tags: bienvenue
 
 Voici le premier article {of_name}. Pour en écrire un autre, copiez ce fichier
-ou lancez `citoyens new-post {slug} "Titre de l'article"`.
+ou lancez `{new_post}`.
 
 Les images vont dans le dossier `images/`, à côté de ce fichier, et s'insèrent
 ainsi : `![Ce que montre l'image]({{static}}/images/photo.jpg)`.
 """
 
+# The first words of a new post: ``check`` flags an article that still holds them.
+PLACEHOLDER = "Écrivez ici votre article."
 NEW_POST = """\
 Title: {title}
 Date: {date}
@@ -63,10 +66,12 @@ Slug: {slug}
 Category: {category}
 Tags:
 Summary:
+Status: draft
 
-Écrivez ici votre article. Une ligne vide sépare deux paragraphes ;
+{placeholder} Une ligne vide sépare deux paragraphes ;
 **gras**, *italique* et [liens](https://exemple.org) s'écrivent en Markdown
 (CommonMark, comme sur GitHub : une liste dans une liste se décale de 2 espaces).
+Quand l'article est prêt, écrivez son résumé et retirez la ligne « Status: draft ».
 """
 
 
@@ -92,7 +97,8 @@ def new_site(root: Path, name: str) -> Path:
     name = clean_text(name, one_line=True).strip()  # a line break would end the YAML comment it is in
     slug = slugify(name, SITE_SLUG_LENGTH)
     if not name or slug == "sans-nom" or not SLUG.match(slug):
-        raise CitoyensError(_("give the association's name, for example: citoyens new-site \"Radio Ondes\""))
+        example = command('make new-site NAME="Radio Ondes"', 'citoyens new-site "Radio Ondes"')
+        raise CitoyensError(_("give the association's name, for example: {command}", command=example))
     if slug in RESERVED:
         raise CitoyensError(_("'{name}' is reserved for the network's own pages; choose another name", name=slug))
     folder = root / "sites" / slug
@@ -103,8 +109,10 @@ def new_site(root: Path, name: str) -> Path:
     network = _network_timezone(root)
     _create(folder / "site.yaml", SITE_YAML.format(name=name, name_yaml=_yaml_text(name)))
     date = _now(network)
+    another = command(f'make new-post SITE={slug} TITLE="Titre de l\'article"',
+                      f'citoyens new-post {slug} "Titre de l\'article"')
     _create(folder / "content" / f"{date:%Y-%m-%d}-bienvenue.md",
-            FIRST_POST.format(of_name=de(name), slug=slug, date=f"{date:%Y-%m-%d %H:%M}"))
+            FIRST_POST.format(of_name=de(name), new_post=another, date=f"{date:%Y-%m-%d %H:%M}"))
     return folder
 
 
@@ -117,13 +125,15 @@ def new_post(root: Path, site: str, title: str) -> Path:
     title = clean_text(title, one_line=True).strip()  # one line: nothing in it starts another metadata line
     slug = slugify(title, POST_SLUG_LENGTH)
     if not title or slug == "sans-nom":
-        raise CitoyensError(_("give the article's title, for example: citoyens new-post {site} \"Atelier du samedi\"", site=site))
+        example = command(f'make new-post SITE={site} TITLE="Atelier du samedi"',
+                          f'citoyens new-post {site} "Atelier du samedi"')
+        raise CitoyensError(_("give the article's title, for example: {command}", command=example))
     config = network.site(site)
     date = _now(config.timezone)
     path = config.content_dir / f"{date:%Y-%m-%d}-{slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     _create(path, NEW_POST.format(title=title, date=f"{date:%Y-%m-%d %H:%M}", slug=slug,
-                                  category=_usual_category(config.content_dir)))
+                                  placeholder=PLACEHOLDER, category=_usual_category(config.content_dir)))
     return path
 
 
