@@ -28,7 +28,7 @@ from citoyens_ssg.config.themes import resolve_theme
 from citoyens_ssg.content import checks as content_checks
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
-from citoyens_ssg.site import addresses, prepass, search, sitemaps, templating
+from citoyens_ssg.site import prepass, search, sitemaps, templating
 from citoyens_ssg.site import memos as pelican_memos
 from citoyens_ssg.site.incremental import (
     SEARCH_INDEX,
@@ -203,7 +203,6 @@ def build_site(job: SiteJob) -> SiteResult:
     if stopped is None and not job.manifest_path.is_file():
         stopped = Problem(f"sites/{job.site.slug}", _("the build wrote no manifest (is the citoyens_manifest plugin installed?)"))
     if stopped is None:
-        addresses.rewrite_pages(job.output_dir, job.network.url)  # before the index: it reads the pages
         failure, pending = _index_for_search(job)
         if failure:
             listener.warnings.append(Problem(f"sites/{job.site.slug}", _("the search index was not built: {reason}", reason=failure)))

@@ -45,6 +45,7 @@ from pelican.writers import Writer
 
 from citoyens_ssg import clock
 from citoyens_ssg.digests import digest
+from citoyens_ssg.site import addresses
 from citoyens_ssg.site.templating import LISTED_ARTICLE
 
 logger = logging.getLogger(__name__)
@@ -345,10 +346,34 @@ class _KeyedTemplate:
         return getattr(self.template, name)
 
 
+class _RootRelativeTemplate:
+    """Stands for a Jinja template inside Pelican's writer: a page's text root-relative
+    (``addresses.root_relative``) before it is written, so each page is written once."""
+
+    def __init__(self, template, public_origin: str):
+        self.template = template
+        self.public_origin = public_origin
+
+    def render(self, localcontext: dict) -> str:
+        text = self.template.render(localcontext)
+        if not localcontext["output_file"].endswith(".html"):
+            return text  # a template may write XML or text (a sitemap, robots.txt): never touched
+        return addresses.root_relative(text, self.public_origin)
+
+    def __getattr__(self, name: str):
+        return getattr(self.template, name)
+
+
 class FeedWriter(Writer):
-    """Pelican's writer, its RSS feeds valid: Pelican gives each item a ``tag:`` URI as guid
-    (the Atom entry's id, kept so that readers see no post twice) without
+    """Pelican's writer, its pages root-relative, its RSS feeds valid: Pelican gives each item a
+    ``tag:`` URI as guid (the Atom entry's id, kept so that readers see no post twice) without
     ``isPermaLink="false"``, and RSS 2.0 reads a guid without it as the post's address."""
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        # Relies on Pelican's Writer.write_file calling ``template.render(localcontext)`` once a page,
+        # ``localcontext["output_file"]`` naming it, and writing what it returns (Pelican 4.x).
+        public_origin = addresses.origin(self.settings["SITEURL"])
+        return super().write_file(name, _RootRelativeTemplate(template, public_origin), context, *args, **kwargs)
 
     def _create_new_feed(self, feed_type, feed_title, context):
         feed = super()._create_new_feed(feed_type, feed_title, context)
