@@ -44,6 +44,7 @@ class FileDigests:
     def __init__(self, path: Path | None = None):
         self.path = path
         self.known: dict[str, list] = {}
+        self.trees: dict[str, str] = {}  # shared_tree_digest's, for this build
         self.changed = False
         if path is not None:
             try:
@@ -98,6 +99,18 @@ def tree_digest(folder: Path, skip: Collection[Path] = ()) -> str:
             content = f"-> {os.readlink(path)}" if os.path.islink(path) else _digests.of(path, os.stat(path))
             digest.update(f"{os.path.relpath(path, folder)}|{content}\n".encode())
     return digest.hexdigest()
+
+
+def shared_tree_digest(folder: Path) -> str:
+    """``tree_digest`` of a folder no build writes in (citoyens' code, the plugins, the themes),
+    made once per build and process: the fingerprints and every site's reading memo ask for it,
+    and forked workers inherit it."""
+    key = str(folder)
+    if _digests.path is None:  # outside a build (file_digests): nothing tells when to forget it
+        return tree_digest(folder)
+    if key not in _digests.trees:
+        _digests.trees[key] = tree_digest(folder)
+    return _digests.trees[key]
 
 
 def digest(*parts: str) -> str:

@@ -35,7 +35,7 @@ from citoyens_ssg.config.load import DEFAULT_DIALECT
 from citoyens_ssg.content import typography
 from citoyens_ssg.content.checks import EXTENSIONS, other_formats
 from citoyens_ssg.content.sanitize import clean_html, clean_text
-from citoyens_ssg.digests import CODE, digest, library_versions, tree_digest
+from citoyens_ssg.digests import CODE, digest, library_versions, shared_tree_digest
 from citoyens_ssg.site import commonmark
 
 _pelican_log = logging.getLogger("pelican.readers")  # Pelican's own warnings, said as Pelican says them
@@ -112,7 +112,7 @@ class Memo:
 
 def _code(settings: dict) -> str:
     """The libraries, citoyens' code and the plugins': a change to the sanitiser's rules forgets the memo."""
-    return ",".join([library_versions(), *(tree_digest(Path(folder)) for folder in [CODE, *settings.get("PLUGIN_PATHS", [])])])
+    return ",".join([library_versions(), *(shared_tree_digest(Path(folder)) for folder in [CODE, *settings.get("PLUGIN_PATHS", [])])])
 
 
 _SITE_MEMOS: dict[str | None, Memo] = {}
