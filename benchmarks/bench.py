@@ -208,12 +208,18 @@ def main() -> None:
     parser.add_argument("--site", type=int, default=1000, help="articles of the single-site measure, 0 to skip (default: %(default)s)")
     args = parser.parse_args()
     print(f"# citoyens benchmark — {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
+    print(f"load average at the start: {load_average()}")
     with tempfile.TemporaryDirectory(prefix="citoyens-bench-") as folder:
         for size in filter(None, args.sizes.split(",")):  # --sizes "" for the single site alone
             sites, articles = (int(n) for n in size.lower().split("x"))
             report(sites, articles, args.runs, measure(sites, articles, args.runs, Path(folder)))
         if args.site:
             report_one_site(args.site, args.runs, measure_one_site(args.site, args.runs, Path(folder)))
+    print(f"\nload average at the end: {load_average()} (a shared machine: other work moves the seconds)")
+
+
+def load_average() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg()) + " (1, 5, 15 min)"
 
 
 if __name__ == "__main__":

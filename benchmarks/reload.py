@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import shutil
 import statistics
 import tempfile
@@ -25,7 +26,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="citoyens-reload-") as folder:
         root = Path(folder) / "reseau"
@@ -49,8 +50,10 @@ def main() -> None:
                 time.sleep(0.05)
             time.sleep(0.5)
         server.stop()
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"save → reload of the page: median {statistics.median(delays) * 1000:.0f} ms over {args.runs} edits "
-          f"(min {min(delays) * 1000:.0f}, max {max(delays) * 1000:.0f}); debounce {DevServer.__module__}.QUIET_PERIOD included")
+          f"(min {min(delays) * 1000:.0f}, max {max(delays) * 1000:.0f}); debounce {DevServer.__module__}.QUIET_PERIOD included; "
+          f"load average {load} (1, 5, 15 min)")
 
 
 def listen(url: str, reloaded: threading.Event) -> None:
