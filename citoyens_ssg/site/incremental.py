@@ -30,6 +30,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 from collections.abc import Collection
 from pathlib import Path
 
@@ -487,19 +488,20 @@ def keep_unchanged_files(new: Path, published: Path) -> int:
     """
     kept = 0
     for directory, _dirs, names in os.walk(new):
+        old_directory = os.path.join(published, os.path.relpath(directory, new))
         for name in names:
-            fresh = Path(directory, name)
-            before = published / fresh.relative_to(new)
-            try:
-                if fresh.is_symlink() or not before.is_file() or before.is_symlink():
-                    continue
-                was, now = before.stat(), fresh.stat()
+            fresh, before = os.path.join(directory, name), os.path.join(old_directory, name)
+            try:  # two lstat calls a file, strings not Path objects: a large site has thousands
+                now, was = os.lstat(fresh), os.lstat(before)
+                if not (stat.S_ISREG(now.st_mode) and stat.S_ISREG(was.st_mode)):
+                    continue  # a link or a folder is never kept in place of a file
                 if (was.st_ino, was.st_dev) == (now.st_ino, now.st_dev):
                     continue  # a page the writer reused: linked already
-                if was.st_size != now.st_size or before.read_bytes() != fresh.read_bytes():
+                if was.st_size != now.st_size or Path(before).read_bytes() != Path(fresh).read_bytes():
                     continue
-                os.link(before, fresh.with_name(f".keep-{name}"))
-                os.replace(fresh.with_name(f".keep-{name}"), fresh)
+                keep = os.path.join(directory, f".keep-{name}")
+                os.link(before, keep)
+                os.replace(keep, fresh)
                 kept += 1
             except OSError:
                 continue  # another file system, a vanished file: the new copy stays, which is correct
