@@ -36,7 +36,7 @@ PARTS = [
     ("sanitising (nh3)", "citoyens_ssg/content/sanitize.py", "clean_html"),
     ("French typography", "citoyens_ssg/content/typography.py", "french_html"),
     ("manifest", "citoyens_manifest/__init__.py", "write_site_manifest"),
-    ("files kept from the published tree (keep_unchanged_files)", "citoyens_ssg/site/incremental.py", "keep_unchanged_files"),
+    ("files kept from the published tree", "citoyens_ssg/site/incremental.py", "keep_unchanged_files"),
 ]
 
 

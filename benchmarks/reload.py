@@ -31,7 +31,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--articles", type=int, default=0, help="a generated site of N articles (default: the example network)")
+    parser.add_argument("--articles", type=int, default=0,
+                        help="a generated site of N articles (default: the example network)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="citoyens-reload-") as folder:
         root, article = network(Path(folder) / "reseau", args.articles)
@@ -71,7 +72,8 @@ def network(root: Path, articles: int) -> tuple[Path, Path]:
     if articles:
         generate(root, 1, articles)
         return root, sorted((root / "sites").glob("*/content/article-*.md"))[articles // 2]
-    ignored = shutil.ignore_patterns(".git", ".venv", "output", ".output.*", ".citoyens", "tests", "benchmarks", "__pycache__")
+    ignored = shutil.ignore_patterns(".git", ".venv", "output", ".output.*", ".citoyens",
+                                     "tests", "benchmarks", "__pycache__")
     shutil.copytree(PROJECT, root, ignore=ignored)
     return root, root / "sites/espace-numerique/content/reconnaitre-un-message-frauduleux.md"
 

@@ -299,10 +299,11 @@ def compile_templates(jobs: list[SiteJob]) -> None:
             done.add(folders)
             filter_names = ["strftime", *settings["JINJA_FILTERS"]]
             test_names = ["plugin_enabled", *settings.get("JINJA_TESTS", {})]
-            state = _compiled_state(folders, settings["JINJA_ENVIRONMENT"], filter_names, test_names)
+            options = settings["JINJA_ENVIRONMENT"]
+            state = _compiled_state(folders, options, filter_names, test_names)
             if _COMPILED.get(folders) == state:
                 continue  # compiled by this process, nothing changed since: serve's next save
-            templating.compile_templates(list(folders), settings["JINJA_ENVIRONMENT"], filter_names, test_names)
+            templating.compile_templates(list(folders), options, filter_names, test_names)
             _COMPILED[folders] = state
 
 
@@ -311,17 +312,21 @@ def compile_templates(jobs: list[SiteJob]) -> None:
 _COMPILED: dict[tuple[str, ...], tuple] = {}
 
 
-def _compiled_state(folders: tuple[str, ...], options: dict, filter_names: list[str], test_names: list[str]) -> tuple:
+def _compiled_state(folders: tuple[str, ...], options: dict, filter_names: list[str],
+                    test_names: list[str]) -> tuple:
     """Everything the compiled templates depend on: options, names, and each template file's size and time."""
     cache = options.get("bytecode_cache")
-    described = repr(sorted((name, repr(value)) for name, value in options.items() if name != "bytecode_cache"))
+    described = repr(sorted((name, repr(value)) for name, value in options.items()
+                            if name != "bytecode_cache"))
     files = []
     for folder in folders:
         for directory, _dirs, names in os.walk(folder):
             for name in names:
-                info = os.stat(os.path.join(directory, name))
-                files.append((directory, name, info.st_size, info.st_mtime_ns))
-    return (described, getattr(cache, "directory", None), tuple(filter_names), tuple(test_names), tuple(sorted(files)))
+                with contextlib.suppress(OSError):  # gone meanwhile: the compiler will say so, or not need it
+                    info = os.stat(os.path.join(directory, name))
+                    files.append((directory, name, info.st_size, info.st_mtime_ns))
+    return (described, getattr(cache, "directory", None), tuple(filter_names), tuple(test_names),
+            tuple(sorted(files)))
 
 
 def _run_pelican(job: SiteJob) -> None:

@@ -374,7 +374,8 @@ class FeedWriter(Writer):
         # Relies on Pelican's Writer.write_file calling ``template.render(localcontext)`` once a page,
         # ``localcontext["output_file"]`` naming it, and writing what it returns (Pelican 4.x).
         public_origin = addresses.origin(self.settings["SITEURL"])
-        return super().write_file(name, _RootRelativeTemplate(template, public_origin), context, *args, **kwargs)
+        root_relative = _RootRelativeTemplate(template, public_origin)
+        return super().write_file(name, root_relative, context, *args, **kwargs)
 
     def _create_new_feed(self, feed_type, feed_title, context):
         feed = super()._create_new_feed(feed_type, feed_title, context)

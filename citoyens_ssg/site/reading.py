@@ -112,7 +112,8 @@ class Memo:
 
 def _code(settings: dict) -> str:
     """The libraries, citoyens' code and the plugins': a change to the sanitiser's rules forgets the memo."""
-    return ",".join([library_versions(), *(shared_tree_digest(Path(folder)) for folder in [CODE, *settings.get("PLUGIN_PATHS", [])])])
+    folders = [CODE, *settings.get("PLUGIN_PATHS", [])]
+    return ",".join([library_versions(), *(shared_tree_digest(Path(folder)) for folder in folders)])
 
 
 _SITE_MEMOS: dict[str | None, Memo] = {}

@@ -32,7 +32,8 @@ MARK = b"data-pagefind-body"
 INDEX_FORMAT = 2  # raise it when citoyens changes how it runs Pagefind or edits its output
 
 
-def index_site(parent: Path, slug: str, pages: Iterable[Path] | None = None, bundle: Path | None = None) -> str | None:
+def index_site(parent: Path, slug: str, pages: Iterable[Path] | None = None,
+               bundle: Path | None = None) -> str | None:
     """Index ``parent/slug`` into ``bundle`` (its pagefind/ folder unless told); the reason if it failed.
 
     Page URLs are relative to the site's folder (``x.html``): Pagefind's search puts the
