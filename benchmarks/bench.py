@@ -68,18 +68,19 @@ def clean(root: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def naive_loop(root: Path) -> float:
-    """One ``pelican`` per site, in sequence, default theme, its own settings file."""
-    total = 0.0
+def naive_loop(root: Path) -> tuple[float, float]:
+    """One ``pelican`` per site, in sequence, default theme, its own settings file: wall and CPU time."""
+    total = cpu_total = 0.0
     for site in sorted((root / "sites").iterdir()):
         conf = root / "naive" / f"{site.name}.py"
         conf.parent.mkdir(exist_ok=True)
         conf.write_text(f"PATH = {str(site / 'content')!r}\nOUTPUT_PATH = {str(root / 'naive' / site.name)!r}\n"
                         f"SITENAME = {site.name!r}\nSITEURL = 'https://bench.example.org/{site.name}'\nTIMEZONE = 'Europe/Paris'\n"
                         "DEFAULT_LANG = 'fr'\nDEFAULT_PAGINATION = 10\nSTATIC_PATHS = ['images']\nDELETE_OUTPUT_DIRECTORY = True\n")
-        seconds, _ = timed([str(BIN / "pelican"), "-s", str(conf), "-q"])
+        seconds, cpu, _ = timed_with_cpu([str(BIN / "pelican"), "-s", str(conf), "-q"])
         total += seconds
-    return total
+        cpu_total += cpu
+    return total, cpu_total
 
 
 def hugo_command() -> str | None:
@@ -118,10 +119,13 @@ def edit_template(root: Path, run: int) -> None:
 
 def measure(sites: int, articles: int, runs: int, folder: Path) -> dict[str, float]:
     root = generate(folder / f"reseau-{sites}x{articles}", sites, articles)
-    figures: dict[str, list[float]] = {"naive": [], "cold": [], "unchanged": [], "article": [], "template": [], "rss": [], "cpu": []}
+    names = ("naive", "naive_cpu", "cold", "unchanged", "article", "template", "rss", "cpu")
+    figures: dict[str, list[float]] = {name: [] for name in names}
     hugo = hugo_command()
     for run in range(runs):
-        figures["naive"].append(naive_loop(root))
+        seconds, cpu = naive_loop(root)
+        figures["naive"].append(seconds)
+        figures["naive_cpu"].append(cpu)
         if hugo:
             figures.setdefault("hugo", []).append(hugo_loop(root, hugo))
         clean(root)
@@ -156,6 +160,9 @@ def report(sites: int, articles: int, runs: int, m: dict[str, float]) -> None:
         print(f"| {label} | {m[key]:.2f} s | {ratio(m['naive'], m[key])} | {100 * m[key] / m['cold']:.1f}% |")
     print(f"| peak RSS of the largest process (cold build) | {m['rss']:.0f} MiB | | |")
     print(f"| cold build, CPU per article (all processes, Pagefind included) | {1000 * m['cpu'] / count:.1f} ms | | |")
+    naive_cpu = f"{1000 * m['naive_cpu'] / count:.1f} ms"
+    print(f"| naive loop, CPU per article (less moved by the load than its wall time) | {naive_cpu} | "
+          f"{ratio(m['naive_cpu'], m['cpu'])} in CPU | |")
 
 
 def measure_one_site(articles: int, runs: int, folder: Path) -> dict[str, float]:
@@ -208,12 +215,18 @@ def main() -> None:
     parser.add_argument("--site", type=int, default=1000, help="articles of the single-site measure, 0 to skip (default: %(default)s)")
     args = parser.parse_args()
     print(f"# citoyens benchmark — {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
+    print(f"load average at the start: {load_average()}")
     with tempfile.TemporaryDirectory(prefix="citoyens-bench-") as folder:
         for size in filter(None, args.sizes.split(",")):  # --sizes "" for the single site alone
             sites, articles = (int(n) for n in size.lower().split("x"))
             report(sites, articles, args.runs, measure(sites, articles, args.runs, Path(folder)))
         if args.site:
             report_one_site(args.site, args.runs, measure_one_site(args.site, args.runs, Path(folder)))
+    print(f"\nload average at the end: {load_average()} (a shared machine: other work moves the seconds)")
+
+
+def load_average() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg()) + " (1, 5, 15 min)"
 
 
 if __name__ == "__main__":

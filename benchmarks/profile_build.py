@@ -23,7 +23,10 @@ from generate import generate
 
 # (label, file suffix, function name): each part is the cumulative time of one function.
 PARTS = [
-    ("Markdown conversion (Python-Markdown)", "markdown/core.py", "convert"),
+    ("Markdown conversion (cmarkgfm; a large site's other half in a forked child, not profiled)",
+     "citoyens_ssg/site/commonmark.py", "convert"),
+    ("Markdown conversion (Python-Markdown, sites that ask for it)", "markdown/core.py", "convert"),
+    ("root-relative addresses (in the writer)", "citoyens_ssg/site/addresses.py", "root_relative"),
     ("rendering pages (Jinja)", "citoyens_ssg/site/incremental.py", "render"),
     ("photo variants (Pillow; cached afterwards)", "citoyens_ssg/content/images.py", "process"),
     ("search index (Pagefind, its own process, wall time)", "citoyens_ssg/site/search.py", "index_site"),
@@ -33,6 +36,7 @@ PARTS = [
     ("sanitising (nh3)", "citoyens_ssg/content/sanitize.py", "clean_html"),
     ("French typography", "citoyens_ssg/content/typography.py", "french_html"),
     ("manifest", "citoyens_manifest/__init__.py", "write_site_manifest"),
+    ("files kept from the published tree", "citoyens_ssg/site/incremental.py", "keep_unchanged_files"),
 ]
 
 

@@ -37,7 +37,7 @@ def code_salt(plugins: Iterable[Path] = ()) -> str:
     network's fingerprints, the reading memo): the libraries' versions, citoyens' own files and
     the plugins' (folders by name, not path: another clone of the same network has the same salt)."""
     folders = [CODE, *plugins]
-    return digest(library_versions(), *(f"{folder.name}:{tree_digest(folder)}" for folder in folders))
+    return digest(library_versions(), *(f"{folder.name}:{shared_tree_digest(folder)}" for folder in folders))
 
 
 class FileDigests:
@@ -52,6 +52,7 @@ class FileDigests:
     def __init__(self, path: Path | None = None):
         self.path = path
         self.known: dict[str, list] = {}
+        self.trees: dict[str, str] = {}  # shared_tree_digest's, for this build
         self.changed = False
         if path is not None:
             try:
@@ -106,6 +107,18 @@ def tree_digest(folder: Path, skip: Collection[Path] = ()) -> str:
             content = f"-> {os.readlink(path)}" if os.path.islink(path) else _digests.of(path, os.stat(path))
             digest.update(f"{os.path.relpath(path, folder)}|{content}\n".encode())
     return digest.hexdigest()
+
+
+def shared_tree_digest(folder: Path) -> str:
+    """``tree_digest`` of a folder no build writes in (citoyens' code, the plugins, the themes),
+    made once per build and process: the fingerprints and every site's reading memo ask for it,
+    and forked workers inherit it."""
+    key = str(folder)
+    if _digests.path is None:  # outside a build (file_digests): nothing tells when to forget it
+        return tree_digest(folder)
+    if key not in _digests.trees:
+        _digests.trees[key] = tree_digest(folder)
+    return _digests.trees[key]
 
 
 def digest(*parts: str) -> str:

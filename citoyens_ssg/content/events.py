@@ -20,6 +20,7 @@ change of clocks.  Every problem raises ``ContentError`` with its line.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -127,7 +128,8 @@ class Event:
         return cls(**values)
 
 
-def _expand(rule: str, start: datetime, exdates: tuple[datetime, ...], limit: int) -> list[datetime]:
+@functools.lru_cache(maxsize=1024)  # the agenda asks twice an event; serve, at each save
+def _expand(rule: str, start: datetime, exdates: tuple[datetime, ...], limit: int) -> tuple[datetime, ...]:
     bounded, count = bounded_rule(rule, start)
     expansion = rrulestr(f"RRULE:{bounded}", dtstart=start, forceset=True)
     for excluded in exdates:
@@ -137,7 +139,7 @@ def _expand(rule: str, start: datetime, exdates: tuple[datetime, ...], limit: in
         starts.append(moment)
         if len(starts) >= min(count, limit):
             break
-    return starts
+    return tuple(starts)
 
 
 def _probe(rule: str, start: datetime) -> str:

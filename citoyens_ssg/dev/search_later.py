@@ -64,7 +64,7 @@ class Indexer:
             pages = search.indexed_pages(site)
             key = search.index_key(site, pages)
         except OSError:  # the tree was replaced under our feet: a rebuild started
-            pages, key = [], None
+            pages, key = {}, None
         failure = search.index_site(self.output, slug, pages, bundle=fresh) if key else "tree replaced"
         with self.lock:
             if generation == self.generation:

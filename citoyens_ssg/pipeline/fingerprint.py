@@ -19,7 +19,7 @@ from pathlib import Path
 from citoyens_ssg import clock
 from citoyens_ssg.config.load import NetworkConfig, SiteConfig
 from citoyens_ssg.config.themes import resolve_theme
-from citoyens_ssg.digests import code_salt, tree_digest
+from citoyens_ssg.digests import code_salt, shared_tree_digest, tree_digest
 
 
 def _shared(cache: dict, folder: Path, templates: bool | None = None) -> str:
@@ -30,7 +30,7 @@ def _shared(cache: dict, folder: Path, templates: bool | None = None) -> str:
     """
     if (folder, templates) not in cache:
         if templates is None:
-            cache[folder, templates] = tree_digest(folder)
+            cache[folder, templates] = shared_tree_digest(folder)
         elif templates:
             cache[folder, templates] = tree_digest(folder / "templates")
         else:
@@ -87,5 +87,5 @@ def network_fingerprint(network: NetworkConfig, site_prints: dict[str, str], fee
         digest.update(f"{slug}:{print_}".encode())
     digest.update(tree_digest(feeds_cache).encode())
     digest.update(tree_digest(network.root / "lettre").encode())  # the letter's editorials
-    digest.update(tree_digest(network.themes_dir).encode())
+    digest.update(shared_tree_digest(network.themes_dir).encode())
     return digest.hexdigest()

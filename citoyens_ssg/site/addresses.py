@@ -5,9 +5,9 @@ Templates, plugins and Pelican itself write the network's public address
 need absolute.  In a page, the same address in a link or an asset makes the
 page depend on it: a deploy permalink, a domain alias or a local copy would get
 pages without style or script, and the Content-Security-Policy's ``'self'``
-would block them.  So once a page is written, the public origin (scheme and
-host, the path kept: a network published under ``/reseau/`` stays there) is
-taken off every address a browser follows or loads; the addresses that name the
+would block them.  So before Pelican's writer writes a page (``incremental.FeedWriter``),
+the public origin (scheme and host, the path kept: a network published under ``/reseau/``
+stays there) is taken off every address a browser follows or loads; the addresses that name the
 page for others stay absolute: the canonical link, the language alternates,
 ``<meta content>`` (social cards) and JSON-LD (not an attribute).  Feeds and
 sitemaps are XML and are never touched.
@@ -15,12 +15,8 @@ sitemaps are XML and are never touched.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
-
-from citoyens_ssg import output
 
 # Attributes a browser follows or loads (allowlist); data-* carry addresses to the theme's scripts.
 FOLLOWED = frozenset({"href", "src", "srcset", "poster", "action", "formaction", "cite", "data"})
@@ -58,20 +54,3 @@ def root_relative(html: str, public_origin: str) -> str:
         return ATTRIBUTE.sub(attribute, text)
 
     return TAG.sub(tag, html)
-
-
-def rewrite_pages(folder: Path, public_url: str) -> None:
-    """Every page written under ``folder`` by this build, root-relative (pages the incremental
-    writer linked from the published tree already are: several links to one file)."""
-    public_origin = origin(public_url)
-    for directory, _dirs, names in os.walk(folder):
-        for name in names:
-            if not name.endswith(".html"):
-                continue
-            page = Path(directory, name)
-            if page.is_symlink() or page.stat().st_nlink > 1:
-                continue
-            text = page.read_text(encoding="utf-8")
-            rewritten = root_relative(text, public_origin)
-            if rewritten != text:
-                output.write_file(folder, page.relative_to(folder), rewritten)

@@ -28,7 +28,7 @@ from citoyens_ssg.config.themes import resolve_theme
 from citoyens_ssg.content import checks as content_checks
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
-from citoyens_ssg.site import addresses, prepass, search, sitemaps, templating
+from citoyens_ssg.site import prepass, search, sitemaps, templating
 from citoyens_ssg.site import memos as pelican_memos
 from citoyens_ssg.site.incremental import (
     RenderPaths,
@@ -206,7 +206,6 @@ def build_site(job: SiteJob) -> SiteResult:
     if stopped is None and not job.manifest_path.is_file():
         stopped = Problem(f"sites/{job.site.slug}", _("the build wrote no manifest (is the citoyens_manifest plugin installed?)"))
     if stopped is None:
-        addresses.rewrite_pages(job.output_dir, job.network.url)  # before the index: it reads the pages
         failure, pending = _index_for_search(job)
         if failure:
             listener.warnings.append(Problem(f"sites/{job.site.slug}", _("the search index was not built: {reason}", reason=failure)))
@@ -314,8 +313,36 @@ def compile_templates(jobs: list[SiteJob]) -> None:
         folders = (*settings["THEME_TEMPLATES_OVERRIDES"], os.path.join(settings["THEME"], "templates"))
         if folders not in done:
             done.add(folders)
-            templating.compile_templates(list(folders), settings["JINJA_ENVIRONMENT"], ["strftime", *settings["JINJA_FILTERS"]],
-                                         ["plugin_enabled", *settings.get("JINJA_TESTS", {})])
+            filter_names = ["strftime", *settings["JINJA_FILTERS"]]
+            test_names = ["plugin_enabled", *settings.get("JINJA_TESTS", {})]
+            options = settings["JINJA_ENVIRONMENT"]
+            state = _compiled_state(folders, options, filter_names, test_names)
+            if _COMPILED.get(folders) == state:
+                continue  # compiled by this process, nothing changed since: serve's next save
+            templating.compile_templates(list(folders), options, filter_names, test_names)
+            _COMPILED[folders] = state
+
+
+# What compile_templates last compiled in this process, by template folders: the dev server
+# rebuilds at each save, and loading forty templates from the bytecode cache took ~0.06 s.
+_COMPILED: dict[tuple[str, ...], tuple] = {}
+
+
+def _compiled_state(folders: tuple[str, ...], options: dict, filter_names: list[str],
+                    test_names: list[str]) -> tuple:
+    """Everything the compiled templates depend on: options, names, and each template file's size and time."""
+    cache = options.get("bytecode_cache")
+    described = repr(sorted((name, repr(value)) for name, value in options.items()
+                            if name != "bytecode_cache"))
+    files = []
+    for folder in folders:
+        for directory, _dirs, names in os.walk(folder):
+            for name in names:
+                with contextlib.suppress(OSError):  # gone meanwhile: the compiler will say so, or not need it
+                    info = os.stat(os.path.join(directory, name))
+                    files.append((directory, name, info.st_size, info.st_mtime_ns))
+    return (described, getattr(cache, "directory", None), tuple(filter_names), tuple(test_names),
+            tuple(sorted(files)))
 
 
 def _run_pelican(job: SiteJob) -> None:

@@ -30,6 +30,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 from collections.abc import Collection
 from pathlib import Path
 
@@ -45,6 +46,7 @@ from pelican.writers import Writer
 
 from citoyens_ssg import clock
 from citoyens_ssg.digests import digest
+from citoyens_ssg.site import addresses
 from citoyens_ssg.site.context import site_context
 from citoyens_ssg.site.templating import LISTED_ARTICLE
 
@@ -352,10 +354,35 @@ class _KeyedTemplate:
         return getattr(self.template, name)
 
 
+class _RootRelativeTemplate:
+    """Stands for a Jinja template inside Pelican's writer: a page's text root-relative
+    (``addresses.root_relative``) before it is written, so each page is written once."""
+
+    def __init__(self, template, public_origin: str):
+        self.template = template
+        self.public_origin = public_origin
+
+    def render(self, localcontext: dict) -> str:
+        text = self.template.render(localcontext)
+        if not localcontext["output_file"].endswith(".html"):
+            return text  # a template may write XML or text (a sitemap, robots.txt): never touched
+        return addresses.root_relative(text, self.public_origin)
+
+    def __getattr__(self, name: str):
+        return getattr(self.template, name)
+
+
 class FeedWriter(Writer):
-    """Pelican's writer, its RSS feeds valid: Pelican gives each item a ``tag:`` URI as guid
-    (the Atom entry's id, kept so that readers see no post twice) without
+    """Pelican's writer, its pages root-relative, its RSS feeds valid: Pelican gives each item a
+    ``tag:`` URI as guid (the Atom entry's id, kept so that readers see no post twice) without
     ``isPermaLink="false"``, and RSS 2.0 reads a guid without it as the post's address."""
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        # Relies on Pelican's Writer.write_file calling ``template.render(localcontext)`` once a page,
+        # ``localcontext["output_file"]`` naming it, and writing what it returns (Pelican 4.x).
+        public_origin = addresses.origin(self.settings["SITEURL"])
+        root_relative = _RootRelativeTemplate(template, public_origin)
+        return super().write_file(name, root_relative, context, *args, **kwargs)
 
     def _create_new_feed(self, feed_type, feed_title, context):
         feed = super()._create_new_feed(feed_type, feed_title, context)
@@ -477,19 +504,20 @@ def keep_unchanged_files(new: Path, published: Path) -> int:
     """
     kept = 0
     for directory, _dirs, names in os.walk(new):
+        old_directory = os.path.join(published, os.path.relpath(directory, new))
         for name in names:
-            fresh = Path(directory, name)
-            before = published / fresh.relative_to(new)
-            try:
-                if fresh.is_symlink() or not before.is_file() or before.is_symlink():
-                    continue
-                was, now = before.stat(), fresh.stat()
+            fresh, before = os.path.join(directory, name), os.path.join(old_directory, name)
+            try:  # two lstat calls a file, strings not Path objects: a large site has thousands
+                now, was = os.lstat(fresh), os.lstat(before)
+                if not (stat.S_ISREG(now.st_mode) and stat.S_ISREG(was.st_mode)):
+                    continue  # a link or a folder is never kept in place of a file
                 if (was.st_ino, was.st_dev) == (now.st_ino, now.st_dev):
                     continue  # a page the writer reused: linked already
-                if was.st_size != now.st_size or before.read_bytes() != fresh.read_bytes():
+                if was.st_size != now.st_size or Path(before).read_bytes() != Path(fresh).read_bytes():
                     continue
-                os.link(before, fresh.with_name(f".keep-{name}"))
-                os.replace(fresh.with_name(f".keep-{name}"), fresh)
+                keep = os.path.join(directory, f".keep-{name}")
+                os.link(before, keep)
+                os.replace(keep, fresh)
                 kept += 1
             except OSError:
                 continue  # another file system, a vanished file: the new copy stays, which is correct

@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from citoyens_ssg.digests import library_versions
@@ -32,7 +33,8 @@ MARK = b"data-pagefind-body"
 INDEX_FORMAT = 2  # raise it when citoyens changes how it runs Pagefind or edits its output
 
 
-def index_site(parent: Path, slug: str, pages: list[Path] | None = None, bundle: Path | None = None) -> str | None:
+def index_site(parent: Path, slug: str, pages: Iterable[Path] | None = None,
+               bundle: Path | None = None) -> str | None:
     """Index ``parent/slug`` into ``bundle`` (its pagefind/ folder unless told); the reason if it failed.
 
     Page URLs are relative to the site's folder (``x.html``): Pagefind's search puts the
@@ -63,12 +65,13 @@ def _command(parent: Path, slug: str, bundle: Path) -> list[str]:
             "--output-path", str(bundle), "--silent"]
 
 
-def index_key(site: Path, pages: list[Path]) -> str:
-    """What the index is made from: Pagefind and how it is run, the site, the pages' names and bytes."""
+def index_key(site: Path, pages: dict[Path, bytes]) -> str:
+    """What the index is made from: Pagefind and how it is run, the site, the pages' names and bytes
+    (``pages`` as ``indexed_pages`` gives them: each page's digest)."""
     digest = hashlib.sha256(f"{library_versions()}|{INDEX_FORMAT}|{site.name}".encode())
-    for page in pages:
+    for page, page_digest in pages.items():
         digest.update(b"\0" + page.relative_to(site).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(page.read_bytes()).digest())
+        digest.update(page_digest)
     return digest.hexdigest()[:32]
 
 
@@ -95,10 +98,16 @@ def languages_in_order(entry: Path) -> None:
     entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def indexed_pages(site: Path) -> list[Path]:
-    """The pages Pagefind will index: those marked for it, or every page when none is."""
-    pages = sorted(site.rglob("*.html"))
-    marked = [page for page in pages if MARK in page.read_bytes()]
+def indexed_pages(site: Path) -> dict[Path, bytes]:
+    """The pages Pagefind will index: those marked for it, or every page when none is; in order,
+    each with the SHA-256 of its bytes, for ``index_key`` (each page is read once)."""
+    pages = {}
+    marked = {}
+    for page in sorted(site.rglob("*.html")):
+        data = page.read_bytes()
+        pages[page] = hashlib.sha256(data).digest()
+        if MARK in data:
+            marked[page] = pages[page]
     return marked or pages
 
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import css_inline
 from babel.dates import format_date
 from feedgen.feed import FeedGenerator
-from jinja2 import Environment
+from jinja2 import Environment, Template
 
 from citoyens_ssg.config.load import NetworkConfig
 from citoyens_ssg.network.letter.compose import EVENT_DAYS, FOLDER, Letter
@@ -73,6 +73,8 @@ def letter_feeds(network: NetworkConfig, letters: list[Letter], env: Environment
     """Atom and RSS of the letters, newest first, dated by their publication (reproducible)."""
     template = env.get_template("lettre_contenu.html")
     contents = {letter.week: template.render(letter=letter) for letter in letters}  # once for both feeds
+    words = _week_words(network, env)  # compiled once: it was most of the feeds' time
+    titles = {letter.week: subject(network, letter, env, words) for letter in letters}
     feeds = {}
     for kind in ("atom", "rss"):
         feed = FeedGenerator()
@@ -92,7 +94,7 @@ def letter_feeds(network: NetworkConfig, letters: list[Letter], env: Environment
             entry = feed.add_entry(order="append")
             entry.id(letter.url)
             entry.guid(letter.url, permalink=True)  # the address of the letter's page
-            entry.title(subject(network, letter, env))
+            entry.title(titles[letter.week])
             entry.link(href=letter.url, rel="alternate")
             entry.published(letter.published)
             entry.updated(letter.published)
@@ -110,13 +112,14 @@ _WEEK_WORDS = (
 )
 
 
-def _week_words(network: NetworkConfig, letter: Letter, env: Environment) -> str:
-    text_env = _email_env(env, network.language).overlay(autoescape=False)
-    return text_env.from_string(_WEEK_WORDS).render(letter=letter, last_day=_last_day(letter))
+def _week_words(network: NetworkConfig, env: Environment) -> Template:
+    return _email_env(env, network.language).overlay(autoescape=False).from_string(_WEEK_WORDS)
 
 
-def subject(network: NetworkConfig, letter: Letter, env: Environment) -> str:
-    return f"{letter.title} — {_week_words(network, letter, env)}"
+def subject(network: NetworkConfig, letter: Letter, env: Environment, words: Template | None = None) -> str:
+    """The letter's title and week; ``words``, ``_week_words`` compiled once for many letters."""
+    words = words or _week_words(network, env)
+    return f"{letter.title} — {words.render(letter=letter, last_day=_last_day(letter))}"
 
 
 def _email_env(env: Environment, language: str) -> Environment:
@@ -155,4 +158,11 @@ def poster_pdf(network: NetworkConfig, letter: Letter, env: Environment) -> byte
     html = env.get_template("lettre_affiche.html").render(
         letter=letter, events_until=(letter.published + timedelta(days=EVENT_DAYS - 1)).date()
     )
-    return weasyprint.HTML(string=html, base_url=None).write_pdf()
+    if _last_poster[0] != html:  # the dev server rebuilds the network pages at each save
+        _last_poster[:] = [html, weasyprint.HTML(string=html, base_url=None).write_pdf()]
+    return _last_poster[1]
+
+
+# The last poster made in this process, as [its HTML, its PDF]: WeasyPrint gives the same bytes for
+# the same HTML, and was a tenth of a second of each rebuild under ``serve``.
+_last_poster: list = [None, None]
