@@ -14,6 +14,7 @@ from conftest import PROJECT
 from citoyens_ssg.config.load import load_network
 from citoyens_ssg.errors import ConfigError
 from citoyens_ssg.pipeline.build import build
+from citoyens_ssg.pipeline.options import BuildOptions
 
 PUBLIC = "https://reseau.example.org"
 KEYS = {"Enter": (13, "Enter", "\r"), " ": (32, "Space", " "), "Escape": (27, "Escape", "")}
@@ -24,7 +25,7 @@ def served(tmp_path_factory):
     """The example network built for PUBLIC, served by a local host applying _headers."""
     chromium_or_skip()
     output = tmp_path_factory.mktemp("lisible") / "output"
-    report = build(PROJECT, output_dir=output, base_url=PUBLIC, jobs=2)
+    report = build(BuildOptions(PROJECT, output_dir=output, base_url=PUBLIC, jobs=2))
     assert report.ok, [str(p) for r in report.sites for p in r.problems]
     with static_host(output) as address, chromium() as browser:
         yield address, browser, output
