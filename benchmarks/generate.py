@@ -28,7 +28,18 @@ WORDS = (
     "mairie conseil budget participatif collectif réseau site blog article photo vidéo podcast"
 ).split()
 CATEGORIES = ["Ateliers", "Vie de l'association", "Quartier", "Culture", "Solidarité", "Formation"]
-TAGS = ["numérique", "jardin", "radio", "fête", "bénévoles", "réunion", "vélo", "musique", "enfants", "marché"]
+TAGS = [
+    "numérique",
+    "jardin",
+    "radio",
+    "fête",
+    "bénévoles",
+    "réunion",
+    "vélo",
+    "musique",
+    "enfants",
+    "marché",
+]
 
 
 def sentence(rng: random.Random) -> str:
@@ -44,9 +55,16 @@ def article(rng: random.Random, site: str, index: int, images: list[str]) -> str
     title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 7))).capitalize() + f" {index}"
     day = 1 + index % 28
     month = 1 + (index // 28) % 12
-    lines = [f"Title: {title}", f"Date: 2025-{month:02d}-{day:02d} {8 + index % 12:02d}:{index % 60:02d}",
-             f"Category: {rng.choice(CATEGORIES)}", f"Tags: {', '.join(rng.sample(TAGS, 3))}",
-             f"Summary: {sentence(rng)}", "", paragraph(rng), ""]
+    lines = [
+        f"Title: {title}",
+        f"Date: 2025-{month:02d}-{day:02d} {8 + index % 12:02d}:{index % 60:02d}",
+        f"Category: {rng.choice(CATEGORIES)}",
+        f"Tags: {', '.join(rng.sample(TAGS, 3))}",
+        f"Summary: {sentence(rng)}",
+        "",
+        paragraph(rng),
+        "",
+    ]
     words = 0
     while words < 850:
         kind = rng.random()
@@ -55,12 +73,20 @@ def article(rng: random.Random, site: str, index: int, images: list[str]) -> str
         elif kind < 0.3:
             lines += [f"- {sentence(rng)}" for _ in range(rng.randint(3, 6))] + [""]
         elif kind < 0.4:
-            lines += [f"Voir [le site de la ville](https://www.example.org/{rng.choice(WORDS)}) et {sentence(rng).lower()}", ""]
+            lines += [
+                f"Voir [le site de la ville](https://www.example.org/{rng.choice(WORDS)}) et "
+                f"{sentence(rng).lower()}",
+                "",
+            ]
         else:
             lines += [paragraph(rng), ""]
         words = sum(len(line.split()) for line in lines)
     if index % 4 == 0:
-        lines += ["| Jour | Horaire | Lieu |", "|---|---|---|"] + [f"| {rng.choice(WORDS)} | {h}h | {rng.choice(WORDS)} |" for h in (9, 14, 18)] + [""]
+        lines += (
+            ["| Jour | Horaire | Lieu |", "|---|---|---|"]
+            + [f"| {rng.choice(WORDS)} | {h}h | {rng.choice(WORDS)} |" for h in (9, 14, 18)]
+            + [""]
+        )
     if images and index % 5 < 2:
         lines += [f"![{sentence(rng)}]({{static}}/images/{rng.choice(images)})", ""]
     return "\n".join(lines)
@@ -73,20 +99,28 @@ def generate(root: Path, sites: int, articles: int, seed: int = 2026) -> Path:
     (root / "sites").mkdir(parents=True)
     shutil.copytree(PROJECT / "themes", root / "themes")
     shutil.copytree(PROJECT / "plugins", root / "plugins", ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "network.yaml").write_text("name: Réseau de mesure\nurl: https://bench.example.org\nplanet:\n  size: 100\n", encoding="utf-8")
+    (root / "network.yaml").write_text(
+        "name: Réseau de mesure\nurl: https://bench.example.org\nplanet:\n  size: 100\n", encoding="utf-8"
+    )
     for s in range(sites):
         slug = f"association-{s:02d}"
         content = root / "sites" / slug / "content"
         (content / "pages").mkdir(parents=True)
         (content / "images").mkdir()
-        (root / "sites" / slug / "site.yaml").write_text(f"name: Association {s}\ndescription: {sentence(rng)}\n", encoding="utf-8")
+        (root / "sites" / slug / "site.yaml").write_text(
+            f"name: Association {s}\ndescription: {sentence(rng)}\n", encoding="utf-8"
+        )
         images = []
         for i in range(3):
             name = f"photo-{i}.jpg"
-            Image.new("RGB", (1200, 800), (rng.randrange(256), rng.randrange(256), rng.randrange(256))).save(content / "images" / name, quality=80)
+            Image.new("RGB", (1200, 800), (rng.randrange(256), rng.randrange(256), rng.randrange(256))).save(
+                content / "images" / name, quality=80
+            )
             images.append(name)
         for page in ("horaires", "qui-sommes-nous"):
-            (content / "pages" / f"{page}.md").write_text(f"Title: {page.replace('-', ' ').capitalize()}\n\n{paragraph(rng)}\n", encoding="utf-8")
+            (content / "pages" / f"{page}.md").write_text(
+                f"Title: {page.replace('-', ' ').capitalize()}\n\n{paragraph(rng)}\n", encoding="utf-8"
+            )
         for a in range(articles):
             (content / f"article-{a:04d}.md").write_text(article(rng, slug, a, images), encoding="utf-8")
     return root

@@ -21,20 +21,33 @@ title = {title}
 [pagination]
   pagerSize = 10
 """
-PAGE = ('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
-        "<body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>\n")
-LIST = ('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>'
-        '{{ range (.Paginate .Pages).Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>'
-        "{{ .Summary }}</article>{{ end }}</body></html>\n")
+PAGE = (
+    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
+    "<body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>\n"
+)
+LIST = (
+    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>'
+    '{{ range (.Paginate .Pages).Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>'
+    "{{ .Summary }}</article>{{ end }}</body></html>\n"
+)
 # Header keys and the front matter's names for them; lists for the taxonomies.
-KEYS = {"title": "title", "date": "date", "category": "categories", "tags": "tags", "summary": "summary", "slug": "slug"}
+KEYS = {
+    "title": "title",
+    "date": "date",
+    "category": "categories",
+    "tags": "tags",
+    "summary": "summary",
+    "slug": "slug",
+}
 
 
 def write_hugo_site(site: Path, target: Path) -> Path:
     """A Hugo site at ``target`` with the content of citoyens' ``site`` folder."""
     shutil.rmtree(target, ignore_errors=True)
     (target / "layouts" / "_default").mkdir(parents=True)
-    (target / "hugo.toml").write_text(CONFIG.format(slug=site.name, title=json.dumps(site.name)), encoding="utf-8")
+    (target / "hugo.toml").write_text(
+        CONFIG.format(slug=site.name, title=json.dumps(site.name)), encoding="utf-8"
+    )
     (target / "layouts" / "_default" / "single.html").write_text(PAGE, encoding="utf-8")
     (target / "layouts" / "_default" / "list.html").write_text(LIST, encoding="utf-8")
     (target / "layouts" / "index.html").write_text(LIST, encoding="utf-8")
@@ -57,7 +70,10 @@ def _front_matter(text: str) -> str:
     for field in fields:
         name = KEYS.get(field.key)
         if name in ("categories", "tags"):
-            lines.append(f"{name}: {json.dumps([v.strip() for v in field.value.split(',') if v.strip()], ensure_ascii=False)}")
+            lines.append(
+                f"{name}: "
+                f"{json.dumps([v.strip() for v in field.value.split(',') if v.strip()], ensure_ascii=False)}"
+            )
         elif name == "date":
             lines.append(f"date: {field.value.replace(' ', 'T')}:00")
         elif name:

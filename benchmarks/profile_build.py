@@ -23,8 +23,11 @@ from generate import generate
 
 # (label, file suffix, function name): each part is the cumulative time of one function.
 PARTS = [
-    ("Markdown conversion (cmarkgfm; a large site's other half in a forked child, not profiled)",
-     "citoyens_ssg/site/commonmark.py", "convert"),
+    (
+        "Markdown conversion (cmarkgfm; a large site's other half in a forked child, not profiled)",
+        "citoyens_ssg/site/commonmark.py",
+        "convert",
+    ),
     ("Markdown conversion (Python-Markdown, sites that ask for it)", "markdown/core.py", "convert"),
     ("root-relative addresses (in the writer)", "citoyens_ssg/site/addresses.py", "root_relative"),
     ("rendering pages (Jinja)", "citoyens_ssg/site/incremental.py", "render"),
@@ -60,21 +63,35 @@ def profile_cold_build(root: Path, folder: Path) -> list[Path]:
 
 
 def shares(profiles: list[Path]) -> list[tuple[str, float]]:
-    stats = pstats.Stats(*map(str, profiles)).stats  # (file, line, function) -> (calls, …, cumulative, callers)
+    stats = pstats.Stats(
+        *map(str, profiles)
+    ).stats  # (file, line, function) -> (calls, …, cumulative, callers)
 
     def cumulative(suffix: str, name: str) -> float:
-        return sum(row[3] for (file, _line, function), row in stats.items() if file.endswith(suffix) and function == name)
+        return sum(
+            row[3]
+            for (file, _line, function), row in stats.items()
+            if file.endswith(suffix) and function == name
+        )
 
     total = cumulative("citoyens_ssg/site/build.py", "build_site")
     parts = [(label, cumulative(suffix, name) / total) for label, suffix, name in PARTS]
-    return [*parts, ("the rest (Pelican's reading, URLs, signals, writing; fingerprints; copies)", 1 - sum(s for _, s in parts))]
+    return [
+        *parts,
+        (
+            "the rest (Pelican's reading, URLs, signals, writing; fingerprints; copies)",
+            1 - sum(s for _, s in parts),
+        ),
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=20)
     parser.add_argument("--articles", type=int, default=100)
-    parser.add_argument("--keep", type=Path, help="a folder to keep the profiles in (pstats files, one per site)")
+    parser.add_argument(
+        "--keep", type=Path, help="a folder to keep the profiles in (pstats files, one per site)"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="citoyens-profile-"))
     try:
@@ -82,7 +99,10 @@ def main() -> None:
         folder = args.keep or work / "profiles"
         folder.mkdir(parents=True, exist_ok=True)
         profiles = profile_cold_build(root, folder)
-        print(f"\n## Where a cold build of {args.sites} × {args.articles} goes ({len(profiles)} site workers profiled)")
+        print(
+            f"\n## Where a cold build of {args.sites} × {args.articles} goes ({len(profiles)} site workers "
+            "profiled)"
+        )
         print("| part | share |\n|---|---|")
         for label, share in shares(profiles):
             print(f"| {label} | {100 * share:.0f} % |")

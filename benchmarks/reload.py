@@ -31,8 +31,12 @@ PROJECT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--articles", type=int, default=0,
-                        help="a generated site of N articles (default: the example network)")
+    parser.add_argument(
+        "--articles",
+        type=int,
+        default=0,
+        help="a generated site of N articles (default: the example network)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="citoyens-reload-") as folder:
         root, article = network(Path(folder) / "reseau", args.articles)
@@ -47,7 +51,9 @@ def main() -> None:
             reloaded.clear()
             indexed = server.indexer.indexed
             started = time.perf_counter()
-            article.write_text(article.read_text(encoding="utf-8") + f"\nRelecture {run}.\n", encoding="utf-8")
+            article.write_text(
+                article.read_text(encoding="utf-8") + f"\nRelecture {run}.\n", encoding="utf-8"
+            )
             if not reloaded.wait(60):
                 raise SystemExit("no reload event within 60 s")
             reloads.append(time.perf_counter() - started)
@@ -60,11 +66,15 @@ def main() -> None:
         server.stop()
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     site = f"a site of {args.articles} articles" if args.articles else "the example network"
-    print(f"{site}, {args.runs} edits; load average {load} (1, 5, 15 min); debounce "
-          f"{DevServer.__module__}.QUIET_PERIOD included")
+    print(
+        f"{site}, {args.runs} edits; load average {load} (1, 5, 15 min); debounce "
+        f"{DevServer.__module__}.QUIET_PERIOD included"
+    )
     for label, delays in (("save → reload of the page", reloads), ("save → new search index", indexes)):
-        print(f"{label}: median {statistics.median(delays) * 1000:.0f} ms "
-              f"(min {min(delays) * 1000:.0f}, max {max(delays) * 1000:.0f})")
+        print(
+            f"{label}: median {statistics.median(delays) * 1000:.0f} ms "
+            f"(min {min(delays) * 1000:.0f}, max {max(delays) * 1000:.0f})"
+        )
 
 
 def network(root: Path, articles: int) -> tuple[Path, Path]:
@@ -72,8 +82,9 @@ def network(root: Path, articles: int) -> tuple[Path, Path]:
     if articles:
         generate(root, 1, articles)
         return root, sorted((root / "sites").glob("*/content/article-*.md"))[articles // 2]
-    ignored = shutil.ignore_patterns(".git", ".venv", "output", ".output.*", ".citoyens",
-                                     "tests", "benchmarks", "__pycache__")
+    ignored = shutil.ignore_patterns(
+        ".git", ".venv", "output", ".output.*", ".citoyens", "tests", "benchmarks", "__pycache__"
+    )
     shutil.copytree(PROJECT, root, ignore=ignored)
     return root, root / "sites/espace-numerique/content/reconnaitre-un-message-frauduleux.md"
 

@@ -15,8 +15,21 @@ from collections.abc import Collection, Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 
-PACKAGES = ("pelican", "markdown", "pygments", "jinja2", "pillow", "feedgen", "icalendar", "nh3", "babel",
-            "python-dateutil", "cmarkgfm", "pagefind", "pagefind-bin")
+PACKAGES = (
+    "pelican",
+    "markdown",
+    "pygments",
+    "jinja2",
+    "pillow",
+    "feedgen",
+    "icalendar",
+    "nh3",
+    "babel",
+    "python-dateutil",
+    "cmarkgfm",
+    "pagefind",
+    "pagefind-bin",
+)
 CODE = Path(__file__).parent  # citoyens itself
 
 
@@ -73,7 +86,9 @@ class FileDigests:
     def save(self) -> None:
         if self.path is None or not self.changed:
             return
-        self.known = {path: known for path, known in self.known.items() if os.path.exists(path)}  # deleted files go
+        self.known = {
+            path: known for path, known in self.known.items() if os.path.exists(path)
+        }  # deleted files go
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}")
         temporary.write_text(json.dumps(self.known, separators=(",", ":")), encoding="utf-8")

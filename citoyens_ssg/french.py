@@ -14,20 +14,81 @@ import unicodedata
 
 APOSTROPHE = "\u2019"  # the typographic apostrophe, as in the theme's text
 # Articles a name may open with, and what « de » + the article becomes.
-ARTICLES = {"le": "du ", "la": "de la ", "les": "des ",
-            "l'": "de l" + APOSTROPHE, "l" + APOSTROPHE: "de l" + APOSTROPHE}
+ARTICLES = {
+    "le": "du ",
+    "la": "de la ",
+    "les": "des ",
+    "l'": "de l" + APOSTROPHE,
+    "l" + APOSTROPHE: "de l" + APOSTROPHE,
+}
 # Common nouns associations' names open with, and their article after « de ».
-MASCULINE = {"atelier", "café", "centre", "cercle", "club", "collectif", "comité", "conseil", "espace",
-             "fablab", "foyer", "groupe", "jardin", "repair", "réseau", "secours", "syndicat", "théâtre",
-             "tiers-lieu"}
-FEMININE = {"amap", "amicale", "association", "bibliothèque", "compagnie", "coopérative", "épicerie",
-            "fédération", "ferme", "ligue", "maison", "médiathèque", "recyclerie", "ressourcerie", "société",
-            "union"}
+MASCULINE = {
+    "atelier",
+    "café",
+    "centre",
+    "cercle",
+    "club",
+    "collectif",
+    "comité",
+    "conseil",
+    "espace",
+    "fablab",
+    "foyer",
+    "groupe",
+    "jardin",
+    "repair",
+    "réseau",
+    "secours",
+    "syndicat",
+    "théâtre",
+    "tiers-lieu",
+}
+FEMININE = {
+    "amap",
+    "amicale",
+    "association",
+    "bibliothèque",
+    "compagnie",
+    "coopérative",
+    "épicerie",
+    "fédération",
+    "ferme",
+    "ligue",
+    "maison",
+    "médiathèque",
+    "recyclerie",
+    "ressourcerie",
+    "société",
+    "union",
+}
 PLURAL = {"amis", "ateliers", "jardins", "amies", "compagnons", "restos"}
 # Words in h where French does not elide (h aspiré): « de Hauteville », « du Hameau ».
-ASPIRATED_H = ("hache", "haie", "hall", "halle", "halte", "hameau", "hamac", "hanche", "handi", "hangar",
-               "hardi", "haricot", "harpe", "hasard", "haut", "héros", "hibou", "hockey", "hollande",
-               "homard", "hongrie", "honte", "hors", "hutte")
+ASPIRATED_H = (
+    "hache",
+    "haie",
+    "hall",
+    "halle",
+    "halte",
+    "hameau",
+    "hamac",
+    "hanche",
+    "handi",
+    "hangar",
+    "hardi",
+    "haricot",
+    "harpe",
+    "hasard",
+    "haut",
+    "héros",
+    "hibou",
+    "hockey",
+    "hollande",
+    "homard",
+    "hongrie",
+    "honte",
+    "hors",
+    "hutte",
+)
 
 
 def _folded(word: str) -> str:
@@ -49,7 +110,7 @@ def de(name: str) -> str:
     match = re.match(r"(?i)(l['’]|les |le |la )", name)
     if match:
         article = match.group(1).strip().lower()
-        return ARTICLES[article] + name[match.end():].lstrip()
+        return ARTICLES[article] + name[match.end() :].lstrip()
     first = _folded(re.split(r"[\s’']", name, maxsplit=1)[0])
     if first in PLURAL:
         return "des " + name

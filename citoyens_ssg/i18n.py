@@ -98,8 +98,9 @@ def fallback_languages(*languages: str | None) -> tuple[str, ...]:
     return tuple(chain)
 
 
-def translations(languages: Iterable[str], source: str,
-                 catalogues: Callable[[str], list[Path]]) -> dict[str, str]:
+def translations(
+    languages: Iterable[str], source: str, catalogues: Callable[[str], list[Path]]
+) -> dict[str, str]:
     """The messages of one domain for a fallback chain: each message from the first language
     that translates it; the source language (the ids themselves) ends the search."""
     chain = list(languages)
@@ -194,8 +195,9 @@ def remembered(message: str, **values: object) -> Said:
     """Like ``_``, for messages stored now and shown later on a public page."""
     said = Said(_(message, **values))
     said.message = message
-    said.values = {key: value if isinstance(value, (int, float, str)) else str(value)
-                   for key, value in values.items()}
+    said.values = {
+        key: value if isinstance(value, (int, float, str)) else str(value) for key, value in values.items()
+    }
     return said
 
 

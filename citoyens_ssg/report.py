@@ -50,9 +50,22 @@ def problem_line(problem: Problem, warning: bool = False) -> None:
 
 def print_site_result(result: SiteResult, quiet: bool = False, verbose: bool = False) -> None:
     if not result.ok:
-        say(_("FAILED {slug}: not published, its previous version is kept", slug=result.slug), style="bold red", error=True)
+        say(
+            _("FAILED {slug}: not published, its previous version is kept", slug=result.slug),
+            style="bold red",
+            error=True,
+        )
     elif result.problems:
-        say(_("ok     {slug} ({seconds:.1f} s), {count} file(s) skipped", slug=result.slug, seconds=result.seconds, count=len(result.problems)), style="yellow", error=True)
+        say(
+            _(
+                "ok     {slug} ({seconds:.1f} s), {count} file(s) skipped",
+                slug=result.slug,
+                seconds=result.seconds,
+                count=len(result.problems),
+            ),
+            style="yellow",
+            error=True,
+        )
     elif result.unchanged:
         if not quiet:
             say(_("ok     {slug} (unchanged)", slug=result.slug), style="dim")
@@ -70,16 +83,30 @@ def print_summary(report: BuildReport, quiet: bool = False) -> None:
         problem_line(problem)
     built = len(report.sites) - len(report.failed)
     articles = sum(report.articles.get(r.slug, 0) for r in report.sites if r.ok)
-    line = _("{built} of {total} site(s) built, {articles} article(s), in {seconds:.1f} s", built=built, total=len(report.sites), articles=articles, seconds=report.seconds)
+    line = _(
+        "{built} of {total} site(s) built, {articles} article(s), in {seconds:.1f} s",
+        built=built,
+        total=len(report.sites),
+        articles=articles,
+        seconds=report.seconds,
+    )
     if report.failed:
-        say(line + " — " + _("failed: {names}", names=", ".join(r.slug for r in report.failed)), style="bold red", error=True)
+        say(
+            line + " — " + _("failed: {names}", names=", ".join(r.slug for r in report.failed)),
+            style="bold red",
+            error=True,
+        )
     elif not quiet:
         say(line, style="bold")
     if report.failing_feeds:
-        say(_("External feeds not fetched (their last articles are kept): {names}; see planet/sante.html",
-              names=", ".join(report.failing_feeds)), style="yellow", error=True)
-
-
+        say(
+            _(
+                "External feeds not fetched (their last articles are kept): {names}; see planet/sante.html",
+                names=", ".join(report.failing_feeds),
+            ),
+            style="yellow",
+            error=True,
+        )
 
 
 def _problem_data(problem: Problem) -> dict:
@@ -94,9 +121,19 @@ def _site_status(result: SiteResult) -> str:
 
 def report_data(report: BuildReport | None, config_problems: list[Problem] = ()) -> dict:
     """What a build published and what it did not, for scripts and hosting dashboards."""
-    sites = [] if report is None else [
-        {"slug": r.slug, "status": _site_status(r), "unchanged": r.unchanged,
-         "problems": [_problem_data(p) for p in r.problems]} for r in report.sites]
+    sites = (
+        []
+        if report is None
+        else [
+            {
+                "slug": r.slug,
+                "status": _site_status(r),
+                "unchanged": r.unchanged,
+                "problems": [_problem_data(p) for p in r.problems],
+            }
+            for r in report.sites
+        ]
+    )
     network_problems = list(config_problems) + ([] if report is None else report.network_problems)
     return {
         "published": report is not None,
@@ -124,8 +161,15 @@ def print_deploy_note(report: BuildReport, path: Path) -> None:
     """The log of a deploy names what was not published, and where the details are."""
     left_out = [r.slug for r in report.sites if not r.ok or r.problems]
     if left_out:
-        say(_("Published what built; not published (or in part): {names}; details in {path}",
-              names=", ".join(left_out), path=path), style="bold yellow", error=True)
+        say(
+            _(
+                "Published what built; not published (or in part): {names}; details in {path}",
+                names=", ".join(left_out),
+                path=path,
+            ),
+            style="bold yellow",
+            error=True,
+        )
 
 
 @contextmanager
@@ -135,7 +179,9 @@ def progress(total_hint: int, quiet: bool = False):
     if quiet or not console.is_terminal or total_hint == 0:
         yield lambda result: None
         return
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console, transient=True)
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+    )
     with bar:
         task = bar.add_task(_("building the sites"), total=total_hint)
         yield lambda result: bar.update(task, advance=1, description=_("built: {slug}", slug=result.slug))

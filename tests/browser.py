@@ -43,6 +43,7 @@ def chromium_or_skip() -> str:
 
 # ---- the host -------------------------------------------------------------------------------
 
+
 def _matches(pattern: str, path: str) -> bool:
     """Netlify's path patterns: ``*`` (or ``:splat``) stands for anything, slashes included."""
     return fnmatch.fnmatchcase(path, pattern.replace(":splat", "*"))
@@ -126,7 +127,7 @@ class _Host(http.server.SimpleHTTPRequestHandler):
         for source, target, status in self.redirects:
             if not _matches(source, path):
                 continue
-            splat = path[len(source.rstrip("*")):] if source.endswith("*") else ""
+            splat = path[len(source.rstrip("*")) :] if source.endswith("*") else ""
             destination = target.replace(":splat", splat)
             if status in (301, 302):
                 self.send_response(status)
@@ -145,8 +146,10 @@ class _Host(http.server.SimpleHTTPRequestHandler):
 def static_host(folder: Path):
     """``folder`` served on http://127.0.0.1:<free port>, its _headers and _redirects applied;
     yields the address."""
-    rules = {"headers_rules": _parse_headers(folder / "_headers"),
-             "redirects": _parse_redirects(folder / "_redirects")}
+    rules = {
+        "headers_rules": _parse_headers(folder / "_headers"),
+        "redirects": _parse_redirects(folder / "_redirects"),
+    }
     handler = functools.partial(type("Host", (_Host,), rules), directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -169,6 +172,7 @@ def status_of(url: str) -> int:
 
 # ---- the browser ----------------------------------------------------------------------------
 
+
 class _WebSocket:
     """Just enough of RFC 6455 for the DevTools protocol: text frames, one client."""
 
@@ -176,8 +180,10 @@ class _WebSocket:
         parts = urlsplit(url)
         self.sock = socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT)
         key = base64.b64encode(os.urandom(16)).decode()
-        request = (f"GET {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\n"
-                   f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        request = (
+            f"GET {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
         self.sock.sendall(request.encode())
         reply = b""
         while b"\r\n\r\n" not in reply:
@@ -288,18 +294,25 @@ class Page:
 
     def requested(self) -> list[str]:
         """Every URL the page asked for since it was opened."""
-        return [e["params"]["request"]["url"] for e in self.events
-                if e.get("method") == "Network.requestWillBeSent"]
+        return [
+            e["params"]["request"]["url"]
+            for e in self.events
+            if e.get("method") == "Network.requestWillBeSent"
+        ]
 
     def console_errors(self) -> list[str]:
         """What the browser reported as errors (a CSP violation, a failed script)."""
-        return [f'{e["params"]["entry"]["text"]} ({e["params"]["entry"].get("url", "")})' for e in self.events
-                if e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"]
+        return [
+            f"{e['params']['entry']['text']} ({e['params']['entry'].get('url', '')})"
+            for e in self.events
+            if e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"
+        ]
 
     def search(self, words: str) -> list[str]:
         """Type ``words`` into the Pagefind search box as a reader would, load every page of
         results ("more results"); the result links."""
-        return self.evaluate("""new Promise((resolve, reject) => {
+        return self.evaluate(
+            """new Promise((resolve, reject) => {
           const words = %s, started = Date.now();
           const late = () => Date.now() - started > 30000;
           // Done: "N résultats pour …", "Pas de résultat pour …"; not yet: "Recherche de …..."
@@ -328,7 +341,9 @@ class Page:
             setTimeout(collect, 100);
           };
           type();
-        })""" % json.dumps(words))
+        })"""
+            % json.dumps(words)
+        )
 
     def close(self) -> None:
         self.socket.close()
@@ -341,11 +356,24 @@ class Chromium:
         executable = chromium_or_skip()
         self.profile = tempfile.mkdtemp(prefix="citoyens-chromium-")
         self.process = subprocess.Popen(
-            [executable, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={self.profile}", "--remote-debugging-address=127.0.0.1",
-             "--remote-debugging-port=0", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [
+                executable,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={self.profile}",
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.endpoint = self._endpoint()
 
     def _endpoint(self) -> str:
@@ -383,5 +411,3 @@ def chromium():
         yield browser
     finally:
         browser.close()
-
-

@@ -25,12 +25,15 @@ class Network:
         self.markdown: str | None = None  # the dialect written in each site.yaml (the `dialect` fixture)
         shutil.copytree(PROJECT / "themes", root / "themes")
         shutil.copytree(PROJECT / "plugins", root / "plugins", ignore=shutil.ignore_patterns("__pycache__"))
-        self.write("network.yaml", """
+        self.write(
+            "network.yaml",
+            """
             name: Réseau de test
             url: https://reseau.example.org
             planet:
               size: 20
-        """)
+        """,
+        )
         (root / "sites").mkdir()
 
     def write(self, relative: str, text: str) -> Path:
@@ -47,8 +50,12 @@ class Network:
         for name, text in articles.items():
             self.write(f"sites/{slug}/content/{name}.md", text)
 
-    def article(self, slug: str, name: str, title: str, date: str, body: str = "Un texte.", **metadata: str) -> None:
-        lines = [f"Title: {title}", f"Date: {date}"] + [f"{key.capitalize()}: {value}" for key, value in metadata.items()]
+    def article(
+        self, slug: str, name: str, title: str, date: str, body: str = "Un texte.", **metadata: str
+    ) -> None:
+        lines = [f"Title: {title}", f"Date: {date}"] + [
+            f"{key.capitalize()}: {value}" for key, value in metadata.items()
+        ]
         self.write(f"sites/{slug}/content/{name}.md", "\n".join(lines) + "\n\n" + body + "\n")
 
     def build(self, **options) -> BuildReport:

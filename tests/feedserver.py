@@ -54,7 +54,9 @@ class FeedServer:
     # Ready-made routes -------------------------------------------------
 
     @staticmethod
-    def respond(body: bytes | str, status: int = 200, content_type: str = "application/rss+xml", **headers: str) -> Route:
+    def respond(
+        body: bytes | str, status: int = 200, content_type: str = "application/rss+xml", **headers: str
+    ) -> Route:
         payload = body.encode("utf-8") if isinstance(body, str) else body
 
         def route(handler):

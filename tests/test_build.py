@@ -14,13 +14,24 @@ from citoyens_ssg.site.manifest import Enclosure, Entry, Manifest, read_manifest
 
 def three_sites(network):
     network.site("epn", "name: Espace numérique\ndescription: Ateliers gratuits\naccent_color: '#26734d'\n")
-    network.article("epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00", Category="Ateliers", Tags="tablette, débutants",
-                    body="![Des tablettes]({static}/images/tablettes.png)\n\nUn atelier.")
+    network.article(
+        "epn",
+        "atelier-tablette",
+        "Atelier tablette",
+        "2026-03-01 10:00",
+        Category="Ateliers",
+        Tags="tablette, débutants",
+        body="![Des tablettes]({static}/images/tablettes.png)\n\nUn atelier.",
+    )
     (network.root / "sites/epn/content/images").mkdir(parents=True)
     Image.new("RGB", (40, 30), "#26734d").save(network.root / "sites/epn/content/images/tablettes.png")
-    network.article("epn", "permanence-demarches", "Permanence démarches", "2026-05-02 09:00", Category="Démarches")
+    network.article(
+        "epn", "permanence-demarches", "Permanence démarches", "2026-05-02 09:00", Category="Démarches"
+    )
     network.site("radio", "name: Radio Ondes\ntheme: onde\n")
-    network.article("radio", "la-voix-des-quartiers", "La voix des quartiers", "2026-04-10 18:00", Category="Émissions")
+    network.article(
+        "radio", "la-voix-des-quartiers", "La voix des quartiers", "2026-04-10 18:00", Category="Émissions"
+    )
     network.write("sites/radio/content/pages/grille.md", "Title: La grille\n\nLundi 18 h.\n")
     network.site("amap", "name: AMAP des Dunes\n")
     network.article("amap", "contrats", "Contrats d'hiver", "2026-01-15 17:00", Category="Vie")
@@ -39,7 +50,15 @@ def test_every_site_gets_its_pages_and_feeds(network):
     assert 'href="/epn/tag/tablette.html"' in article
     assert '<img alt="Des tablettes" src="/epn/images/tablettes-40w.png"' in article
     assert (network.output / "epn/images/tablettes.png").read_bytes()[:4] == b"\x89PNG"
-    for page in ("index.html", "archives.html", "categories.html", "tags.html", "authors.html", "category/ateliers.html", "tag/debutants.html"):
+    for page in (
+        "index.html",
+        "archives.html",
+        "categories.html",
+        "tags.html",
+        "authors.html",
+        "category/ateliers.html",
+        "tag/debutants.html",
+    ):
         assert (network.output / "epn" / page).is_file(), page
     atom = network.feed("epn/feeds/all.atom.xml")
     assert [e.title for e in atom.entries] == ["Permanence démarches", "Atelier tablette"]
@@ -52,7 +71,9 @@ def test_every_site_gets_its_pages_and_feeds(network):
 def test_feeds_carry_the_twenty_latest_posts_and_the_archives_all_of_them(network):
     network.site("blog", "name: Un blog prolixe\n")
     for day in range(1, 23):
-        network.article("blog", f"billet-{day:02d}", f"Billet du {day}", f"2026-03-{day:02d} 10:00", Category="Vie")
+        network.article(
+            "blog", f"billet-{day:02d}", f"Billet du {day}", f"2026-03-{day:02d} 10:00", Category="Vie"
+        )
     assert network.build().ok
     titles = [f"Billet du {day}" for day in range(22, 2, -1)]
     assert [e.title for e in network.feed("blog/feeds/all.atom.xml").entries] == titles
@@ -87,14 +108,25 @@ def test_planet_has_every_site_newest_first(network):
     for kind in ("rss", "atom"):
         feed = network.feed(f"planet/{kind}.xml")
         titles = [e.title for e in feed.entries]
-        assert titles == ["Permanence démarches", "La voix des quartiers", "Atelier tablette", "Contrats d'hiver"], kind
+        assert titles == [
+            "Permanence démarches",
+            "La voix des quartiers",
+            "Atelier tablette",
+            "Contrats d'hiver",
+        ], kind
         assert all(e.link.startswith("https://reseau.example.org/") for e in feed.entries)
         assert {e.source.title for e in feed.entries} == {"Espace numérique", "Radio Ondes", "AMAP des Dunes"}
         assert len({e.id for e in feed.entries}) == 4
     rss = (network.output / "planet" / "rss.xml").read_text(encoding="utf-8")
-    assert '<guid isPermaLink="true">https://reseau.example.org/radio/la-voix-des-quartiers.html</guid>' in rss
+    assert (
+        '<guid isPermaLink="true">https://reseau.example.org/radio/la-voix-des-quartiers.html</guid>' in rss
+    )
     page = network.read("planet/index.html")
-    assert page.index("Permanence démarches") < page.index("La voix des quartiers") < page.index("Contrats d&#39;hiver")
+    assert (
+        page.index("Permanence démarches")
+        < page.index("La voix des quartiers")
+        < page.index("Contrats d&#39;hiver")
+    )
     assert "Radio Ondes" in page
 
 
@@ -116,7 +148,10 @@ def test_a_broken_site_does_not_block_the_others_and_keeps_its_last_good_version
     three_sites(network)
     assert network.build().ok
     published = network.read("radio/la-voix-des-quartiers.html")
-    network.write("sites/radio/theme/templates/article.html", "{% extends 'base.html' %}\n{% block content %}\n{{ article.title\n{% endblock %}\n")
+    network.write(
+        "sites/radio/theme/templates/article.html",
+        "{% extends 'base.html' %}\n{% block content %}\n{{ article.title\n{% endblock %}\n",
+    )
     network.article("radio", "nouvelle-emission", "Nouvelle émission", "2026-06-01 18:00")
     network.article("epn", "nouvel-atelier", "Nouvel atelier", "2026-06-02 10:00")
 
@@ -129,7 +164,9 @@ def test_a_broken_site_does_not_block_the_others_and_keeps_its_last_good_version
     assert not (network.output / "radio" / "nouvelle-emission.html").exists()
     assert (network.output / "epn" / "nouvel-atelier.html").is_file()
     planet = [e.title for e in network.feed("planet/atom.xml").entries]
-    assert "Nouvel atelier" in planet and "La voix des quartiers" in planet  # the failed site's last good entries stay
+    assert (
+        "Nouvel atelier" in planet and "La voix des quartiers" in planet
+    )  # the failed site's last good entries stay
 
 
 def test_content_errors_name_the_file(network, capsys):
@@ -140,7 +177,9 @@ def test_content_errors_name_the_file(network, capsys):
     network.article("b", "tout-va-bien", "Tout va bien", "2026-01-03")
     assert main(["build", "-C", str(network.root)]) == 1
     err = capsys.readouterr().err
-    assert "ERROR sites/a/content/un.md: same address (meme-adresse.html) as sites/a/content/deux.md" in err, err
+    assert (
+        "ERROR sites/a/content/un.md: same address (meme-adresse.html) as sites/a/content/deux.md" in err
+    ), err
     assert "There are 2" not in err  # Pelican's own words about it: said once, by citoyens
     assert "Traceback" not in err
     assert (network.output / "b" / "tout-va-bien.html").is_file()
@@ -148,13 +187,17 @@ def test_content_errors_name_the_file(network, capsys):
 
 def test_a_site_overrides_one_template_and_themes_extend_each_other(network):
     three_sites(network)
-    network.write("sites/amap/theme/templates/page.html", "{% extends '!theme/page.html' %}{% block content %}<p class=\"maison\">Surcharge AMAP</p>{{ super() }}{% endblock %}")
+    network.write(
+        "sites/amap/theme/templates/page.html",
+        "{% extends '!theme/page.html' %}{% block content %}<p class=\"maison\">Surcharge AMAP</p>{{ "
+        "super() }}{% endblock %}",
+    )
     network.write("sites/amap/content/pages/adherer.md", "Title: Adhérer\n\nUn contrat.\n")
     assert network.build().ok
     page = network.read("amap/pages/adherer.html")
     assert 'class="maison">Surcharge AMAP' in page and "Un contrat." in page
     radio = network.read("radio/la-voix-des-quartiers.html")
-    assert "onde.css" in radio and "citoyen.css" in radio and "class=\"site-header\"" in radio
+    assert "onde.css" in radio and "citoyen.css" in radio and 'class="site-header"' in radio
     assert list(network.output.glob("radio/theme/*/css/onde.css"))
     assert "Surcharge AMAP" not in network.read("radio/pages/grille.html")
 
@@ -231,18 +274,32 @@ def test_help_documents_every_option(capsys):
 def test_a_file_that_is_not_utf8_is_named_with_its_line(network, capsys):
     network.site("a", "name: A\n")
     (network.root / "sites/a/content").mkdir()
-    (network.root / "sites/a/content/latin.md").write_bytes("Title: Fête\nDate: 2026-01-01\n\nCafé\n".encode("latin-1"))
+    (network.root / "sites/a/content/latin.md").write_bytes(
+        "Title: Fête\nDate: 2026-01-01\n\nCafé\n".encode("latin-1")
+    )
     assert main(["build", "-C", str(network.root)]) == 1
-    assert "ERROR sites/a/content/latin.md:1: not UTF-8: byte 0xEA; save the file as UTF-8" in capsys.readouterr().err
+    assert (
+        "ERROR sites/a/content/latin.md:1: not UTF-8: byte 0xEA; save the file as UTF-8"
+        in capsys.readouterr().err
+    )
 
 
 def test_a_manifest_carries_every_field_of_an_entry_across(tmp_path):
     """What a site's worker writes is what the network stage reads: every field, none forgotten."""
-    entry = Entry(id="tag:x,2026:/radio/a", title="Émission", url="https://r.example.org/radio/a.html",
-                  date=datetime(2026, 3, 1, 10, tzinfo=timezone.utc), summary="<p>Résumé</p>", updated=datetime(2026, 3, 2, tzinfo=timezone.utc),
-                  authors=("Anne", "Bob"), category="Émissions", tags=("musique", "quartier"), language="fr",
-                  enclosures=(Enclosure("https://r.example.org/radio/audio/a.mp3", 1234, "audio/mpeg"),),
-                  thumbnail=("/radio/images/a-480w.jpg", 480, 270))
+    entry = Entry(
+        id="tag:x,2026:/radio/a",
+        title="Émission",
+        url="https://r.example.org/radio/a.html",
+        date=datetime(2026, 3, 1, 10, tzinfo=timezone.utc),
+        summary="<p>Résumé</p>",
+        updated=datetime(2026, 3, 2, tzinfo=timezone.utc),
+        authors=("Anne", "Bob"),
+        category="Émissions",
+        tags=("musique", "quartier"),
+        language="fr",
+        enclosures=(Enclosure("https://r.example.org/radio/audio/a.mp3", 1234, "audio/mpeg"),),
+        thumbnail=("/radio/images/a-480w.jpg", 480, 270),
+    )
     assert all(getattr(entry, f.name) != f.default for f in dataclasses.fields(Entry))  # every field set
     write_manifest(tmp_path / "radio.json", Manifest(site="radio", entries=(entry,)))
     assert read_manifest(tmp_path / "radio.json").entries == (entry,)

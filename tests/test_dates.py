@@ -11,13 +11,15 @@ NBSP = "\xa0"
 
 def event(network, slug: str, name: str, **metadata: str) -> None:
     lines = [f"Title: {name}"] + [f"{key.capitalize()}: {value}" for key, value in metadata.items()]
-    network.write(f"sites/{slug}/content/agenda/{name.lower().replace(' ', '-')}.md",
-                  "\n".join(lines) + "\n\nDescription.\n")
+    network.write(
+        f"sites/{slug}/content/agenda/{name.lower().replace(' ', '-')}.md",
+        "\n".join(lines) + "\n\nDescription.\n",
+    )
 
 
 def when(page: str) -> str:
     """What a reader reads of an event's date line (tags removed, no-break spaces kept)."""
-    found = re.search(r'<dt>[^<]+</dt>\s*<dd>(.*?)</dd>', page, re.S)
+    found = re.search(r"<dt>[^<]+</dt>\s*<dd>(.*?)</dd>", page, re.S)
     return re.sub(r"\s*\n\s*", " ", re.sub(r"<[^>]+>", "", found.group(1))).strip()
 
 
@@ -31,10 +33,25 @@ def agenda(network, source_date_epoch):
         event(network, slug, "Nuit", Start="2026-12-05 20:00", End="2026-12-06 02:30")
         event(network, slug, "Salon", Start="2026-12-05", End="2026-12-06")
         event(network, slug, "Fete", Start="2026-12-12")
-        event(network, slug, "Permanence", Start="2026-12-01 14:00", End="2026-12-01 18:00",
-              Recurrence="chaque semaine", Days="mardi", Until="2027-06-30", Except="2026-12-22, 2026-12-29")
-        event(network, slug, "Repair", Start="2026-12-05 14:00", Duration="3:00",
-              Rrule="FREQ=MONTHLY;BYDAY=1SA;COUNT=10")
+        event(
+            network,
+            slug,
+            "Permanence",
+            Start="2026-12-01 14:00",
+            End="2026-12-01 18:00",
+            Recurrence="chaque semaine",
+            Days="mardi",
+            Until="2027-06-30",
+            Except="2026-12-22, 2026-12-29",
+        )
+        event(
+            network,
+            slug,
+            "Repair",
+            Start="2026-12-05 14:00",
+            Duration="3:00",
+            Rrule="FREQ=MONTHLY;BYDAY=1SA;COUNT=10",
+        )
     assert network.build().ok
     return network
 
@@ -46,13 +63,15 @@ def test_french_events_read_as_people_say_them(agenda):
     assert '<time datetime="2026-12-01T18:00:00+01:00">18\xa0h</time>' in page
     assert when(agenda.read("fr/agenda/nuit.html")) == (
         f"du samedi 5{NBSP}décembre{NBSP}2026 à 20{NBSP}h "
-        f"au dimanche 6{NBSP}décembre{NBSP}2026 à 2{NBSP}h{NBSP}30")
+        f"au dimanche 6{NBSP}décembre{NBSP}2026 à 2{NBSP}h{NBSP}30"
+    )
     assert when(agenda.read("fr/agenda/salon.html")) == f"du samedi 5 au dimanche 6{NBSP}décembre{NBSP}2026"
     assert when(agenda.read("fr/agenda/fete.html")) == f"samedi 12{NBSP}décembre{NBSP}2026"
     assert when(agenda.read("fr/agenda/permanence.html")) == (
         f"mardi 1er{NBSP}décembre{NBSP}2026, de{NBSP}14{NBSP}h{NBSP}à{NBSP}18{NBSP}h · "
         "chaque semaine le mardi, "
-        f"jusqu’au 30{NBSP}juin{NBSP}2027, sauf les 22 et 29 décembre")
+        f"jusqu’au 30{NBSP}juin{NBSP}2027, sauf les 22 et 29 décembre"
+    )
     assert when(agenda.read("fr/agenda/repair.html")).endswith("· le premier samedi de chaque mois, 10 fois")
     listing = agenda.read("agenda/index.html")
     assert ">14:00" not in listing and "Chaque semaine (" not in listing
@@ -64,7 +83,8 @@ def test_english_sites_get_the_english_wording(agenda):
     salon = when(agenda.read("en/agenda/salon.html"))
     assert salon == f"from Saturday 5 until Sunday 6{NBSP}December{NBSP}2026"
     permanence = when(agenda.read("en/agenda/permanence.html"))
-    assert permanence.endswith(f"every week on Tuesday, until 30{NBSP}June{NBSP}2027,"
-                               " except on the 22 and 29 of December")
+    assert permanence.endswith(
+        f"every week on Tuesday, until 30{NBSP}June{NBSP}2027, except on the 22 and 29 of December"
+    )
     repair = when(agenda.read("en/agenda/repair.html"))
     assert repair.endswith("on the first Saturday of every month, 10 times")

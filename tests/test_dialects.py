@@ -39,7 +39,10 @@ def test_both_dialects_give_ids_tables_footnotes_links_summary_typography_images
     network.article("a", "autre", "Autre", "2026-01-02")
     assert network.build().ok
     page = network.read("a/atelier.html")
-    assert '<h2 id="au-programme">Au programme</h2>' in page and '<h2 id="au-programme-1">Au programme</h2>' in page
+    assert (
+        '<h2 id="au-programme">Au programme</h2>' in page
+        and '<h2 id="au-programme-1">Au programme</h2>' in page
+    )
     assert '<a href="/a/fichiers/fiche.pdf" rel="noopener">la fiche</a>' in page
     assert '<a href="/a/autre.html" rel="noopener">l\'autre article</a>' in page
     assert re.search(r"<th>Jour</th>\s*<th>Heure</th>", page) and "<td>lundi</td>" in page
@@ -58,7 +61,10 @@ def test_commonmark_extensions_and_a_four_space_list(network):
     assert network.build().ok
     page = network.read("a/liste.html")
     assert re.search(r"<li>un\s*<ul>\s*<li>sous-point</li>", page)
-    assert "<del>barré</del>" in page and '<a href="https://exemple.org" rel="noopener">https://exemple.org</a>' in page
+    assert (
+        "<del>barré</del>" in page
+        and '<a href="https://exemple.org" rel="noopener">https://exemple.org</a>' in page
+    )
     assert "<li>☑ fait</li>" in page and "<li>☐ à faire</li>" in page
 
 
@@ -66,7 +72,10 @@ def test_the_site_yaml_markdown_value_is_checked(network, capsys):
     network.site("a", "name: A\nmarkdown: markdwn\n")
     assert main(["check", "-C", str(network.root), "--no-build"]) == 1
     err = capsys.readouterr().err
-    assert "sites/a/site.yaml:2: key 'markdown': expected one of commonmark, python-markdown, got 'markdwn'" in err
+    assert (
+        "sites/a/site.yaml:2: key 'markdown': expected one of commonmark, python-markdown, got 'markdwn'"
+        in err
+    )
 
 
 def test_the_header_is_read_as_python_markdown_reads_it():
@@ -78,21 +87,33 @@ def test_the_header_is_read_as_python_markdown_reads_it():
 
 
 def test_heading_ids_are_unique_and_keep_those_given():
-    converted = heading_ids('<h2 id="plan">A</h2><h2>Plan</h2><h3>Été &amp; <em>hiver</em></h3><h3>Été &amp; hiver</h3>')
-    assert converted == ('<h2 id="plan">A</h2><h2 id="plan-1">Plan</h2><h3 id="ete-hiver">Été &amp; <em>hiver</em></h3>'
-                         '<h3 id="ete-hiver-1">Été &amp; hiver</h3>')
+    converted = heading_ids(
+        '<h2 id="plan">A</h2><h2>Plan</h2><h3>Été &amp; <em>hiver</em></h3><h3>Été &amp; hiver</h3>'
+    )
+    assert converted == (
+        '<h2 id="plan">A</h2><h2 id="plan-1">Plan</h2><h3 id="ete-hiver">Été &amp; <em>hiver</em></h3>'
+        '<h3 id="ete-hiver-1">Été &amp; hiver</h3>'
+    )
 
 
 def test_check_dialect_lists_the_documents_that_would_change_with_their_line(network, capsys):
     network.site("a", "name: A\nmarkdown: python-markdown\n")
     table = "| Jour | Heure |\n|------|-------|\n| lundi | 14 h |\n"
-    network.article("a", "quatre", "Quatre", "2026-01-01", body=f"Intro.\n\n- un\n    - sous-point\n- deux\n\n{table}")
-    network.article("a", "deux", "Deux", "2026-01-01", body=f"Intro.\n\n{table}\n- un\n  - sous-point\n- deux\n")
+    network.article(
+        "a", "quatre", "Quatre", "2026-01-01", body=f"Intro.\n\n- un\n    - sous-point\n- deux\n\n{table}"
+    )
+    network.article(
+        "a", "deux", "Deux", "2026-01-01", body=f"Intro.\n\n{table}\n- un\n  - sous-point\n- deux\n"
+    )
     network.article("a", "colle", "Collée", "2026-01-01", body="Il faut :\n- un stylo\n- du papier\n")
     assert main(["check", "-C", str(network.root), "--dialect", "commonmark", "a"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("sites/a/content/colle.md:5: in commonmark: «<p>Il faut :</p><ul><li>un stylo</li>")
+    assert out[0].startswith(
+        "sites/a/content/colle.md:5: in commonmark: «<p>Il faut :</p><ul><li>un stylo</li>"
+    )
     assert out[0].endswith("instead of «<p>Il faut : - un stylo - du papier</p>»")
-    assert out[1].startswith("sites/a/content/deux.md:11: in commonmark: «<li>un<ul><li>sous-point</li></ul></li>")
+    assert out[1].startswith(
+        "sites/a/content/deux.md:11: in commonmark: «<li>un<ul><li>sous-point</li></ul></li>"
+    )
     assert out[1].endswith("instead of «<li>un</li><li>sous-point</li><li>deux</li></ul>»")
     assert len(out) == 3 and "2 document(s) of a would read differently in commonmark" in out[2]

@@ -17,10 +17,13 @@ from citoyens_ssg.editor.pages import PROJECT
 from citoyens_ssg.network.headers import EDITOR_POLICY
 
 TOOLS = PROJECT / "tools" / "editor"
-INSTALLED = all((TOOLS / "node_modules" / name).is_dir()
-                for name in ("playwright-core", "decap-cms", "decap-server"))
-pytestmark = pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("node") and INSTALLED),
-                                reason="needs chromium, node and `make editor`")
+INSTALLED = all(
+    (TOOLS / "node_modules" / name).is_dir() for name in ("playwright-core", "decap-cms", "decap-server")
+)
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("chromium") and shutil.which("node") and INSTALLED),
+    reason="needs chromium, node and `make editor`",
+)
 
 
 def free_port() -> int:
@@ -32,13 +35,16 @@ def free_port() -> int:
 def test_an_article_with_an_image_and_an_event_written_in_the_editor(network, tmp_path):
     from PIL import Image
 
-    network.write("network.yaml", """
+    network.write(
+        "network.yaml",
+        """
         name: Réseau de test
         url: https://reseau.example.org
         editeur:
           backend: gitlab
           repo: reseau/site
-    """)
+    """,
+    )
     network.site("jardin", "name: Jardin partagé\n")
     network.article("jardin", "bienvenue", "Bienvenue", "2026-09-01")
     photo = tmp_path / "potager.jpg"
@@ -48,9 +54,21 @@ def test_an_article_with_an_image_and_an_event_written_in_the_editor(network, tm
     server = DevServer(network.root, port=0)
     try:
         server.start()
-        run = subprocess.run(["node", "editor-flow.mjs", f"{server.url}/jardin/admin/", "jardin", str(photo),
-                              str(backend_port)], cwd=TOOLS, capture_output=True, text=True, timeout=300,
-                             env={**os.environ, "EDITOR_CSP": EDITOR_POLICY})
+        run = subprocess.run(
+            [
+                "node",
+                "editor-flow.mjs",
+                f"{server.url}/jardin/admin/",
+                "jardin",
+                str(photo),
+                str(backend_port),
+            ],
+            cwd=TOOLS,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "EDITOR_CSP": EDITOR_POLICY},
+        )
     finally:
         server.stop()
         stop_local_backend(backend)
@@ -62,12 +80,14 @@ def test_an_article_with_an_image_and_an_event_written_in_the_editor(network, tm
     assert (content / "le-potager-partage-ouvre-ses-portes.md").read_text(encoding="utf-8") == (
         "Title: Le potager partagé ouvre ses portes\nDate: 2026-11-20 18:30\n\n"
         "![Des plants de tomates au soleil]({static}/images/potager.jpg)\n\n"
-        "Venez planter avec nous samedi.\n")
+        "Venez planter avec nous samedi.\n"
+    )
     assert (content / "images/potager.jpg").read_bytes() == photo.read_bytes()
     assert (content / "agenda/atelier-semis.md").read_text(encoding="utf-8") == (
         "Title: Atelier semis\nStart: 2026-12-05 14:00\nEnd: 2026-12-05 17:00\n"
         "Place: Jardin de la rue de Siam\nAddress: 12 rue de Siam, 29200 Kerlouan-sur-Mer\n"
-        "Latitude: 48.3895\nLongitude: -4.487\nPrice: gratuit\n\n")
+        "Latitude: 48.3895\nLongitude: -4.487\nPrice: gratuit\n\n"
+    )
 
     report = network.build()
     assert report.ok, [str(p) for s in report.sites for p in s.problems]

@@ -35,12 +35,21 @@ def test_an_association_sees_its_own_collections_in_its_content_folder(network):
     network.article("radio", "un", "Un", "2026-09-01", category="Émissions")
     config = _config(network, "radio")
     folders = {c["name"]: c["folder"] for c in config["collections"]}
-    assert folders == {"radio-articles": "sites/radio/content", "radio-pages": "sites/radio/content/pages",
-                       "radio-agenda": "sites/radio/content/agenda"}
+    assert folders == {
+        "radio-articles": "sites/radio/content",
+        "radio-pages": "sites/radio/content/pages",
+        "radio-agenda": "sites/radio/content/agenda",
+    }
     assert config["media_folder"] == "sites/radio/content/images"
     assert config["public_folder"] == "{static}/images"
-    assert config["backend"] == {"name": "gitlab", "repo": "reseau/site", "branch": "main",
-                                 "base_url": "https://framagit.org", "app_id": "0a1b2c", "auth_type": "pkce"}
+    assert config["backend"] == {
+        "name": "gitlab",
+        "repo": "reseau/site",
+        "branch": "main",
+        "base_url": "https://framagit.org",
+        "app_id": "0a1b2c",
+        "auth_type": "pkce",
+    }
     assert config["publish_mode"] == "editorial_workflow" and config["locale"] == "fr"
     articles = config["collections"][0]
     category = next(f for f in articles["fields"] if f["name"] == "category")
@@ -53,8 +62,17 @@ def test_event_fields_are_the_agenda_keys(network):
     network.site("radio")
     agenda = _config(network, "radio")["collections"][2]
     names = [f["name"] for f in agenda["fields"]]
-    for key in ("start", "end", "recurrence", "place", "address", "latitude", "longitude", "price",
-                "registration"):
+    for key in (
+        "start",
+        "end",
+        "recurrence",
+        "place",
+        "address",
+        "latitude",
+        "longitude",
+        "price",
+        "registration",
+    ):
         assert key in names
     recurrence = next(f for f in agenda["fields"] if f["name"] == "recurrence")
     assert recurrence["options"] == ["chaque jour", "chaque semaine", "chaque mois", "chaque année"]
@@ -62,12 +80,15 @@ def test_event_fields_are_the_agenda_keys(network):
 
 def test_hostile_site_values_stay_quoted_strings(network):
     network.write("network.yaml", EDITOR)
-    hostile = "x\"\n  - {name: evil, folder: /etc}\n</script><script>alert(1)</script>"
-    network.site("radio", "name: " + json.dumps(hostile) + "\ncategories: [\"a\\n- folder: ../..\"]\n")
+    hostile = 'x"\n  - {name: evil, folder: /etc}\n</script><script>alert(1)</script>'
+    network.site("radio", "name: " + json.dumps(hostile) + '\ncategories: ["a\\n- folder: ../.."]\n')
     network.write("sites/radio/content/un.md", "Title: Un\nDate: 2026-09-01\nCategory: ../../etc\n\nTexte.\n")
     config = _config(network, "radio")
     assert [c["folder"] for c in config["collections"]] == [
-        "sites/radio/content", "sites/radio/content/pages", "sites/radio/content/agenda"]
+        "sites/radio/content",
+        "sites/radio/content/pages",
+        "sites/radio/content/agenda",
+    ]
     category = next(f for f in config["collections"][0]["fields"] if f["name"] == "category")
     # values, not keys or paths (site.yaml values are read as one line: the line break became a space)
     assert category["options"] == ["../../etc", "a - folder: ../.."]
@@ -75,12 +96,15 @@ def test_hostile_site_values_stay_quoted_strings(network):
         assert collection["media_folder"] == "/sites/radio/content/images"
 
 
-@pytest.mark.parametrize("line, message", [
-    ("backend: ftp", "one of git-gateway, github, gitlab, gitea"),
-    ("repo: ../../etc", "the repository as owner/name"),
-    ("base_url: javascript:alert(1)", "an address starting with https://"),
-    ("editorial_workflow: peut-être", "true or false"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("backend: ftp", "one of git-gateway, github, gitlab, gitea"),
+        ("repo: ../../etc", "the repository as owner/name"),
+        ("base_url: javascript:alert(1)", "an address starting with https://"),
+        ("editorial_workflow: peut-être", "true or false"),
+    ],
+)
 def test_a_bad_editeur_section_names_file_and_key(network, line, message):
     network.write("network.yaml", "name: R\nurl: https://r.example.org\nediteur:\n  " + line + "\n")
     with pytest.raises(ConfigError) as error:

@@ -39,7 +39,9 @@ def test_a_file_saved_by_the_editor_builds_the_page_written_by_hand(network):
     images = network.root / "sites/jardin/content/images"
     images.mkdir(parents=True)
     shutil.copy(PROJECT / "sites/radio-ondes/content/images/studio.jpg", images)
-    by_hand = network.write("sites/jardin/content/semis.md", """
+    by_hand = network.write(
+        "sites/jardin/content/semis.md",
+        """
         Title: Atelier semis
         Date: 2026-11-20 18:30
         Category: Ateliers
@@ -48,13 +50,20 @@ def test_a_file_saved_by_the_editor_builds_the_page_written_by_hand(network):
         ![Des plants de tomates]({static}/images/studio.jpg)
 
         Venez *semer* avec nous.
-    """)
+    """,
+    )
     assert network.build().ok
     page_by_hand = network.read("jardin/semis.html")  # the address comes from the file name
-    saved = editor_file({"title": "Atelier semis", "date": "2026-11-20 18:30", "category": "Ateliers",
-                         "tags": ["jardin", "graines"],
-                         "image": [{"image": "{static}/images/studio.jpg", "alt": "Des plants de tomates"}],
-                         "body": "Venez *semer* avec nous.\n"})
+    saved = editor_file(
+        {
+            "title": "Atelier semis",
+            "date": "2026-11-20 18:30",
+            "category": "Ateliers",
+            "tags": ["jardin", "graines"],
+            "image": [{"image": "{static}/images/studio.jpg", "alt": "Des plants de tomates"}],
+            "body": "Venez *semer* avec nous.\n",
+        }
+    )
     assert saved == by_hand.read_text(encoding="utf-8")
     by_hand.write_text(saved, encoding="utf-8")
     assert network.build().ok
@@ -65,8 +74,13 @@ def test_a_file_saved_by_the_editor_builds_the_page_written_by_hand(network):
 @needs_node
 def test_what_the_editor_sends_goes_through_the_same_checks(network):
     network.site("jardin")
-    saved = editor_file({"title": "Fête <script>alert(1)</script>\nSave_as: ../../piege.html",
-                         "date": "2026-11-20 18:30", "body": "Texte."})
+    saved = editor_file(
+        {
+            "title": "Fête <script>alert(1)</script>\nSave_as: ../../piege.html",
+            "date": "2026-11-20 18:30",
+            "body": "Texte.",
+        }
+    )
     assert saved.splitlines()[0] == "Title: Fête <script>alert(1)</script> Save_as: ../../piege.html"
     network.write("sites/jardin/content/fete.md", saved)
     network.write("sites/jardin/content/date.md", editor_file({"title": "Sans date", "date": "20/11/2026"}))
@@ -85,8 +99,10 @@ def test_no_editeur_section_no_editor(network):
     assert not (network.output / "admin").exists() and not (network.output / "jardin/admin").exists()
 
 
-@pytest.mark.skipif(not (PROJECT / "tools/editor/node_modules/decap-cms").is_dir(),
-                    reason="the editor's bundle is not installed: make editor")
+@pytest.mark.skipif(
+    not (PROJECT / "tools/editor/node_modules/decap-cms").is_dir(),
+    reason="the editor's bundle is not installed: make editor",
+)
 def test_each_site_gets_its_editor_with_no_inline_script(network):
     network.write("network.yaml", EDITEUR)
     network.site("jardin", "name: 'Jardin <b>partagé</b>'\n")
@@ -102,14 +118,20 @@ def test_each_site_gets_its_editor_with_no_inline_script(network):
     assert "/admin/" not in sitemaps and "/jardin/" in sitemaps  # no search engine is sent to the editor
     config = yaml.safe_load(network.read("jardin/admin/config.yml"))
     assert [c["folder"] for c in config["collections"]] == [
-        "sites/jardin/content", "sites/jardin/content/pages", "sites/jardin/content/agenda"]
+        "sites/jardin/content",
+        "sites/jardin/content/pages",
+        "sites/jardin/content/agenda",
+    ]
     network_editor = yaml.safe_load(network.read("admin/config.yml"))
     assert network_editor["collections"][0]["label"] == "Jardin <b>partagé</b> — Articles"  # text for React
 
 
 def test_the_editor_has_its_own_policy_and_the_rest_keeps_the_strict_one():
-    policies = {pattern: headers["Content-Security-Policy"] for pattern, headers in RULES
-                if "Content-Security-Policy" in headers}
+    policies = {
+        pattern: headers["Content-Security-Policy"]
+        for pattern, headers in RULES
+        if "Content-Security-Policy" in headers
+    }
     assert "'unsafe-eval'" not in policies["/*"] and "'unsafe-inline'" not in policies["/*"]
     assert policies["/admin/*"] == policies["/*/admin/*"] != policies["/*"]
     assert "frame-ancestors 'none'" in policies["/admin/*"]
@@ -123,7 +145,8 @@ def test_without_the_bundle_one_line_says_so_and_the_rest_builds(network, monkey
     network.site("jardin")
     assert network.build().ok
     assert [r.getMessage() for r in caplog.records if "make editor" in r.getMessage()] == [
-        "NOTE web editor not built: run 'make editor' (needs npm) to install it in tools/editor/"]
+        "NOTE web editor not built: run 'make editor' (needs npm) to install it in tools/editor/"
+    ]
     assert network.read("jardin/index.html") and not (network.output / "jardin/admin").exists()
 
 

@@ -11,8 +11,9 @@ RULES = """Bienvenue à l'atelier numérique du mardi, ouvert à toutes et à to
 Merci et à mardi !
 """
 
-LONG_LIST = "\n".join(f"- Point numéro {n} de la liste, avec assez de mots pour compter."
-                      for n in range(1, 12))
+LONG_LIST = "\n".join(
+    f"- Point numéro {n} de la liste, avec assez de mots pour compter." for n in range(1, 12)
+)
 
 
 def test_a_listing_excerpt_ends_after_a_whole_block_never_inside_a_list(network, dialect):
@@ -21,13 +22,13 @@ def test_a_listing_excerpt_ends_after_a_whole_block_never_inside_a_list(network,
     network.article("epn", "liste", "Une longue liste", "2026-03-02 10:00", body=LONG_LIST)
     assert network.build().ok
     listing = network.read("epn/index.html")
-    rules = listing[listing.index("Les règles"):]
-    excerpt = rules[rules.index('<div class="excerpt">'):rules.index("</div>")]
+    rules = listing[listing.index("Les règles") :]
+    excerpt = rules[rules.index('<div class="excerpt">') : rules.index("</div>")]
     # 50 words: the welcome paragraph fits, the list does not, and is left out whole.
     assert "Bienvenue à l" in excerpt and "débutants compris." in excerpt
     assert "On ne" not in excerpt and "<ol>" not in excerpt and "…" not in excerpt
-    long = listing[listing.index("Une longue liste"):]
-    excerpt = long[long.index('<div class="excerpt">'):long.index("</div>")]
+    long = listing[listing.index("Une longue liste") :]
+    excerpt = long[long.index('<div class="excerpt">') : long.index("</div>")]
     # A list longer than the budget from its start: whole items only, its list closed.
     assert excerpt.count("<li>") == excerpt.count("</li>") == 4
     assert "</ul>" in excerpt and "…" not in excerpt

@@ -23,25 +23,40 @@ from citoyens_ssg.network.subscriptions import cache_dir, health, poll, update_a
 
 FAST = FetchPolicy(connect_timeout=2, read_timeout=1, deadline=3, max_bytes=256 * 1024, allow_loopback=True)
 # Active content inside markup (escaped text such as "&lt;img onerror=…&gt;" is harmless).
-ACTIVE = re.compile(r"<(script|iframe|object|embed|form|input|style|svg|math)\b|<[^>]*\s(on\w+|xlink:href|style)\s*=|(href|src)\s*=\s*[\"']?\s*(javascript|vbscript|data):", re.IGNORECASE)
+ACTIVE = re.compile(
+    r"<(script|iframe|object|embed|form|input|style|svg|math)\b|<[^>]*\s(on\w+|xlink:href|style)\s*=|(href|src)\s*=\s*[\"']?\s*(javascript|vbscript|data):",
+    re.IGNORECASE,
+)
 
 
 def rss(*items: dict, link: str = "https://blog.example.org/", encoding: str = "utf-8") -> str:
     body = []
     for item in items:
-        parts = [f"<{name}>{escape(value)}</{name}>" for name, value in item.items() if name not in ("guid", "category")]
+        parts = [
+            f"<{name}>{escape(value)}</{name}>"
+            for name, value in item.items()
+            if name not in ("guid", "category")
+        ]
         if "guid" in item:
             parts.append(f'<guid isPermaLink="false">{escape(item["guid"])}</guid>')
         if "category" in item:
             parts.append(f"<category>{escape(item['category'])}</category>")
         body.append("<item>" + "".join(parts) + "</item>")
-    return (f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel><title>Blog</title>'
-            f"<link>{link}</link><description>d</description>{''.join(body)}</channel></rss>")
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel><title>Blog</title>'
+        f"<link>{link}</link><description>d</description>{''.join(body)}</channel></rss>"
+    )
 
 
 def item(n: int, **extra: str) -> dict:
-    return {"title": f"Billet {n}", "link": f"https://blog.example.org/billet-{n}", "guid": f"billet-{n}",
-            "pubDate": f"Mon, {n:02d} Mar 2026 10:00:00 +0000", "description": f"<p>Texte {n}</p>", **extra}
+    return {
+        "title": f"Billet {n}",
+        "link": f"https://blog.example.org/billet-{n}",
+        "guid": f"billet-{n}",
+        "pubDate": f"Mon, {n:02d} Mar 2026 10:00:00 +0000",
+        "description": f"<p>Texte {n}</p>",
+        **extra,
+    }
 
 
 def subscribe(network, server: FeedServer, *feeds: tuple[str, str], extra: str = "") -> None:
@@ -64,17 +79,25 @@ def poll_one(network, policy: FetchPolicy = FAST):
 
 def test_external_entries_join_the_planet_clean_and_attributed(network):
     hostile = (
-        '<p onclick="alert(1)">Texte gardé</p><script>alert(2)</script><iframe src="https://evil.example"></iframe>'
-        '<form action="https://evil.example"><input name="mdp"></form><style>p{}</style><a href="javascript:alert(3)">piège</a>'
+        '<p onclick="alert(1)">Texte gardé</p><script>alert(2)</script><iframe '
+        'src="https://evil.example"></iframe>'
+        '<form action="https://evil.example"><input name="mdp"></form><style>p{}</style><a '
+        'href="javascript:alert(3)">piège</a>'
         '<svg><script>alert(4)</script></svg><math><mi xlink:href="javascript:alert(5)">m</mi></math>'
         '<img src="images/photo.jpg" alt="Photo"><a href="/autre-billet">lien relatif</a>'
     )
     with FeedServer() as server:
-        server.routes["/feed"] = FeedServer.respond(rss(
-            item(3, description=hostile),
-            {"title": "&lt;img src=x onerror=alert(6)&gt; Titre", "link": "javascript:alert(7)", "guid": "g7",
-             "pubDate": "Tue, 03 Mar 2026 11:00:00 +0000"},
-        ))
+        server.routes["/feed"] = FeedServer.respond(
+            rss(
+                item(3, description=hostile),
+                {
+                    "title": "&lt;img src=x onerror=alert(6)&gt; Titre",
+                    "link": "javascript:alert(7)",
+                    "guid": "g7",
+                    "pubDate": "Tue, 03 Mar 2026 11:00:00 +0000",
+                },
+            )
+        )
         subscribe(network, server, ("Blog du jardin", "/feed"))
         report = network.build(fetch_policy=FAST)
     assert report.ok
@@ -109,7 +132,10 @@ def test_offline_rebuilds_the_same_planet_from_the_cache(network):
         server.routes["/feed"] = FeedServer.respond(rss(item(1), item(2)))
         subscribe(network, server, ("Blog", "/feed"))
         assert network.build(fetch_policy=FAST).ok
-    first = {name: network.read(f"planet/{name}") for name in ("index.html", "rss.xml", "atom.xml", "feed.json", "sante.html")}
+    first = {
+        name: network.read(f"planet/{name}")
+        for name in ("index.html", "rss.xml", "atom.xml", "feed.json", "sante.html")
+    }
     assert network.build(offline=True).ok  # the server is gone: nothing is fetched
     assert {name: network.read(f"planet/{name}") for name in first} == first
 
@@ -117,10 +143,20 @@ def test_offline_rebuilds_the_same_planet_from_the_cache(network):
 def test_a_broken_feed_keeps_its_last_good_entries_and_shows_on_the_health_page(network):
     with FeedServer() as server:
         server.routes["/feed"] = FeedServer.respond(rss(item(1)))
-        server.routes["/ok"] = FeedServer.respond(rss(item(2, guid="autre-2", link="https://autre.example.org/2")))
-        subscribe(network, server, ("Blog en panne", "/feed"), ("Blog en forme", "/ok"), extra="  stale_after_days: 3650\n")
+        server.routes["/ok"] = FeedServer.respond(
+            rss(item(2, guid="autre-2", link="https://autre.example.org/2"))
+        )
+        subscribe(
+            network,
+            server,
+            ("Blog en panne", "/feed"),
+            ("Blog en forme", "/ok"),
+            extra="  stale_after_days: 3650\n",
+        )
         assert network.build(fetch_policy=FAST).ok
-        server.routes["/feed"] = FeedServer.respond("<html><body>502 Bad Gateway</body></html>", content_type="text/html")
+        server.routes["/feed"] = FeedServer.respond(
+            "<html><body>502 Bad Gateway</body></html>", content_type="text/html"
+        )
         report = network.build(fetch_policy=FAST)
     assert report.ok  # a member blog's failure is reported on the health page, not as a build failure
     assert "Billet 1" in [e.title for e in network.feed("planet/atom.xml").entries]
@@ -132,8 +168,11 @@ def test_a_broken_feed_keeps_its_last_good_entries_and_shows_on_the_health_page(
     page = network.read("planet/sante.html")
     assert "En panne" in page and "Blog en panne" in page and "En forme" in page
     # Its last success as people read a date (in the network's time zone), not '2026-03-02 10:00'.
-    last = re.findall(r"<td>((?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2}(?:er)?\xa0\w+"
-                      r"\xa0\d{4} à \d{1,2}\xa0h(?:\xa0\d{2})?)</td>", page)
+    last = re.findall(
+        r"<td>((?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2}(?:er)?\xa0\w+"
+        r"\xa0\d{4} à \d{1,2}\xa0h(?:\xa0\d{2})?)</td>",
+        page,
+    )
     assert len(last) == 2 and not re.search(r"<td>\d{4}-\d{2}-\d{2} ", page)
 
 
@@ -142,7 +181,9 @@ def test_a_broken_feed_keeps_its_last_good_entries_and_shows_on_the_health_page(
 
 def test_conditional_get_and_304(network):
     with FeedServer() as server:
-        server.routes["/feed"] = FeedServer.respond(rss(item(1)), ETag='"v1"', Last_Modified="Mon, 02 Mar 2026 10:00:00 GMT")
+        server.routes["/feed"] = FeedServer.respond(
+            rss(item(1)), ETag='"v1"', Last_Modified="Mon, 02 Mar 2026 10:00:00 GMT"
+        )
         subscribe(network, server, ("Blog", "/feed"))
         poll_one(network)
         server.routes["/feed"] = FeedServer.respond(b"", status=304)
@@ -171,7 +212,9 @@ def test_410_stops_polling_and_301_is_remembered_but_302_is_not(network):
         server.routes["/nouveau"] = FeedServer.respond(rss(item(1)))
         subscribe(network, server, ("Blog", "/ancien"))
         _subscription, state = poll_one(network)
-        assert state.moved_to is None and state.url == f"{server.url}/ancien"  # a 302 on the way: not permanent
+        assert (
+            state.moved_to is None and state.url == f"{server.url}/ancien"
+        )  # a 302 on the way: not permanent
         server.routes["/ancien"] = FeedServer.redirect(f"{server.url}/nouveau", 301)
         _subscription, state = poll_one(network)
         assert state.moved_to == f"{server.url}/nouveau"
@@ -214,7 +257,9 @@ def test_huge_bodies_and_gzip_bombs_stop_at_the_cap():
     with FeedServer() as server:
         server.routes["/sans-fin"] = server.endless()
         server.routes["/bombe"] = FeedServer.respond(bomb, Content_Encoding="gzip")
-        server.routes["/gzip"] = FeedServer.respond(gzip.compress(rss(item(1)).encode()), Content_Encoding="gzip")
+        server.routes["/gzip"] = FeedServer.respond(
+            gzip.compress(rss(item(1)).encode()), Content_Encoding="gzip"
+        )
         for path in ("/sans-fin", "/bombe"):
             with pytest.raises(FetchError, match="larger than"):
                 fetch(f"{server.url}{path}", FAST)
@@ -250,7 +295,9 @@ def test_http_errors_keep_the_cache_and_name_the_status(network, status):
         server.routes["/feed"] = FeedServer.respond(rss(item(5)))
         subscribe(network, server, ("Blog", "/feed"))
         poll_one(network)
-        server.routes["/feed"] = FeedServer.respond("erreur", status=status, content_type="text/plain", Retry_After="120")
+        server.routes["/feed"] = FeedServer.respond(
+            "erreur", status=status, content_type="text/plain", Retry_After="120"
+        )
         _subscription, state = poll_one(network)
     assert state.last_status == status and f"HTTP {status}" in state.last_error
     assert [e.title for e in state.entry_objects()] == ["Billet 5"]
@@ -258,12 +305,21 @@ def test_http_errors_keep_the_cache_and_name_the_status(network, status):
 
 
 def test_entity_bombs_and_external_entities_do_no_harm(network):
-    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-            '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">'
-            '<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;"><!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">]>'
-            '<rss version="2.0"><channel><title>&lol6;</title><item><title>&lol6;</title><guid>b</guid></item></channel></rss>')
-    xxe = ('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-           '<rss version="2.0"><channel><title>t</title><item><title>x&xxe;</title><description>&xxe;</description><guid>x</guid></item></channel></rss>')
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 '
+        '"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol4 '
+        '"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">'
+        '<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;"><!ENTITY lol6 '
+        '"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">]>'
+        "<rss "
+        'version="2.0"><channel><title>&lol6;</title><item><title>&lol6;</title><guid>b</guid></item></channel></rss>'
+    )
+    xxe = (
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        "<rss "
+        'version="2.0"><channel><title>t</title><item><title>x&xxe;</title><description>&xxe;</description><guid>x</guid></item></channel></rss>'
+    )
     with FeedServer() as server:
         server.routes["/bombe"] = FeedServer.respond(bomb)
         server.routes["/xxe"] = FeedServer.respond(xxe)
@@ -279,11 +335,26 @@ def test_entity_bombs_and_external_entities_do_no_harm(network):
 
 def test_normalising_dates_ids_duplicates_and_size(network):
     undated = {"title": "Sans date", "link": "https://blog.example.org/sans-date"}
-    french = {"title": "Date française", "link": "https://blog.example.org/fr", "guid": "fr", "pubDate": "mardi 12 mars 2024"}
-    future = {"title": "En 2100", "link": "https://blog.example.org/2100", "guid": "futur", "pubDate": "Fri, 01 Jan 2100 00:00:00 +0000"}
-    many = [item(n % 28 + 1, guid=f"n{n}", link=f"https://blog.example.org/n{n}", title=f"N{n}") for n in range(5000)]
+    french = {
+        "title": "Date française",
+        "link": "https://blog.example.org/fr",
+        "guid": "fr",
+        "pubDate": "mardi 12 mars 2024",
+    }
+    future = {
+        "title": "En 2100",
+        "link": "https://blog.example.org/2100",
+        "guid": "futur",
+        "pubDate": "Fri, 01 Jan 2100 00:00:00 +0000",
+    }
+    many = [
+        item(n % 28 + 1, guid=f"n{n}", link=f"https://blog.example.org/n{n}", title=f"N{n}")
+        for n in range(5000)
+    ]
     with FeedServer() as server:
-        server.routes["/feed"] = FeedServer.respond(rss(undated, french, future, item(1), item(1), *many), )
+        server.routes["/feed"] = FeedServer.respond(
+            rss(undated, french, future, item(1), item(1), *many),
+        )
         subscribe(network, server, ("Blog", "/feed"))
         roomy = replace(FAST, max_bytes=5 * 1024 * 1024)
         _subscription, first = poll_one(network, roomy)
@@ -311,11 +382,18 @@ def test_latin1_declared_utf8_is_read_with_a_warning(network):
 
 def test_include_and_exclude_filters(network):
     with FeedServer() as server:
-        server.routes["/feed"] = FeedServer.respond(rss(
-            item(1, category="Jardin"), item(2, category="Politique"), item(3, title="Le jardin et la publicité"),
-        ))
-        lines = ("name: R\nurl: https://r.example.org\nplanet:\n  feeds:\n"
-                 f"    - name: Blog\n      url: {server.url}/feed\n      include: [jardin]\n      exclude: [publicité]\n")
+        server.routes["/feed"] = FeedServer.respond(
+            rss(
+                item(1, category="Jardin"),
+                item(2, category="Politique"),
+                item(3, title="Le jardin et la publicité"),
+            )
+        )
+        lines = (
+            "name: R\nurl: https://r.example.org\nplanet:\n  feeds:\n"
+            f"    - name: Blog\n      url: {server.url}/feed\n      include: [jardin]\n      exclude: "
+            "[publicité]\n"
+        )
         network.write("network.yaml", lines)
         network.site("epn", "name: E\n")
         _subscription, state = poll_one(network)
@@ -334,17 +412,29 @@ def test_feeds_are_fetched_concurrently(network):
 
 
 def test_subscription_config_is_checked(network):
-    network.write("network.yaml", "name: R\nurl: https://r.example.org\nplanet:\n  feeds:\n    - name: A\n      url: ftp://x\n"
-                                  "    - nom: B\n    - name: A\n      url: https://a.example.org/feed\n      site: inconnu\n")
+    network.write(
+        "network.yaml",
+        "name: R\nurl: https://r.example.org\nplanet:\n  feeds:\n    - name: A\n      url: ftp://x\n"
+        "    - nom: B\n    - name: A\n      url: https://a.example.org/feed\n      site: inconnu\n",
+    )
     network.site("epn", "name: E\n")
     from citoyens_ssg.errors import ConfigError
 
     with pytest.raises(ConfigError) as caught:
         load_network(network.root)
     found = [str(p) for p in caught.value.problems]
-    assert "network.yaml:6: key 'planet.feeds[1].url': expected an address starting with https:// or http://, got 'ftp://x'" in found
-    assert "network.yaml:7: unknown key 'planet.feeds[2].nom' — known keys: exclude, home, include, max_entries, name, site, url" in found
-    assert "network.yaml:7: missing key 'planet.feeds[2].url' (an address starting with https:// or http://)" in found
+    assert (
+        "network.yaml:6: key 'planet.feeds[1].url': expected an address starting with https:// or http://, "
+        "got 'ftp://x'" in found
+    )
+    assert (
+        "network.yaml:7: unknown key 'planet.feeds[2].nom' — known keys: exclude, home, include, "
+        "max_entries, name, site, url" in found
+    )
+    assert (
+        "network.yaml:7: missing key 'planet.feeds[2].url' (an address starting with https:// or http://)"
+        in found
+    )
     assert any("'A' is used twice" in p for p in found)
     assert any("planet.feeds[3].site': no site named 'inconnu'" in p for p in found)
 
@@ -352,8 +442,11 @@ def test_subscription_config_is_checked(network):
 def test_a_subscription_is_attributed_to_its_association(network):
     with FeedServer() as server:
         server.routes["/feed"] = FeedServer.respond(rss(item(1)))
-        network.write("network.yaml", "name: R\nurl: https://r.example.org\nplanet:\n  feeds:\n"
-                                      f"    - name: Blog du jardin\n      url: {server.url}/feed\n      site: quartier\n")
+        network.write(
+            "network.yaml",
+            "name: R\nurl: https://r.example.org\nplanet:\n  feeds:\n"
+            f"    - name: Blog du jardin\n      url: {server.url}/feed\n      site: quartier\n",
+        )
         network.site("quartier", "name: Recouvrance en commun\n")
         assert network.build(fetch_policy=FAST).ok
     assert network.feed("planet/atom.xml").entries[0].source.title == "Recouvrance en commun — Blog du jardin"
@@ -362,8 +455,26 @@ def test_a_subscription_is_attributed_to_its_association(network):
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed to make a test certificate")
 def test_a_bad_certificate_fails_without_falling_back_to_http(tmp_path):
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     with FeedServer() as server:
         server.routes["/feed"] = FeedServer.respond(rss(item(1)))
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -384,4 +495,6 @@ def test_the_planet_feeds_parse_back(network):
         parsed = feedparser.parse((network.output / "planet" / name).read_bytes())
         assert not parsed.bozo and len(parsed.entries) == 3
         assert all(e.link.startswith("https://") for e in parsed.entries)
-    assert datetime(2026, 3, 5, 9, tzinfo=timezone.utc) == datetime.fromisoformat(json.loads(network.read("planet/feed.json"))["items"][0]["date_published"])
+    assert datetime(2026, 3, 5, 9, tzinfo=timezone.utc) == datetime.fromisoformat(
+        json.loads(network.read("planet/feed.json"))["items"][0]["date_published"]
+    )

@@ -37,10 +37,15 @@ def test_translations_keep_their_placeholders():
 
 def theme_messages(theme: str) -> set[str]:
     patterns = ("**.html", "**.txt")  # the letter's plain-text email is a template too
-    found = extract_from_dir(str(PROJECT / "themes" / theme / "templates"),
-                             method_map=[(p, "jinja2") for p in patterns],
-                             options_map={p: {"extensions": "jinja2.ext.i18n"} for p in patterns})
-    return {message if isinstance(message, str) else message[0] for _file, _line, message, _comments, _context in found}
+    found = extract_from_dir(
+        str(PROJECT / "themes" / theme / "templates"),
+        method_map=[(p, "jinja2") for p in patterns],
+        options_map={p: {"extensions": "jinja2.ext.i18n"} for p in patterns},
+    )
+    return {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, _comments, _context in found
+    }
 
 
 def test_every_theme_string_has_an_english_translation():
@@ -49,7 +54,9 @@ def test_every_theme_string_has_an_english_translation():
     for theme in ("citoyen", "onde"):
         used = theme_messages(theme)
         assert used, theme
-        catalogues = [PROJECT / "themes" / name / "locale/en/LC_MESSAGES/theme.po" for name in (theme, "citoyen")]
+        catalogues = [
+            PROJECT / "themes" / name / "locale/en/LC_MESSAGES/theme.po" for name in (theme, "citoyen")
+        ]
         translated = set()
         for catalogue in catalogues:
             with catalogue.open("rb") as handle:
@@ -77,17 +84,27 @@ THEME_STRINGS = [
     '{{ _("Aller au contenu") }} {{ _("Aller au contenu") }}',
     '{{ _("il y a %(days)s jour(s)", days=n) }} / {{ _("il y a %(days)s jour(s)", days="<b>") }}',
     '{{ _("100 %% bénévole") }} {{ _(titre) }} {{ gettext("Aller au contenu") }}',
-    '{% trans %}Aller au contenu{% endtrans %} {% trans count=n %}{{ count }} article{% pluralize %}{{ count }} articles{% endtrans %}',
+    "{% trans %}Aller au contenu{% endtrans %} {% trans count=n %}{{ count }} article{% pluralize %}{{ "
+    "count }} articles{% endtrans %}",
 ]
 
 
 @pytest.mark.parametrize("autoescape", [True, False])
 @pytest.mark.parametrize("source", THEME_STRINGS)
 def test_theme_strings_read_as_with_jinjas_own_i18n(source, autoescape):
-    """The remembered ``_()`` gives what Jinja's newstyle gettext gives: translations, escaped arguments, ``%%``."""
-    english = ThemeTranslations({"Aller au contenu": "Skip to content", "il y a %(days)s jour(s)": "%(days)s day(s) ago",
-                                 "100 %% bénévole": "100 %% volunteer", "<i>Titre</i>": "<i>Title</i>"})
-    ours, jinjas = (jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape) for _ in range(2))
+    """The remembered ``_()`` gives what Jinja's newstyle gettext gives: translations, escaped
+    arguments, ``%%``."""
+    english = ThemeTranslations(
+        {
+            "Aller au contenu": "Skip to content",
+            "il y a %(days)s jour(s)": "%(days)s day(s) ago",
+            "100 %% bénévole": "100 %% volunteer",
+            "<i>Titre</i>": "<i>Title</i>",
+        }
+    )
+    ours, jinjas = (
+        jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape) for _ in range(2)
+    )
     install_translations(ours, english)
     jinjas.install_gettext_translations(english, newstyle=True)
     for n in (1, 3):

@@ -21,7 +21,13 @@ def phone_photo(path, size=(1200, 800), orientation=6) -> None:
     exif[ORIENTATION] = orientation
     exif[GPS_IFD] = {1: "N", 2: (48.0, 23.0, 2.5), 3: "W", 4: (4.0, 29.0, 10.0)}
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, "JPEG", exif=exif.tobytes(), xmp=b"<x:xmpmeta>chez moi</x:xmpmeta>", comment=b"Camille, 12 rue du Port")
+    image.save(
+        path,
+        "JPEG",
+        exif=exif.tobytes(),
+        xmp=b"<x:xmpmeta>chez moi</x:xmpmeta>",
+        comment=b"Camille, 12 rue du Port",
+    )
 
 
 def assert_clean(data: bytes) -> Image.Image:
@@ -43,8 +49,14 @@ def test_phone_photos_are_upright_clean_and_responsive(network, capsys):
     content = network.root / "sites/a/content"
     phone_photo(content / "images/marche.jpg")
     phone_photo(content / "images/second.jpg", size=(600, 400), orientation=1)
-    network.article("a", "le-marche", "Le marché", "2026-01-01",
-                    body="![Le marché du samedi]({static}/images/marche.jpg)\n\nTexte.\n\n![Un stand]({static}/images/second.jpg)")
+    network.article(
+        "a",
+        "le-marche",
+        "Le marché",
+        "2026-01-01",
+        body="![Le marché du samedi]({static}/images/marche.jpg)\n\nTexte.\n\n![Un "
+        "stand]({static}/images/second.jpg)",
+    )
     code, err = build(network, capsys)
     assert code == 0, err
     folder = network.output / "a/images"
@@ -59,7 +71,10 @@ def test_phone_photos_are_upright_clean_and_responsive(network, capsys):
     pictures = re.findall(r"<picture>.*?</picture>", page)
     assert len(pictures) == 2
     first, second = pictures
-    assert '<source type="image/webp" srcset="/a/images/marche-480w.webp 480w, /a/images/marche-800w.webp 800w"' in first
+    assert (
+        '<source type="image/webp" srcset="/a/images/marche-480w.webp 480w, /a/images/marche-800w.webp 800w"'
+        in first
+    )
     assert 'src="/a/images/marche-800w.jpg"' in first
     assert 'width="800" height="1200"' in first and 'alt="Le marché du samedi"' in first
     assert 'loading="lazy"' not in first and 'loading="lazy"' in second
@@ -82,7 +97,9 @@ def test_a_rebuild_with_no_image_change_does_no_image_work(network, capsys, monk
     code, err = build(network, capsys)
     assert code == 0, err
     assert (network.output / "a/images/photo-480w.webp").read_bytes() == published
-    phone_photo(network.root / "sites/a/content/images/photo.jpg", orientation=3)  # a changed photo is decoded again:
+    phone_photo(
+        network.root / "sites/a/content/images/photo.jpg", orientation=3
+    )  # a changed photo is decoded again:
     assert build(network, capsys)[0] == 1  # the patched Image.open does reach the site workers
 
 
@@ -95,12 +112,20 @@ def test_bad_images_are_named_and_the_rest_is_published(network, capsys):
     (images / "tronquee.jpg").write_bytes(whole.getvalue()[:300])
     (images / "page.jpg").write_text("<html><body>Not found</body></html>")
     (images / "vide.png").write_bytes(b"")
-    (images / "dessin.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    (images / "dessin.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    )
     bomb = io.BytesIO()
     Image.new("1", (20000, 20000)).save(bomb, "PNG")
     (images / "bombe.png").write_bytes(bomb.getvalue())
     (images / "image.bmp").write_bytes(_bmp())
-    network.article("a", "p", "Photos", "2026-01-01", body="![Bonne]({static}/images/bonne.jpg) ![]({static}/images/tronquee.jpg)")
+    network.article(
+        "a",
+        "p",
+        "Photos",
+        "2026-01-01",
+        body="![Bonne]({static}/images/bonne.jpg) ![]({static}/images/tronquee.jpg)",
+    )
     code, err = build(network, capsys)
     assert code == 1
     for name, reason in (
@@ -113,8 +138,11 @@ def test_bad_images_are_named_and_the_rest_is_published(network, capsys):
     ):
         assert f"ERROR sites/a/content/images/{name}: {reason}" in err, (name, err)
         assert not (network.output / "a/images" / name).exists()
-    assert "WARNING sites/a/content/p.md: image https://reseau.example.org/a/images/tronquee.jpg has no alt text" in err \
-        or "WARNING sites/a/content/p.md: image {static}/images/tronquee.jpg has no alt text" in err, err
+    assert (
+        "WARNING sites/a/content/p.md: image https://reseau.example.org/a/images/tronquee.jpg has no alt text"
+        in err
+        or "WARNING sites/a/content/p.md: image {static}/images/tronquee.jpg has no alt text" in err
+    ), err
     assert (network.output / "a/images/bonne-480w.webp").is_file()
     assert (network.output / "a/p.html").is_file()  # the address comes from the file name
 

@@ -38,8 +38,19 @@ def export(items: str, image_server: str = "") -> str:
 """
 
 
-def post(title: str, name: str, body: str, *, post_id: int, local: str, utc: str, status: str = "publish",
-         kind: str = "post", link: str | None = None, creator: str = "maiwenn") -> str:
+def post(
+    title: str,
+    name: str,
+    body: str,
+    *,
+    post_id: int,
+    local: str,
+    utc: str,
+    status: str = "publish",
+    kind: str = "post",
+    link: str | None = None,
+    creator: str = "maiwenn",
+) -> str:
     link = f"{OLD}/2024/06/{name}/" if link is None else link
     return f"""<item>
     <title>{title}</title>
@@ -63,24 +74,69 @@ Voir aussi <a href="https://ancien-blog.example.org/2024/06/compost/#le-tas">le 
 
 [gallery ids="7,8"]
 
-[contact-form-7 id="12" title="Contact"]"""
+[contact-form-7 id="12" title="Contact"]"""  # noqa: E501 (a post as WordPress writes it: a paragraph on one line)
 
-ITEMS = "\n".join([
-    post("Fête des semis", "fete-des-semis", FETE, post_id=41, local="2024-06-21 18:30:00",
-         utc="2024-06-21 16:30:00"),
-    post("Le compost", "compost", '<h2>Le tas</h2>\nRetour à <a href="/2024/06/fete-des-semis">la fête</a>',
-         post_id=42, local="2024-06-22 09:05:00", utc="2024-06-22 07:05:00", creator="inconnu"),
-    post("Qui sommes-nous", "qui-sommes-nous", "Une association de quartier.", post_id=43, kind="page",
-         local="2023-01-10 10:00:00", utc="2023-01-10 09:00:00", link=f"{OLD}/qui-sommes-nous/"),
-    # A draft never scheduled: no name, no UTC time, as WordPress writes it.
-    post("Brouillon de juillet", "", "Pas fini.", post_id=44, status="draft", local="2024-07-01 11:00:00",
-         utc="0000-00-00 00:00:00", link=f"{OLD}/?p=44"),
-    # A hostile old address: its redirect page must stay inside the redirects' folder.
-    post("Évasion", "evasion", "Texte.", post_id=45, local="2024-06-23 10:00:00", utc="2024-06-23 08:00:00",
-         link=f"{OLD}/../../../evasion/%2e%2e/"),
-    post("Octet nul", "octet-nul", "Texte.", post_id=46, local="2024-06-24 10:00:00", utc="2024-06-24 08:00:00",
-         link=f"{OLD}/evasion%00/%2e%2e%2fevasion/"),
-])
+ITEMS = "\n".join(
+    [
+        post(
+            "Fête des semis",
+            "fete-des-semis",
+            FETE,
+            post_id=41,
+            local="2024-06-21 18:30:00",
+            utc="2024-06-21 16:30:00",
+        ),
+        post(
+            "Le compost",
+            "compost",
+            '<h2>Le tas</h2>\nRetour à <a href="/2024/06/fete-des-semis">la fête</a>',
+            post_id=42,
+            local="2024-06-22 09:05:00",
+            utc="2024-06-22 07:05:00",
+            creator="inconnu",
+        ),
+        post(
+            "Qui sommes-nous",
+            "qui-sommes-nous",
+            "Une association de quartier.",
+            post_id=43,
+            kind="page",
+            local="2023-01-10 10:00:00",
+            utc="2023-01-10 09:00:00",
+            link=f"{OLD}/qui-sommes-nous/",
+        ),
+        # A draft never scheduled: no name, no UTC time, as WordPress writes it.
+        post(
+            "Brouillon de juillet",
+            "",
+            "Pas fini.",
+            post_id=44,
+            status="draft",
+            local="2024-07-01 11:00:00",
+            utc="0000-00-00 00:00:00",
+            link=f"{OLD}/?p=44",
+        ),
+        # A hostile old address: its redirect page must stay inside the redirects' folder.
+        post(
+            "Évasion",
+            "evasion",
+            "Texte.",
+            post_id=45,
+            local="2024-06-23 10:00:00",
+            utc="2024-06-23 08:00:00",
+            link=f"{OLD}/../../../evasion/%2e%2e/",
+        ),
+        post(
+            "Octet nul",
+            "octet-nul",
+            "Texte.",
+            post_id=46,
+            local="2024-06-24 10:00:00",
+            utc="2024-06-24 08:00:00",
+            link=f"{OLD}/evasion%00/%2e%2e%2fevasion/",
+        ),
+    ]
+)
 
 
 @pytest.fixture
@@ -89,8 +145,9 @@ def imported(network):
     picture = io.BytesIO()
     Image.new("RGB", (300, 200), "green").save(picture, "PNG")
     with FeedServer() as server:
-        server.routes["/wp-content/uploads/semis.png"] = FeedServer.respond(picture.getvalue(),
-                                                                            content_type="image/png")
+        server.routes["/wp-content/uploads/semis.png"] = FeedServer.respond(
+            picture.getvalue(), content_type="image/png"
+        )
         source = network.write("export.xml", export(ITEMS, server.url))
         report = import_blog(network.root, "jardin", str(source), FAST)
     return network, report
@@ -119,8 +176,10 @@ def test_captions_become_figures_with_their_caption(imported):
 def test_other_shortcodes_are_named_per_file_and_left_visible(imported):
     network, report = imported
     file = "sites/jardin/content/2024-06-21-fete-des-semis.md"
-    assert report.warnings == [f"{file}: WordPress shortcode [{name}] left as text; replace it by hand"
-                               for name in ("gallery", "contact-form-7")]
+    assert report.warnings == [
+        f"{file}: WordPress shortcode [{name}] left as text; replace it by hand"
+        for name in ("gallery", "contact-form-7")
+    ]
     _header, body = written(network, "2024-06-21-fete-des-semis.md")
     assert '[gallery ids="7,8"]' in body and "[contact-form-7 " in body
     assert main(["build", "-C", str(network.root)]) == 0
@@ -165,8 +224,11 @@ def test_old_addresses_redirect_to_the_new_pages(imported):
     ]  # not the draft (no page yet), not the hostile address, not ?p= (no file can hold it)
     # The address with a NUL byte and %2e%2e%2f has its line (Netlify matches it as written), no page.
     pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
-    assert pages == ["2024/06/compost/index.html", "2024/06/fete-des-semis/index.html",
-                     "qui-sommes-nous/index.html"]
+    assert pages == [
+        "2024/06/compost/index.html",
+        "2024/06/fete-des-semis/index.html",
+        "qui-sommes-nous/index.html",
+    ]
     moved = (folder / "2024/06/compost/index.html").read_text(encoding="utf-8")
     assert f'<meta http-equiv="refresh" content="0; url={NEW}compost.html">' in moved
     assert '<html lang="fr">' in moved and "déménagé" in moved
@@ -191,12 +253,15 @@ def test_drafts_stay_drafts_and_check_accepts_them(imported, capsys):
 
 def test_a_feed_is_imported_in_the_sites_time_zone(network):
     network.site("jardin", "name: Jardin partagé\ntimezone: America/Montreal\n")
-    feed = network.write("flux.xml", """<?xml version="1.0" encoding="UTF-8"?>
+    feed = network.write(
+        "flux.xml",
+        """<?xml version="1.0" encoding="UTF-8"?>
         <rss version="2.0"><channel><title>Blog</title><link>https://blog.example.org/</link>
         <item><title>Billet</title><link>https://blog.example.org/billet</link>
         <pubDate>Fri, 21 Jun 2024 16:30:00 GMT</pubDate><description>Texte.</description></item>
         </channel></rss>
-    """)
+    """,
+    )
     report = import_blog(network.root, "jardin", str(feed), FAST)
     assert [path.name for path in report.written] == ["2024-06-21-billet.md"]
     assert "Date: 2024-06-21 12:30" in report.written[0].read_text(encoding="utf-8")  # UTC−4 in June
@@ -204,13 +269,21 @@ def test_a_feed_is_imported_in_the_sites_time_zone(network):
 
 def test_the_command_names_each_shortcode_and_the_redirects(network, capsys):
     network.site("jardin", "name: Jardin partagé\n")
-    items = post("Galerie", "galerie", "Photos : [gallery ids=\"1\"]", post_id=1, local="2024-06-01 10:00:00",
-                 utc="2024-06-01 08:00:00")
+    items = post(
+        "Galerie",
+        "galerie",
+        'Photos : [gallery ids="1"]',
+        post_id=1,
+        local="2024-06-01 10:00:00",
+        utc="2024-06-01 08:00:00",
+    )
     source = network.write("export.xml", export(items))
     assert main(["import", "-C", str(network.root), "jardin", str(source)]) == 0
     captured = capsys.readouterr()
-    assert ("WARNING sites/jardin/content/2024-06-01-galerie.md: WordPress shortcode [gallery] left as text;"
-            " replace it by hand") in captured.err
+    assert (
+        "WARNING sites/jardin/content/2024-06-01-galerie.md: WordPress shortcode [gallery] left as text;"
+        " replace it by hand"
+    ) in captured.err
     assert "redirections/jardin/" in captured.out
 
 
@@ -218,5 +291,7 @@ def test_nothing_is_written_outside_the_redirects_folder(imported):
     network, _report = imported
     outside = [p for p in network.root.rglob("*") if "evasion" in p.name.lower() and p.suffix != ".md"]
     assert outside == []
-    assert all(Path(p).resolve().is_relative_to((network.root / "redirections").resolve())
-               for p in (network.root / "redirections").rglob("*"))
+    assert all(
+        Path(p).resolve().is_relative_to((network.root / "redirections").resolve())
+        for p in (network.root / "redirections").rglob("*")
+    )

@@ -18,7 +18,9 @@ from citoyens_ssg.site.reading import iso_date, plain_paragraph
 
 
 def files(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def six_sites(network):
@@ -26,10 +28,15 @@ def six_sites(network):
         network.site(slug, f"name: Association {slug}\n")
         network.article(slug, "a", f"Premier de {slug}", f"2026-0{n + 1}-01 10:00", Category="Vie")
         network.article(slug, "b", f"Second de {slug}", f"2026-0{n + 1}-02 10:00", Category="Vie")
-        network.write(f"sites/{slug}/content/agenda/rdv.md", f"Title: Rendez-vous {slug}\nStart: 2026-0{n + 1}-10 18:00\n\nVenez.\n")
+        network.write(
+            f"sites/{slug}/content/agenda/rdv.md",
+            f"Title: Rendez-vous {slug}\nStart: 2026-0{n + 1}-10 18:00\n\nVenez.\n",
+        )
 
 
-def test_only_changed_sites_are_rebuilt_and_the_result_matches_a_cold_build(network, tmp_path, source_date_epoch):
+def test_only_changed_sites_are_rebuilt_and_the_result_matches_a_cold_build(
+    network, tmp_path, source_date_epoch
+):
     source_date_epoch("2026-10-21")
     six_sites(network)
     first = build(BuildOptions(network.root, jobs=2))
@@ -40,7 +47,9 @@ def test_only_changed_sites_are_rebuilt_and_the_result_matches_a_cold_build(netw
     network.article("radio", "b", "Second de radio, corrigé", "2026-02-02 10:00", Category="Vie")
     edited = build(BuildOptions(network.root, jobs=2))
     assert [r.slug for r in edited.sites if not r.unchanged] == ["radio"]
-    assert (network.output / "epn/sitemap.xml").stat().st_ino == untouched_sitemap  # a site's sitemap stays with its pages
+    assert (
+        network.output / "epn/sitemap.xml"
+    ).stat().st_ino == untouched_sitemap  # a site's sitemap stays with its pages
     incremental = files(network.output)
     cold = tmp_path / "cold"
     shutil.copytree(network.root, cold, ignore=shutil.ignore_patterns("output", ".output.*", ".citoyens"))
@@ -49,8 +58,11 @@ def test_only_changed_sites_are_rebuilt_and_the_result_matches_a_cold_build(netw
     assert "Second de radio, corrigé" in network.read("planet/index.html")
 
 
-def test_a_fresh_clone_given_the_last_builds_folders_rebuilds_only_what_changed(network, tmp_path, source_date_epoch):
-    """What CI does with a cache: a new checkout (every file with a new time, elsewhere), the build folders restored."""
+def test_a_fresh_clone_given_the_last_builds_folders_rebuilds_only_what_changed(
+    network, tmp_path, source_date_epoch
+):
+    """What CI does with a cache: a new checkout (every file with a new time, elsewhere), the build
+    folders restored."""
     source_date_epoch("2026-10-21")
     six_sites(network)
     assert build(BuildOptions(network.root, jobs=2)).ok
@@ -60,7 +72,9 @@ def test_a_fresh_clone_given_the_last_builds_folders_rebuilds_only_what_changed(
     assert report.ok and all(site.unchanged for site in report.sites)
     network_page = clone / "output/index.html"
     published = network_page.stat().st_ino
-    (clone / "sites/radio/content/b.md").write_text("Title: Second de radio\nDate: 2026-02-02 10:00\nCategory: Vie\n\nRetouché.\n", encoding="utf-8")
+    (clone / "sites/radio/content/b.md").write_text(
+        "Title: Second de radio\nDate: 2026-02-02 10:00\nCategory: Vie\n\nRetouché.\n", encoding="utf-8"
+    )
     report = build(BuildOptions(clone, jobs=2))
     assert report.ok and [site.slug for site in report.sites if not site.unchanged] == ["radio"]
     assert "Retouché." in (clone / "output/radio/b.html").read_text(encoding="utf-8")
@@ -116,10 +130,24 @@ def test_nothing_changed_leaves_the_published_tree_as_it_is(network, source_date
 
 def blog(network):
     network.site("blog", "name: Le blog\n")
-    for n, (name, category, tags) in enumerate((("a", "Vie", "fête"), ("b", "Vie", "jardin"), ("c", "Ateliers", "fête, jardin"),
-                                                ("d", "Ateliers", "vélo"), ("e", "Quartier", "fête"))):
-        network.article("blog", name, f"Article {name}", f"2026-03-0{n + 1} 10:00", body=f"Le texte de {name}, [vers a]({{filename}}/a.md).",
-                        Category=category, Tags=tags)
+    for n, (name, category, tags) in enumerate(
+        (
+            ("a", "Vie", "fête"),
+            ("b", "Vie", "jardin"),
+            ("c", "Ateliers", "fête, jardin"),
+            ("d", "Ateliers", "vélo"),
+            ("e", "Quartier", "fête"),
+        )
+    ):
+        network.article(
+            "blog",
+            name,
+            f"Article {name}",
+            f"2026-03-0{n + 1} 10:00",
+            body=f"Le texte de {name}, [vers a]({{filename}}/a.md).",
+            Category=category,
+            Tags=tags,
+        )
     network.write("sites/blog/content/pages/contact.md", "Title: Contact\n\nÉcrivez-nous.\n")
 
 
@@ -132,7 +160,8 @@ def same_as_cold_build(network, tmp_path, name, site="blog"):
 
 @pytest.fixture
 def rendered_templates(tmp_path, monkeypatch):
-    """The templates rendered since the last call: forked site workers inherit the patch and append to a log."""
+    """The templates rendered since the last call: forked site workers inherit the patch and append
+    to a log."""
     log = tmp_path / "rendered.txt"
     render = jinja2.Template.render
 
@@ -151,22 +180,27 @@ def rendered_templates(tmp_path, monkeypatch):
     return since_last_call
 
 
-def test_inside_a_site_only_what_changed_is_rendered_and_the_result_matches_a_cold_build(network, dialect, tmp_path, source_date_epoch,
-                                                                                       rendered_templates):
+def test_inside_a_site_only_what_changed_is_rendered_and_the_result_matches_a_cold_build(
+    network, dialect, tmp_path, source_date_epoch, rendered_templates
+):
     source_date_epoch("2026-10-21")
     blog(network)
     assert build(BuildOptions(network.root, jobs=2)).ok
     assert rendered_templates().count("article.html") == 5
     untouched = (network.output / "blog/a.html").stat().st_ino
 
-    network.article("blog", "b", "Article b", "2026-03-02 10:00", body="Un texte corrigé.", Category="Vie", Tags="jardin")
+    network.article(
+        "blog", "b", "Article b", "2026-03-02 10:00", body="Un texte corrigé.", Category="Vie", Tags="jardin"
+    )
     assert build(BuildOptions(network.root, jobs=2)).ok
     assert rendered_templates().count("article.html") == 1  # b only; listings showing b are rendered too
     assert (network.output / "blog/a.html").stat().st_ino == untouched  # not even rewritten
     assert "Un texte corrigé." in network.read("blog/b.html")
     same_as_cold_build(network, tmp_path, "after-edit")
 
-    network.article("blog", "f", "Article f", "2026-03-09 10:00", body="Nouveau.", Category="Vie", Tags="fête")
+    network.article(
+        "blog", "f", "Article f", "2026-03-09 10:00", body="Nouveau.", Category="Vie", Tags="fête"
+    )
     assert build(BuildOptions(network.root, jobs=2)).ok
     assert "Article f" in network.read("blog/index.html")
     same_as_cold_build(network, tmp_path, "after-addition")
@@ -177,57 +211,102 @@ def test_inside_a_site_only_what_changed_is_rendered_and_the_result_matches_a_co
     same_as_cold_build(network, tmp_path, "after-deletion")
 
     (network.root / "sites/blog/content/d.md").rename(network.root / "sites/blog/content/d-renomme.md")
-    network.article("blog", "d-renomme", "Article d renommé", "2026-03-04 10:00", body="Le texte de d.", Category="Ateliers", Tags="vélo")
+    network.article(
+        "blog",
+        "d-renomme",
+        "Article d renommé",
+        "2026-03-04 10:00",
+        body="Le texte de d.",
+        Category="Ateliers",
+        Tags="vélo",
+    )
     (network.root / "sites/blog/content/d.md").unlink(missing_ok=True)
     assert build(BuildOptions(network.root, jobs=2)).ok
     assert "Article d renommé" in network.read("blog/category/ateliers.html")
     same_as_cold_build(network, tmp_path, "after-rename")
 
 
-def test_an_edited_template_renders_again_only_the_pages_made_with_it(network, tmp_path, source_date_epoch, rendered_templates):
+def test_an_edited_template_renders_again_only_the_pages_made_with_it(
+    network, tmp_path, source_date_epoch, rendered_templates
+):
     source_date_epoch("2026-10-21")
     blog(network)
     assert build(BuildOptions(network.root, jobs=2)).ok
     rendered_templates()
     tag = network.root / "themes/citoyen/templates/tag.html"
-    tag.write_text(tag.read_text(encoding="utf-8").replace("<h1>", "<p>Étiquette retouchée</p>\n<h1>", 1), encoding="utf-8")
+    tag.write_text(
+        tag.read_text(encoding="utf-8").replace("<h1>", "<p>Étiquette retouchée</p>\n<h1>", 1),
+        encoding="utf-8",
+    )
     assert build(BuildOptions(network.root, jobs=2)).ok
     rendered = rendered_templates()
-    site_pages = {"article.html", "page.html", "index.html", "tag.html", "category.html", "author.html", "archives.html",
-                  "tags.html", "categories.html", "authors.html", "search.html", "agenda.html", "event.html"}
-    assert rendered.count("tag.html") == 3 and set(rendered) & site_pages == {"tag.html"}  # fête, jardin, vélo
+    site_pages = {
+        "article.html",
+        "page.html",
+        "index.html",
+        "tag.html",
+        "category.html",
+        "author.html",
+        "archives.html",
+        "tags.html",
+        "categories.html",
+        "authors.html",
+        "search.html",
+        "agenda.html",
+        "event.html",
+    }
+    assert rendered.count("tag.html") == 3 and set(rendered) & site_pages == {
+        "tag.html"
+    }  # fête, jardin, vélo
     assert "Étiquette retouchée" in network.read("blog/tag/velo.html")
     same_as_cold_build(network, tmp_path, "cold-tag")
     rendered_templates()  # forget the cold build's
     base = network.root / "themes/citoyen/templates/base.html"
-    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<p>Pied retouché</p>\n</body>", 1), encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("</body>", "<p>Pied retouché</p>\n</body>", 1),
+        encoding="utf-8",
+    )
     assert build(BuildOptions(network.root, jobs=2)).ok
     rendered = rendered_templates()
-    assert rendered.count("article.html") == 5 and rendered.count("tag.html") == 3 and "index.html" in rendered
+    assert (
+        rendered.count("article.html") == 5 and rendered.count("tag.html") == 3 and "index.html" in rendered
+    )
     assert "Pied retouché" in network.read("blog/a.html")
     same_as_cold_build(network, tmp_path, "cold-base")
 
 
-def test_a_new_day_renders_again_only_the_pages_it_changes(network, tmp_path, source_date_epoch, rendered_templates):
+def test_a_new_day_renders_again_only_the_pages_it_changes(
+    network, tmp_path, source_date_epoch, rendered_templates
+):
     source_date_epoch("2026-10-21")  # 2026-10-21 at 2 a.m. in Paris
     blog(network)
-    network.write("sites/blog/content/agenda/rdv.md", "Title: Rendez-vous\nStart: 2026-10-21 18:00\n\nVenez.\n")
+    network.write(
+        "sites/blog/content/agenda/rdv.md", "Title: Rendez-vous\nStart: 2026-10-21 18:00\n\nVenez.\n"
+    )
     assert build(BuildOptions(network.root, jobs=2)).ok
     assert 'id="passes"' not in network.read("blog/agenda/index.html")  # the meeting is upcoming
     rendered_templates()
     source_date_epoch("2026-10-23")  # two days later: the meeting is past
     report = build(BuildOptions(network.root, jobs=2))
     assert report.ok and not next(site for site in report.sites if site.slug == "blog").unchanged
-    assert {name for name in rendered_templates() if not name.startswith(("network_", "planet", "portal", "directory", "map"))} == {"agenda.html", "event.html"}
+    assert {
+        name
+        for name in rendered_templates()
+        if not name.startswith(("network_", "planet", "portal", "directory", "map"))
+    } == {"agenda.html", "event.html"}
     assert "Rendez-vous</a>" in network.read("blog/agenda/index.html").split('id="passes"')[1]
     same_as_cold_build(network, tmp_path, "cold-next-day")
 
 
-def test_a_feed_without_articles_is_dated_by_the_build_day_and_the_same_as_a_cold_build(network, tmp_path, source_date_epoch):
+def test_a_feed_without_articles_is_dated_by_the_build_day_and_the_same_as_a_cold_build(
+    network, tmp_path, source_date_epoch
+):
     """A new association with pages only: its feeds have no item, so no date of their own."""
     source_date_epoch("2026-10-21 09:00")  # 2026-10-21, 11 a.m. in Paris
     network.site("nouvelle", "name: Nouvelle association\n")
-    network.write("sites/nouvelle/content/pages/qui.md", "Title: Qui sommes-nous\n\nUne association toute neuve.\n")
+    network.write(
+        "sites/nouvelle/content/pages/qui.md", "Title: Qui sommes-nous\n\nUne association toute neuve.\n"
+    )
     assert build(BuildOptions(network.root, jobs=2)).ok
     feed = network.feed("nouvelle/feeds/all.atom.xml")
     assert feed.entries == [] and feed.feed.updated_parsed[:6] == (2026, 10, 21, 0, 0, 0)
@@ -244,11 +323,16 @@ def test_a_feed_without_articles_is_dated_by_the_build_day_and_the_same_as_a_col
 def test_an_articles_entry_in_listings_is_rendered_once_for_all_of_them(network, rendered_templates):
     blog(network)
     assert build(BuildOptions(network.root, jobs=2)).ok
-    assert sorted(name for name in rendered_templates() if name == "article_summary.html") == ["article_summary.html"] * 5
-    entry = ('<h2><a href="/blog/c.html">Article c</a></h2>\n'
-             '  <p class="meta"><time datetime="2026-03-03T10:00:00+01:00">3 mars 2026</time> · '
-             '<a href="/blog/category/ateliers.html">Ateliers</a></p>\n'
-             '  <div class="excerpt"><p>Le texte de c, <a href="/blog/a.html" rel="noopener">vers a</a>.</p></div>')
+    assert (
+        sorted(name for name in rendered_templates() if name == "article_summary.html")
+        == ["article_summary.html"] * 5
+    )
+    entry = (
+        '<h2><a href="/blog/c.html">Article c</a></h2>\n'
+        '  <p class="meta"><time datetime="2026-03-03T10:00:00+01:00">3 mars 2026</time> · '
+        '<a href="/blog/category/ateliers.html">Ateliers</a></p>\n'
+        '  <div class="excerpt"><p>Le texte de c, <a href="/blog/a.html" rel="noopener">vers a</a>.</p></div>'
+    )
     for page in ("index.html", "category/ateliers.html", "tag/fete.html", "tag/jardin.html"):
         assert entry in network.read(f"blog/{page}"), page
     assert "Article c" not in network.read("blog/tag/velo.html")
@@ -268,14 +352,24 @@ def test_an_unchanged_document_is_not_converted_again(network, dialect, monkeypa
         article.touch()  # the site is rebuilt, its texts are the same
     assert build(BuildOptions(network.root, jobs=2)).ok
     assert network.read("blog/b.html") == before
-    network.article("blog", "b", "Article b", "2026-03-02 10:00", body="Changé.", Category="Vie", Tags="jardin")
-    assert not build(BuildOptions(network.root, jobs=2)).ok  # a changed text is converted: the patch is reached
+    network.article(
+        "blog", "b", "Article b", "2026-03-02 10:00", body="Changé.", Category="Vie", Tags="jardin"
+    )
+    assert not build(
+        BuildOptions(network.root, jobs=2)
+    ).ok  # a changed text is converted: the patch is reached
 
 
 def test_a_small_edit_leaves_the_memo_as_it_is_and_many_rewrite_it(network):
     network.site("grand", "name: Grand\n")
     for n in range(40):
-        network.article("grand", f"a{n:02d}", f"Article {n}", f"2026-03-01 10:{n:02d}", body=f"Texte numéro {n}, un mot *appuyé*.")
+        network.article(
+            "grand",
+            f"a{n:02d}",
+            f"Article {n}",
+            f"2026-03-01 10:{n:02d}",
+            body=f"Texte numéro {n}, un mot *appuyé*.",
+        )
     assert build(BuildOptions(network.root, jobs=2)).ok
     memo = network.root / ".citoyens/memo/grand.json.gz"
     written = memo.read_bytes()
@@ -284,23 +378,42 @@ def test_a_small_edit_leaves_the_memo_as_it_is_and_many_rewrite_it(network):
     assert "<em>modifié</em>" in network.read("grand/a07.html")
     assert memo.read_bytes() == written  # making one entry again costs less than rewriting forty
     for n in range(20):
-        network.article("grand", f"a{n:02d}", f"Article {n}", f"2026-03-01 10:{n:02d}", body=f"Texte *changé* {n}.")
+        network.article(
+            "grand", f"a{n:02d}", f"Article {n}", f"2026-03-01 10:{n:02d}", body=f"Texte *changé* {n}."
+        )
     assert build(BuildOptions(network.root, jobs=2)).ok
     assert memo.read_bytes() != written
 
 
 # Plain lines take the shortcut; anything Markdown could read otherwise goes through Markdown.
-PLAIN_SUMMARIES = ["Bonjour à tous, l’atelier (gratuit) ouvre « samedi » !", "Rendez-vous 12:30, salle 4.",
-                   "Élan: suite; fin?", "Fin avec deux espaces  "]
-MARKED_UP_SUMMARIES = ["1. une liste", "- un tiret", "Un *gras*", "snake_case", "Deux\nlignes", "A & B",
-                       "<b>x</b>", "[lien](http://a.b)", "# Titre", "> citation", "Un `code`",
-                       "Texte {: .classe}", "    code"]
+PLAIN_SUMMARIES = [
+    "Bonjour à tous, l’atelier (gratuit) ouvre « samedi » !",
+    "Rendez-vous 12:30, salle 4.",
+    "Élan: suite; fin?",
+    "Fin avec deux espaces  ",
+]
+MARKED_UP_SUMMARIES = [
+    "1. une liste",
+    "- un tiret",
+    "Un *gras*",
+    "snake_case",
+    "Deux\nlignes",
+    "A & B",
+    "<b>x</b>",
+    "[lien](http://a.b)",
+    "# Titre",
+    "> citation",
+    "Un `code`",
+    "Texte {: .classe}",
+    "    code",
+]
 
 
 @pytest.mark.parametrize("summary", PLAIN_SUMMARIES + MARKED_UP_SUMMARIES)
 def test_a_plain_summary_skips_markdown_and_gives_the_same_html(summary):
-    parser = markdown.Markdown(extensions=["markdown.extensions.extra", "markdown.extensions.codehilite"],
-                               output_format="html5")
+    parser = markdown.Markdown(
+        extensions=["markdown.extensions.extra", "markdown.extensions.codehilite"], output_format="html5"
+    )
     fast = plain_paragraph(summary)
     if summary in PLAIN_SUMMARIES:  # a shortcut that answers None for everything would be no shortcut
         assert fast == parser.convert(summary)
@@ -308,26 +421,51 @@ def test_a_plain_summary_skips_markdown_and_gives_the_same_html(summary):
         assert fast is None
 
 
-@pytest.mark.parametrize("text", ["2026-03-05", "2026-03-05 18:30", "2026-03-05T18:30", "2026-03-05 18:30:45", "2026-12-31T00:00:00"])
+@pytest.mark.parametrize(
+    "text",
+    ["2026-03-05", "2026-03-05 18:30", "2026-03-05T18:30", "2026-03-05 18:30:45", "2026-12-31T00:00:00"],
+)
 def test_a_written_date_is_read_as_pelican_reads_it(text):
     quick = iso_date(text)
     assert quick == get_date(text) and type(quick) is type(get_date(text)) and quick.tzinfo is None
 
 
-@pytest.mark.parametrize("text", ["2026-02-30", "2026-13-01 10:00", "2026-03-05 25:00", "2026-03-05  18:30",
-                                  "2026-03-05 18:30+01:00", "05/03/2026", "2026-3-5", "2026-03-05 18h30"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-02-30",
+        "2026-13-01 10:00",
+        "2026-03-05 25:00",
+        "2026-03-05  18:30",
+        "2026-03-05 18:30+01:00",
+        "05/03/2026",
+        "2026-3-5",
+        "2026-03-05 18h30",
+    ],
+)
 def test_other_dates_are_left_to_pelicans_parser(text):
     assert iso_date(text) is None
 
 
-def test_a_listing_split_into_pages_renders_only_the_page_showing_the_edit(network, tmp_path, source_date_epoch, rendered_templates):
+def test_a_listing_split_into_pages_renders_only_the_page_showing_the_edit(
+    network, tmp_path, source_date_epoch, rendered_templates
+):
     source_date_epoch("2026-10-21")
     network.site("blog", "name: Le blog\n")
     for n in range(25):  # three pages of ten on the home page
-        network.article("blog", f"a{n:02d}", f"Article {n}", f"2026-03-{n + 1:02d} 10:00", body=f"Texte {n}.", Category="Vie")
+        network.article(
+            "blog",
+            f"a{n:02d}",
+            f"Article {n}",
+            f"2026-03-{n + 1:02d} 10:00",
+            body=f"Texte {n}.",
+            Category="Vie",
+        )
     assert build(BuildOptions(network.root, jobs=2)).ok
     assert rendered_templates().count("index.html") == 3
-    network.article("blog", "a24", "Article 24", "2026-03-25 10:00", body="Texte 24, corrigé.", Category="Vie")
+    network.article(
+        "blog", "a24", "Article 24", "2026-03-25 10:00", body="Texte 24, corrigé.", Category="Vie"
+    )
     assert build(BuildOptions(network.root, jobs=2)).ok
     assert rendered_templates().count("index.html") == 1  # the newest article is on the first page only
     assert "Texte 24, corrigé." in network.read("blog/index.html")

@@ -83,6 +83,11 @@ def test_check_lists_content_problems_without_building(network, capsys):
     network.write("sites/a/content/typo.md", "Title: T\nDate: 2024-03-12\nTgas: x\n\nx\n")
     assert main(["check", "-C", str(network.root)]) == 1
     err = capsys.readouterr().err
-    assert "ERROR sites/a/content/date.md:2: date '12/03/2024' is ambiguous; write it year-month-day: 2024-03-12" in err
-    assert "WARNING sites/a/content/typo.md:3: unknown metadata 'Tgas:', ignored — did you mean 'Tags'?" in err
+    assert (
+        "ERROR sites/a/content/date.md:2: date '12/03/2024' is ambiguous; write it year-month-day: 2024-03-12"
+        in err
+    )
+    assert (
+        "WARNING sites/a/content/typo.md:3: unknown metadata 'Tgas:', ignored — did you mean 'Tags'?" in err
+    )
     assert not network.output.exists()

@@ -471,7 +471,9 @@ def test_weeks_are_iso_weeks_in_the_network_time_zone():
 
 
 def test_lettre_settings_are_checked_with_file_and_line(network):
-    network.write("network.yaml", """
+    network.write(
+        "network.yaml",
+        """
         name: Réseau de test
         url: https://reseau.example.org
         lettre:
@@ -480,16 +482,19 @@ def test_lettre_settings_are_checked_with_file_and_line(network):
           itmes: 10
           smtp:
             security: ssl
-    """)
+    """,
+    )
     network.site("radio", "name: Radio\n")
     with pytest.raises(ConfigError) as caught:
         load_network(network.root)
     assert [str(problem) for problem in caught.value.problems] == [
-        "network.yaml:4: key 'lettre.day': expected a day of the week in French, such as 'vendredi', got 'friday'",
+        "network.yaml:4: key 'lettre.day': expected a day of the week in French, such as 'vendredi', got "
+        "'friday'",
         "network.yaml:5: key 'lettre.subscribe': expected an address starting with https:// or mailto:, "
         "got 'javascript:alert(1)'",
         "network.yaml:6: unknown key 'lettre.itmes' — did you mean 'items'?",
-        "network.yaml:8: key 'lettre.smtp.security': expected 'starttls', 'tls' or 'none' (a relay on this machine), "
+        "network.yaml:8: key 'lettre.smtp.security': expected 'starttls', 'tls' or 'none' (a relay on this "
+        "machine), "
         "got 'ssl'",
     ]
     network.write("network.yaml", "name: Réseau\nurl: https://reseau.example.org\nlettre: {}\n")

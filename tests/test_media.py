@@ -18,15 +18,36 @@ from citoyens_ssg.content.media import video_embed
 
 
 def radio(network) -> None:
-    network.site("radio", "name: Radio Ondes\nauthor: La rédaction\npodcast:\n  category: Society & Culture\n  email: antenne@example.org\n")
+    network.site(
+        "radio",
+        "name: Radio Ondes\nauthor: La rédaction\npodcast:\n  category: Society & Culture\n  email: "
+        "antenne@example.org\n",
+    )
     audio = network.root / "sites/radio/content/audio"
     audio.mkdir(parents=True)
     (audio / "emission.mp3").write_bytes(b"ID3" + bytes(12_345))
     network.write("sites/radio/content/fichiers/transcription.txt", "Bonjour.\n")
-    network.article("radio", "la-voix-des-quartiers", "La voix des quartiers", "2026-03-01 18:00", body="Une heure d'échanges.",
-                    Audio="{static}/audio/emission.mp3", Duration="58:30", Transcript="{static}/fichiers/transcription.txt")
-    network.article("radio", "emission-hebergee-ailleurs", "Émission hébergée ailleurs", "2026-03-08 18:00", body="Ailleurs.",
-                    Audio="https://cdn.example.org/emission-2.mp3", Audio_length="2000000", Duration="1:02:03", Explicit="yes")
+    network.article(
+        "radio",
+        "la-voix-des-quartiers",
+        "La voix des quartiers",
+        "2026-03-01 18:00",
+        body="Une heure d'échanges.",
+        Audio="{static}/audio/emission.mp3",
+        Duration="58:30",
+        Transcript="{static}/fichiers/transcription.txt",
+    )
+    network.article(
+        "radio",
+        "emission-hebergee-ailleurs",
+        "Émission hébergée ailleurs",
+        "2026-03-08 18:00",
+        body="Ailleurs.",
+        Audio="https://cdn.example.org/emission-2.mp3",
+        Audio_length="2000000",
+        Duration="1:02:03",
+        Explicit="yes",
+    )
     network.article("radio", "un-simple-article", "Un simple article", "2026-03-09 10:00")
 
 
@@ -41,18 +62,30 @@ def two_second_wav(path) -> None:
 def test_an_episode_gets_a_player_and_the_site_a_podcast_feed(network):
     radio(network)
     two_second_wav(network.root / "sites/radio/content/audio/jingle.wav")
-    network.write("sites/radio/content/fichiers/jingle.txt",
-                  "Bonjour, c’est partagé.\nDeuxième ligne.\n\n<b>Fin</b> & merci.\n")
-    network.article("radio", "le-jingle", "Le jingle & l’été", "2026-03-10 10:00",
-                    Audio="{static}/audio/jingle.wav", Duration="01:00",
-                    Transcript="{static}/fichiers/jingle.txt")
+    network.write(
+        "sites/radio/content/fichiers/jingle.txt",
+        "Bonjour, c’est partagé.\nDeuxième ligne.\n\n<b>Fin</b> & merci.\n",
+    )
+    network.article(
+        "radio",
+        "le-jingle",
+        "Le jingle & l’été",
+        "2026-03-10 10:00",
+        Audio="{static}/audio/jingle.wav",
+        Duration="01:00",
+        Transcript="{static}/fichiers/jingle.txt",
+    )
     assert network.build().ok
     page = network.read("radio/la-voix-des-quartiers.html")
     # The player says what it plays; a screen reader heard "audio" and nothing else.
-    assert ('<audio controls preload="none" src="/radio/audio/emission.mp3"'
-            ' aria-label="Écouter : La voix des quartiers"></audio>') in page
-    assert ('<a href="/radio/audio/emission.mp3" download>Télécharger l’enregistrement</a>'
-            " (58\u00a0min 30\u00a0s)") in page
+    assert (
+        '<audio controls preload="none" src="/radio/audio/emission.mp3"'
+        ' aria-label="Écouter : La voix des quartiers"></audio>'
+    ) in page
+    assert (
+        '<a href="/radio/audio/emission.mp3" download>Télécharger l’enregistrement</a>'
+        " (58\u00a0min 30\u00a0s)"
+    ) in page
     assert '<a href="/radio/la-voix-des-quartiers/transcription/">Lire la transcription</a>' in page
 
     # The length comes from the file: "Duration: 01:00" (or "00:02", once shown "(1 min)") is not believed.
@@ -63,8 +96,9 @@ def test_an_episode_gets_a_player_and_the_site_a_podcast_feed(network):
     transcript = network.read("radio/le-jingle/transcription/index.html")
     assert '<html lang="fr">' in transcript and 'class="site-header"' in transcript
     assert "<h1>Transcription : Le jingle &amp; l’été</h1>" in transcript
-    assert ("<p>Bonjour, c’est partagé.<br>\nDeuxième ligne.</p>\n"
-            "<p>&lt;b&gt;Fin&lt;/b&gt; &amp; merci.</p>") in transcript
+    assert (
+        "<p>Bonjour, c’est partagé.<br>\nDeuxième ligne.</p>\n<p>&lt;b&gt;Fin&lt;/b&gt; &amp; merci.</p>"
+    ) in transcript
     assert '<a href="/radio/le-jingle.html">Revenir à l’émission</a>' in transcript
     assert (network.output / "radio/fichiers/jingle.txt").is_file()  # the file itself stays published
     assert 'href="https://reseau.example.org/radio/podcast.xml"' in page
@@ -80,30 +114,59 @@ def test_an_episode_gets_a_player_and_the_site_a_podcast_feed(network):
     # One item per episode, no plain article.
     assert set(episodes) == {"La voix des quartiers", "Émission hébergée ailleurs", "Le jingle & l’été"}
     local = episodes["La voix des quartiers"].enclosures[0]
-    assert (local.href, local.length, local.type) == ("https://reseau.example.org/radio/audio/emission.mp3", "12348", "audio/mpeg")
+    assert (local.href, local.length, local.type) == (
+        "https://reseau.example.org/radio/audio/emission.mp3",
+        "12348",
+        "audio/mpeg",
+    )
     assert episodes["La voix des quartiers"].itunes_duration == "58:30"
     assert episodes["Le jingle & l’été"].itunes_duration == "0:02"
     remote = episodes["Émission hébergée ailleurs"]
-    assert (remote.enclosures[0].length, remote.itunes_duration, remote.itunes_explicit) == ("2000000", "1:02:03", True)
+    assert (remote.enclosures[0].length, remote.itunes_duration, remote.itunes_explicit) == (
+        "2000000",
+        "1:02:03",
+        True,
+    )
 
     planet = {e.title: e for e in network.feed("planet/rss.xml").entries}
-    assert planet["La voix des quartiers"].enclosures[0].href == "https://reseau.example.org/radio/audio/emission.mp3"
+    assert (
+        planet["La voix des quartiers"].enclosures[0].href
+        == "https://reseau.example.org/radio/audio/emission.mp3"
+    )
     assert not planet["Un simple article"].get("enclosures")
     atom = {e.title: e for e in network.feed("planet/atom.xml").entries}
     assert atom["La voix des quartiers"].link == "https://reseau.example.org/radio/la-voix-des-quartiers.html"
-    assert atom["La voix des quartiers"].enclosures[0].href == "https://reseau.example.org/radio/audio/emission.mp3"
+    assert (
+        atom["La voix des quartiers"].enclosures[0].href
+        == "https://reseau.example.org/radio/audio/emission.mp3"
+    )
 
 
 def test_the_planet_carries_external_enclosures(network):
-    episode = {"title": "Podcast", "link": "https://pod.example.org/1", "guid": "p1", "pubDate": "Mon, 02 Mar 2026 10:00:00 +0000"}
-    body = rss(episode).replace("<guid", '<enclosure url="https://pod.example.org/1.mp3" length="4242" type="audio/mpeg"/><guid')
+    episode = {
+        "title": "Podcast",
+        "link": "https://pod.example.org/1",
+        "guid": "p1",
+        "pubDate": "Mon, 02 Mar 2026 10:00:00 +0000",
+    }
+    body = rss(episode).replace(
+        "<guid", '<enclosure url="https://pod.example.org/1.mp3" length="4242" type="audio/mpeg"/><guid'
+    )
     with FeedServer() as server:
         server.routes["/feed"] = FeedServer.respond(body)
-        network.write("network.yaml", f"name: R\nurl: https://r.example.org\nplanet:\n  feeds:\n    - name: Pod\n      url: {server.url}/feed\n")
+        network.write(
+            "network.yaml",
+            "name: R\nurl: https://r.example.org\nplanet:\n  feeds:\n    - name: Pod\n      url: "
+            f"{server.url}/feed\n",
+        )
         network.site("a", "name: A\n")
         assert network.build(fetch_policy=FAST).ok
     enclosure = network.feed("planet/rss.xml").entries[0].enclosures[0]
-    assert (enclosure.href, enclosure.length, enclosure.type) == ("https://pod.example.org/1.mp3", "4242", "audio/mpeg")
+    assert (enclosure.href, enclosure.length, enclosure.type) == (
+        "https://pod.example.org/1.mp3",
+        "4242",
+        "audio/mpeg",
+    )
 
 
 def test_missing_media_is_named(network, capsys):
@@ -114,7 +177,10 @@ def test_missing_media_is_named(network, capsys):
     network.article("radio", "b", "Sans taille", "2026-03-02", Audio="https://cdn.example.org/x.mp3")
     assert main(["build", "-C", str(network.root)]) == 1
     err = capsys.readouterr().err
-    assert "ERROR sites/radio/content/a.md: Audio: 'audio/absent.mp3' is neither a file of the site nor an http(s) address" in err
+    assert (
+        "ERROR sites/radio/content/a.md: Audio: 'audio/absent.mp3' is neither a file of the site nor an "
+        "http(s) address" in err
+    )
     assert "WARNING sites/radio/content/b.md: Audio: is an address; add Audio_length:" in err
 
 
@@ -124,11 +190,20 @@ def test_local_video_with_poster_and_captions(network):
     folder.mkdir(parents=True)
     (folder / "atelier.webm").write_bytes(b"\x1a\x45\xdf\xa3" + bytes(100))
     (folder / "atelier.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour\n")
-    network.article("v", "atelier-filme", "Atelier filmé", "2026-03-01", Video="{static}/video/atelier.webm", Captions="{static}/video/atelier.vtt")
+    network.article(
+        "v",
+        "atelier-filme",
+        "Atelier filmé",
+        "2026-03-01",
+        Video="{static}/video/atelier.webm",
+        Captions="{static}/video/atelier.vtt",
+    )
     assert network.build().ok
     page = network.read("v/atelier-filme.html")
     assert '<video controls preload="none"><source src="/v/video/atelier.webm" type="video/webm">' in page
-    assert '<track kind="captions" src="/v/video/atelier.vtt" srclang="fr" label="Sous-titres" default>' in page
+    assert (
+        '<track kind="captions" src="/v/video/atelier.vtt" srclang="fr" label="Sous-titres" default>' in page
+    )
 
 
 class Requests(HTMLParser):
@@ -142,12 +217,21 @@ class Requests(HTMLParser):
         attributes = dict(attrs)
         if tag in ("img", "script", "iframe", "audio", "video", "source", "track", "embed", "object"):
             self.urls += [v for k, v in attrs if k in ("src", "srcset", "poster", "data") and v]
-        if tag == "link" and attributes.get("rel") in ("stylesheet", "preload", "icon", "prefetch", "preconnect", "dns-prefetch"):
+        if tag == "link" and attributes.get("rel") in (
+            "stylesheet",
+            "preload",
+            "icon",
+            "prefetch",
+            "preconnect",
+            "dns-prefetch",
+        ):
             self.urls.append(attributes.get("href", ""))
 
 
 def test_video_embeds_call_no_third_party_until_clicked(network):
-    assert video_embed("https://youtu.be/dQw4w9WgXcQ").page_url == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    assert (
+        video_embed("https://youtu.be/dQw4w9WgXcQ").page_url == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    )
     assert video_embed("https://vimeo.com/123456").provider == "Vimeo"
     assert video_embed("https://tube.example.org/w/9c9de5e8").provider == "PeerTube"
     assert video_embed("https://example.org/article") is None
@@ -156,21 +240,39 @@ def test_video_embeds_call_no_third_party_until_clicked(network):
     from PIL import Image
 
     Image.new("RGB", (320, 180), "navy").save(network.root / "sites/a/content/images/affiche.png")
-    network.article("a", "portes-ouvertes", "Portes ouvertes", "2026-03-01", Video="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-                    Poster="{static}/images/affiche.png",
-                    body="Et sur PeerTube :\n\nhttps://tube.example.org/w/9c9de5e8\n\n<https://vimeo.com/123456>\n")
+    network.article(
+        "a",
+        "portes-ouvertes",
+        "Portes ouvertes",
+        "2026-03-01",
+        Video="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        Poster="{static}/images/affiche.png",
+        body="Et sur PeerTube :\n\nhttps://tube.example.org/w/9c9de5e8\n\n<https://vimeo.com/123456>\n",
+    )
     network.write("network.yaml", "name: R\nurl: http://127.0.0.1:1\n")
     assert network.build().ok
     handler = partial(SimpleHTTPRequestHandler, directory=str(network.output))
     with ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        served = urllib.request.urlopen(f"http://127.0.0.1:{httpd.server_address[1]}/a/portes-ouvertes.html", timeout=5).read().decode()
+        served = (
+            urllib.request.urlopen(
+                f"http://127.0.0.1:{httpd.server_address[1]}/a/portes-ouvertes.html", timeout=5
+            )
+            .read()
+            .decode()
+        )
         httpd.shutdown()
     assert served.count('class="media video-embed"') == 3
-    for host in ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://tube.example.org/w/9c9de5e8", "https://vimeo.com/123456"):
+    for host in (
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        "https://tube.example.org/w/9c9de5e8",
+        "https://vimeo.com/123456",
+    ):
         assert f'href="{host}"' in served
     audit = Requests()
     audit.feed(served)
-    foreign = [url for url in audit.urls if not url.startswith("/") or url.startswith("//")]  # the site's own only
+    foreign = [
+        url for url in audit.urls if not url.startswith("/") or url.startswith("//")
+    ]  # the site's own only
     assert foreign == [], foreign
     assert re.search(r'<img src="/a/images/affiche.png" alt="" loading="lazy">', served)

@@ -27,14 +27,17 @@ def run(network, capsys, *args: str) -> tuple[int, str]:
 
 
 def follow(network, url: str, extra: str = "") -> None:
-    network.write("network.yaml", f"""
+    network.write(
+        "network.yaml",
+        f"""
         name: Réseau de test
         url: https://reseau.example.org
         planet:
         {extra}  feeds:
             - name: Blog de l'intranet
               url: {url}
-    """.replace("\n        ", "\n"))
+    """.replace("\n        ", "\n"),
+    )
     network.site("epn", "name: Espace numérique\n")
     network.article("epn", "atelier", "Atelier tablette", "2026-03-05 10:00")
 
@@ -47,8 +50,10 @@ def test_an_impossible_slashed_date_is_called_invalid_with_the_accepted_forms(ne
     network.write("sites/a/content/quand.md", "Title: Quand\nDate: 32/13/2026\n\nTexte.\n")
     code, err = run(network, capsys, "check", "--no-build")
     assert code == 1
-    assert ("sites/a/content/quand.md:2: invalid date '32/13/2026'; write it year-month-day, "
-            "like 2026-03-12 or 2026-03-12 18:30") in err, err
+    assert (
+        "sites/a/content/quand.md:2: invalid date '32/13/2026'; write it year-month-day, "
+        "like 2026-03-12 or 2026-03-12 18:30"
+    ) in err, err
     assert "2026-13-32" not in err
 
 
@@ -71,7 +76,9 @@ def english_texts() -> set[str]:
 def english_on(output: Path) -> dict[str, list[str]]:
     texts = english_texts()
     found = {}
-    for page in sorted(output.rglob("*.html")) + sorted(output.rglob("*.json")) + sorted(output.rglob("*.xml")):
+    for page in (
+        sorted(output.rglob("*.html")) + sorted(output.rglob("*.json")) + sorted(output.rglob("*.xml"))
+    ):
         text = page.read_text(encoding="utf-8", errors="replace")
         hits = [english for english in texts if english in text]
         if hits:
@@ -96,11 +103,19 @@ def test_a_build_under_lang_c_writes_no_english_on_french_pages(network):
     with FeedServer() as server:
         server.routes["/feed"] = FeedServer.respond("panne", status=500, content_type="text/plain")
         follow(network, f"{server.url}/feed", extra="  allow_private_addresses: true\n")
-        environ = {key: value for key, value in os.environ.items()
-                   if key not in ("CITOYENS_LANG", "LANGUAGE", "LC_MESSAGES")}
+        environ = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("CITOYENS_LANG", "LANGUAGE", "LC_MESSAGES")
+        }
         environ.update(LANG="C", LC_ALL="C")
-        done = subprocess.run([str(CITOYENS), "build", "-C", str(network.root), "-j", "2"], env=environ,
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [str(CITOYENS), "build", "-C", str(network.root), "-j", "2"],
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     assert done.returncode == 0, done.stderr
     assert server.paths() == ["/feed"]
     assert "le serveur a répondu HTTP 500" in network.read("planet/sante.html")
@@ -111,10 +126,12 @@ def test_a_build_under_lang_c_writes_no_english_on_french_pages(network):
 
 
 def test_intranet_feeds_are_followed_only_when_the_network_says_so(network):
-    body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Intranet</title>'
-            "<link>https://intranet.example/</link><description>d</description><item><title>Note interne</title>"
-            "<link>https://intranet.example/note</link><guid isPermaLink=\"false\">n1</guid>"
-            "<pubDate>Mon, 02 Mar 2026 10:00:00 +0000</pubDate></item></channel></rss>")
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Intranet</title>'
+        "<link>https://intranet.example/</link><description>d</description><item><title>Note interne</title>"
+        '<link>https://intranet.example/note</link><guid isPermaLink="false">n1</guid>'
+        "<pubDate>Mon, 02 Mar 2026 10:00:00 +0000</pubDate></item></channel></rss>"
+    )
     with FeedServer() as server:
         server.routes["/feed"] = FeedServer.respond(body)
         follow(network, f"{server.url}/feed")
@@ -136,7 +153,9 @@ def test_intranet_feeds_are_followed_only_when_the_network_says_so(network):
 def test_a_radio_with_only_a_name_publishes_its_episode_and_check_says_what_directories_want(network, capsys):
     network.site("radio", "name: Radio Ondes\n")
     network.write("sites/radio/content/audio/emission.mp3", "ID3 une émission")
-    network.article("radio", "emission", "La voix des quartiers", "2026-04-10 18:00", Audio="{static}/audio/emission.mp3")
+    network.article(
+        "radio", "emission", "La voix des quartiers", "2026-04-10 18:00", Audio="{static}/audio/emission.mp3"
+    )
     report = network.build()
     assert report.ok, [str(p) for r in report.sites for p in r.problems]
     podcast = network.feed("radio/podcast.xml")
@@ -147,14 +166,19 @@ def test_a_radio_with_only_a_name_publishes_its_episode_and_check_says_what_dire
     code, err = run(network, capsys, "check", "--no-build")
     assert code == 0, err
     assert "WARNING sites/radio/site.yaml: the podcast has no owner e-mail" in err
-    assert "WARNING sites/radio/site.yaml: podcast directories ask for a square JPEG or PNG cover of at least 1400×1400" in err
+    assert (
+        "WARNING sites/radio/site.yaml: podcast directories ask for a square JPEG or PNG cover of at least "
+        "1400×1400" in err
+    )
     assert "WARNING sites/radio/site.yaml: the podcast has no category" in err
 
 
 def test_the_podcast_owner_is_the_associations_contact_when_the_podcast_names_none(network):
     network.site("radio", "name: Radio Ondes\ncontact:\n  email: antenne@radio.example.org\n")
     network.write("sites/radio/content/audio/emission.mp3", "ID3 une émission")
-    network.article("radio", "emission", "La voix des quartiers", "2026-04-10 18:00", Audio="{static}/audio/emission.mp3")
+    network.article(
+        "radio", "emission", "La voix des quartiers", "2026-04-10 18:00", Audio="{static}/audio/emission.mp3"
+    )
     assert network.build().ok
     assert "<itunes:email>antenne@radio.example.org</itunes:email>" in network.read("radio/podcast.xml")
 
@@ -181,16 +205,22 @@ def test_the_feed_rules_name_what_a_broken_feed_breaks():
     assert feed_problems(BROKEN_RSS) == [
         "item 1: <guid> 'tag:reseau.example.org,2026-03-01:/a/billet.html' is read as a permalink: "
         'it is not an address; add isPermaLink="false"',
-        "item 1: <pubDate>: date '2026-03-01T10:00:00+01:00' is not RFC 822 (like 'Tue, 01 Dec 2026 10:00:00 +0100')",
+        "item 1: <pubDate>: date '2026-03-01T10:00:00+01:00' is not RFC 822 (like 'Tue, 01 Dec 2026 "
+        "10:00:00 +0100')",
     ]
     problems = feed_problems(BROKEN_ATOM)
-    for expected in ("feed: 0 <updated> elements; exactly one is required", "feed: <id> '/a/' is not an absolute IRI",
-                     'feed: no <link rel="self">', "entry 1: <updated> '1 mars 2026' is not an RFC 3339 date",
-                     "entry 1: no <author>, and the feed has none either",
-                     "entry 1: 2 <link rel=\"alternate\"> of type None; at most one per type and language"):
+    for expected in (
+        "feed: 0 <updated> elements; exactly one is required",
+        "feed: <id> '/a/' is not an absolute IRI",
+        'feed: no <link rel="self">',
+        "entry 1: <updated> '1 mars 2026' is not an RFC 3339 date",
+        "entry 1: no <author>, and the feed has none either",
+        'entry 1: 2 <link rel="alternate"> of type None; at most one per type and language',
+    ):
         assert any(problem.startswith(expected) for problem in problems), (expected, problems)
     fixed = BROKEN_RSS.replace(b"<guid>", b'<guid isPermaLink="false">').replace(
-        b"2026-03-01T10:00:00+01:00", b"Sun, 01 Mar 2026 10:00:00 +0100")
+        b"2026-03-01T10:00:00+01:00", b"Sun, 01 Mar 2026 10:00:00 +0100"
+    )
     assert feed_problems(fixed) == []
 
 
@@ -210,25 +240,44 @@ def test_every_feed_a_build_writes_is_valid(network):
 
     network.site("radio", "name: Radio Ondes\npodcast:\n  email: antenne@radio.example.org\n")
     network.write("sites/radio/content/audio/emission.mp3", "ID3 une émission")
-    network.article("radio", "emission", "La voix des quartiers", "2026-04-10 18:00", Audio="{static}/audio/emission.mp3",
-                    Category="Émissions", Tags="quartier, jardin")
+    network.article(
+        "radio",
+        "emission",
+        "La voix des quartiers",
+        "2026-04-10 18:00",
+        Audio="{static}/audio/emission.mp3",
+        Category="Émissions",
+        Tags="quartier, jardin",
+    )
     network.article("radio", "grille", "La grille", "2026-04-11 18:00", Category="Vie")
     network.site("epn", "name: Espace numérique\n")
     network.article("epn", "atelier", "Atelier tablette", "2026-03-05 10:00")
     assert network.build().ok
     feeds = [path for path in network.output.rglob("*.xml") if not path.name.startswith(("sitemap", "opml"))]
-    assert {"radio/feeds/all.rss.xml", "radio/feeds/all.atom.xml", "radio/feeds/emissions.atom.xml", "radio/podcast.xml",
-            "planet/rss.xml", "planet/atom.xml"} <= {str(path.relative_to(network.output)) for path in feeds}
-    assert {str(path.relative_to(network.output)): feed_problems(path.read_bytes()) for path in feeds
-            if feed_problems(path.read_bytes())} == {}
+    assert {
+        "radio/feeds/all.rss.xml",
+        "radio/feeds/all.atom.xml",
+        "radio/feeds/emissions.atom.xml",
+        "radio/podcast.xml",
+        "planet/rss.xml",
+        "planet/atom.xml",
+    } <= {str(path.relative_to(network.output)) for path in feeds}
+    assert {
+        str(path.relative_to(network.output)): feed_problems(path.read_bytes())
+        for path in feeds
+        if feed_problems(path.read_bytes())
+    } == {}
 
 
 # ------------------------------------------------------------ 1. one association's mistake stays its own
 
 
 def published(network, slug: str) -> dict[str, bytes]:
-    return {str(path.relative_to(network.output)): path.read_bytes()
-            for path in sorted((network.output / slug).rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(network.output)): path.read_bytes()
+        for path in sorted((network.output / slug).rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_a_broken_site_yaml_or_template_holds_back_only_that_site(network, capsys):
@@ -256,7 +305,13 @@ def test_a_broken_site_yaml_or_template_holds_back_only_that_site(network, capsy
     assert published(network, "amap") == amap_before and published(network, "radio") == radio_before
     assert not (network.output / "nouveau").exists()
     portal, planet = network.read("index.html"), network.read("planet/index.html")
-    for shown in ("AMAP des Dunes", "Paniers du jeudi", "Contrats d&#39;hiver", "Radio Ondes", "La voix des quartiers"):
+    for shown in (
+        "AMAP des Dunes",
+        "Paniers du jeudi",
+        "Contrats d&#39;hiver",
+        "Radio Ondes",
+        "La voix des quartiers",
+    ):
         assert shown in portal + planet, shown
     assert "Contrats d'hiver" in [entry.title for entry in network.feed("planet/atom.xml").entries]
 
@@ -267,7 +322,10 @@ def test_a_broken_site_yaml_or_template_holds_back_only_that_site(network, capsy
     (network.root / "sites/radio/theme/templates/article.html").unlink()
     (network.root / "sites/nouveau/site.yaml").write_text("name: Nouveau\n")
     assert run(network, capsys, "build")[0] == 0
-    assert "Paniers du vendredi" in network.read("index.html") and (network.output / "nouveau/index.html").is_file()
+    assert (
+        "Paniers du vendredi" in network.read("index.html")
+        and (network.output / "nouveau/index.html").is_file()
+    )
 
 
 def test_only_network_yaml_problems_stop_the_build(network, capsys):
@@ -283,19 +341,30 @@ def test_only_network_yaml_problems_stop_the_build(network, capsys):
 
 def test_yearly_titles_never_collide_and_an_explicit_slug_twice_skips_only_the_later(network, capsys):
     network.site("quartier", "name: Quartier\n")
-    network.article("quartier", "2025-03-14-assemblee-generale", "Assemblée générale", "2025-03-14 18:00", Category="Vie")
-    network.article("quartier", "2026-03-13-assemblee-generale", "Assemblée générale", "2026-03-13 18:00", Category="Vie")
+    network.article(
+        "quartier", "2025-03-14-assemblee-generale", "Assemblée générale", "2025-03-14 18:00", Category="Vie"
+    )
+    network.article(
+        "quartier", "2026-03-13-assemblee-generale", "Assemblée générale", "2026-03-13 18:00", Category="Vie"
+    )
     network.article("quartier", "fete", "Fête de quartier", "2026-06-20 14:00", Category="Fête", Slug="fete")
-    network.article("quartier", "retour", "Fête, le retour", "2026-06-21 14:00", Category="Bilan", Slug="fete")
+    network.article(
+        "quartier", "retour", "Fête, le retour", "2026-06-21 14:00", Category="Bilan", Slug="fete"
+    )
     network.article("quartier", "vide-grenier", "Vide-grenier", "2026-05-01 08:00", Category="Vie")
     code, err = run(network, capsys, "build")
     assert code == 1  # a file was skipped: said, and counted
-    assert ("ERROR sites/quartier/content/retour.md: same address (fete.html) as "
-            "sites/quartier/content/fete.md: not published; give it another Slug: or another file name") in err, err
+    assert (
+        "ERROR sites/quartier/content/retour.md: same address (fete.html) as "
+        "sites/quartier/content/fete.md: not published; give it another Slug: or another file name"
+    ) in err, err
     assert "FAILED" not in err
-    for page, title in (("2025-03-14-assemblee-generale.html", "Assemblée générale"),
-                        ("2026-03-13-assemblee-generale.html", "Assemblée générale"),
-                        ("fete.html", "Fête de quartier"), ("vide-grenier.html", "Vide-grenier")):
+    for page, title in (
+        ("2025-03-14-assemblee-generale.html", "Assemblée générale"),
+        ("2026-03-13-assemblee-generale.html", "Assemblée générale"),
+        ("fete.html", "Fête de quartier"),
+        ("vide-grenier.html", "Vide-grenier"),
+    ):
         assert f"<h1>{title}</h1>" in network.read(f"quartier/{page}"), page
     titles = [entry.title for entry in network.feed("quartier/feeds/all.atom.xml").entries]
     assert titles == ["Fête de quartier", "Vide-grenier", "Assemblée générale", "Assemblée générale"]
@@ -308,22 +377,32 @@ def test_yearly_titles_never_collide_and_an_explicit_slug_twice_skips_only_the_l
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_a_rebuild_repairs_a_damaged_published_tree_to_the_bytes_of_a_cold_build(network, tmp_path):
     network.site("epn", "name: Espace numérique\n")
-    network.article("epn", "atelier", "Atelier tablette", "2026-03-05 10:00", Category="Ateliers", Tags="tablette")
+    network.article(
+        "epn", "atelier", "Atelier tablette", "2026-03-05 10:00", Category="Ateliers", Tags="tablette"
+    )
     network.article("epn", "permanence", "Permanence", "2026-03-06 10:00", Category="Ateliers")
     network.site("radio", "name: Radio Ondes\n")
     network.article("radio", "emission", "La voix des quartiers", "2026-04-10 18:00")
     assert network.build(offline=True).ok
     cold_root = tmp_path / "froid"
-    shutil.copytree(network.root, cold_root, ignore=shutil.ignore_patterns("output", ".output.*", ".citoyens"))
+    shutil.copytree(
+        network.root, cold_root, ignore=shutil.ignore_patterns("output", ".output.*", ".citoyens")
+    )
 
     (network.output / "epn/atelier.html").unlink()  # a page deleted
     index = network.output / "index.html"
-    index.write_text(index.read_text(encoding="utf-8").replace("Espace numérique", "Vandalisé"), encoding="utf-8")
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("Espace numérique", "Vandalisé"), encoding="utf-8"
+    )
     page = network.output / "radio/emission.html"  # edited in place, same size, time put back
     before = page.stat()
     page.write_bytes(page.read_bytes().replace(b"quartiers", b"QUARTIERS"))
@@ -353,9 +432,15 @@ def test_an_untouched_tree_is_left_as_it_is(network):
 def test_another_associations_typo_does_not_stop_new_post(network, capsys):
     network.site("amap", "name: AMAP des Dunes\nthme: onde\n")
     network.site("radio", "name: Radio Ondes\n")
-    code, out = main(["new-post", "-C", str(network.root), "radio", "Assemblée générale"]), capsys.readouterr()
+    code, out = (
+        main(["new-post", "-C", str(network.root), "radio", "Assemblée générale"]),
+        capsys.readouterr(),
+    )
     assert code == 0, out.err
-    assert [path.name.endswith("-assemblee-generale.md") for path in (network.root / "sites/radio/content").iterdir()] == [True]
+    assert [
+        path.name.endswith("-assemblee-generale.md")
+        for path in (network.root / "sites/radio/content").iterdir()
+    ] == [True]
     code, out = main(["new-post", "-C", str(network.root), "amap", "Contrats"]), capsys.readouterr()
     assert code == 1 and "sites/amap/site.yaml:2: unknown key 'thme'" in out.err
 
@@ -370,10 +455,15 @@ def test_a_feed_error_is_said_again_in_the_pages_language_with_its_numbers_forma
 def test_the_planets_feeds_stay_valid_with_what_other_blogs_send(network):
     from citoyens_ssg.network.feed_rules import feed_problems
 
-    items = "".join(f"<item><title>Billet {n}</title><link>https://blog.example.org/{n}</link><guid isPermaLink=\"false\">"
-                    f"billet-{n}</guid><pubDate>Mon, 0{n} Mar 2026 10:00:00 +0000</pubDate></item>" for n in (1, 2))
-    body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Blog</title>'
-            f"<link>https://blog.example.org/</link><description>d</description>{items}</channel></rss>")
+    items = "".join(
+        f'<item><title>Billet {n}</title><link>https://blog.example.org/{n}</link><guid isPermaLink="false">'
+        f"billet-{n}</guid><pubDate>Mon, 0{n} Mar 2026 10:00:00 +0000</pubDate></item>"
+        for n in (1, 2)
+    )
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Blog</title>'
+        f"<link>https://blog.example.org/</link><description>d</description>{items}</channel></rss>"
+    )
     with FeedServer() as server:
         server.routes["/feed"] = FeedServer.respond(body)
         follow(network, f"{server.url}/feed")
@@ -387,8 +477,11 @@ def test_a_calendars_words_follow_the_sites_language(network):
     network.site("club", "name: Reading club\nlanguage: en\n")
     network.site("epn", "name: Espace numérique\n")
     for slug in ("club", "epn"):
-        network.write(f"sites/{slug}/content/agenda/rdv.md",
-                      "Title: Rendez-vous\nStart: 2026-10-21 18:00\nRegistration: https://inscription.example.org/\n\nVenez.\n")
+        network.write(
+            f"sites/{slug}/content/agenda/rdv.md",
+            "Title: Rendez-vous\nStart: 2026-10-21 18:00\nRegistration: "
+            "https://inscription.example.org/\n\nVenez.\n",
+        )
     i18n.set_language("fr")  # the machine says French: the English site's calendar still speaks English
     assert network.build().ok
     assert "Registration: https://inscription.example.org/" in network.read("club/agenda/rdv.ics")

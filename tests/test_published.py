@@ -39,6 +39,7 @@ def codeowners(network, lang: str) -> subprocess.CompletedProcess:
 
 # 9. CODEOWNERS is committed: its bytes follow the network's language, not the machine's locale.
 
+
 def test_codeowners_header_is_in_the_networks_language_whatever_the_locale(network):
     network.write("network.yaml", "name: R\nurl: https://r.example.org\nlanguage: fr\nmaintainers: [r]\n")
     network.site("radio", "name: Radio\nmaintainers: [yann]\n")
@@ -59,14 +60,20 @@ def test_codeowners_header_in_english_for_an_english_network(network):
 
 # 6. make clean keeps the planet's cache: the external feeds' history exists nowhere else.
 
+
 def _make(target: str, folder: Path) -> None:
     command = ["make", "-s", "-f", str(PROJECT / "Makefile"), target]
     subprocess.run(command, cwd=folder, check=True, timeout=60)
 
 
 def _work_files(folder: Path) -> None:
-    for relative in ("output/index.html", ".output.manifests/radio.json", ".citoyens/planet/feed.json",
-                     ".citoyens/jinja/network/x.cache", ".citoyens/file-digests.json"):
+    for relative in (
+        "output/index.html",
+        ".output.manifests/radio.json",
+        ".citoyens/planet/feed.json",
+        ".citoyens/jinja/network/x.cache",
+        ".citoyens/file-digests.json",
+    ):
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         (folder / relative).write_text("x")
 
@@ -85,6 +92,7 @@ def test_make_clean_all_removes_the_planets_cache_too(tmp_path):
 
 
 # 5. check does not fail an article correctly scheduled for later.
+
 
 def test_check_accepts_a_scheduled_article_with_a_new_tag(network, capsys, source_date_epoch):
     source_date_epoch("2026-01-01")
@@ -127,8 +135,9 @@ def run_hosting_command(command: str, root: Path, **variables: str) -> subproces
     return subprocess.run(command, shell=True, cwd=root, env=env, capture_output=True, text=True, timeout=900)
 
 
-def assert_published_despite_one_mistake(result: subprocess.CompletedProcess, root: Path,
-                                         output: str = "output") -> None:
+def assert_published_despite_one_mistake(
+    result: subprocess.CompletedProcess, root: Path, output: str = "output"
+) -> None:
     assert result.returncode == 0, result.stderr
     assert "radio-ondes" in result.stderr and ".citoyens/report.json" in result.stderr
     assert (root / output / "quartier-recouvrance/fete-du-quartier.html").is_file()
@@ -186,6 +195,7 @@ def test_strict_deploy_and_volunteers_build_still_fail(network, capsys):
 
 # 7. merge publishes a whole network or nothing, and says what it assembled.
 
+
 def three_parts(network, tmp_path: Path, broken: str | None = None) -> list[Path]:
     for slug in ("radio", "amap", "epn", "velo"):
         network.site(slug)
@@ -232,11 +242,17 @@ def test_merge_names_a_site_that_failed_in_its_shard_and_deploys_the_others(netw
     assert main(["merge", "-C", str(network.root), *map(str, shards)]) == 1
 
 
-# 7. Every CI file the publishing guide (docs/publier.md) shows is a real file, and its commands publish as netlify.toml's does.
+# 7. Every CI file the publishing guide (docs/publier.md) shows is a real file, and its commands
+# publish as netlify.toml's does.
 
 URL = "https://reseau.example.org"
-CI_FILES = (".github/workflows/publier.yml", ".gitlab-ci.yml", "docs/ci/github-parts.yml",
-            "docs/ci/gitlab-parts.yml", "docs/ci/rsync-sftp.yml")
+CI_FILES = (
+    ".github/workflows/publier.yml",
+    ".gitlab-ci.yml",
+    "docs/ci/github-parts.yml",
+    "docs/ci/gitlab-parts.yml",
+    "docs/ci/rsync-sftp.yml",
+)
 
 
 def ci_file(relative: str) -> dict:
@@ -284,7 +300,9 @@ def test_every_ci_file_the_publishing_guide_shows_exists_and_parses():
         assert f"`{relative}`" in guide, relative
         assert ci_file(relative)
     pages = [PROJECT / "README.md", *sorted((PROJECT / "docs").glob("*.md"))]
-    blocks = [b for page in pages for b in re.findall(r"```yaml\n(.*?)```", page.read_text(encoding="utf-8"), re.S)]
+    blocks = [
+        b for page in pages for b in re.findall(r"```yaml\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+    ]
     # The files themselves, not copies that drift:
     assert not [b for b in blocks if re.search(r"^\s*(jobs|script|steps):", b, re.M)]
 
@@ -341,8 +359,9 @@ def test_gitlab_parts_pipeline_assembles_every_part(tmp_path):
     root = hosted_copy(tmp_path)
     break_one_association(root)
     for index in range(1, count + 1):
-        run_gitlab_job(pipeline["sites"], root, CI_PAGES_URL=URL,
-                       CI_NODE_INDEX=str(index), CI_NODE_TOTAL=str(count))
+        run_gitlab_job(
+            pipeline["sites"], root, CI_PAGES_URL=URL, CI_NODE_INDEX=str(index), CI_NODE_TOTAL=str(count)
+        )
     result = run_gitlab_job(pipeline["pages"], root, CI_PAGES_URL=URL)
     assert_published_despite_one_mistake(result, root, "public")
 
@@ -375,8 +394,11 @@ def served(tmp_path_factory):
 
 def search_pages() -> list[str]:
     slugs = [site.slug for site in load_network(PROJECT).sites]
-    return (["/recherche/"] + [f"/recherche/?association={slug}" for slug in slugs]
-            + [f"/{slug}/recherche.html" for slug in slugs])
+    return (
+        ["/recherche/"]
+        + [f"/recherche/?association={slug}" for slug in slugs]
+        + [f"/{slug}/recherche.html" for slug in slugs]
+    )
 
 
 @pytest.mark.parametrize("path", search_pages())
@@ -394,8 +416,10 @@ def test_every_result_of_real_searches_opens_its_page(served, path):
             site = path.split("=")[-1] if "association=" in path else path.split("/")[1]
             assert all(link.startswith(f"{address}/{site}/") for link in links), (words, links)
         else:  # the network's search says which association each result comes from
-            tags = page.evaluate("[...document.querySelectorAll('.pagefind-ui__result')].map(result =>"
-                                 " result.querySelector('[data-pagefind-ui-meta=association]')?.textContent)")
+            tags = page.evaluate(
+                "[...document.querySelectorAll('.pagefind-ui__result')].map(result =>"
+                " result.querySelector('[data-pagefind-ui-meta=association]')?.textContent)"
+            )
             # One result per page; a result may add links to its headings (page.html#id): sub-results.
             assert len(tags) == len({link.split("#")[0] for link in links}), (tags, links)
             assert all(tag and tag.strip() != "Association:" for tag in tags), tags
@@ -412,9 +436,20 @@ def styled(page) -> dict:
                                                          catch (e) { return false; } }).length})""")
 
 
-@pytest.mark.parametrize("path", ["/", "/planet/", "/agenda/", "/annuaire/", "/annuaire/carte.html",
-                                  "/recherche/", "/espace-numerique/", "/radio-ondes/",
-                                  "/radio-ondes/pages/la-grille-des-programmes.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/planet/",
+        "/agenda/",
+        "/annuaire/",
+        "/annuaire/carte.html",
+        "/recherche/",
+        "/espace-numerique/",
+        "/radio-ondes/",
+        "/radio-ondes/pages/la-grille-des-programmes.html",
+    ],
+)
 def test_pages_work_at_another_address_than_their_public_one(served, path):
     address, browser, output = served
     page = browser.new_page()
@@ -461,6 +496,7 @@ def test_feeds_sitemaps_and_cards_keep_the_public_address(served):
 
 # 8. Other hosts: the same redirects everywhere, and 404 pages in the reader's language and look.
 
+
 def test_redirects_are_declared_once(netlify, served):
     _address, _browser, output = served
     assert [(r["from"], r["to"], r["status"]) for r in netlify["redirects"]] == list(REDIRECTS)
@@ -492,8 +528,11 @@ def test_old_planet_addresses_redirect_on_every_kind_of_host(served, tmp_path):
 def test_missing_pages_get_a_404_in_the_sites_language_and_look(served):
     address, browser, output = served
     page = browser.new_page()
-    for missing, site in (("/radio-ondes/emission-disparue.html", "radio-ondes"),
-                          ("/radio-ondes/pages/vieux/lien.html", "radio-ondes"), ("/ancienne-page/", None)):
+    for missing, site in (
+        ("/radio-ondes/emission-disparue.html", "radio-ondes"),
+        ("/radio-ondes/pages/vieux/lien.html", "radio-ondes"),
+        ("/ancienne-page/", None),
+    ):
         assert status_of(address + missing) == 404
         page.goto(address + missing)
         shown = page.evaluate("""({lang: document.documentElement.lang,
@@ -560,7 +599,9 @@ def test_a_network_published_under_a_path_works_there(network, tmp_path):
             page.goto(address + path)
             assert "system-ui" in page.evaluate("getComputedStyle(document.body).fontFamily")
             links = page.search("jardin")
-            assert links and all(link.startswith(address + "/reseau/") and status_of(link) == 200 for link in links)
+            assert links and all(
+                link.startswith(address + "/reseau/") and status_of(link) == 200 for link in links
+            )
         assert not [url for url in page.requested() if "github.io" in url]
         page.close()
 
@@ -573,6 +614,7 @@ def test_no_association_may_take_a_redirected_folder(network, capsys):
     # network's redirect pages to planet/, nothing of the association.
     moved = [p for p in (network.output / "planete").rglob("*") if p.is_file()]
     assert moved and all(p.suffix == ".html" for p in moved)
-    assert all('<meta http-equiv="refresh" content="0; url=/planet/' in p.read_text(encoding="utf-8")
-               for p in moved)
+    assert all(
+        '<meta http-equiv="refresh" content="0; url=/planet/' in p.read_text(encoding="utf-8") for p in moved
+    )
     assert not (network.output / "planete/theme").exists() and not (network.output / "planete/feeds").exists()

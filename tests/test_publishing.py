@@ -35,9 +35,17 @@ class PageAudit(HTMLParser):
         for name, value in attrs:
             if name.startswith("on") or name == "style":
                 self.blocked.append(f"{tag} {name}=")
-            if name in ("href", "src") and value and value.strip().lower().startswith(("javascript:", "data:text")):
+            if (
+                name in ("href", "src")
+                and value
+                and value.strip().lower().startswith(("javascript:", "data:text"))
+            ):
                 self.blocked.append(f"{tag} {name}={value}")
-        if tag == "link" and attributes.get("rel") == "stylesheet" or tag in ("img", "script", "audio", "video", "source"):
+        if (
+            tag == "link"
+            and attributes.get("rel") == "stylesheet"
+            or tag in ("img", "script", "audio", "video", "source")
+        ):
             url = attributes.get("href") or attributes.get("src")
             if url:
                 self.resources.append(url)
@@ -66,7 +74,9 @@ def test_no_page_of_the_example_network_needs_what_the_policy_forbids(example_ou
         audit = PageAudit()
         audit.feed(page.read_text(encoding="utf-8"))
         assert audit.blocked == [], page
-        foreign = [url for url in audit.resources if not url.startswith("/") or url.startswith("//")]  # the site's own
+        foreign = [
+            url for url in audit.resources if not url.startswith("/") or url.startswith("//")
+        ]  # the site's own
         assert foreign == [], page
 
 

@@ -30,12 +30,15 @@ def guide_section(title: str) -> str:
     return found.group(1)
 
 
-@pytest.mark.parametrize("title, working_file", [
-    ("Netlify", "netlify.toml"),
-    ("GitHub Pages", ".github/workflows/publier.yml"),
-    ("GitLab Pages et Framagit", ".gitlab-ci.yml"),
-    ("Son propre serveur : rsync ou SFTP", "docs/ci/rsync-sftp.yml"),
-])
+@pytest.mark.parametrize(
+    "title, working_file",
+    [
+        ("Netlify", "netlify.toml"),
+        ("GitHub Pages", ".github/workflows/publier.yml"),
+        ("GitLab Pages et Framagit", ".gitlab-ci.yml"),
+        ("Son propre serveur : rsync ou SFTP", "docs/ci/rsync-sftp.yml"),
+    ],
+)
 def test_each_guide_points_at_its_working_file_and_says_how_to_use_ones_own_domain(title, working_file):
     section = guide_section(title)
     assert f"`{working_file}`" in section and (PROJECT / working_file).is_file()
@@ -45,13 +48,15 @@ def test_each_guide_points_at_its_working_file_and_says_how_to_use_ones_own_doma
 
 def test_the_readme_points_at_each_hosts_file_and_guide():
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
-    publishing = readme[readme.index("## Publier"):readme.index("## Sécurité")]
+    publishing = readme[readme.index("## Publier") : readme.index("## Sécurité")]
     for working_file in ("netlify.toml", ".github/workflows/publier.yml", ".gitlab-ci.yml"):
         assert f"`{working_file}`" in publishing and (PROJECT / working_file).is_file()
     assert "make deploy-rsync DEST=" in publishing
     for anchor in re.findall(r"\(docs/publier\.md#([^)]+)\)", publishing):  # GitHub's anchors of the titles
         titles = re.findall(r"^## (.+)$", GUIDE.read_text(encoding="utf-8"), re.M)
-        assert anchor in [re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-") for title in titles], anchor
+        assert anchor in [re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-") for title in titles], (
+            anchor
+        )
 
 
 def test_gitlab_pages_builds_for_the_custom_domain_when_one_is_given():
@@ -119,8 +124,11 @@ def test_an_english_site_and_network_have_their_404_in_english(network):
     network.article("jardin", "semis", "Semis", "2026-03-01 10:00")
     report = network.build()
     assert report.ok, [str(p) for r in report.sites for p in r.problems]
-    expected = (("404.html", "en", "Page not found"), ("garden/404.html", "en", "Page not found"),
-                ("jardin/404.html", "fr", "Page introuvable"))
+    expected = (
+        ("404.html", "en", "Page not found"),
+        ("garden/404.html", "en", "Page not found"),
+        ("jardin/404.html", "fr", "Page introuvable"),
+    )
     for page, lang, title in expected:
         html = network.read(page)
         assert f'<html lang="{lang}"' in html, page

@@ -34,27 +34,34 @@ def served(tmp_path_factory):
 def accessible(page, role: str) -> list[str]:
     """The names of the nodes of ``role`` in the page's accessibility tree (as a screen reader has it)."""
     nodes = page.call("Accessibility.getFullAXTree")["nodes"]
-    return [node.get("name", {}).get("value", "") for node in nodes
-            if not node.get("ignored") and node.get("role", {}).get("value") == role]
+    return [
+        node.get("name", {}).get("value", "")
+        for node in nodes
+        if not node.get("ignored") and node.get("role", {}).get("value") == role
+    ]
 
 
 def press(page, key: str) -> None:
     code, name, text = KEYS[key]
-    page.call("Input.dispatchKeyEvent", type="keyDown", key=key, code=name, windowsVirtualKeyCode=code,
-              text=text)
+    page.call(
+        "Input.dispatchKeyEvent", type="keyDown", key=key, code=name, windowsVirtualKeyCode=code, text=text
+    )
     page.call("Input.dispatchKeyEvent", type="keyUp", key=key, code=name, windowsVirtualKeyCode=code)
 
 
 def focused(page) -> str:
-    return page.evaluate("document.activeElement.getAttribute('alt')"
-                         " || document.activeElement.textContent.trim()")
+    return page.evaluate(
+        "document.activeElement.getAttribute('alt') || document.activeElement.textContent.trim()"
+    )
 
 
 def wait(page, condition: str) -> None:
-    page.evaluate("new Promise((resolve, reject) => { const started = Date.now(); const check = () => {"
-                  f" if ({condition}) {{ return resolve(true); }}"
-                  " if (Date.now() - started > 15000) { return reject('never: ' + " + repr(condition) + "); }"
-                  " setTimeout(check, 50); }; check(); })")
+    page.evaluate(
+        "new Promise((resolve, reject) => { const started = Date.now(); const check = () => {"
+        f" if ({condition}) {{ return resolve(true); }}"
+        " if (Date.now() - started > 15000) { return reject('never: ' + " + repr(condition) + "); }"
+        " setTimeout(check, 50); }; check(); })"
+    )
 
 
 def luminance(rgb: str) -> float:
@@ -69,6 +76,7 @@ def contrast(first: str, second: str) -> float:
 
 
 # 1. Podcast episodes
+
 
 def test_an_episode_is_named_timed_and_its_transcript_readable(served):
     address, browser, _output = served
@@ -95,6 +103,7 @@ def test_an_episode_is_named_timed_and_its_transcript_readable(served):
 
 # 2. Search
 
+
 @pytest.mark.parametrize("path", ["/recherche/", "/espace-numerique/recherche.html"])
 def test_search_has_a_label_says_its_results_and_follows_the_text_size(served, path):
     address, browser, _output = served
@@ -102,13 +111,17 @@ def test_search_has_a_label_says_its_results_and_follows_the_text_size(served, p
     page.goto(address + path)
     wait(page, "document.querySelector('.pagefind-ui__search-input')")
     assert "Mots à chercher" in accessible(page, "textbox")
-    label = page.evaluate("(() => { const l = document.querySelector('label[for=recherche-mots]');"
-                          " return [l.textContent, l.getBoundingClientRect().height]; })()")
+    label = page.evaluate(
+        "(() => { const l = document.querySelector('label[for=recherche-mots]');"
+        " return [l.textContent, l.getBoundingClientRect().height]; })()"
+    )
     assert label[0] == "Mots à chercher" and label[1] > 0  # seen, not a placeholder that vanishes
     assert "Effacer" in page.evaluate("document.querySelector('.pagefind-ui__search-clear').textContent")
-    colours = page.evaluate("(() => { const i = document.querySelector('.pagefind-ui__search-input');"
-                            " return [getComputedStyle(i, '::placeholder').color,"
-                            " getComputedStyle(i).backgroundColor]; })()")
+    colours = page.evaluate(
+        "(() => { const i = document.querySelector('.pagefind-ui__search-input');"
+        " return [getComputedStyle(i, '::placeholder').color,"
+        " getComputedStyle(i).backgroundColor]; })()"
+    )
     assert contrast(*colours) >= 4.5, colours
     links = page.search("tablette")
     assert links
@@ -117,8 +130,10 @@ def test_search_has_a_label_says_its_results_and_follows_the_text_size(served, p
     said = page.evaluate("document.getElementById('recherche-etat').textContent")
     assert re.fullmatch(r"\d+ résultats? pour tablette", said), said
     # Sizes in rem: the reader's larger text makes the box and the results larger.
-    sizes = "['.pagefind-ui__search-input', '.pagefind-ui__result-title'].map(s =>" \
-            " parseFloat(getComputedStyle(document.querySelector(s)).fontSize))"
+    sizes = (
+        "['.pagefind-ui__search-input', '.pagefind-ui__result-title'].map(s =>"
+        " parseFloat(getComputedStyle(document.querySelector(s)).fontSize))"
+    )
     before = page.evaluate(sizes)
     page.evaluate("document.documentElement.style.fontSize = '200%'")
     assert page.evaluate(sizes) == [2 * size for size in before]
@@ -130,14 +145,16 @@ def test_search_excerpts_read_the_article_not_its_byline_or_player(served):
     page = browser.new_page()
     page.goto(address + "/radio-ondes/recherche.html")
     assert page.search("jardin")
-    excerpts = page.evaluate("[...document.querySelectorAll('.pagefind-ui__result-excerpt')]"
-                             ".map(e => e.textContent)")
+    excerpts = page.evaluate(
+        "[...document.querySelectorAll('.pagefind-ui__result-excerpt')].map(e => e.textContent)"
+    )
     foreign = [e for e in excerpts if re.search("Publié le|Télécharger|Écouter|transcription", e)]
     assert excerpts and not foreign, excerpts
     page.close()
 
 
 # 3. The map
+
 
 def test_the_map_names_its_places_in_french_and_opens_them_from_the_keyboard(served):
     address, browser, _output = served
@@ -149,17 +166,22 @@ def test_the_map_names_its_places_in_french_and_opens_them_from_the_keyboard(ser
     assert "Marker" not in buttons and sorted(b for b in buttons if b in places) == sorted(places)
     assert {"Zoom avant", "Zoom arrière"} <= set(buttons)
     # Eight places, eight pins: the ones at one address are set side by side.
-    spots = page.evaluate("[...document.querySelectorAll('.leaflet-marker-icon')].map(m => {"
-                          " const r = m.getBoundingClientRect();"
-                          " return Math.round(r.x) + ',' + Math.round(r.y); })")
+    spots = page.evaluate(
+        "[...document.querySelectorAll('.leaflet-marker-icon')].map(m => {"
+        " const r = m.getBoundingClientRect();"
+        " return Math.round(r.x) + ',' + Math.round(r.y); })"
+    )
     assert len(spots) == len(places) == len(set(spots)) == 8
     # The list is reachable before the map, and describes it.
-    assert page.evaluate("document.querySelector('a[href=\"#lieux\"]').compareDocumentPosition("
-                         "document.getElementById('carte')) & Node.DOCUMENT_POSITION_FOLLOWING")
+    assert page.evaluate(
+        "document.querySelector('a[href=\"#lieux\"]').compareDocumentPosition("
+        "document.getElementById('carte')) & Node.DOCUMENT_POSITION_FOLLOWING"
+    )
     assert page.evaluate("document.getElementById('carte').getAttribute('aria-describedby')") == "lieux"
     for key in ("Enter", " "):
-        page.evaluate("document.querySelector("
-                      "'.leaflet-marker-icon[alt=\"Radio Ondes Citoyennes\"]').focus()")
+        page.evaluate(
+            "document.querySelector('.leaflet-marker-icon[alt=\"Radio Ondes Citoyennes\"]').focus()"
+        )
         press(page, key)
         wait(page, "document.querySelector('.leaflet-popup')")
         assert focused(page) == "Radio Ondes Citoyennes"  # the popup's link, focus inside it
@@ -181,15 +203,28 @@ def visible_text(page) -> str:
     return page.evaluate("document.body.innerText")
 
 
-@pytest.mark.parametrize("path", ["/", "/planet/", "/agenda/", "/annuaire/carte.html", "/planet/sante.html",
-                                  "/lettre/", "/espace-numerique/", "/espace-numerique/agenda/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/planet/",
+        "/agenda/",
+        "/annuaire/carte.html",
+        "/planet/sante.html",
+        "/lettre/",
+        "/espace-numerique/",
+        "/espace-numerique/agenda/",
+    ],
+)
 def test_public_pages_offer_feeds_and_calendars_in_reader_words(served, path):
     address, browser, _output = served
     page = browser.new_page()
     page.goto(address + path)
     links = accessible(page, "link")
-    assert "Recevoir les nouvelles dans une application" in links or \
-        "Recevoir les nouvelles du réseau dans une application" in links, links
+    assert (
+        "Recevoir les nouvelles dans une application" in links
+        or "Recevoir les nouvelles du réseau dans une application" in links
+    ), links
     assert "comment suivre le réseau" in links
     if "agenda" in path:
         assert "Ajouter à mon agenda" in links
@@ -207,21 +242,36 @@ def test_one_help_page_names_the_formats_and_explains_them(served):
     page.goto(address + "/suivre/")
     assert page.evaluate("document.documentElement.lang") == "fr"
     assert accessible(page, "heading")[:4] == [
-        "Suivre le réseau", "Recevoir les nouvelles dans une application", "Ajouter à mon agenda",
-        "Recevoir la lettre de la semaine"]
+        "Suivre le réseau",
+        "Recevoir les nouvelles dans une application",
+        "Ajouter à mon agenda",
+        "Recevoir la lettre de la semaine",
+    ]
     text = visible_text(page)
     assert all(name in text for name in ("Atom", "RSS", "JSON Feed", "OPML", "iCalendar")), text
     assert "S’inscrire à la lettre" in accessible(page, "link")
     hrefs = page.evaluate("[...document.querySelectorAll('main a')].map(a => a.getAttribute('href'))")
-    for wanted in ("/planet/atom.xml", "/agenda/agenda.ics", "/planet/opml.xml",
-                   "/radio-ondes/feeds/all.atom.xml"):
+    for wanted in (
+        "/planet/atom.xml",
+        "/agenda/agenda.ics",
+        "/planet/opml.xml",
+        "/radio-ondes/feeds/all.atom.xml",
+    ):
         assert wanted in hrefs, hrefs
     page.close()
 
 
-@pytest.mark.parametrize("path", ["/planet/atom.xml", "/planet/rss.xml", "/amap-des-dunes/feeds/all.atom.xml",
-                                  "/radio-ondes/feeds/all.rss.xml", "/radio-ondes/podcast.xml",
-                                  "/lettre/atom.xml"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/planet/atom.xml",
+        "/planet/rss.xml",
+        "/amap-des-dunes/feeds/all.atom.xml",
+        "/radio-ondes/feeds/all.rss.xml",
+        "/radio-ondes/podcast.xml",
+        "/lettre/atom.xml",
+    ],
+)
 def test_a_feed_opened_in_the_browser_reads_as_news(served, path):
     address, browser, output = served
     head = (output / path.lstrip("/")).read_bytes()[:200]
@@ -230,8 +280,9 @@ def test_a_feed_opened_in_the_browser_reads_as_news(served, path):
     page.goto(address + path)
     wait(page, "document.querySelector('h1')")
     assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")  # the theme's
-    entries = page.evaluate("[...document.querySelectorAll('main li h2 a')]"
-                            ".map(a => [a.textContent.trim(), a.href])")
+    entries = page.evaluate(
+        "[...document.querySelectorAll('main li h2 a')].map(a => [a.textContent.trim(), a.href])"
+    )
     assert entries and all(title and link.startswith(PUBLIC + "/") for title, link in entries), entries
     assert "Comment suivre le réseau" in accessible(page, "link")
     assert "<feed" not in visible_text(page) and "<rss" not in visible_text(page)
@@ -258,20 +309,32 @@ def test_the_feed_health_page_speaks_to_the_public(served):
 
 
 def test_acronyms_leave_code_links_and_attributes_alone_and_escape_their_expansion(network):
-    network.site("amap", 'name: AMAP des Dunes\nabbreviations:\n  AMAP: Association "pour" le <maintien>\n'
-                         "  CC BY-NC-SA: Creative Commons, attribution, pas d’usage commercial,"
-                         " partage à l’identique\n")
-    network.article("amap", "paniers", "Les paniers de l'AMAP", "2026-03-01 10:00",
-                    body="![Logo AMAP](https://example.org/AMAP.png) `AMAP`"
-                         " [AMAP](https://example.org/AMAP)\n\n"
-                         "L'AMAP distribue. Encore l'AMAP, et des AMAPs. Texte sous CC BY-NC-SA.")
+    network.site(
+        "amap",
+        'name: AMAP des Dunes\nabbreviations:\n  AMAP: Association "pour" le <maintien>\n'
+        "  CC BY-NC-SA: Creative Commons, attribution, pas d’usage commercial,"
+        " partage à l’identique\n",
+    )
+    network.article(
+        "amap",
+        "paniers",
+        "Les paniers de l'AMAP",
+        "2026-03-01 10:00",
+        body="![Logo AMAP](https://example.org/AMAP.png) `AMAP`"
+        " [AMAP](https://example.org/AMAP)\n\n"
+        "L'AMAP distribue. Encore l'AMAP, et des AMAPs. Texte sous CC BY-NC-SA.",
+    )
     assert network.build().ok
     body = network.read("amap/paniers.html").split('<div class="content">')[1].split("</div>")[0]
     assert body.count("<abbr") == 2, body
-    assert ('L’<abbr title="Association &quot;pour&quot; le &lt;maintien&gt;">AMAP</abbr>'
-            ' distribue. Encore l’AMAP' in body.replace("'", "’")), body
-    assert ('<abbr title="Creative Commons, attribution, pas d’usage commercial, partage à l’identique">'
-            "CC BY-NC-SA</abbr>") in body
+    assert (
+        'L’<abbr title="Association &quot;pour&quot; le &lt;maintien&gt;">AMAP</abbr>'
+        " distribue. Encore l’AMAP" in body.replace("'", "’")
+    ), body
+    assert (
+        '<abbr title="Creative Commons, attribution, pas d’usage commercial, partage à l’identique">'
+        "CC BY-NC-SA</abbr>"
+    ) in body
     assert "<code>AMAP</code>" in body and 'alt="Logo AMAP"' in body
     assert 'href="https://example.org/AMAP"' in body
 

@@ -11,7 +11,10 @@ from citoyens_ssg.cli import main
 from citoyens_ssg.content.sanitize import clean_html, plain_text, safe_link
 
 # JSON-LD data blocks are not executed (and tojson escapes "<" inside them).
-ACTIVE = re.compile(r"<script(?![^>]*application/ld\+json)|<iframe|<object|<embed|<form|<input|<style|\bon\w+\s*=|javascript:|vbscript:|data:text/html", re.IGNORECASE)
+ACTIVE = re.compile(
+    r"<script(?![^>]*application/ld\+json)|<iframe|<object|<embed|<form|<input|<style|\bon\w+\s*=|javascript:|vbscript:|data:text/html",
+    re.IGNORECASE,
+)
 
 HOSTILE_BODY = """\
 Un paragraphe sain.
@@ -25,7 +28,8 @@ Un paragraphe sain.
 <math><mi xlink:href="javascript:alert(6)">m</mi></math>
 <object data="x.swf"></object><embed src="x.swf">
 
-[lien piégé](javascript:alert(7)) [autre](JaVaScRiPt&#58;alert(8)) [données](data:text/html,<script>x</script>)
+[lien piégé](javascript:alert(7)) [autre](JaVaScRiPt&#58;alert(8))
+[données](data:text/html,<script>x</script>)
 
 | a | b |
 |---|---|
@@ -59,8 +63,12 @@ def test_the_sanitiser_removes_active_content(fragment):
 
 
 def test_the_sanitiser_keeps_structure_and_resolves_relative_urls():
-    cleaned = clean_html('<figure><img src="img/a.png" alt="Un chat"><figcaption>Légende</figcaption></figure><a href="../page.html">lien</a>',
-                         base_url="https://blog.example.org/2026/billet/", link_rel="nofollow noopener")
+    cleaned = clean_html(
+        '<figure><img src="img/a.png" alt="Un chat"><figcaption>Légende</figcaption></figure><a '
+        'href="../page.html">lien</a>',
+        base_url="https://blog.example.org/2026/billet/",
+        link_rel="nofollow noopener",
+    )
     assert '<img src="https://blog.example.org/2026/billet/img/a.png" alt="Un chat">' in cleaned
     assert '<a href="https://blog.example.org/2026/page.html" rel="nofollow noopener">lien</a>' in cleaned
     assert "<figcaption>Légende</figcaption>" in cleaned
@@ -71,13 +79,27 @@ def test_the_sanitiser_keeps_structure_and_resolves_relative_urls():
 
 def test_hostile_markdown_is_sanitised_in_pages_and_feeds(network, dialect, capsys):
     network.site("a", "name: A\n")
-    network.article("a", "piege", 'Titre <img src=x onerror=alert(9)> & "guillemets"', "2026-01-01", body=HOSTILE_BODY,
-                    Summary='<script>alert(10)</script>Résumé <a href="javascript:alert(11)">piégé</a>')
+    network.article(
+        "a",
+        "piege",
+        'Titre <img src=x onerror=alert(9)> & "guillemets"',
+        "2026-01-01",
+        body=HOSTILE_BODY,
+        Summary='<script>alert(10)</script>Résumé <a href="javascript:alert(11)">piégé</a>',
+    )
     code, err = build(network, capsys)
     assert code == 0, err
     slug = "piege"  # the address comes from the file name
-    for relative in (f"a/{slug}.html", "a/index.html", "a/feeds/all.atom.xml", "a/feeds/all.rss.xml",
-                     "planet/index.html", "planet/atom.xml", "planet/rss.xml", "index.html"):
+    for relative in (
+        f"a/{slug}.html",
+        "a/index.html",
+        "a/feeds/all.atom.xml",
+        "a/feeds/all.rss.xml",
+        "planet/index.html",
+        "planet/atom.xml",
+        "planet/rss.xml",
+        "index.html",
+    ):
         text = network.read(relative)
         if relative.endswith(".xml"):
             text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&quot;", '"')
@@ -109,10 +131,16 @@ def test_a_trusted_site_may_embed_frames_but_only_network_yaml_says_so(network, 
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
-        ("Save_as: ../output-evil/pwn.html", "sites/a/content/bad.md:3: 'Save_as:' is not allowed in content: addresses are set by citoyens"),
+        (
+            "Save_as: ../output-evil/pwn.html",
+            "sites/a/content/bad.md:3: 'Save_as:' is not allowed in content: addresses are set by citoyens",
+        ),
         ("Url: ../../x.html", "sites/a/content/bad.md:3: 'Url:' is not allowed in content"),
         ("Template: ../../etc/passwd", "sites/a/content/bad.md:3: 'Template:' is not allowed in content"),
-        ("Slug: ../../x", "sites/a/content/bad.md:3: Slug '../../x' must use lowercase letters, digits and hyphens only"),
+        (
+            "Slug: ../../x",
+            "sites/a/content/bad.md:3: Slug '../../x' must use lowercase letters, digits and hyphens only",
+        ),
         ("Slug: /tmp/abs", "sites/a/content/bad.md:3: Slug '/tmp/abs' must use"),
         ("Status: publié", "sites/a/content/bad.md:3: Status 'publié' is unknown"),
     ],
@@ -125,17 +153,28 @@ def test_path_like_metadata_is_refused(network, capsys, header, expected):
     assert code == 1
     assert expected in err, err
     assert (network.output / "a" / "bon-article.html").is_file()
-    assert not (network.root / "output-evil").exists() and not (network.output.parent / "output-evil").exists()
+    assert (
+        not (network.root / "output-evil").exists() and not (network.output.parent / "output-evil").exists()
+    )
     assert not list(network.output.rglob("pwn.html"))
 
 
 @pytest.mark.parametrize(
     ("date", "expected"),
     [
-        ("12/03/2024", "sites/a/content/quand.md:2: date '12/03/2024' is ambiguous; write it year-month-day: 2024-03-12"),
-        ("12 mars 2024", "sites/a/content/quand.md:2: date '12 mars 2024' not understood; write it year-month-day"),
+        (
+            "12/03/2024",
+            "sites/a/content/quand.md:2: date '12/03/2024' is ambiguous; write it year-month-day: 2024-03-12",
+        ),
+        (
+            "12 mars 2024",
+            "sites/a/content/quand.md:2: date '12 mars 2024' not understood; write it year-month-day",
+        ),
         ("2024-02-30", "sites/a/content/quand.md:2: date '2024-02-30' does not exist in the calendar"),
-        ("2024-03-31 02:30", "sites/a/content/quand.md:2: 2024-03-31 02:30 does not exist in Europe/Paris: clocks go forward"),
+        (
+            "2024-03-31 02:30",
+            "sites/a/content/quand.md:2: 2024-03-31 02:30 does not exist in Europe/Paris: clocks go forward",
+        ),
     ],
 )
 def test_dates_are_unambiguous(network, capsys, date, expected):
@@ -171,7 +210,8 @@ def test_broken_files_are_named_and_the_rest_is_built(network, capsys):
         "ERROR sites/a/content/enorme.md: file too large",
         "ERROR sites/a/content/citations.md:4: quotes nested more than 32 deep",
         "ERROR sites/a/content/crochets.md:4: brackets [ nested more than 64 deep",
-        "ERROR sites/a/content/!!!.md: a file or folder name may hold letters, digits, spaces and . _ - ( ) + , only; rename it",
+        "ERROR sites/a/content/!!!.md: a file or folder name may hold letters, digits, spaces and . _ - ( ) "
+        "+ , only; rename it",
         "WARNING sites/a/content/typo.md:3: unknown metadata 'Tgas:', ignored — did you mean 'Tags'?",
     ):
         assert expected in err, (expected, err)
@@ -203,7 +243,9 @@ def test_links_out_of_the_site_and_case_twins_are_refused(network, capsys):
     for link in ("passwd.md", "vol.md", "images/etc"):
         (content / link).unlink()
     code, err = build(network, capsys)
-    assert re.search(r"ERROR sites/a/content/[Pp]hoto\.md: '[Pp]hoto\.md' and '[Pp]hoto\.md' differ only by case", err)
+    assert re.search(
+        r"ERROR sites/a/content/[Pp]hoto\.md: '[Pp]hoto\.md' and '[Pp]hoto\.md' differ only by case", err
+    )
     assert (network.output / "a" / "article-sain.html").is_file()
 
 
@@ -234,7 +276,9 @@ def test_a_swap_that_fails_puts_back_every_site_it_was_carrying(network, capsys,
     folder_b = (network.output / "b").stat().st_ino
 
     def published_tree():
-        return {p.relative_to(network.output): p.read_bytes() for p in network.output.rglob("*") if p.is_file()}
+        return {
+            p.relative_to(network.output): p.read_bytes() for p in network.output.rglob("*") if p.is_file()
+        }
 
     before = published_tree()
     network.article("a", "deuxieme", "Deuxième", "2026-01-02")
@@ -252,7 +296,9 @@ def test_a_swap_that_fails_puts_back_every_site_it_was_carrying(network, capsys,
     assert published_tree() == before and (network.output / "b").stat().st_ino == folder_b
     assert not any(path.is_symlink() for path in network.output.rglob("*"))
     assert build(network, capsys)[0] == 0  # the next build goes through, b and c carried again
-    assert (network.output / "b").stat().st_ino == folder_b and "Deuxième" in (network.output / "a/deuxieme.html").read_text(encoding="utf-8")
+    assert (network.output / "b").stat().st_ino == folder_b and "Deuxième" in (
+        network.output / "a/deuxieme.html"
+    ).read_text(encoding="utf-8")
     assert not any(path.is_symlink() for path in network.output.rglob("*"))
 
 

@@ -16,16 +16,24 @@ def kept(term: str, pages: list[dict]) -> list[str]:
     """The titles of ``pages`` (Pagefind result data) the filter keeps for ``term``."""
     if shutil.which("node") is None:
         pytest.skip("node is not installed")
-    script = (f"import {{ keepResult, wordsOf }} from {json.dumps(MODULE.as_uri())};\n"
-              f"const pages = {json.dumps(pages)};\n"
-              f"const words = wordsOf({json.dumps(term)});\n"
-              "console.log(JSON.stringify(pages.filter((page) => keepResult(words, page)).map((page) => page.meta.title)));\n")
-    done = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=30, check=True)
+    script = (
+        f"import {{ keepResult, wordsOf }} from {json.dumps(MODULE.as_uri())};\n"
+        f"const pages = {json.dumps(pages)};\n"
+        f"const words = wordsOf({json.dumps(term)});\n"
+        "console.log(JSON.stringify(pages.filter((page) => keepResult(words, page)).map((page) => "
+        "page.meta.title)));\n"
+    )
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=30, check=True
+    )
     return json.loads(done.stdout)
 
 
 PAGES = [
-    {"meta": {"title": "Atelier tablette"}, "content": "Venez à l'espace numérique, les ateliers sont gratuits."},
+    {
+        "meta": {"title": "Atelier tablette"},
+        "content": "Venez à l'espace numérique, les ateliers sont gratuits.",
+    },
     {"meta": {"title": "Le jardin partagé"}, "content": "À la rentrée, les légumes d'hiver."},
     {"meta": {"title": "Réunion publique"}, "content": "Rénovation de la place."},
 ]

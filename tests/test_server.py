@@ -30,7 +30,9 @@ def wait_for_rebuild(server: DevServer, before: int) -> None:
 @pytest.fixture
 def served(network):
     network.site("epn", "name: Espace numérique\n")
-    network.article("epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00", body="Première version.")
+    network.article(
+        "epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00", body="Première version."
+    )
     network.write("sites/epn/content/fichiers/transcription.txt", "Un numérique partagé.\n")
     network.site("radio", "name: Radio\ntheme: onde\n")
     server = DevServer(network.root, port=0, jobs=1)
@@ -48,7 +50,9 @@ def test_serves_the_network_and_rebuilds_a_changed_article(served):
     with urllib.request.urlopen(server.url + "/epn/fichiers/transcription.txt", timeout=5) as response:
         assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
     before = server.rebuilds
-    network.article("epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00", body="Version corrigée.")
+    network.article(
+        "epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00", body="Version corrigée."
+    )
     wait_for_rebuild(server, before)
     assert "Version corrigée." in fetch(server.url + "/epn/atelier-tablette.html")
 
@@ -116,12 +120,17 @@ def test_live_reload_and_the_error_banner(served):
     stream = EventStream(server.url)
     try:
         assert json.loads(stream.next("problems")) == []  # the state on connecting
-        network.article("epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00", body="Relu et corrigé.")
+        network.article(
+            "epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00", body="Relu et corrigé."
+        )
         stream.next("reload")
         assert "Relu et corrigé." in fetch(server.url + "/epn/atelier-tablette.html")
         network.write("sites/epn/content/atelier.md", "Title: Atelier tablette\nDate: 12/03/2026\n\nTexte.\n")
         problems = json.loads(stream.next("problems"))
-        assert problems == ["sites/epn/content/atelier.md:2: date '12/03/2026' is ambiguous; write it year-month-day: 2026-03-12"]
+        assert problems == [
+            "sites/epn/content/atelier.md:2: date '12/03/2026' is ambiguous; write it year-month-day: "
+            "2026-03-12"
+        ]
     finally:
         stream.close()
 
@@ -159,7 +168,9 @@ def test_serve_shows_the_page_first_and_makes_the_search_index_after(served):
     network, server = served
     record = server.indexer.paths.renders("epn")
     site = server.output / "epn"
-    wait_for(lambda: search_index_key(record) == search.index_key(site, search.indexed_pages(site)), "first index")
+    wait_for(
+        lambda: search_index_key(record) == search.index_key(site, search.indexed_pages(site)), "first index"
+    )
     first = search_index_key(record)
     before = server.rebuilds
     network.article("epn", "atelier", "Atelier tablette", "2026-03-01 10:00", body="Le mot compostage.")

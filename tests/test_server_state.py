@@ -37,7 +37,9 @@ def test_an_edited_theme_catalogue_shows_at_the_next_rebuild(english):
     assert ">Directory</a>" in fetch(server.url + "/")
     text = catalogue.read_text(encoding="utf-8")
     assert 'msgid "Annuaire"\nmsgstr "Directory"\n' in text
-    edited = text.replace('msgid "Annuaire"\nmsgstr "Directory"\n', 'msgid "Annuaire"\nmsgstr "All the associations"\n')
+    edited = text.replace(
+        'msgid "Annuaire"\nmsgstr "Directory"\n', 'msgid "Annuaire"\nmsgstr "All the associations"\n'
+    )
     saved_and_rebuilt(server, lambda: catalogue.write_text(edited, encoding="utf-8"))
     assert ">All the associations</a>" in fetch(server.url + "/")
 
@@ -63,8 +65,10 @@ def test_an_unexpected_error_reaches_the_banner_and_the_next_save_rebuilds(engli
     template = network.root / "themes/citoyen/templates/portal.html"
     good = template.read_text(encoding="utf-8")
     # A broken network template fails the network stage with Jinja's own error, not citoyens'.
-    saved_and_rebuilt(server, lambda: template.write_text(good.replace("{% block content %}",
-                                                                      "{% block content %}{% if %}", 1)))
+    saved_and_rebuilt(
+        server,
+        lambda: template.write_text(good.replace("{% block content %}", "{% block content %}{% if %}", 1)),
+    )
     assert len(server.problems) == 1 and "TemplateSyntaxError" in server.problems[0]
     assert "rebuild failed" in caplog.text  # a bug's traceback is in the log
     repaired = good.replace("{% block content %}", "{% block content %}<!-- réparé -->", 1)

@@ -49,7 +49,7 @@ def resolve(value: str, values: dict[str, str]) -> str:
     if value.startswith("var("):
         return resolve(values[value[4:-1].strip()], values)
     if value.startswith("color-mix("):
-        first, second = _split(value[len("color-mix("):-1])[1:]
+        first, second = _split(value[len("color-mix(") : -1])[1:]
         color, share = first.rsplit(" ", 1)
         weight = float(share.rstrip("%")) / 100
         a, b = _rgb(resolve(color, values)), _rgb(resolve(second, values))
@@ -73,7 +73,7 @@ def _split(arguments: str) -> list[str]:
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
-    return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def example_accents() -> list[str]:
@@ -110,8 +110,9 @@ def test_focus_ring_contrast_at_least_3_to_1(mode, chosen):
     for where, background, ring in surfaces(mode):
         colour, behind = resolve(ring["ring"], values), resolve(background, values)
         ratio = contrast(colour, behind)
-        assert ratio >= 3, (f"{mode}, accent {chosen} ({accent}): ring {colour} on the {where} ({behind})"
-                            f" is {ratio:.2f}:1")
+        assert ratio >= 3, (
+            f"{mode}, accent {chosen} ({accent}): ring {colour} on the {where} ({behind}) is {ratio:.2f}:1"
+        )
 
 
 def test_the_example_network_accents_are_read():

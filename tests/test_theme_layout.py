@@ -49,10 +49,16 @@ def page(tmp_path_factory):
         tab = browser.new_page()
 
         def show(path: str, width: int = 390, height: int = 800, scheme: str = "light"):
-            tab.call("Emulation.setEmulatedMedia",
-                     features=[{"name": "prefers-color-scheme", "value": scheme}])
-            tab.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
-                     mobile=width < 600)
+            tab.call(
+                "Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": scheme}]
+            )
+            tab.call(
+                "Emulation.setDeviceMetricsOverride",
+                width=width,
+                height=height,
+                deviceScaleFactor=1,
+                mobile=width < 600,
+            )
             tab.goto(origin + path)
             return tab
 
@@ -126,14 +132,15 @@ def test_a_list_item_shows_its_image_once(page, path, width):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_network_bar_is_one_dark_line_on_a_phone(page, scheme):
     tab = page("/espace-numerique/atelier-premiers-pas-sur-tablette.html", 390, scheme=scheme)
-    tops = tab.evaluate("[...document.querySelectorAll('.network-bar a')]"
-                        ".map(a => Math.round(a.getBoundingClientRect().top))")
+    tops = tab.evaluate(
+        "[...document.querySelectorAll('.network-bar a')].map(a => Math.round(a.getBoundingClientRect().top))"
+    )
     assert len(tops) == 2 and len(set(tops)) == 1, tops
     height = tab.evaluate("document.querySelector('.network-bar').getBoundingClientRect().height")
     line = tab.evaluate("parseFloat(getComputedStyle(document.querySelector('.network-bar a')).lineHeight)")
     assert height < 2 * line
     background = tab.evaluate("getComputedStyle(document.querySelector('.network-bar')).backgroundColor")
-    channels = background[background.index("(") + 1:background.index(")")].split(",")[:3]
+    channels = background[background.index("(") + 1 : background.index(")")].split(",")[:3]
     red, green, blue = (int(c) for c in channels)
     assert max(red, green, blue) < 64, background  # dark over a dark page too, never light grey
     bar = tab.evaluate("document.querySelector('.network-bar').textContent")
@@ -143,8 +150,9 @@ def test_the_network_bar_is_one_dark_line_on_a_phone(page, scheme):
 def test_the_map_rule_does_not_style_the_page(page):
     tab = page("/annuaire/carte.html", 390)
     assert tab.evaluate("getComputedStyle(document.body).borderTopWidth") == "0px"
-    top = tab.evaluate("document.querySelector('.network-bar, header[role=banner]')"
-                       ".getBoundingClientRect().top")
+    top = tab.evaluate(
+        "document.querySelector('.network-bar, header[role=banner]').getBoundingClientRect().top"
+    )
     assert top == 0
 
 
@@ -155,14 +163,21 @@ TEXT_SPACING = """(() => { const style = document.createElement('style');
   document.head.append(style); return true; })()"""
 
 
-@pytest.mark.parametrize("path", ["/annuaire/", "/annuaire/quartiers.html",
-                                  "/espace-numerique/agenda/permanence-libre-ordinateurs-et-demarches.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/annuaire/",
+        "/annuaire/quartiers.html",
+        "/espace-numerique/agenda/permanence-libre-ordinateurs-et-demarches.html",
+    ],
+)
 def test_the_directory_facts_reflow_at_320_px_with_text_spacing(page, path):
     """Addresses and e-mails wrap inside their card (overflow-wrap: anywhere), nothing is cut."""
     tab = page(path, 320)
     assert tab.evaluate(TEXT_SPACING)
     assert tab.evaluate(WIDER_THAN_VIEWPORT) == [], path
     assert tab.evaluate("document.documentElement.scrollWidth") <= 320
-    cut = tab.evaluate("[...document.querySelectorAll('dd')]"
-                       ".filter(dd => dd.scrollWidth > dd.clientWidth + 1).length")
+    cut = tab.evaluate(
+        "[...document.querySelectorAll('dd')].filter(dd => dd.scrollWidth > dd.clientWidth + 1).length"
+    )
     assert cut == 0

@@ -19,10 +19,12 @@ def recorded(network, slug: str, name: str, lang: str = "") -> None:
     (network.root / f"sites/{slug}/content/audio/{name}.mp3").write_bytes(b"ID3" + bytes(2_000))
     extra = {"lang": lang} if lang else {}
     network.article(slug, name, "Emission", "2026-03-01 10:00", audio=f"{{static}}/audio/{name}.mp3", **extra)
-    network.write(f"sites/{slug}/content/agenda/{name}.md",
-                  "Title: Permanence\nStart: 2026-12-01 14:00\nEnd: 2026-12-01 18:00\n"
-                  "Recurrence: chaque semaine\n"
-                  f"Days: mardi\nCount: 4\n{f'Lang: {lang}' + chr(10) if lang else ''}\nTexte.\n")
+    network.write(
+        f"sites/{slug}/content/agenda/{name}.md",
+        "Title: Permanence\nStart: 2026-12-01 14:00\nEnd: 2026-12-01 18:00\n"
+        "Recurrence: chaque semaine\n"
+        f"Days: mardi\nCount: 4\n{f'Lang: {lang}' + chr(10) if lang else ''}\nTexte.\n",
+    )
 
 
 def page_of(network, slug: str, name: str) -> str:
@@ -46,8 +48,9 @@ def says_only(text: str, language: str) -> None:
 
 @pytest.mark.parametrize("network_language", ["fr", "en"])
 def test_every_source_of_words_falls_back_the_same_way(network, network_language):
-    network.write("network.yaml",
-                  f"name: Réseau\nurl: https://reseau.example.org\nlanguage: {network_language}\n")
+    network.write(
+        "network.yaml", f"name: Réseau\nurl: https://reseau.example.org\nlanguage: {network_language}\n"
+    )
     network.site("radio", "name: Radio\n")  # in the network's language
     recorded(network, "radio", "breton", lang="br")
     network.site("english", "name: English site\nlanguage: en\n")

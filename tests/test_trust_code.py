@@ -20,7 +20,7 @@ TEMPLATE_ESCAPES = {
     "cycler": "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
     "lipsum": "{{ lipsum.__globals__['os'].popen('touch MARKER').read() }}",
     "subclasses": "{% for c in ''.__class__.__mro__[1].__subclasses__() %}"
-                  "{% if c.__name__ == 'Popen' %}{{ c('touch MARKER', shell=True) }}{% endif %}{% endfor %}",
+    "{% if c.__name__ == 'Popen' %}{{ c('touch MARKER', shell=True) }}{% endif %}{% endfor %}",
     "range": "{{ range.__globals__['__builtins__']['__import__']('os').system('touch MARKER') }}",
     "open": "{{ lipsum.__globals__.__builtins__.open('/etc/passwd').read() }}",
     "context": "{{ self._TemplateReference__context.environment.__class__.__init__.__globals__ }}",
@@ -43,7 +43,10 @@ def hostile_templates(network, marker) -> None:
     for name, payload in TEMPLATE_ESCAPES.items():
         network.site(name, f"name: Site {name}\n")
         network.article(name, "billet", "Billet", "2026-01-01")
-        network.write(f"sites/{name}/theme/templates/index.html", "<p>Accueil</p>\n" + payload.replace("MARKER", str(marker)) + "\n")
+        network.write(
+            f"sites/{name}/theme/templates/index.html",
+            "<p>Accueil</p>\n" + payload.replace("MARKER", str(marker)) + "\n",
+        )
     network.site("sage", "name: Sage\n")
     network.article("sage", "billet", "Billet sage", "2026-01-01")
 
@@ -56,9 +59,14 @@ def test_a_site_template_cannot_reach_python(network, capsys, tmp_path, command)
     assert code == 1
     assert not marker.exists()
     for name in TEMPLATE_ESCAPES:
-        assert f"ERROR sites/{name}/theme/templates/index.html:2: template refused by the sandbox: " in err, (name, err)
+        assert f"ERROR sites/{name}/theme/templates/index.html:2: template refused by the sandbox: " in err, (
+            name,
+            err,
+        )
     assert "Traceback" not in err
-    published = b"".join(path.read_bytes() for path in network.root.rglob("*") if path.is_file() and "output" in path.parts)
+    published = b"".join(
+        path.read_bytes() for path in network.root.rglob("*") if path.is_file() and "output" in path.parts
+    )
     assert b"root:x:0:0" not in published
     if command == "build":
         assert "FAILED open: not published" in err
@@ -68,8 +76,13 @@ def test_a_site_template_cannot_reach_python(network, capsys, tmp_path, command)
 
 @pytest.mark.parametrize("theme", ["simple", "notmyidea"])
 def test_pelican_themes_escape_site_values_and_show_bodies_as_html(network, capsys, theme):
-    network.site("a", f"name: '<script>alert(1)</script>'\ndescription: '<img src=x onerror=alert(2)>'\ntheme: {theme}\n")
-    network.article("a", "billet", "Billet", "2026-01-01", body="Un *texte* sain.", Summary="Un résumé **gras**.")
+    network.site(
+        "a",
+        f"name: '<script>alert(1)</script>'\ndescription: '<img src=x onerror=alert(2)>'\ntheme: {theme}\n",
+    )
+    network.article(
+        "a", "billet", "Billet", "2026-01-01", body="Un *texte* sain.", Summary="Un résumé **gras**."
+    )
     code, err = run(network, capsys, "build")
     assert code == 0, err
     index, article = network.read("a/index.html"), network.read("a/billet.html")
@@ -118,7 +131,10 @@ def test_sites_read_markdown_only(network, capsys):
         assert server.requests == []
     assert code == 1
     for name in ("secrets.rst", "pages/interne.RST", "page.html", "fichiers/copie.htm"):
-        assert f"ERROR sites/a/content/{name}: only Markdown is read: rename the file to .md" in err, (name, err)
+        assert f"ERROR sites/a/content/{name}: only Markdown is read: rename the file to .md" in err, (
+            name,
+            err,
+        )
     assert (network.output / "a" / "sain.html").is_file()  # the address comes from the file name
     published = b"".join(path.read_bytes() for path in network.output.rglob("*") if path.is_file())
     for leaked in (b"root:x:0:0", b"SECRET-DU-SERVEUR", b"<script>alert(1)", b"Texte HTML", b"Secrets"):
@@ -128,7 +144,7 @@ def test_sites_read_markdown_only(network, capsys):
 
 HOSTILE_SETTINGS = {
     "markdown": "MARKDOWN:\n    extensions: ['subprocess:Popen']\n"
-                "    extension_configs: {'subprocess:Popen': {args: 'touch MARKER', shell: true}}\n",
+    "    extension_configs: {'subprocess:Popen': {args: 'touch MARKER', shell: true}}\n",
     "regex": "FILENAME_METADATA: '(a+)+$'\n",
     "suffix": "SUMMARY_END_SUFFIX: '<script>alert(1)</script>'\n",
     "pages": "TEMPLATE_PAGES: {'/etc/passwd': 'passwd.txt'}\n",
@@ -147,14 +163,21 @@ def test_a_site_passes_pelican_only_allowlisted_plain_values(network, capsys, tm
     assert code == 1
     for slug, setting in HOSTILE_SETTINGS.items():
         key = setting.split(":")[0]
-        assert f"sites/{slug}/site.yaml:3: 'pelican.{key}' is not among the settings a site may pass to Pelican" in err, err
+        assert (
+            f"sites/{slug}/site.yaml:3: 'pelican.{key}' is not among the settings a site may pass to Pelican"
+            in err
+        ), err
     assert not marker.exists()
-    published = b"".join(path.read_bytes() for path in network.root.rglob("*") if path.is_file() and "output" in path.parts)
+    published = b"".join(
+        path.read_bytes() for path in network.root.rglob("*") if path.is_file() and "output" in path.parts
+    )
     assert b"root:x:0:0" not in published and b"<script>alert(1)" not in published
 
 
 def test_allowlisted_settings_are_checked_and_their_text_escaped(network, capsys):
-    network.site("a", """\
+    network.site(
+        "a",
+        """\
 name: A
 theme: simple
 pelican:
@@ -164,14 +187,17 @@ pelican:
   MENUITEMS:
     - ['<script>alert(1)</script>', /a/agenda/]
     - [Écrire, 'mailto:contact@example.org']
-""")
+""",
+    )
     network.article("a", "billet", "Billet", "2026-01-01")
     code, err = run(network, capsys, "build")
     assert code == 0, err
     index = network.read("a/index.html")
     assert '<a href="/a/agenda/">&lt;script&gt;alert(1)&lt;/script&gt;</a>' in index
     assert '<a href="mailto:contact@example.org">Écrire</a>' in index and "<script>alert" not in index
-    network.site("a", """\
+    network.site(
+        "a",
+        """\
 name: A
 pelican:
   DEFAULT_PAGINATION: 500
@@ -179,13 +205,17 @@ pelican:
   MENUITEMS:
     - [Piège, 'javascript:alert(1)']
     - [Seul]
-""")
+""",
+    )
     code, err = run(network, capsys, "build")
     assert code == 1
     for expected in (
-        "sites/a/site.yaml:3: key 'pelican.DEFAULT_PAGINATION' (articles per page of a listing): expected a number between 1 and 100",
-        "sites/a/site.yaml:4: key 'pelican.ARTICLE_ORDER_BY' (order of articles in listings): expected one of reversed-date, date,",
-        "sites/a/site.yaml:6: key 'pelican.MENUITEMS': expected an address starting with https://, http:// or mailto:",
+        "sites/a/site.yaml:3: key 'pelican.DEFAULT_PAGINATION' (articles per page of a listing): expected a "
+        "number between 1 and 100",
+        "sites/a/site.yaml:4: key 'pelican.ARTICLE_ORDER_BY' (order of articles in listings): expected one "
+        "of reversed-date, date,",
+        "sites/a/site.yaml:6: key 'pelican.MENUITEMS': expected an address starting with https://, http:// "
+        "or mailto:",
         "sites/a/site.yaml:7: key 'pelican.MENUITEMS': expected [text, address], got a list",
     ):
         assert expected in err, (expected, err)
@@ -197,13 +227,18 @@ def test_a_site_theme_holds_only_styles_images_and_fonts(network, capsys):
     network.write("sites/a/theme/static/css/extra.css", "h1 { color: #123456; }\n")
     network.write("sites/a/theme/static/js/piege.js", "fetch('/admin')\n")
     network.write("sites/a/theme/static/page.xhtml", "<html><script>alert(1)</script></html>\n")
-    network.write("sites/a/theme/templates/base.html", '<script src="{{ SITEURL }}/theme/js/piege.js"></script>\n')
+    network.write(
+        "sites/a/theme/templates/base.html", '<script src="{{ SITEURL }}/theme/js/piege.js"></script>\n'
+    )
     network.site("b", "name: B\n")
     network.article("b", "billet", "Billet de B", "2026-01-01")
     code, err = run(network, capsys, "build")
     assert code == 1
     for name in ("js/piege.js", "page.xhtml"):
-        assert f"ERROR sites/a/theme/static/{name}: a site's theme files may only be stylesheets, images or fonts" in err, err
+        assert (
+            f"ERROR sites/a/theme/static/{name}: a site's theme files may only be stylesheets, images or "
+            "fonts" in err
+        ), err
     assert "ok     a" in err and "extra.css:" not in err  # published with the network's theme alone
     assert not list(network.output.rglob("piege.js")) and not list(network.output.rglob("*.xhtml"))
     assert not list(network.output.rglob("extra.css"))  # the refused folder is left out whole
@@ -213,7 +248,10 @@ def test_a_site_theme_holds_only_styles_images_and_fonts(network, capsys):
     network.write("sites/a/theme/templates/base.html", "{% extends '!theme/base.html' %}\n")
     assert run(network, capsys, "build")[0] == 0
     # theme assets live under a content-named folder: a/theme/<8 hex>/css/extra.css
-    assert [path.relative_to(network.output / "a" / "theme").parts[1:] for path in (network.output / "a" / "theme").glob("*/css/extra.css")] == [("css", "extra.css")]
+    assert [
+        path.relative_to(network.output / "a" / "theme").parts[1:]
+        for path in (network.output / "a" / "theme").glob("*/css/extra.css")
+    ] == [("css", "extra.css")]
 
 
 def test_check_names_refused_files_without_building(network, capsys):
@@ -224,7 +262,9 @@ def test_check_names_refused_files_without_building(network, capsys):
     code = main(["check", "-C", str(network.root), "--no-build"])
     err = capsys.readouterr().err
     assert code == 1
-    assert "sites/a/theme/static/piege.js: a site's theme files may only be stylesheets, images or fonts" in err, err
+    assert (
+        "sites/a/theme/static/piege.js: a site's theme files may only be stylesheets, images or fonts" in err
+    ), err
     network.write("sites/a/theme/static/piege.js", "").unlink()
     assert main(["check", "-C", str(network.root), "--no-build"]) == 1
     assert "sites/a/content/secrets.rst: only Markdown is read" in capsys.readouterr().err

@@ -58,8 +58,7 @@ def test_a_worker_over_its_memory_fails_alone_and_named():
 def test_no_output_byte_holds_a_secret_of_the_build_environment(network, monkeypatch):
     monkeypatch.setenv("GITHUB_TOKEN", SECRET)
     network.site("radio", "name: Radio Ondes\n")
-    network.article("radio", "a", "Émission", "2024-03-01 10:00",
-                    body="Jeton : {GITHUB_TOKEN} $GITHUB_TOKEN")
+    network.article("radio", "a", "Émission", "2024-03-01 10:00", body="Jeton : {GITHUB_TOKEN} $GITHUB_TOKEN")
     assert network.build().ok
     for path in network.output.rglob("*"):
         if path.is_file():
@@ -68,8 +67,9 @@ def test_no_output_byte_holds_a_secret_of_the_build_environment(network, monkeyp
 
 def _many_articles(network, slug: str, count: int) -> None:
     for index in range(count):
-        network.write(f"sites/{slug}/content/a{index}.md",
-                      f"Title: Article {index}\nDate: 2024-01-01 10:00\n\nTexte.\n")
+        network.write(
+            f"sites/{slug}/content/a{index}.md", f"Title: Article {index}\nDate: 2024-01-01 10:00\n\nTexte.\n"
+        )
 
 
 def test_a_site_over_its_time_limit_is_stopped_named_and_its_last_version_kept(network):
@@ -86,7 +86,8 @@ def test_a_site_over_its_time_limit_is_stopped_named_and_its_last_version_kept(n
     assert failed.slug == "lent"
     assert [str(p) for p in failed.problems] == [
         "sites/lent: took more than 3 s: stopped, its previously published version is kept"
-        " (limits.site_seconds in network.yaml)"]
+        " (limits.site_seconds in network.yaml)"
+    ]
     assert "Premier article" in network.read("lent/premier.html")  # addresses come from file names
     assert not (network.output / "lent" / "a1.html").exists()
     assert "Nouvelles du vif" in network.read("vif/nouveau.html")
@@ -99,10 +100,14 @@ def _well_formed(path: Path) -> ElementTree.Element:
 
 def test_control_characters_from_a_site_never_break_the_network_files(network):
     network.site("radio", 'name: "Radio\\x0b\\r Ondes\\x1b"\nmaintainers: ["ondes\\x00"]\n')
-    network.article("radio", "emission", "Émission \x1b du soir", "2024-03-01 10:00",
-                    Summary="Résumé\x0c ici")
-    network.write("sites/radio/content/agenda/fete.md", "Title: Fête\x1b\nDate: 2024-03-01\n"
-                  "Start: 2030-05-01 14:00\nPlace: Salle\r des fêtes\x0b\n\nTexte.\n")
+    network.article(
+        "radio", "emission", "Émission \x1b du soir", "2024-03-01 10:00", Summary="Résumé\x0c ici"
+    )
+    network.write(
+        "sites/radio/content/agenda/fete.md",
+        "Title: Fête\x1b\nDate: 2024-03-01\n"
+        "Start: 2030-05-01 14:00\nPlace: Salle\r des fêtes\x0b\n\nTexte.\n",
+    )
     network.site("amap", "name: AMAP\n")
     network.article("amap", "paniers", "Paniers d'hiver", "2024-03-02 10:00")
     report = network.build()
@@ -122,8 +127,9 @@ def test_control_characters_from_a_site_never_break_the_network_files(network):
     assert "Radio Ondes" in network.read("index.html")
 
 
-HOSTILE_MAINTAINERS = ('name: Radio\nmaintainers:\n  - yann\n'
-                       '  - "yann\\n/network.yaml @attaquant\\n* @attaquant"\n  - "@x #"\n')
+HOSTILE_MAINTAINERS = (
+    'name: Radio\nmaintainers:\n  - yann\n  - "yann\\n/network.yaml @attaquant\\n* @attaquant"\n  - "@x #"\n'
+)
 
 
 def _rules(text: str) -> dict[str, list[str]]:
@@ -153,24 +159,38 @@ def test_codeowners_holds_one_rule_per_site_whatever_the_maintainers_say(network
     radio = dataclasses.replace(loaded.site("radio"), maintainers=hostile_handles)
     hostile = dataclasses.replace(loaded, sites=(loaded.site("amap"), radio))
     rules = _rules(codeowners(hostile))
-    assert rules == {"*": ["@reseau/mainteneurs"], "/sites/amap/": ["@amap-29", "contact@amap.example.org"],
-                     "/sites/radio/": ["@yann"]}
+    assert rules == {
+        "*": ["@reseau/mainteneurs"],
+        "/sites/amap/": ["@amap-29", "contact@amap.example.org"],
+        "/sites/radio/": ["@yann"],
+    }
 
 
 def test_recurrences_that_never_happen_are_refused_with_their_line_and_the_rest_builds(network):
     network.site("radio", "name: Radio\n")
     # dateutil looks for the next date of such a rule up to the year 9999 (day by day for a daily one).
-    rules = {"fevrier": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "jamais": "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
-             "treize": "FREQ=WEEKLY;BYMONTHDAY=13;COUNT=2"}
+    rules = {
+        "fevrier": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+        "jamais": "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+        "treize": "FREQ=WEEKLY;BYMONTHDAY=13;COUNT=2",
+    }
     for name, rule in rules.items():
-        network.write(f"sites/radio/content/agenda/{name}.md", f"Title: {name.capitalize()}\n"
-                      f"Date: 2024-03-01\nStart: 2026-01-06 10:00\nRrule: {rule}\n\nTexte.\n")
-    network.write("sites/radio/content/agenda/mardi.md", "Title: Chaque mardi\nDate: 2024-03-01\n"
-                  "Start: 2026-01-06 10:00\nRecurrence: chaque semaine\nCount: 3\n\nTexte.\n")
+        network.write(
+            f"sites/radio/content/agenda/{name}.md",
+            f"Title: {name.capitalize()}\n"
+            f"Date: 2024-03-01\nStart: 2026-01-06 10:00\nRrule: {rule}\n\nTexte.\n",
+        )
+    network.write(
+        "sites/radio/content/agenda/mardi.md",
+        "Title: Chaque mardi\nDate: 2024-03-01\n"
+        "Start: 2026-01-06 10:00\nRecurrence: chaque semaine\nCount: 3\n\nTexte.\n",
+    )
     [site] = network.build().sites
     assert sorted(str(p) for p in site.problems) == [
         f"sites/radio/content/agenda/{name}.md:4: Rrule: '{rules[name]}' never happens"
-        " in the ten years after Start:; check the days and months" for name in ("fevrier", "jamais")]
+        " in the ten years after Start:; check the days and months"
+        for name in ("fevrier", "jamais")
+    ]
     calendar = icalendar.Calendar.from_ical((network.output / "agenda" / "agenda.ics").read_bytes())
     assert sorted(str(e["summary"]) for e in calendar.walk("VEVENT")) == ["Chaque mardi", "Treize"]
 
@@ -183,28 +203,36 @@ def test_150_kb_of_unclosed_tags_are_refused_up_front_and_the_rest_builds(networ
     [site] = report.sites
     assert [str(p) for p in site.problems] == [
         "sites/radio/content/piege.md:4: 50000 tags opened with '<' are never closed with '>'"
-        " (the first on this line); close them, or write &lt; for a '<' sign"]
+        " (the first on this line); close them, or write &lt; for a '<' sign"
+    ]
     assert "Émission" in network.read("radio/emission.html")
     assert not (network.output / "radio" / "piege.html").exists()
 
 
-WXR_NAMESPACES = ('xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"'
-                  ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
-                  ' xmlns:content="http://purl.org/rss/1.0/modules/content/"'
-                  ' xmlns:wp="http://wordpress.org/export/1.2/"')
+WXR_NAMESPACES = (
+    'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"'
+    ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    ' xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+    ' xmlns:wp="http://wordpress.org/export/1.2/"'
+)
 
 
 def _wxr_item(title: str, body: str, name: str, status: str = "publish", day: int = 1) -> str:
-    return (f"<item><title>{title}</title><content:encoded><![CDATA[{body}]]></content:encoded>"
-            f"<wp:post_date_gmt>2024-01-{day:02d} 09:00:00</wp:post_date_gmt>"
-            f"<wp:post_name>{name}</wp:post_name>"
-            f"<wp:status>{status}</wp:status><wp:post_type>post</wp:post_type></item>\n")
+    return (
+        f"<item><title>{title}</title><content:encoded><![CDATA[{body}]]></content:encoded>"
+        f"<wp:post_date_gmt>2024-01-{day:02d} 09:00:00</wp:post_date_gmt>"
+        f"<wp:post_name>{name}</wp:post_name>"
+        f"<wp:status>{status}</wp:status><wp:post_type>post</wp:post_type></item>\n"
+    )
 
 
 def _export(network, *items: str) -> Path:
-    return network.write("export.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
-                         f'<rss version="2.0" {WXR_NAMESPACES}><channel><title>Jardin</title>\n'
-                         f"{''.join(items)}</channel></rss>\n")
+    return network.write(
+        "export.xml",
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<rss version="2.0" {WXR_NAMESPACES}><channel><title>Jardin</title>\n'
+        f"{''.join(items)}</channel></rss>\n",
+    )
 
 
 def test_a_hostile_wordpress_export_is_imported_as_data_and_builds(network, capsys):
@@ -213,10 +241,16 @@ def test_a_hostile_wordpress_export_is_imported_as_data_and_builds(network, caps
     network.article("radio", "emission", "Émission de la radio", "2024-01-01 10:00")
     export = _export(
         network,
-        _wxr_item("Piège&#13;Save_as: ../radio/index.html&#13;Status: published", "Page piégée.", "piege",
-                  day=2),
-        _wxr_item("Liens", '<p><a href="{attach}../../../network.yaml">réglages</a>'
-                  " et [x]({filename}../../radio/emission.md) et |filename|/x</p>", "liens", day=3),
+        _wxr_item(
+            "Piège&#13;Save_as: ../radio/index.html&#13;Status: published", "Page piégée.", "piege", day=2
+        ),
+        _wxr_item(
+            "Liens",
+            '<p><a href="{attach}../../../network.yaml">réglages</a>'
+            " et [x]({filename}../../radio/emission.md) et |filename|/x</p>",
+            "liens",
+            day=3,
+        ),
         _wxr_item("T" * 300, "Un titre très long.", "", day=4),
         _wxr_item("Poupées", "<div>" * 5000 + "fond" + "</div>" * 5000, "poupees", day=5),
         _wxr_item("Brouillon&#13;Status: published", "Texte pas encore public.", "brouillon", "draft", day=6),
@@ -224,12 +258,17 @@ def test_a_hostile_wordpress_export_is_imported_as_data_and_builds(network, caps
     assert main(["import", "-C", str(network.root), "jardin", str(export)]) == 0
     out = capsys.readouterr()
     assert "Traceback" not in out.err
-    assert ("'Poupées': its HTML is nested 5000 levels deep (at most 100); not imported,"
-            " simplify it in WordPress") in out.err
+    assert (
+        "'Poupées': its HTML is nested 5000 levels deep (at most 100); not imported, simplify it in WordPress"
+    ) in out.err
     assert "4 article(s) and page(s) imported" in out.out
     trap = (network.root / "sites/jardin/content/2024-01-02-piege.md").read_text(encoding="utf-8")
-    assert trap.splitlines()[:4] == ["Title: Piège Save_as: ../radio/index.html Status: published",
-                                     "Date: 2024-01-02 09:00", "Slug: piege", ""]
+    assert trap.splitlines()[:4] == [
+        "Title: Piège Save_as: ../radio/index.html Status: published",
+        "Date: 2024-01-02 09:00",
+        "Slug: piege",
+        "",
+    ]
     report = network.build()
     assert report.ok, [str(p) for r in report.sites for p in r.problems]
     assert "Émission de la radio" in network.read("radio/index.html")
@@ -253,7 +292,7 @@ def test_new_post_with_a_long_title_holding_a_line_break_writes_a_good_file(netw
     title = "Atelier " + "très long " * 30 + "\nSave_as: ../index.html"
     assert main(["new-post", "-C", str(network.root), "jardin", title]) == 0
     [path] = (network.root / "sites/jardin/content").glob("*.md")
-    assert path.stem[len("YYYY-MM-DD-"):] == ("atelier-" + "tres-long-" * 30)[:80].rstrip("-")
+    assert path.stem[len("YYYY-MM-DD-") :] == ("atelier-" + "tres-long-" * 30)[:80].rstrip("-")
     header = path.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()
     assert header[0] == "Title: " + "Atelier " + "très long " * 30 + "Save_as: ../index.html"
     assert not [line for line in header if line.lower().startswith("save_as")]
@@ -268,15 +307,17 @@ def test_a_site_over_its_memory_limit_is_stopped_and_named_the_others_published(
     photo.parent.mkdir(parents=True)
     # 49 million pixels, under the images' own limit: some 150 MB decoded, more once resized.
     Image.new("RGB", (7000, 7000), (200, 100, 50)).save(photo, compress_level=1)
-    network.article("photo", "grande", "Grande photo", "2024-01-01 10:00",
-                    body="![Photo]({static}/images/grand.png)")
+    network.article(
+        "photo", "grande", "Grande photo", "2024-01-01 10:00", body="![Photo]({static}/images/grand.png)"
+    )
     network.site("vif", "name: Vif\n")
     network.article("vif", "bonjour", "Bonjour", "2024-03-02 10:00")
     report = network.build()
     [failed] = report.failed
     assert [str(p) for p in failed.problems] == [
         "sites/photo: used more than 256 MB: stopped, its previously published version is kept"
-        " (limits.site_memory_mb in network.yaml)"]
+        " (limits.site_memory_mb in network.yaml)"
+    ]
     assert "Bonjour" in network.read("vif/bonjour.html")
 
 
@@ -304,6 +345,7 @@ def test_the_import_says_in_french_what_it_left_out(network, capsys):
     export = _export(network, _wxr_item("Poupées", "<div>" * 5000 + "fond" + "</div>" * 5000, "poupees"))
     i18n.set_language("fr")
     assert main(["import", "-C", str(network.root), "jardin", str(export)]) == 0
-    assert ("« Poupées » : son HTML est imbriqué sur 5000 niveaux (au plus 100) ; non importé,"
-            " simplifiez-le dans WordPress") in capsys.readouterr().err
-
+    assert (
+        "« Poupées » : son HTML est imbriqué sur 5000 niveaux (au plus 100) ; non importé,"
+        " simplifiez-le dans WordPress"
+    ) in capsys.readouterr().err

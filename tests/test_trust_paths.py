@@ -34,8 +34,11 @@ def snapshot(network, slug: str = "radio") -> dict[str, str]:
     files = {}
     for folder, dirnames, filenames in os.walk(top):
         here = Path(folder)
-        dirnames[:] = [name for name in dirnames if here / name not in skipped
-                       and not (name.startswith(".output.") or name == ".citoyens")]
+        dirnames[:] = [
+            name
+            for name in dirnames
+            if here / name not in skipped and not (name.startswith(".output.") or name == ".citoyens")
+        ]
         for name in filenames:
             path = here / name
             files[str(path.relative_to(top))] = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -43,8 +46,11 @@ def snapshot(network, slug: str = "radio") -> dict[str, str]:
 
 
 def not_the_network_pages(files: dict[str, str]) -> dict[str, str]:
-    return {name: digest for name, digest in files.items()
-            if not name.startswith("reseau/output/") or name.startswith("reseau/output/radio-ondes/")}
+    return {
+        name: digest
+        for name, digest in files.items()
+        if not name.startswith("reseau/output/") or name.startswith("reseau/output/radio-ondes/")
+    }
 
 
 def all_output_bytes(network, folder: Path | None = None) -> bytes:
@@ -73,15 +79,27 @@ def rebuild_everything(network) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
-        ("tiret", "---\nTitle: Pirate\nDate: 2026-01-02\nSave_as: ../radio-ondes/pwn.html\n---\n\nPWNED\n",
-         "sites/radio/content/tiret.md:4: 'Save_as:' is not allowed in content"),
-        ("retrait", "Title: Pirate\nDate: 2026-01-02\n Save_as: ../radio-ondes/pwn.html\n\nPWNED\n",
-         "sites/radio/content/retrait.md:3: 'Save_as:' is not allowed in content"),
-        ("langue", "Title: Pirate\nDate: 2026-01-02\nLang: /../../radio-ondes/pwn\n\nPWNED\n",
-         "sites/radio/content/langue.md:3: Lang '/../../radio-ondes/pwn' is not a language"),
-        ("url", "---\nTitle: Pirate\nDate: 2026-01-02\n  Url: ../radio-ondes/pwn.html\n"
-                "  Template: ../../x\n\nPWNED\n",
-         "sites/radio/content/url.md:4: 'Url:' is not allowed in content"),
+        (
+            "tiret",
+            "---\nTitle: Pirate\nDate: 2026-01-02\nSave_as: ../radio-ondes/pwn.html\n---\n\nPWNED\n",
+            "sites/radio/content/tiret.md:4: 'Save_as:' is not allowed in content",
+        ),
+        (
+            "retrait",
+            "Title: Pirate\nDate: 2026-01-02\n Save_as: ../radio-ondes/pwn.html\n\nPWNED\n",
+            "sites/radio/content/retrait.md:3: 'Save_as:' is not allowed in content",
+        ),
+        (
+            "langue",
+            "Title: Pirate\nDate: 2026-01-02\nLang: /../../radio-ondes/pwn\n\nPWNED\n",
+            "sites/radio/content/langue.md:3: Lang '/../../radio-ondes/pwn' is not a language",
+        ),
+        (
+            "url",
+            "---\nTitle: Pirate\nDate: 2026-01-02\n  Url: ../radio-ondes/pwn.html\n"
+            "  Template: ../../x\n\nPWNED\n",
+            "sites/radio/content/url.md:4: 'Url:' is not allowed in content",
+        ),
     ],
 )
 def test_a_site_writes_nothing_into_another_sites_folder(network, capsys, name, text, expected):
@@ -103,10 +121,13 @@ def test_an_html_content_file_cannot_set_its_address_either(network, capsys):
     two_radios(network)
     assert build(network, capsys)[0] == 0
     before = snapshot(network)
-    network.write("sites/radio/content/pirate.html", """\
+    network.write(
+        "sites/radio/content/pirate.html",
+        """\
         <html><head><title>Pirate</title><meta name="date" content="2026-01-02">
         <meta name="save_as" content="../radio-ondes/pwn.html"></head><body>PWNED</body></html>
-        """)
+        """,
+    )
     rebuild_everything(network)
     code, err = build(network, capsys)
     assert "Traceback" not in err, err
@@ -120,8 +141,10 @@ def test_a_save_as_from_default_metadata_is_refused_before_anything_is_written(n
     two_radios(network)
     assert build(network, capsys)[0] == 0
     before = snapshot(network)
-    network.write("sites/radio/site.yaml",
-                  "name: Radio\npelican:\n  DEFAULT_METADATA:\n    save_as: ../radio-ondes/pwn.txt\n")
+    network.write(
+        "sites/radio/site.yaml",
+        "name: Radio\npelican:\n  DEFAULT_METADATA:\n    save_as: ../radio-ondes/pwn.txt\n",
+    )
     network.write("sites/radio/content/fichiers/note.txt", "PWNED\n")
     rebuild_everything(network)
     code, err = build(network, capsys)
@@ -136,8 +159,10 @@ def test_every_page_pelican_writes_is_checked_before_it_is_written(network, caps
     two_radios(network)
     assert build(network, capsys)[0] == 0
     before = snapshot(network)
-    network.write("sites/radio/site.yaml", "name: Radio\npelican:\n"
-                  "  PAGINATION_PATTERNS: [[1, '{url}', '../radio-ondes/pwn-{save_as}']]\n")
+    network.write(
+        "sites/radio/site.yaml",
+        "name: Radio\npelican:\n  PAGINATION_PATTERNS: [[1, '{url}', '../radio-ondes/pwn-{save_as}']]\n",
+    )
     rebuild_everything(network)
     code, err = build(network, capsys)
     assert code == 1 and "Traceback" not in err, err
@@ -154,7 +179,9 @@ def test_references_resolve_inside_the_sites_content_folder(network, capsys):
         stream.write(f"# {SECRET}\n")
     network.article("autre", "brouillon", "Brouillon", "2026-01-01", status="draft", body=SECRET)
     network.write("sites/radio/content/fichiers/programme.pdf", "%PDF-1.4\n% programme\n")
-    network.write("sites/radio/content/fuite.md", """\
+    network.write(
+        "sites/radio/content/fuite.md",
+        """\
         Title: Fuite
         Date: 2026-01-02
         Audio: ../../../network.yaml
@@ -162,13 +189,16 @@ def test_references_resolve_inside_the_sites_content_folder(network, capsys):
         [le réseau]({attach}../../../network.yaml) et [le voisin]({static}../../autre/content/brouillon.md)
         et [le système]({attach}/../../../../../../etc/passwd)
         mais [le programme]({attach}fichiers/programme.pdf).
-        """)
+        """,
+    )
     code, err = build(network, capsys)
     assert code == 1 and "Traceback" not in err, err
     leaving = "leads outside the site; the file must be inside content/ (link removed)"
-    for line, reference in ((5, "{attach}../../../network.yaml"),
-                            (5, "{static}../../autre/content/brouillon.md"),
-                            (6, "{attach}/../../../../../../etc/passwd")):
+    for line, reference in (
+        (5, "{attach}../../../network.yaml"),
+        (5, "{static}../../autre/content/brouillon.md"),
+        (6, "{attach}/../../../../../../etc/passwd"),
+    ):
         assert f"ERROR sites/radio/content/fuite.md:{line}: {reference} {leaving}" in err, err
     audio = "Audio: '../../../network.yaml' leads outside the site; the file must be inside content/"
     assert f"ERROR sites/radio/content/fuite.md: {audio}" in err
@@ -183,20 +213,29 @@ def test_references_resolve_inside_the_sites_content_folder(network, capsys):
 
 def test_only_allowed_types_of_static_files_are_published(network, capsys):
     network.site("radio", "name: Radio\n")
-    network.article("radio", "emission", "Émission", "2026-01-01",
-                    body="[grille]({static}/fichiers/grille.pdf)")
+    network.article(
+        "radio", "emission", "Émission", "2026-01-01", body="[grille]({static}/fichiers/grille.pdf)"
+    )
     files = network.root / "sites/radio/content/fichiers"
     files.mkdir(parents=True)
-    hostile = {"outil.js": b"alert(document.cookie)",
-               "page.xhtml": b"<html xmlns='http://www.w3.org/1999/xhtml'><script>alert(1)</script></html>",
-               "logo.svg": b"<svg><script>alert(1)</script></svg>", "module.mjs": b"export {}",
-               "data.json": b"{}", "style.css": b"body{}", "page.htm": b"<p>x</p>",
-               "faux.pdf": b"<html><script>alert(1)</script></html>"}
+    hostile = {
+        "outil.js": b"alert(document.cookie)",
+        "page.xhtml": b"<html xmlns='http://www.w3.org/1999/xhtml'><script>alert(1)</script></html>",
+        "logo.svg": b"<svg><script>alert(1)</script></svg>",
+        "module.mjs": b"export {}",
+        "data.json": b"{}",
+        "style.css": b"body{}",
+        "page.htm": b"<p>x</p>",
+        "faux.pdf": b"<html><script>alert(1)</script></html>",
+    }
     for name, data in hostile.items():
         (files / name).write_bytes(data)
-    allowed = {"grille.pdf": b"%PDF-1.4\n%%EOF\n", "transcription.txt": "Bonjour à tous\n".encode(),
-               "sous-titres.vtt": b"WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour\n",
-               "ancien.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(56)}
+    allowed = {
+        "grille.pdf": b"%PDF-1.4\n%%EOF\n",
+        "transcription.txt": "Bonjour à tous\n".encode(),
+        "sous-titres.vtt": b"WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour\n",
+        "ancien.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(56),
+    }
     for name, data in allowed.items():
         (files / name).write_bytes(data)
     code, err = build(network, capsys)
@@ -241,14 +280,27 @@ def test_symbolic_links_inside_a_site_are_refused(network, capsys):
 
 def unpublished_network(network) -> None:
     network.site("radio", "name: Radio\n")
-    network.article("radio", "zorglub", "Projet Zorglub confidentiel", "2026-01-02", status="draft",
-                    tags="zorglubtag", category="Zorglubcat", body="Texte Zorglub.")
+    network.article(
+        "radio",
+        "zorglub",
+        "Projet Zorglub confidentiel",
+        "2026-01-02",
+        status="draft",
+        tags="zorglubtag",
+        category="Zorglubcat",
+        body="Texte Zorglub.",
+    )
     network.article("radio", "avenir", "Annonce Zorglub embargo", "2099-01-01", body="Sous embargo.")
     pages = "sites/radio/content/pages"
     network.write(f"{pages}/cachee.md", "Title: Page cachée\nStatus: hidden\n\nPas dans le menu.\n")
     network.write(f"{pages}/prochaine.md", "Title: Page Zorglub prochaine\nStatus: draft\n\nBientôt.\n")
-    network.article("radio", "public", "Article public", "2026-01-03",
-                    body="[voir le projet]({filename}zorglub.md) et [l'annonce]({filename}avenir.md).")
+    network.article(
+        "radio",
+        "public",
+        "Article public",
+        "2026-01-03",
+        body="[voir le projet]({filename}zorglub.md) et [l'annonce]({filename}avenir.md).",
+    )
 
 
 def test_drafts_and_future_posts_never_reach_a_build(network, capsys, source_date_epoch):
@@ -278,8 +330,11 @@ def test_the_dev_server_shows_drafts_marked_and_not_indexed(network, capsys, sou
     finally:
         server.httpd.server_close()
     assert not network.output.exists()  # the preview is not where a build for publishing goes
-    for page in ("radio/drafts/zorglub.html", "radio/drafts/avenir.html",  # addresses come from file names
-                 "radio/drafts/pages/prochaine.html"):
+    for page in (
+        "radio/drafts/zorglub.html",
+        "radio/drafts/avenir.html",  # addresses come from file names
+        "radio/drafts/pages/prochaine.html",
+    ):
         html = (server.output / page).read_text(encoding="utf-8")
         assert '<meta name="robots" content="noindex">' in html and 'class="draft-banner"' in html, page
         assert "Brouillon" in html
@@ -304,7 +359,9 @@ def test_a_sites_own_theme_static_folder_publishes_styles_and_images_never_scrip
     assert b"alert(" not in all_output_bytes(network, network.output / "radio")
     assert not list((network.output / "radio").rglob("maison.css"))  # under theme/<8 hex>/ or anywhere
     assert main(["check", "-C", str(network.root)]) == 1
-    assert "sites/radio/theme/static/js/pirate.js: a site's theme files may only be" in capsys.readouterr().err
+    assert (
+        "sites/radio/theme/static/js/pirate.js: a site's theme files may only be" in capsys.readouterr().err
+    )
     assert (network.output / "radio" / "emission.html").is_file()
     [own_style] = (network.output / "autre" / "theme").glob("*/css/maison.css")  # theme/<8 hex>/css/
     assert own_style.read_text(encoding="utf-8") == "body { color: #222; }\n"
@@ -320,8 +377,13 @@ def test_a_file_name_cannot_add_markup_to_a_page(network, capsys):
     network.write("sites/radio/content/fichiers/h.txt", "texte\n")
     network.write(f"sites/radio/content/fichiers/{hostile}", "texte\n")
     quoted = hostile.replace('"', "%22").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
-    network.article("radio", "lien", "Lien", "2026-01-07",
-                    body=f"Voir [le document][doc].\n\n[doc]: {{filename}}fichiers/{quoted}")
+    network.article(
+        "radio",
+        "lien",
+        "Lien",
+        "2026-01-07",
+        body=f"Voir [le document][doc].\n\n[doc]: {{filename}}fichiers/{quoted}",
+    )
     code, err = build(network, capsys)
     assert code == 1 and "Traceback" not in err, err
     assert "may hold letters, digits, spaces and . _ - ( ) + , only; rename it" in err, err
@@ -337,14 +399,17 @@ def test_hard_links_to_files_outside_a_site_are_refused(network, capsys):
     network.site("radio", "name: Radio\n")
     network.site("autre", "name: Autre\n")
     network.article("radio", "emission", "Émission", "2026-01-01")
-    secret = network.write("sites/autre/content/brouillon.md",
-                           f"Title: Brouillon\nDate: 2026-01-01\nStatus: draft\n\n{SECRET}\n")
+    secret = network.write(
+        "sites/autre/content/brouillon.md", f"Title: Brouillon\nDate: 2026-01-01\nStatus: draft\n\n{SECRET}\n"
+    )
     (network.root / "sites/radio/content/fichiers").mkdir(parents=True)
     os.link(secret, network.root / "sites/radio/content/fichiers/vol.txt")
     (network.root / "sites/radio/theme/templates").mkdir(parents=True)
     os.link(secret, network.root / "sites/radio/theme/templates/vol.html")
-    network.write("sites/radio/theme/templates/index.html",
-                  '{% extends "!theme/index.html" %}{% block content %}{% include "vol.html" %}{% endblock %}')
+    network.write(
+        "sites/radio/theme/templates/index.html",
+        '{% extends "!theme/index.html" %}{% block content %}{% include "vol.html" %}{% endblock %}',
+    )
     code, err = build(network, capsys)
     assert code == 1 and "Traceback" not in err, err
     for name in ("content/fichiers/vol.txt", "theme/templates/vol.html"):

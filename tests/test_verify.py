@@ -27,18 +27,22 @@ def two_sites(network) -> None:
 
 
 def test_an_incremental_build_is_what_a_build_from_scratch_makes_after_every_kind_of_change(
-        network, capsys, monkeypatch):
+    network, capsys, monkeypatch
+):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1774958400")  # 31 March 2026
     two_sites(network)
     steps = {
         "first build": lambda: None,
-        "an edited article": lambda: network.article("epn", "second", "Second de epn, corrigé",
-                                                     "2026-03-02 10:00", Category="Vie", Tags="vélo"),
-        "an added article": lambda: network.article("radio", "troisieme", "Troisième de radio",
-                                                    "2026-03-03 10:00", Category="Émissions"),
+        "an edited article": lambda: network.article(
+            "epn", "second", "Second de epn, corrigé", "2026-03-02 10:00", Category="Vie", Tags="vélo"
+        ),
+        "an added article": lambda: network.article(
+            "radio", "troisieme", "Troisième de radio", "2026-03-03 10:00", Category="Émissions"
+        ),
         "a deleted article": lambda: (network.root / "sites/epn/content/premier.md").unlink(),
         "a renamed article": lambda: (network.root / "sites/radio/content/second.md").rename(
-            network.root / "sites/radio/content/deuxieme.md"),
+            network.root / "sites/radio/content/deuxieme.md"
+        ),
         "an edited theme template": lambda: _edit_template(network),
     }
     for step, change in steps.items():
@@ -98,6 +102,8 @@ def test_explain_names_every_store_a_build_leaves(network, capsys, monkeypatch):
     assert main(["build", "-C", str(network.root), "--explain"]) == 0
     table = capsys.readouterr().out
     assert "Clés des pages — .output.manifests/<site>.renders.json" in table
-    assert "  invalidé par : une autre clé ; une page modifiée à la main dans output/ est oubliée" \
+    assert (
+        "  invalidé par : une autre clé ; une page modifiée à la main dans output/ est oubliée"
         in table.splitlines()
+    )
     assert table.count(" — ") == len(STORES)

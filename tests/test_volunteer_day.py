@@ -34,11 +34,18 @@ PLAIN_PATH = "/usr/bin:/bin"  # a fresh terminal: citoyens is not on the PATH, m
 def citoyens(*args: str, lang: str = "C", cwd: Path | None = None) -> subprocess.CompletedProcess:
     """The command in a process of its own, under a terminal's locale (LANG=C: a CI machine)."""
     env = {"LANG": lang, "PATH": PLAIN_PATH, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "citoyens_ssg", *args], capture_output=True, text=True,
-                          env=env, cwd=cwd, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "citoyens_ssg", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=600,
+    )
 
 
 # ---- 1. a mistake in the open page keeps the preview ------------------------------------------
+
 
 def until(page, expression: str, what: str):
     """The value of ``expression`` in the tab once it is true (the tab may be reloading meanwhile)."""
@@ -60,8 +67,14 @@ BANNER = "document.querySelector('[role=alert]')"
 def test_a_mistake_in_the_open_article_keeps_its_tab_and_the_tab_comes_back(network):
     i18n.set_language("fr")
     network.site("epn", "name: Espace numérique\ndescription: Un lieu.\n")
-    network.article("epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00",
-                    body="Première version.", Category="Ateliers")
+    network.article(
+        "epn",
+        "atelier-tablette",
+        "Atelier tablette",
+        "2026-03-01 10:00",
+        body="Première version.",
+        Category="Ateliers",
+    )
     network.article("epn", "autre", "Autre atelier", "2026-03-02 10:00", Category="Ateliers")
     server = DevServer(network.root, port=0, jobs=1)
     server.start()
@@ -71,8 +84,9 @@ def test_a_mistake_in_the_open_article_keeps_its_tab_and_the_tab_comes_back(netw
             page = browser.new_page()
             page.goto(address)
             assert "Première version." in page.evaluate("document.body.innerText")
-            network.article("epn", "atelier-tablette", "Atelier tablette", "12/03/2024",
-                            body="Première version.")
+            network.article(
+                "epn", "atelier-tablette", "Atelier tablette", "12/03/2024", body="Première version."
+            )
             # (the banner shows on the article first, then the tab reloads onto the error page)
             error_page = f"document.title.startsWith('Pas de page') && {BANNER} && document.body.innerText"
             text = until(page, error_page, "the error page with its banner")
@@ -81,28 +95,44 @@ def test_a_mistake_in_the_open_article_keeps_its_tab_and_the_tab_comes_back(netw
             assert "Pas de page à cette adresse dans l'aperçu" in text
             banner = page.evaluate(f"{BANNER}.innerText")
             assert "1 problème(s) à corriger" in banner
-            assert ("sites/epn/content/atelier-tablette.md:2: la date '12/03/2024' est ambiguë ; "
-                    "écrivez-la année-mois-jour : 2024-03-12") in banner
+            assert (
+                "sites/epn/content/atelier-tablette.md:2: la date '12/03/2024' est ambiguë ; "
+                "écrivez-la année-mois-jour : 2024-03-12"
+            ) in banner
             assert page.evaluate("!!document.querySelector('script[src=\"/__citoyens/reload.js\"]')")
             with pytest.raises(urllib.error.HTTPError) as answer:
                 urllib.request.urlopen(address, timeout=TIMEOUT)
             assert answer.value.code == 404 and "Error response" not in answer.value.read().decode("utf-8")
 
-            network.article("epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00",
-                            body="Corrigée.", Category="Ateliers")
+            network.article(
+                "epn",
+                "atelier-tablette",
+                "Atelier tablette",
+                "2026-03-01 10:00",
+                body="Corrigée.",
+                Category="Ateliers",
+            )
             until(page, "document.body.innerText.includes('Corrigée.')", "back to the article by itself")
             assert page.evaluate(BANNER) is None and page.evaluate("location.href") == address
 
             # A mistake in another file: the banner on this article, under no part of its header.
             network.article("epn", "autre", "Autre atelier", "05/04/2024", Category="Ateliers")
             # One evaluation once both are there (the tab reloads meanwhile: retried until it answers).
-            text, header, banner = until(page, """document.querySelector('[role=alert]') && [document.body.innerText,
+            text, header, banner = until(
+                page,
+                """document.querySelector('[role=alert]') && [document.body.innerText,
                 ...[document.querySelector('.site-header'), document.querySelector('[role=alert]')].map(e => {
                 const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left,
-                right: r.right}; })]""", "the banner on the article")
+                right: r.right}; })]""",
+                "the banner on the article",
+            )
             assert "Corrigée." in text
-            overlap = not (banner["bottom"] <= header["top"] or header["bottom"] <= banner["top"]
-                           or banner["right"] <= header["left"] or header["right"] <= banner["left"])
+            overlap = not (
+                banner["bottom"] <= header["top"]
+                or header["bottom"] <= banner["top"]
+                or banner["right"] <= header["left"]
+                or header["right"] <= banner["left"]
+            )
             assert not overlap, (banner, header)
             page.close()
     finally:
@@ -110,6 +140,7 @@ def test_a_mistake_in_the_open_article_keeps_its_tab_and_the_tab_comes_back(netw
 
 
 # ---- 2. the command line speaks the network's language ----------------------------------------
+
 
 def test_under_lang_c_the_commands_speak_the_networks_language(network):
     network.site("epn", "name: Espace numérique\ndescription: Un lieu.\n")
@@ -133,6 +164,7 @@ def test_under_lang_c_the_commands_speak_the_networks_language(network):
 
 
 # ---- 3. placeholder posts do not go live unnoticed ---------------------------------------------
+
 
 def test_new_post_writes_a_draft_and_check_flags_what_the_scaffolds_left(network, capsys):
     root = str(network.root)
@@ -167,11 +199,14 @@ def test_new_post_writes_a_draft_and_check_flags_what_the_scaffolds_left(network
 
 # ---- 4. check is not noisy ---------------------------------------------------------------------
 
+
 def test_one_missing_image_without_alt_text_is_said_once_on_its_source(network, capsys):
     i18n.set_language("fr")
     network.site("a", "name: A\ndescription: Une association.\n")
-    network.write("sites/a/content/photo.md",
-                  "Title: Photo\nDate: 2026-03-01\nCategory: Vie\n\nTexte.\n\n![](images/absente.png)\n")
+    network.write(
+        "sites/a/content/photo.md",
+        "Title: Photo\nDate: 2026-03-01\nCategory: Vie\n\nTexte.\n\n![](images/absente.png)\n",
+    )
     assert main(["check", "-C", str(network.root)]) == 1
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
@@ -185,10 +220,17 @@ def test_one_missing_image_without_alt_text_is_said_once_on_its_source(network, 
 
 # ---- 5 and 7. make, from a fresh copy of the repository ----------------------------------------
 
+
 def make(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {"LANG": "C", "PATH": PLAIN_PATH, "NO_COLOR": "1", "HOME": str(root)}
-    return subprocess.run(["make", "--no-print-directory", *args], cwd=root, env=env, capture_output=True,
-                          text=True, timeout=900)
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def test_the_make_targets_a_volunteer_is_told_about(tmp_path):
@@ -198,7 +240,7 @@ def test_the_make_targets_a_volunteer_is_told_about(tmp_path):
     assert "sites/les-amis-du-velo créé : complétez site.yaml, puis lancez make serve." in created.stdout
     content = root / "sites/les-amis-du-velo/content"
     welcome = next(content.glob("*-bienvenue.md")).read_text(encoding="utf-8")
-    assert "`make new-post SITE=les-amis-du-velo TITLE=\"Titre de l'article\"`" in welcome
+    assert '`make new-post SITE=les-amis-du-velo TITLE="Titre de l\'article"`' in welcome
     assert "citoyens new-post" not in welcome  # not on the PATH of a fresh clone
     posted = make(root, "new-post", "SITE=les-amis-du-velo", "TITLE=Sortie du dimanche")
     assert posted.returncode == 0, posted.stderr
@@ -211,11 +253,13 @@ def test_the_make_targets_a_volunteer_is_told_about(tmp_path):
     assert built.returncode == 0, built.stderr
     assert built.stdout.splitlines()[-1] == (
         "Pour regarder le résultat : make serve, puis ouvrez http://127.0.0.1:8000/ dans un navigateur "
-        "(output/ ouvert comme fichiers n'a pas ses styles : ses liens pointent vers l'adresse publique).")
+        "(output/ ouvert comme fichiers n'a pas ses styles : ses liens pointent vers l'adresse publique)."
+    )
     assert "Pour regarder le résultat" not in make(root, "publish").stdout  # a host's log needs no tour
 
 
 # ---- 6. serve on a busy port ---------------------------------------------------------------------
+
 
 def test_serve_on_a_busy_port_says_so_in_one_line_and_uses_the_next(network):
     network.site("epn", "name: Espace numérique\ndescription: Un lieu.\n")
@@ -223,9 +267,13 @@ def test_serve_on_a_busy_port_says_so_in_one_line_and_uses_the_next(network):
         held.bind(("127.0.0.1", 0))
         held.listen()
         busy = held.getsockname()[1]
-        process = subprocess.Popen([sys.executable, "-m", "citoyens_ssg", "serve", "-C", str(network.root),
-                                    "--port", str(busy)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   text=True, env={"LANG": "C", "PATH": PLAIN_PATH, "NO_COLOR": "1"})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "citoyens_ssg", "serve", "-C", str(network.root), "--port", str(busy)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={"LANG": "C", "PATH": PLAIN_PATH, "NO_COLOR": "1"},
+        )
         lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
         try:
@@ -236,8 +284,11 @@ def test_serve_on_a_busy_port_says_so_in_one_line_and_uses_the_next(network):
             process.terminate()
             process.wait(timeout=TIMEOUT)
             errors = process.stderr.read()
-    moved = re.fullmatch(rf"Le port {busy} est déjà occupé ; l'aperçu utilise le port (\d+) "
-                         r"\(pour en choisir un : make serve PORT=8080\)\.", said[0])
+    moved = re.fullmatch(
+        rf"Le port {busy} est déjà occupé ; l'aperçu utilise le port (\d+) "
+        r"\(pour en choisir un : make serve PORT=8080\)\.",
+        said[0],
+    )
     assert moved, said
     used = int(moved.group(1))
     assert used > busy and f"http://127.0.0.1:{used}/" in said[-1]
@@ -246,14 +297,27 @@ def test_serve_on_a_busy_port_says_so_in_one_line_and_uses_the_next(network):
 
 # ---- 10. a failing external feed is named ----------------------------------------------------------
 
+
 def test_a_failing_feed_is_named_in_the_summary_and_a_feed_never_fetched_says_so(network, capsys):
     with FeedServer() as server:
         server.routes["/bon.xml"] = FeedServer.respond(rss(item(1)))
         server.routes["/panne.xml"] = FeedServer.respond("Erreur", status=500, content_type="text/plain")
-        network.write("network.yaml", "\n".join([
-            "name: Réseau", "url: https://reseau.example.org", "planet:", "  feeds:",
-            "    - name: Blog du jardin", f"      url: {server.url}/bon.xml",
-            "    - name: Blog en panne", f"      url: {server.url}/panne.xml", ""]))
+        network.write(
+            "network.yaml",
+            "\n".join(
+                [
+                    "name: Réseau",
+                    "url: https://reseau.example.org",
+                    "planet:",
+                    "  feeds:",
+                    "    - name: Blog du jardin",
+                    f"      url: {server.url}/bon.xml",
+                    "    - name: Blog en panne",
+                    f"      url: {server.url}/panne.xml",
+                    "",
+                ]
+            ),
+        )
         network.site("epn", "name: Espace numérique\ndescription: Un lieu.\n")
         network.article("epn", "atelier", "Atelier", "2026-03-01 10:00", Category="Ateliers")
         offline = network.build(offline=True)  # serve's builds are offline too
@@ -265,8 +329,10 @@ def test_a_failing_feed_is_named_in_the_summary_and_a_feed_never_fetched_says_so
         capsys.readouterr()
         print_summary(network.build(fetch_policy=FAST))
     summary = capsys.readouterr().err.splitlines()
-    assert summary == ["Flux externes non récupérés (leurs derniers articles sont gardés) : Blog en panne ; "
-                       "voir planet/sante.html"]
+    assert summary == [
+        "Flux externes non récupérés (leurs derniers articles sont gardés) : Blog en panne ; "
+        "voir planet/sante.html"
+    ]
     health = {row["name"]: row["state"] for row in json.loads(network.read("planet/sante.json"))}
     assert health == {"Blog du jardin": "stale", "Blog en panne": "failing"}  # fetched: its articles are old
     assert "Jamais récupéré" not in network.read("planet/sante.html")
@@ -275,5 +341,7 @@ def test_a_failing_feed_is_named_in_the_summary_and_a_feed_never_fetched_says_so
 @pytest.fixture(autouse=True)
 def no_citoyens_on_the_path(monkeypatch):
     """As in a fresh clone's terminal: the messages name the make targets."""
-    monkeypatch.setenv("PATH", os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep)
-                                               if not Path(p, "citoyens").exists()))
+    monkeypatch.setenv(
+        "PATH",
+        os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not Path(p, "citoyens").exists()),
+    )

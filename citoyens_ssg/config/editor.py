@@ -26,18 +26,26 @@ class Backend:
 
 _ADDRESS = r"^https://[^\s\"'<>\\]+$"
 _PLAIN = r"^[A-Za-z0-9][\w./-]*$"
-SECTION = schema.Section(fields={
-    "backend": schema.Text(pattern="^(" + "|".join(BACKENDS) + ")$",
-                           pattern_help=N_("one of git-gateway, github, gitlab, gitea")),
-    "repo": schema.Text(pattern=r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)+$",
-                        pattern_help=N_("the repository as owner/name")),
-    "branch": schema.Text(pattern=_PLAIN, pattern_help=N_("a branch name such as 'main'")),
-    "base_url": schema.Text(pattern=_ADDRESS, pattern_help=N_("an address starting with https://")),
-    "auth_endpoint": schema.Text(pattern=_PLAIN, pattern_help=N_("a path such as 'oauth/authorize'")),
-    "app_id": schema.Text(pattern=r"^[A-Za-z0-9]+$", pattern_help=N_("the application ID given by GitLab")),
-    "api_root": schema.Text(pattern=_ADDRESS, pattern_help=N_("an address starting with https://")),
-    "editorial_workflow": schema.Boolean(),
-})
+SECTION = schema.Section(
+    fields={
+        "backend": schema.Text(
+            pattern="^(" + "|".join(BACKENDS) + ")$",
+            pattern_help=N_("one of git-gateway, github, gitlab, gitea"),
+        ),
+        "repo": schema.Text(
+            pattern=r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)+$",
+            pattern_help=N_("the repository as owner/name"),
+        ),
+        "branch": schema.Text(pattern=_PLAIN, pattern_help=N_("a branch name such as 'main'")),
+        "base_url": schema.Text(pattern=_ADDRESS, pattern_help=N_("an address starting with https://")),
+        "auth_endpoint": schema.Text(pattern=_PLAIN, pattern_help=N_("a path such as 'oauth/authorize'")),
+        "app_id": schema.Text(
+            pattern=r"^[A-Za-z0-9]+$", pattern_help=N_("the application ID given by GitLab")
+        ),
+        "api_root": schema.Text(pattern=_ADDRESS, pattern_help=N_("an address starting with https://")),
+        "editorial_workflow": schema.Boolean(),
+    }
+)
 
 
 def backend_from(values: dict) -> Backend:

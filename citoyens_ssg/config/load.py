@@ -57,10 +57,12 @@ class Subscription:
     url: str = key(schema.Url(required=True), help=N_("the feed's address"))
     home: str = key(schema.Url(), "", N_("the blog's home page"))
     site: str = key(schema.Text(), "", N_("the association it belongs to (its folder in sites/)"))
-    include: tuple[str, ...] = key(schema.TextList(), (),
-                                   N_("keep only entries with one of these categories or words"))
-    exclude: tuple[str, ...] = key(schema.TextList(), (),
-                                   N_("leave out entries with one of these categories or words"))
+    include: tuple[str, ...] = key(
+        schema.TextList(), (), N_("keep only entries with one of these categories or words")
+    )
+    exclude: tuple[str, ...] = key(
+        schema.TextList(), (), N_("leave out entries with one of these categories or words")
+    )
     max_entries: int = key(schema.Integer(minimum=1, maximum=1000), 50, N_("the most entries kept from it"))
 
 
@@ -69,12 +71,17 @@ class PlanetConfig:
     title: str = key(schema.Text(), help=N_("the planet's title"))
     description: str = key(schema.Text(), help=N_("what the planet is, in one sentence"))
     size: int = key(schema.Integer(minimum=1, maximum=5000), 50, N_("how many entries the planet shows"))
-    feeds: tuple[Subscription, ...] = key(schema.SectionList(item=schema.section_of(Subscription)), (),
-                                          N_("the feeds it follows on other hosts"))
-    stale_after_days: int = key(schema.Integer(minimum=1, maximum=3650), 90,
-                                N_("days without news before a feed is called silent"))
-    allow_private_addresses: bool = key(schema.Boolean(), False,
-                                        N_("follow feeds on the network's own intranet"))
+    feeds: tuple[Subscription, ...] = key(
+        schema.SectionList(item=schema.section_of(Subscription)),
+        (),
+        N_("the feeds it follows on other hosts"),
+    )
+    stale_after_days: int = key(
+        schema.Integer(minimum=1, maximum=3650), 90, N_("days without news before a feed is called silent")
+    )
+    allow_private_addresses: bool = key(
+        schema.Boolean(), False, N_("follow feeds on the network's own intranet")
+    )
 
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -86,26 +93,52 @@ class LetterConfig:
 
     title: str = key(schema.Text(), help=N_("the letter's title"))
     # Friday's letter covers the seven days before it.
-    day: int = key(schema.Text(pattern="^(" + "|".join(WEEKDAYS) + ")$",
-                               pattern_help=N_("a day of the week in French, such as 'vendredi'")),
-                   4, N_("its publication day (0 = Monday once read)"))
-    items: int = key(schema.Integer(minimum=1, maximum=500), 30,
-                     N_("articles in one letter, the most recent kept"))
-    subscribe: str = key(schema.Text(pattern=r"^(https?://|mailto:)[^\s\"<>]+$",
-                                     pattern_help=N_("an address starting with https:// or mailto:")),
-                         "", N_("the list's subscription page or address"))
+    day: int = key(
+        schema.Text(
+            pattern="^(" + "|".join(WEEKDAYS) + ")$",
+            pattern_help=N_("a day of the week in French, such as 'vendredi'"),
+        ),
+        4,
+        N_("its publication day (0 = Monday once read)"),
+    )
+    items: int = key(
+        schema.Integer(minimum=1, maximum=500), 30, N_("articles in one letter, the most recent kept")
+    )
+    subscribe: str = key(
+        schema.Text(
+            pattern=r"^(https?://|mailto:)[^\s\"<>]+$",
+            pattern_help=N_("an address starting with https:// or mailto:"),
+        ),
+        "",
+        N_("the list's subscription page or address"),
+    )
     to: str = key(schema.Email(), "", N_("the list's posting address"))
     sender: str = key(schema.Email(), "", N_("the letter's sender"), yaml="from")
-    smtp_host: str = key(schema.Text(pattern=r"^[A-Za-z0-9.-]+$",
-                                     pattern_help=N_("a server name such as 'smtp.example.org'")),
-                         "", N_("the mail server"), yaml="host", within="smtp")
-    smtp_port: int = key(schema.Integer(minimum=1, maximum=65535), 587, N_("its port (465 with tls)"),
-                         yaml="port", within="smtp")
+    smtp_host: str = key(
+        schema.Text(pattern=r"^[A-Za-z0-9.-]+$", pattern_help=N_("a server name such as 'smtp.example.org'")),
+        "",
+        N_("the mail server"),
+        yaml="host",
+        within="smtp",
+    )
+    smtp_port: int = key(
+        schema.Integer(minimum=1, maximum=65535),
+        587,
+        N_("its port (465 with tls)"),
+        yaml="port",
+        within="smtp",
+    )
     # "tls": implicit TLS (port 465); "none": a relay on this machine only
     smtp_security: str = key(
-        schema.Text(pattern="^(starttls|tls|none)$",
-                    pattern_help=N_("'starttls', 'tls' or 'none' (a relay on this machine)")),
-        "starttls", N_("how the connection is protected"), yaml="security", within="smtp")
+        schema.Text(
+            pattern="^(starttls|tls|none)$",
+            pattern_help=N_("'starttls', 'tls' or 'none' (a relay on this machine)"),
+        ),
+        "starttls",
+        N_("how the connection is protected"),
+        yaml="security",
+        within="smtp",
+    )
 
 
 @dataclass(frozen=True)
@@ -113,17 +146,23 @@ class MapConfig:
     """The open map of the directory: OpenStreetMap tiles unless network.yaml names others."""
 
     tiles: str = key(
-        schema.Text(pattern=r"^https://\S*\{z\}\S*\{x\}\S*\{y\}",
-                    pattern_help=N_("a tile address like https://tile.openstreetmap.org/{z}/{x}/{y}.png")),
-        "https://tile.openstreetmap.org/{z}/{x}/{y}.png", N_("where the map's tiles come from"))
-    attribution: str = key(schema.Text(), "© les contributeurs d’OpenStreetMap",
-                           N_("whom the tiles credit"))
-    attribution_url: str = key(schema.Url(), "https://www.openstreetmap.org/copyright",
-                               N_("the credit's link"))
-    latitude: float | None = key(schema.Number(minimum=-90, maximum=90), None,
-                                 N_("the view when there is nothing to show yet"))
-    longitude: float | None = key(schema.Number(minimum=-180, maximum=180), None,
-                                  N_("the view when there is nothing to show yet"))
+        schema.Text(
+            pattern=r"^https://\S*\{z\}\S*\{x\}\S*\{y\}",
+            pattern_help=N_("a tile address like https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        ),
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        N_("where the map's tiles come from"),
+    )
+    attribution: str = key(schema.Text(), "© les contributeurs d’OpenStreetMap", N_("whom the tiles credit"))
+    attribution_url: str = key(
+        schema.Url(), "https://www.openstreetmap.org/copyright", N_("the credit's link")
+    )
+    latitude: float | None = key(
+        schema.Number(minimum=-90, maximum=90), None, N_("the view when there is nothing to show yet")
+    )
+    longitude: float | None = key(
+        schema.Number(minimum=-180, maximum=180), None, N_("the view when there is nothing to show yet")
+    )
     zoom: int = key(schema.Integer(minimum=1, maximum=19), 13, N_("the zoom of that view"))
 
 
@@ -131,10 +170,12 @@ class MapConfig:
 class LimitsConfig:
     """What one site's build may use before it is stopped (administrators set it, never a site)."""
 
-    site_seconds: float = key(schema.Number(minimum=1, maximum=86400), 120.0,
-                              N_("seconds one site's build may take"))
-    site_memory_mb: int = key(schema.Integer(minimum=256, maximum=1_048_576), 1024,
-                              N_("memory one site's build may use, in MB"))
+    site_seconds: float = key(
+        schema.Number(minimum=1, maximum=86400), 120.0, N_("seconds one site's build may take")
+    )
+    site_memory_mb: int = key(
+        schema.Integer(minimum=256, maximum=1_048_576), 1024, N_("memory one site's build may use, in MB")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,7 +185,9 @@ class SharedSettings:
     description: str = key(schema.Text(), "", N_("one sentence saying what it is"))
     language: str = key(
         schema.Text(pattern=_LANGUAGE, pattern_help=N_("a language code such as 'fr' or 'br'")),
-        "fr", N_("the language of its pages"))
+        "fr",
+        N_("the language of its pages"),
+    )
     timezone: str = key(schema.Text(), "Europe/Paris", N_("the time zone of its dates"))
     theme: str = key(schema.Text(), "citoyen", N_("the theme of its pages"))
     accent_color: str = key(schema.Color(), "#1a5fb4", N_("its colour"))
@@ -153,11 +196,17 @@ class SharedSettings:
     pelican: dict[str, Any] = field(default_factory=dict)
 
 
-_PODCAST = schema.Section(fields={
-    "title": schema.Text(), "description": schema.Text(), "category": schema.Text(),
-    "subcategory": schema.Text(), "image": schema.Text(), "explicit": schema.Boolean(),
-    "email": schema.Email(),
-})
+_PODCAST = schema.Section(
+    fields={
+        "title": schema.Text(),
+        "description": schema.Text(),
+        "category": schema.Text(),
+        "subcategory": schema.Text(),
+        "image": schema.Text(),
+        "explicit": schema.Boolean(),
+        "email": schema.Email(),
+    }
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,25 +218,33 @@ class SiteConfig(SharedSettings):
     author: str = key(schema.Text(), "", N_("who signs its articles"))
     contact: Contact = key(schema.section_of(Contact), Contact(), N_("how to reach it"))
     address: str = key(schema.Text(), "", N_("its street address"))
-    postal_code: str = key(schema.Text(pattern=r"^\d{5}$",
-                                       pattern_help=N_("a five-digit postal code in quotes, like '29200'")),
-                           "", N_("its postal code"))
+    postal_code: str = key(
+        schema.Text(pattern=r"^\d{5}$", pattern_help=N_("a five-digit postal code in quotes, like '29200'")),
+        "",
+        N_("its postal code"),
+    )
     city: str = key(schema.Text(), "", N_("its town"))
     neighbourhood: str = key(schema.Text(), "", N_("its neighbourhood, for the directory"))
     categories: tuple[str, ...] = key(schema.TextList(), (), N_("what it does, for the directory"))
     opening_hours: tuple[str, ...] = key(schema.TextList(), (), N_("when it is open"))
-    maintainers: tuple[str, ...] = key(schema.TextList(item=schema.Handle()), (),
-                                       N_("who reviews changes to its folder (CODEOWNERS)"))
+    maintainers: tuple[str, ...] = key(
+        schema.TextList(item=schema.Handle()), (), N_("who reviews changes to its folder (CODEOWNERS)")
+    )
     podcast: dict[str, Any] = key(_PODCAST, {}, N_("its podcast's title, category, cover and owner"))
     latitude: float | None = key(schema.Number(minimum=-90, maximum=90), None, N_("where it is, for the map"))
-    longitude: float | None = key(schema.Number(minimum=-180, maximum=180), None,
-                                  N_("where it is, for the map"))
+    longitude: float | None = key(
+        schema.Number(minimum=-180, maximum=180), None, N_("where it is, for the map")
+    )
     # 'python-markdown' for a site moved from a Pelican blog
-    markdown: str = key(schema.Choice(choices=DIALECTS), DEFAULT_DIALECT,
-                        N_("the Markdown its texts are written in"))
+    markdown: str = key(
+        schema.Choice(choices=DIALECTS), DEFAULT_DIALECT, N_("the Markdown its texts are written in")
+    )
     # acronym: expansion, marked <abbr title> at its first use in each text
-    abbreviations: dict[str, str] = key(schema.FreeMapping(check=abbreviations.acronym_problem), {},
-                                        N_("acronyms its texts use, and what they stand for"))
+    abbreviations: dict[str, str] = key(
+        schema.FreeMapping(check=abbreviations.acronym_problem),
+        {},
+        N_("acronyms its texts use, and what they stand for"),
+    )
 
     @property
     def content_dir(self) -> Path:
@@ -203,21 +260,35 @@ class NetworkConfig(SharedSettings):
     root: Path
     name: str = key(schema.Text(required=True), help=N_("the network's name"))
     url: str = key(schema.Url(required=True), help=N_("the network's public address"))
-    planet: PlanetConfig = key(schema.section_of(PlanetConfig), PlanetConfig("Planète", ""),
-                               N_("the planet: what every association publishes"))
-    trusted_sites: frozenset[str] = key(schema.TextList(), frozenset(),
-                                        N_("sites that may embed frames (only network.yaml says so)"))
-    maintainers: tuple[str, ...] = key(schema.TextList(item=schema.Handle()), (),
-                                       N_("who reviews changes to the shared files (CODEOWNERS)"))
-    image_widths: tuple[int, ...] = key(schema.IntegerList(minimum=64, maximum=4096), (480, 960, 1600),
-                                        N_("the widths images are published in"))
+    planet: PlanetConfig = key(
+        schema.section_of(PlanetConfig),
+        PlanetConfig("Planète", ""),
+        N_("the planet: what every association publishes"),
+    )
+    trusted_sites: frozenset[str] = key(
+        schema.TextList(), frozenset(), N_("sites that may embed frames (only network.yaml says so)")
+    )
+    maintainers: tuple[str, ...] = key(
+        schema.TextList(item=schema.Handle()), (), N_("who reviews changes to the shared files (CODEOWNERS)")
+    )
+    image_widths: tuple[int, ...] = key(
+        schema.IntegerList(minimum=64, maximum=4096),
+        (480, 960, 1600),
+        N_("the widths images are published in"),
+    )
     map: MapConfig = key(schema.section_of(MapConfig), MapConfig(), N_("the directory's map"))
-    letter: LetterConfig | None = key(schema.section_of(LetterConfig), None,
-                                      N_("the weekly letter (none without this section)"), yaml="lettre")
-    limits: LimitsConfig = key(schema.section_of(LimitsConfig), LimitsConfig(),
-                               N_("what one site's build may use"))
-    editor: Backend | None = key(EDITOR_SECTION, None, N_("the web editor (none without this section)"),
-                                 yaml="editeur")
+    letter: LetterConfig | None = key(
+        schema.section_of(LetterConfig),
+        None,
+        N_("the weekly letter (none without this section)"),
+        yaml="lettre",
+    )
+    limits: LimitsConfig = key(
+        schema.section_of(LimitsConfig), LimitsConfig(), N_("what one site's build may use")
+    )
+    editor: Backend | None = key(
+        EDITOR_SECTION, None, N_("the web editor (none without this section)"), yaml="editeur"
+    )
     sites: tuple[SiteConfig, ...] = ()
     preview: bool = False  # citoyens serve: drafts and future posts are built too, marked as such
 
@@ -245,8 +316,9 @@ class NetworkConfig(SharedSettings):
 # Keys a site inherits from network.yaml when its own site.yaml is silent.
 INHERITED_KEYS = ("language", "timezone", "theme", "accent_color", "licence")
 # network.yaml's pelican: section is the administrators' (trusted), a site's an allowlist.
-NETWORK_SCHEMA = schema.section_of(NetworkConfig,
-                                   pelican=schema.FreeMapping(check=passthrough.check_passthrough))
+NETWORK_SCHEMA = schema.section_of(
+    NetworkConfig, pelican=schema.FreeMapping(check=passthrough.check_passthrough)
+)
 SITE_SCHEMA = schema.section_of(SiteConfig, pelican=passthrough.SITE_PASSTHROUGH_SECTION)
 
 
@@ -288,8 +360,9 @@ def load_network_for_site(root: Path, slug: str) -> NetworkConfig:
     return loaded.network
 
 
-def _load(root: Path, base_url: str | None,
-          last_good: dict[str, dict]) -> tuple[LoadedNetwork, list[Problem]]:
+def _load(
+    root: Path, base_url: str | None, last_good: dict[str, dict]
+) -> tuple[LoadedNetwork, list[Problem]]:
     root = root.resolve()
     problems: list[Problem] = []
     values = _load_file(root / NETWORK_FILE, NETWORK_FILE, NETWORK_SCHEMA, problems)
@@ -318,7 +391,12 @@ def _load(root: Path, base_url: str | None,
     _check_subscriptions(values, slugs, problems)
     unknown = sorted(set(values.get("trusted_sites", ())) - slugs)
     if unknown and folders:
-        problems.append(Problem(NETWORK_FILE, _("key 'trusted_sites': no site named {names} in sites/", names=", ".join(unknown))))
+        problems.append(
+            Problem(
+                NETWORK_FILE,
+                _("key 'trusted_sites': no site named {names} in sites/", names=", ".join(unknown)),
+            )
+        )
     network = None if problems else _network_from(root, values, tuple(sites), base_url)  # reported, not used
     return LoadedNetwork(network, site_problems, frozenset(held), good), problems
 
@@ -340,13 +418,30 @@ def _check_shared_values(values: dict, display: str, themes: list[str], problems
     """Checks that need more than the value's type: themes, time zones, logo files."""
     theme = values.get("theme")
     if theme and theme not in themes:
-        problems.append(Problem(display, _("key 'theme': unknown theme '{theme}' — available: {themes}", theme=theme, themes=", ".join(themes))))
+        problems.append(
+            Problem(
+                display,
+                _(
+                    "key 'theme': unknown theme '{theme}' — available: {themes}",
+                    theme=theme,
+                    themes=", ".join(themes),
+                ),
+            )
+        )
     timezone = values.get("timezone")
     if timezone:
         try:
             zoneinfo.ZoneInfo(timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            problems.append(Problem(display, _("key 'timezone': unknown time zone '{zone}' (for example 'Europe/Paris')", zone=timezone)))
+            problems.append(
+                Problem(
+                    display,
+                    _(
+                        "key 'timezone': unknown time zone '{zone}' (for example 'Europe/Paris')",
+                        zone=timezone,
+                    ),
+                )
+            )
 
 
 def _site_values(folder: SiteFolder, themes: list[str], problems: list[Problem]) -> dict | None:
@@ -358,24 +453,41 @@ def _site_values(folder: SiteFolder, themes: list[str], problems: list[Problem])
     _check_shared_values(values, display, themes, problems)
     logo = values.get("logo", "")
     if logo and not _inside(folder.path / "content", logo):
-        problems.append(Problem(display, _("key 'logo': '{logo}' is not a file in the site's content/ folder", logo=logo)))
+        problems.append(
+            Problem(display, _("key 'logo': '{logo}' is not a file in the site's content/ folder", logo=logo))
+        )
     if ("latitude" in values) != ("longitude" in values):
         problems.append(Problem(display, _("give both 'latitude' and 'longitude', or neither")))
     cover = values.get("podcast", {}).get("image", "")
     if cover and not _inside(folder.path / "content", cover):
-        problems.append(Problem(display, _("key 'podcast.image': '{image}' is not a file in the site's content/ folder", image=cover)))
+        problems.append(
+            Problem(
+                display,
+                _("key 'podcast.image': '{image}' is not a file in the site's content/ folder", image=cover),
+            )
+        )
     return values
 
 
 def _site_from(folder: SiteFolder, values: dict, network: dict) -> SiteConfig:
-    inherited = {name: values.get(name) or network.get(name) for name in INHERITED_KEYS
-                 if values.get(name) or network.get(name)}
-    return schema.built(SiteConfig, values, slug=folder.slug, folder=folder.path,
-                        name=values.get("name", folder.slug),
-                        contact=schema.built(Contact, values.get("contact", {})),
-                        pelican={**network.get("pelican", {}), **values.get("pelican", {})},
-                        abbreviations={acronym: expansion.strip() for acronym, expansion
-                                       in values.get("abbreviations", {}).items()}, **inherited)
+    inherited = {
+        name: values.get(name) or network.get(name)
+        for name in INHERITED_KEYS
+        if values.get(name) or network.get(name)
+    }
+    return schema.built(
+        SiteConfig,
+        values,
+        slug=folder.slug,
+        folder=folder.path,
+        name=values.get("name", folder.slug),
+        contact=schema.built(Contact, values.get("contact", {})),
+        pelican={**network.get("pelican", {}), **values.get("pelican", {})},
+        abbreviations={
+            acronym: expansion.strip() for acronym, expansion in values.get("abbreviations", {}).items()
+        },
+        **inherited,
+    )
 
 
 def _subscription(values: dict) -> Subscription:
@@ -389,10 +501,29 @@ def _check_subscriptions(values: dict, slugs: set[str], problems: list[Problem])
             continue
         key = slugify(feed["name"])
         if key in seen:
-            problems.append(Problem(NETWORK_FILE, _("key 'planet.feeds[{index}].name': '{name}' is used twice; give each feed its own name", index=index, name=feed["name"])))
+            problems.append(
+                Problem(
+                    NETWORK_FILE,
+                    _(
+                        "key 'planet.feeds[{index}].name': '{name}' is used twice; give each feed its own "
+                        "name",
+                        index=index,
+                        name=feed["name"],
+                    ),
+                )
+            )
         seen.add(key)
         if feed.get("site") and feed["site"] not in slugs:
-            problems.append(Problem(NETWORK_FILE, _("key 'planet.feeds[{index}].site': no site named '{site}' in sites/", index=index, site=feed["site"])))
+            problems.append(
+                Problem(
+                    NETWORK_FILE,
+                    _(
+                        "key 'planet.feeds[{index}].site': no site named '{site}' in sites/",
+                        index=index,
+                        site=feed["site"],
+                    ),
+                )
+            )
 
 
 def _inside(base: Path, relative: str) -> bool:
@@ -401,20 +532,28 @@ def _inside(base: Path, relative: str) -> bool:
     return candidate.is_file() and candidate.is_relative_to(base.resolve())
 
 
-def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_url: str | None) -> NetworkConfig:
+def _network_from(
+    root: Path, values: dict, sites: tuple[SiteConfig, ...], base_url: str | None
+) -> NetworkConfig:
     planet = values.get("planet", {})
     name = values["name"]
     language = values.get("language", SharedSettings.language)
     return schema.built(
-        NetworkConfig, values, root=root, url=(base_url or values["url"]).rstrip("/"), sites=sites,
+        NetworkConfig,
+        values,
+        root=root,
+        url=(base_url or values["url"]).rstrip("/"),
+        sites=sites,
         pelican=values.get("pelican", {}),
         planet=schema.built(
-            PlanetConfig, planet,
+            PlanetConfig,
+            planet,
             # Public texts: in the network's language, not the build machine's.
             title=planet.get("title") or in_language(language, N_("Planet — {name}"), name=name),
             description=planet.get("description")
             or in_language(language, N_("Everything the associations of {name} publish"), name=name),
-            feeds=tuple(_subscription(feed) for feed in planet.get("feeds", ()))),
+            feeds=tuple(_subscription(feed) for feed in planet.get("feeds", ())),
+        ),
         trusted_sites=frozenset(values.get("trusted_sites", ())),
         image_widths=tuple(sorted(set(values.get("image_widths", (480, 960, 1600))))),
         map=schema.built(MapConfig, values.get("map", {})),
@@ -427,7 +566,8 @@ def _network_from(root: Path, values: dict, sites: tuple[SiteConfig, ...], base_
 def _letter(values: dict, network_name: str) -> LetterConfig:
     smtp = values.get("smtp", {})
     return schema.built(
-        LetterConfig, values,
+        LetterConfig,
+        values,
         title=values.get("title") or _("The letter of {name}", name=network_name),
         day=WEEKDAYS.index(values.get("day", "vendredi")),
         smtp_port=smtp.get("port", 465 if smtp.get("security") == "tls" else 587),

@@ -20,13 +20,37 @@ from citoyens_ssg.i18n import N_, _
 # could read or write outside its own folder.
 MANAGED = frozenset(
     {
-        "PATH", "OUTPUT_PATH", "SITEURL", "SITENAME", "THEME", "THEME_TEMPLATES_OVERRIDES",
-        "THEME_STATIC_PATHS", "THEME_STATIC_DIR", "PLUGIN_PATHS", "PLUGINS", "CACHE_PATH",
-        "DELETE_OUTPUT_DIRECTORY", "OUTPUT_RETENTION", "FEED_DOMAIN", "JINJA_ENVIRONMENT",
-        "JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS", "READERS", "LOAD_CONTENT_CACHE",
-        "CACHE_CONTENT", "WRITE_SELECTED", "EXTRA_PATH_METADATA", "STATIC_CHECK_IF_MODIFIED",
-        "OUTPUT_SOURCES", "PAGE_PATHS", "ARTICLE_PATHS", "STATIC_PATHS", "IGNORE_FILES",
-        "TIMEZONE", "DEFAULT_LANG",
+        "PATH",
+        "OUTPUT_PATH",
+        "SITEURL",
+        "SITENAME",
+        "THEME",
+        "THEME_TEMPLATES_OVERRIDES",
+        "THEME_STATIC_PATHS",
+        "THEME_STATIC_DIR",
+        "PLUGIN_PATHS",
+        "PLUGINS",
+        "CACHE_PATH",
+        "DELETE_OUTPUT_DIRECTORY",
+        "OUTPUT_RETENTION",
+        "FEED_DOMAIN",
+        "JINJA_ENVIRONMENT",
+        "JINJA_FILTERS",
+        "JINJA_GLOBALS",
+        "JINJA_TESTS",
+        "READERS",
+        "LOAD_CONTENT_CACHE",
+        "CACHE_CONTENT",
+        "WRITE_SELECTED",
+        "EXTRA_PATH_METADATA",
+        "STATIC_CHECK_IF_MODIFIED",
+        "OUTPUT_SOURCES",
+        "PAGE_PATHS",
+        "ARTICLE_PATHS",
+        "STATIC_PATHS",
+        "IGNORE_FILES",
+        "TIMEZONE",
+        "DEFAULT_LANG",
     }
 )
 _PATH_SUFFIXES = ("_SAVE_AS", "_URL", "_FEED_ATOM", "_FEED_RSS")
@@ -40,23 +64,33 @@ _PATH_SUFFIXES = ("_SAVE_AS", "_URL", "_FEED_ATOM", "_FEED_RSS")
 _ORDERS = ("reversed-date", "date", "title", "reversed-title")
 SITE_PASSTHROUGH: dict[str, tuple[schema.Field, str]] = {
     "DEFAULT_PAGINATION": (schema.Integer(minimum=1, maximum=100), N_("articles per page of a listing")),
-    "SUMMARY_MAX_LENGTH": (schema.Integer(minimum=0, maximum=1000, nullable=True),
-                           N_("words of an article shown in listings, null for all")),
-    "SUMMARY_MAX_PARAGRAPHS": (schema.Integer(minimum=1, maximum=50, nullable=True),
-                               N_("paragraphs of an article shown in listings, null for all")),
+    "SUMMARY_MAX_LENGTH": (
+        schema.Integer(minimum=0, maximum=1000, nullable=True),
+        N_("words of an article shown in listings, null for all"),
+    ),
+    "SUMMARY_MAX_PARAGRAPHS": (
+        schema.Integer(minimum=1, maximum=50, nullable=True),
+        N_("paragraphs of an article shown in listings, null for all"),
+    ),
     "FEED_MAX_ITEMS": (schema.Integer(minimum=1, maximum=100), N_("articles in each feed")),
     "ARTICLE_ORDER_BY": (schema.Choice(choices=_ORDERS), N_("order of articles in listings")),
-    "PAGE_ORDER_BY": (schema.Choice(choices=("basename", "title", "reversed-basename", "reversed-title")),
-                      N_("order of pages in the menu")),
+    "PAGE_ORDER_BY": (
+        schema.Choice(choices=("basename", "title", "reversed-basename", "reversed-title")),
+        N_("order of pages in the menu"),
+    ),
     "NEWEST_FIRST_ARCHIVES": (schema.Boolean(), N_("newest articles first in the archives")),
     "REVERSE_CATEGORY_ORDER": (schema.Boolean(), N_("categories listed from Z to A")),
     "DISPLAY_PAGES_ON_MENU": (schema.Boolean(), N_("pages shown in the menu")),
     "DISPLAY_CATEGORIES_ON_MENU": (schema.Boolean(), N_("categories shown in the menu")),
-    "DEFAULT_CATEGORY": (schema.Text(pattern=r"\S", pattern_help=N_("a category name")),
-                         N_("category of articles that name none")),
+    "DEFAULT_CATEGORY": (
+        schema.Text(pattern=r"\S", pattern_help=N_("a category name")),
+        N_("category of articles that name none"),
+    ),
     "USE_FOLDER_AS_CATEGORY": (schema.Boolean(), N_("an article's folder is its category")),
-    "SLUGIFY_SOURCE": (schema.Choice(choices=("title", "basename")),
-                       N_("addresses made from the title or from the file name")),
+    "SLUGIFY_SOURCE": (
+        schema.Choice(choices=("title", "basename")),
+        N_("addresses made from the title or from the file name"),
+    ),
     "MENUITEMS": (schema.LinkList(), N_("extra menu entries, [text, address] (Pelican's themes)")),
     "LINKS": (schema.LinkList(), N_("links in the sidebar, [text, address] (Pelican's themes)")),
     "SOCIAL": (schema.LinkList(), N_("social network links, [text, address] (Pelican's themes)")),
@@ -75,7 +109,9 @@ def check_passthrough(key: str, value: Any) -> str | None:
     if key not in DEFAULT_CONFIG:
         close = difflib.get_close_matches(key.upper(), list(DEFAULT_CONFIG), n=1, cutoff=0.7)
         if close:
-            return _("unknown Pelican setting '{key}' — did you mean '{suggestion}'?", key=key, suggestion=close[0])
+            return _(
+                "unknown Pelican setting '{key}' — did you mean '{suggestion}'?", key=key, suggestion=close[0]
+            )
         return _("unknown Pelican setting '{key}' (Pelican's settings are written in capitals)", key=key)
     if key.endswith(_PATH_SUFFIXES) or key.startswith("FEED_"):
         if isinstance(value, str) and _escapes(value):

@@ -31,8 +31,11 @@ _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 # breaks inside an address, so none is allowed anywhere: "java\tscript:" is refused).
 _ADDRESS_CHAR = r"[^\s\\\x00-\x1f\x7f]"
 _PATH_START = r"[^\s\\\x00-\x1f\x7f:/?#]"  # no scheme: no colon before the first / ? or #
-_LINK = re.compile(rf"^(?:(?:https?://|mailto:){_ADDRESS_CHAR}+"
-                   rf"|(?!//){_PATH_START}*(?:[/?#]{_ADDRESS_CHAR}*)?)$", re.IGNORECASE)
+_LINK = re.compile(
+    rf"^(?:(?:https?://|mailto:){_ADDRESS_CHAR}+"
+    rf"|(?!//){_PATH_START}*(?:[/?#]{_ADDRESS_CHAR}*)?)$",
+    re.IGNORECASE,
+)
 # A forge account (@user), a team or group (@org/team, GitLab's @group/subgroup), as GitHub and
 # GitLab spell them, or an e-mail address, which CODEOWNERS also accepts.  Nothing else: a
 # space, '#' or a line break would add owners or rules to CODEOWNERS.
@@ -91,7 +94,9 @@ class _Scalar(Field):
         return self.check(clean_text(value, one_line=True) if isinstance(value, str) else value)
 
     def _mismatch(self, node: Node, document: YamlDocument) -> str:
-        message = _("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document))
+        message = _(
+            "expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)
+        )
         if isinstance(node, ScalarNode) and node.tag.removeprefix(_YAML) != "str" and "str" in self.tags:
             message += " — " + _("put it in quotes: '{source}'", source=node.value)
         return message
@@ -113,7 +118,9 @@ class Text(_Scalar):
         if not value and self.required:
             raise Invalid(_("must not be empty"))
         if self.pattern and not self.pattern.match(value):
-            raise Invalid(_("expected {expected}, got {found}", expected=_(self.pattern_help), found=repr(value)))
+            raise Invalid(
+                _("expected {expected}, got {found}", expected=_(self.pattern_help), found=repr(value))
+            )
         return value
 
 
@@ -178,9 +185,12 @@ class Link(Text):
         if not value or not _LINK.match(value):
             raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=repr(value)))
         return value
+
+
 class Handle(_Shaped):
-    expected = N_("a forge account like '@marie-l', a team like '@radio-ondes/redaction',"
-                  " or an e-mail address")
+    expected = N_(
+        "a forge account like '@marie-l', a team like '@radio-ondes/redaction', or an e-mail address"
+    )
     shape = _HANDLE
 
 
@@ -192,8 +202,9 @@ class Integer(_Scalar):
     expected = N_("a whole number")
     tags = ("int",)
 
-    def __init__(self, *, minimum: int | None = None, maximum: int | None = None, nullable: bool = False,
-                 **kwargs: Any):
+    def __init__(
+        self, *, minimum: int | None = None, maximum: int | None = None, nullable: bool = False, **kwargs: Any
+    ):
         super().__init__(**kwargs)
         self.minimum, self.maximum = minimum, maximum
         if nullable:  # YAML's null (written ~ or null) means "no limit"
@@ -202,8 +213,17 @@ class Integer(_Scalar):
     def check(self, value):
         if value is None:  # the tag was checked: only a nullable field gets here
             return None
-        if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
-            raise Invalid(_("expected a number between {low} and {high}, got {value}", low=self.minimum, high=self.maximum, value=value))
+        if (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
+            raise Invalid(
+                _(
+                    "expected a number between {low} and {high}, got {value}",
+                    low=self.minimum,
+                    high=self.maximum,
+                    value=value,
+                )
+            )
         return value
 
 
@@ -217,8 +237,17 @@ class Number(_Scalar):
 
     def check(self, value):
         value = float(value)
-        if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
-            raise Invalid(_("expected a number between {low} and {high}, got {value}", low=self.minimum, high=self.maximum, value=value))
+        if (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
+            raise Invalid(
+                _(
+                    "expected a number between {low} and {high}, got {value}",
+                    low=self.minimum,
+                    high=self.maximum,
+                    value=value,
+                )
+            )
         return value
 
 
@@ -227,7 +256,9 @@ class Boolean(_Scalar):
     tags = ("bool",)
 
 
-def _convert_items(item: Field, node: SequenceNode, document: YamlDocument, path: str, problems: list[Problem]) -> list:
+def _convert_items(
+    item: Field, node: SequenceNode, document: YamlDocument, path: str, problems: list[Problem]
+) -> list:
     """Each item of a YAML list through ``item``; a bad item is reported, the others kept."""
     values = []
     for child in node.value:
@@ -249,7 +280,9 @@ class TextList(Field):
         if isinstance(node, ScalarNode) and node.tag == _YAML + "str":
             return [self.item.convert(node, document, path, problems)]
         if not isinstance(node, SequenceNode):
-            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
+            raise Invalid(
+                _("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document))
+            )
         return _convert_items(self.item, node, document, path, problems)
 
 
@@ -262,7 +295,9 @@ class IntegerList(Field):
 
     def convert(self, node, document, path, problems):
         if not isinstance(node, SequenceNode) or not node.value:
-            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
+            raise Invalid(
+                _("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document))
+            )
         return _convert_items(self.item, node, document, path, problems)
 
 
@@ -273,7 +308,9 @@ class LinkList(Field):
 
     def convert(self, node, document, path, problems):
         if not isinstance(node, SequenceNode):
-            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
+            raise Invalid(
+                _("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document))
+            )
         pairs = []
         for child in node.value:
             try:
@@ -281,8 +318,12 @@ class LinkList(Field):
                     pair, found = _("[text, address]"), _found(child, document)
                     raise Invalid(_("expected {expected}, got {found}", expected=pair, found=found))
                 text, address = child.value
-                pairs.append((Text(required=True).convert(text, document, path, problems),
-                              Link().convert(address, document, path, problems)))
+                pairs.append(
+                    (
+                        Text(required=True).convert(text, document, path, problems),
+                        Link().convert(address, document, path, problems),
+                    )
+                )
             except Invalid as error:
                 problems.append(document.problem(child, _("key '{key}': {reason}", key=path, reason=error)))
         return pairs
@@ -299,7 +340,9 @@ class FreeMapping(Field):
 
     def convert(self, node, document, path, problems):
         if not isinstance(node, MappingNode):
-            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
+            raise Invalid(
+                _("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document))
+            )
         values = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
@@ -327,7 +370,9 @@ class Section(Field):
 
     def convert(self, node, document, path, problems):
         if not isinstance(node, MappingNode):
-            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
+            raise Invalid(
+                _("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document))
+            )
         values: dict[str, Any] = {}
         present: set[str] = set()
         for key_node, value_node in node.value:
@@ -345,7 +390,11 @@ class Section(Field):
         for key, known in self.fields.items():
             if key not in present and known.required:
                 where = f"{path}.{key}" if path else key
-                problems.append(document.problem(node, _("missing key '{key}' ({expected})", key=where, expected=_(known.expected))))
+                problems.append(
+                    document.problem(
+                        node, _("missing key '{key}' ({expected})", key=where, expected=_(known.expected))
+                    )
+                )
         return values
 
     def _unknown(self, key: str, where: str) -> str:
@@ -388,14 +437,18 @@ class SectionList(Field):
 
     def convert(self, node, document, path, problems):
         if not isinstance(node, SequenceNode):
-            raise Invalid(_("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document)))
+            raise Invalid(
+                _("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document))
+            )
         items = []
         for index, item_node in enumerate(node.value, start=1):
             where = f"{path}[{index}]"
             try:
                 items.append(self.item.convert(item_node, document, where, problems))
             except Invalid as error:
-                problems.append(document.problem(item_node, _("key '{key}': {reason}", key=where, reason=error)))
+                problems.append(
+                    document.problem(item_node, _("key '{key}': {reason}", key=where, reason=error))
+                )
         return items
 
 
@@ -428,8 +481,14 @@ class Key:
     within: str | None = None  # a sub-section holding it (the letter's smtp:)
 
 
-def key(check: Field, default: Any = dataclasses.MISSING, help: str = "", *, yaml: str | None = None,
-        within: str | None = None) -> Any:
+def key(
+    check: Field,
+    default: Any = dataclasses.MISSING,
+    help: str = "",
+    *,
+    yaml: str | None = None,
+    within: str | None = None,
+) -> Any:
     """Declare a configuration key as a field of its dataclass (see ``Key``)."""
     metadata = {_KEY: Key(check, help, yaml, within)}
     if isinstance(default, (list, dict, set)):

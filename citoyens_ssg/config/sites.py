@@ -12,9 +12,7 @@ from citoyens_ssg.i18n import _
 
 # (from, to, status): old addresses that must keep working.  A trailing ``*`` / ``:splat``
 # carries the rest of the path, as Netlify and Cloudflare Pages write it.
-REDIRECTS: tuple[tuple[str, str, int], ...] = (
-    ("/planete/*", "/planet/:splat", 301),
-)
+REDIRECTS: tuple[tuple[str, str, int], ...] = (("/planete/*", "/planet/:splat", 301),)
 # The folders those old addresses live in: no association may take them (RESERVED below).
 REDIRECTED = frozenset(source.strip("/").split("/")[0] for source, _target, _status in REDIRECTS)
 NOT_FOUND = "404.html"  # served by hosts for a missing page: at the root, and per site by a rule
@@ -22,8 +20,12 @@ NOT_FOUND = "404.html"  # served by hosts for a missing page: at the root, and p
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 # Top-level names of output/ that belong to the network, not to a site.
 # "admin": the network's web editor; "lettre": the weekly letter.
-RESERVED = frozenset({"admin", "lettre", "planet", "theme", "agenda", "annuaire", "recherche", "search", "feeds",
-                      "static"}) | REDIRECTED
+RESERVED = (
+    frozenset(
+        {"admin", "lettre", "planet", "theme", "agenda", "annuaire", "recherche", "search", "feeds", "static"}
+    )
+    | REDIRECTED
+)
 
 
 def slugify(name: str, max_length: int | None = None) -> str:
@@ -46,7 +48,9 @@ def discover_sites(root: Path) -> tuple[list[SiteFolder], list[Problem]]:
     folders: list[SiteFolder] = []
     problems: list[Problem] = []
     if not sites_dir.is_dir():
-        return folders, [Problem("sites/", _("folder not found: create sites/<name>/site.yaml for each association"))]
+        return folders, [
+            Problem("sites/", _("folder not found: create sites/<name>/site.yaml for each association"))
+        ]
     for path in sorted(sites_dir.iterdir()):
         if path.name.startswith(".") or not path.is_dir():
             continue
@@ -54,11 +58,26 @@ def discover_sites(root: Path) -> tuple[list[SiteFolder], list[Problem]]:
         if path.is_symlink():
             problems.append(Problem(display, _("a site folder may not be a symbolic link")))
         elif not SLUG.match(path.name):
-            problems.append(Problem(display, _("folder name must use only lowercase letters, digits and hyphens (for example 'radio-ondes')")))
+            problems.append(
+                Problem(
+                    display,
+                    _(
+                        "folder name must use only lowercase letters, digits and hyphens (for example "
+                        "'radio-ondes')"
+                    ),
+                )
+            )
         elif path.name in RESERVED:
-            problems.append(Problem(display, _("'{name}' is reserved for the network's own pages; rename the folder", name=path.name)))
+            problems.append(
+                Problem(
+                    display,
+                    _("'{name}' is reserved for the network's own pages; rename the folder", name=path.name),
+                )
+            )
         elif not (path / "site.yaml").is_file():
-            problems.append(Problem(display + "site.yaml", _("file not found; a site needs at least 'name: ...'")))
+            problems.append(
+                Problem(display + "site.yaml", _("file not found; a site needs at least 'name: ...'"))
+            )
         else:
             folders.append(SiteFolder(path.name, path))
     return folders, problems

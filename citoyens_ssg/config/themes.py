@@ -43,7 +43,11 @@ class ThemeChain:
 
 
 def available_themes(themes_dir: Path) -> list[str]:
-    own = sorted(p.name for p in themes_dir.iterdir() if (p / "templates").is_dir()) if themes_dir.is_dir() else []
+    own = (
+        sorted(p.name for p in themes_dir.iterdir() if (p / "templates").is_dir())
+        if themes_dir.is_dir()
+        else []
+    )
     return own + [name for name in PELICAN_THEMES if name not in own]
 
 

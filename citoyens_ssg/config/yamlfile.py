@@ -92,7 +92,11 @@ def _duplicate_keys(document: YamlDocument, node: Node | None) -> list[Problem]:
             if isinstance(key_node, ScalarNode):
                 key = key_node.value
                 if key in seen:
-                    message = _("key '{key}' appears twice (first on line {first}); keep only one", key=key, first=seen[key])
+                    message = _(
+                        "key '{key}' appears twice (first on line {first}); keep only one",
+                        key=key,
+                        first=seen[key],
+                    )
                     problems.append(document.problem(key_node, message))
                 else:
                     seen[key] = key_node.start_mark.line + 1

@@ -25,8 +25,10 @@ def acronym_problem(key: str, value: object) -> str | None:
     if not ACRONYM.match(key):
         return _("an acronym starts with a capital letter or a digit and has 2 to 32 characters, like AMAP")
     if not isinstance(value, str) or not value.strip() or "\n" in value:
-        return _("write what it stands for on one line, "
-                 "like AMAP: Association pour le maintien d'une agriculture paysanne")
+        return _(
+            "write what it stands for on one line, "
+            "like AMAP: Association pour le maintien d'une agriculture paysanne"
+        )
     return None
 
 

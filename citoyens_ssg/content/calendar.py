@@ -25,8 +25,9 @@ def uid(event: Event, network_id: str) -> str:
     return f"{event.site}-{event.slug}@{network_id}"
 
 
-def calendar(events: Iterable[Event], name: str, network_id: str, description: str = "",
-             language: str = "fr") -> bytes:
+def calendar(
+    events: Iterable[Event], name: str, network_id: str, description: str = "", language: str = "fr"
+) -> bytes:
     """The calendar file of ``events``; its few words in ``language``, the page's, not the machine's."""
     cal = Calendar()
     cal.add("prodid", PRODUCT)

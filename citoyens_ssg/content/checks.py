@@ -41,15 +41,50 @@ _UNCLOSED_TAG = re.compile(r"<[A-Za-z][^<>]*+(?!>)")
 
 # Keys Pelican would obey to write files elsewhere or render with another template.
 REFUSED_KEYS = frozenset({"save_as", "url", "template", "path", "override_url", "override_save_as"})
-KNOWN_KEYS = frozenset({
-    "title", "date", "modified", "category", "tags", "keywords", "slug", "author", "authors",
-    "summary", "status", "lang", "translation", "image", "alt",
-    # radio shows and videos (citoyens_media)
-    "audio", "audio_length", "duration", "transcript", "explicit", "video", "poster", "captions", "captions_lang",
-    # events (citoyens_agenda, citoyens_ssg.content.events)
-    "start", "end", "place", "address", "latitude", "longitude", "registration", "price",
-    "recurrence", "days", "until", "count", "except", "rrule",
-})
+KNOWN_KEYS = frozenset(
+    {
+        "title",
+        "date",
+        "modified",
+        "category",
+        "tags",
+        "keywords",
+        "slug",
+        "author",
+        "authors",
+        "summary",
+        "status",
+        "lang",
+        "translation",
+        "image",
+        "alt",
+        # radio shows and videos (citoyens_media)
+        "audio",
+        "audio_length",
+        "duration",
+        "transcript",
+        "explicit",
+        "video",
+        "poster",
+        "captions",
+        "captions_lang",
+        # events (citoyens_agenda, citoyens_ssg.content.events)
+        "start",
+        "end",
+        "place",
+        "address",
+        "latitude",
+        "longitude",
+        "registration",
+        "price",
+        "recurrence",
+        "days",
+        "until",
+        "count",
+        "except",
+        "rrule",
+    }
+)
 NO_KEYS: frozenset[str] = frozenset()
 STATUSES = frozenset({"published", "draft", "hidden"})
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?$")
@@ -138,8 +173,13 @@ def check_location(path: Path, site_dir: Path) -> None:
     twins = _names_by_key(str(path.parent), path.parent.stat().st_mtime_ns).get(_name_key(path.name), ())
     others = [name for name in twins if name != path.name]
     if others:
-        raise ContentError(_("'{name}' and '{other}' differ only by case or accents; rename one of them", name=path.name, other=others[0]))
-
+        raise ContentError(
+            _(
+                "'{name}' and '{other}' differ only by case or accents; rename one of them",
+                name=path.name,
+                other=others[0],
+            )
+        )
 
 
 def _name_key(name: str) -> str:
@@ -179,8 +219,10 @@ def _entry_refusal(entry: os.DirEntry) -> str | None:
     if entry.is_symlink():
         return link_refused()
     if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_nlink > 1:
-        return _("hard links are refused in a site's folder (this file is also elsewhere on the disk); "
-                 "copy the file instead")
+        return _(
+            "hard links are refused in a site's folder (this file is also elsewhere on the disk); "
+            "copy the file instead"
+        )
     return None
 
 
@@ -201,8 +243,9 @@ def files_not_read(content_dir: Path) -> list[Path]:
     others = other_formats()
     found = []
     for folder, _dirnames, filenames in os.walk(content_dir):
-        found += [Path(folder) / name for name in sorted(filenames)
-                  if Path(name).suffix[1:].lower() in others]
+        found += [
+            Path(folder) / name for name in sorted(filenames) if Path(name).suffix[1:].lower() in others
+        ]
     return found
 
 
@@ -222,12 +265,20 @@ def refused_files(site: SiteConfig) -> list[tuple[Path, str]]:
 
 def decode_source(raw: bytes) -> str:
     if len(raw) > MAX_SOURCE_BYTES:
-        raise ContentError(_("file too large ({size} bytes, at most {limit}); split it or move media out of it", size=len(raw), limit=MAX_SOURCE_BYTES))
+        raise ContentError(
+            _(
+                "file too large ({size} bytes, at most {limit}); split it or move media out of it",
+                size=len(raw),
+                limit=MAX_SOURCE_BYTES,
+            )
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise ContentError(_("not UTF-8: byte 0x{byte:02X}; save the file as UTF-8", byte=raw[error.start]), line) from None
+        raise ContentError(
+            _("not UTF-8: byte 0x{byte:02X}; save the file as UTF-8", byte=raw[error.start]), line
+        ) from None
     if not text.strip():
         raise ContentError(_("empty file; write a Title: line and some text, or delete it"))
     return text
@@ -246,7 +297,9 @@ def check_nesting(text: str) -> None:
         for char in line:
             depth += (char == "[") - (char == "]")
             if depth > MAX_BRACKET_DEPTH:
-                raise ContentError(_("brackets [ nested more than {limit} deep", limit=MAX_BRACKET_DEPTH), number)
+                raise ContentError(
+                    _("brackets [ nested more than {limit} deep", limit=MAX_BRACKET_DEPTH), number
+                )
         depth = max(depth, 0)
 
 
@@ -256,11 +309,19 @@ def check_unclosed_tags(text: str) -> None:
     unclosed = list(_UNCLOSED_TAG.finditer(text))
     if len(unclosed) > MAX_UNCLOSED_TAGS:
         line = text.count("\n", 0, unclosed[0].start()) + 1
-        raise ContentError(_("{count} tags opened with '<' are never closed with '>' (the first on this"
-                             " line); close them, or write &lt; for a '<' sign", count=len(unclosed)), line)
+        raise ContentError(
+            _(
+                "{count} tags opened with '<' are never closed with '>' (the first on this"
+                " line); close them, or write &lt; for a '<' sign",
+                count=len(unclosed),
+            ),
+            line,
+        )
 
 
-def check_header(fields: list[HeaderField], timezone: str, extra_keys: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+def check_header(
+    fields: list[HeaderField], timezone: str, extra_keys: frozenset[str] = frozenset()
+) -> list[tuple[int, str]]:
     """Raise on a refused key or a bad value; return warnings (line, message) for unknown keys."""
     warnings = []
     known = KNOWN_KEYS | extra_keys
@@ -270,15 +331,26 @@ def check_header(fields: list[HeaderField], timezone: str, extra_keys: frozenset
         if field.key in ("date", "modified"):
             check_date(field.value, timezone, field.line)
         elif field.key == "slug" and not SLUG.match(field.value):
-            raise ContentError(_("Slug '{slug}' must use lowercase letters, digits and hyphens only (no '/' or '..')", slug=field.value), field.line)
+            raise ContentError(
+                _(
+                    "Slug '{slug}' must use lowercase letters, digits and hyphens only (no '/' or '..')",
+                    slug=field.value,
+                ),
+                field.line,
+            )
         elif field.key == "lang":
             check_language(field.value, field.line)
         elif field.key == "status" and field.value.lower() not in STATUSES:
-            raise ContentError(_("Status '{value}' is unknown; use draft, hidden or published", value=field.value), field.line)
+            raise ContentError(
+                _("Status '{value}' is unknown; use draft, hidden or published", value=field.value),
+                field.line,
+            )
         elif field.key not in known:
             close = difflib.get_close_matches(field.key, sorted(known), n=1, cutoff=0.7)
             hint = _(" — did you mean '{suggestion}'?", suggestion=close[0].capitalize()) if close else ""
-            warnings.append((field.line, _("unknown metadata '{key}:', ignored", key=field.key.capitalize()) + hint))
+            warnings.append(
+                (field.line, _("unknown metadata '{key}:', ignored", key=field.key.capitalize()) + hint)
+            )
     return warnings
 
 
@@ -288,18 +360,30 @@ def check_date(value: str, timezone: str, line: int) -> None:
         day, month, year = slashed.groups()
         iso = f"{year}-{int(month):02d}-{int(day):02d}"
         if not _is_calendar_date(iso):  # suggesting "2026-13-32" would explain one bad date with another
-            raise ContentError(_("invalid date '{value}'; write it year-month-day, "
-                                 "like 2026-03-12 or 2026-03-12 18:30", value=value), line)
-        raise ContentError(_("date '{value}' is ambiguous; write it year-month-day: {iso}",
-                             value=value, iso=iso), line)
+            raise ContentError(
+                _(
+                    "invalid date '{value}'; write it year-month-day, like 2026-03-12 or 2026-03-12 18:30",
+                    value=value,
+                ),
+                line,
+            )
+        raise ContentError(
+            _("date '{value}' is ambiguous; write it year-month-day: {iso}", value=value, iso=iso), line
+        )
     if not ISO_DATE.match(value):
-        raise ContentError(_("date '{value}' not understood; write it year-month-day, like 2026-03-12 18:30", value=value), line)
+        raise ContentError(
+            _("date '{value}' not understood; write it year-month-day, like 2026-03-12 18:30", value=value),
+            line,
+        )
     try:
         parsed = datetime.fromisoformat(value.replace(" ", "T", 1) if "T" not in value else value)
     except ValueError:
         raise ContentError(_("date '{value}' does not exist in the calendar", value=value), line) from None
     if parsed.tzinfo is None and _skipped_by_clock_change(parsed, ZoneInfo(timezone)):
-        raise ContentError(_("{value} does not exist in {zone}: clocks go forward at that hour", value=value, zone=timezone), line)
+        raise ContentError(
+            _("{value} does not exist in {zone}: clocks go forward at that hour", value=value, zone=timezone),
+            line,
+        )
 
 
 def _is_calendar_date(iso: str) -> bool:
@@ -319,8 +403,18 @@ def _skipped_by_clock_change(local: datetime, zone: ZoneInfo) -> bool:
 def check_slug(slug: str | None, file_name: str) -> None:
     """The address made from the file's name (or its Slug: line) is usable."""
     if not slug:
-        raise ContentError(_("the file name '{name}' gives an empty address; rename the file "
-                             "or add a Slug: line (for example Slug: mon-article)", name=file_name))
+        raise ContentError(
+            _(
+                "the file name '{name}' gives an empty address; rename the file "
+                "or add a Slug: line (for example Slug: mon-article)",
+                name=file_name,
+            )
+        )
     if not SLUG.match(slug):
-        raise ContentError(_("address '{slug}' is not allowed; rename the file or add a Slug: line "
-                             "with lowercase letters, digits and hyphens", slug=slug))
+        raise ContentError(
+            _(
+                "address '{slug}' is not allowed; rename the file or add a Slug: line "
+                "with lowercase letters, digits and hyphens",
+                slug=slug,
+            )
+        )

@@ -25,8 +25,11 @@ NBSP = "\u00a0"
 Languages = str | tuple[str, ...]
 _RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # An opening hour as site.yaml writes it: "mardi 14:00-18:00", "samedi 10h-12h30".
-_OPENING = re.compile(r"^(?P<days>[^\d]+?)\s+(?P<start>\d{1,2})(?:[:h](?P<start_min>\d{2})?)?\s*[-–à]\s*"
-                      r"(?P<end>\d{1,2})(?:[:h](?P<end_min>\d{2})?)?\s*h?$", re.IGNORECASE)
+_OPENING = re.compile(
+    r"^(?P<days>[^\d]+?)\s+(?P<start>\d{1,2})(?:[:h](?P<start_min>\d{2})?)?\s*[-–à]\s*"
+    r"(?P<end>\d{1,2})(?:[:h](?P<end_min>\d{2})?)?\s*h?$",
+    re.IGNORECASE,
+)
 POSITIONS = {1: N_("first"), 2: N_("second"), 3: N_("third"), 4: N_("fourth"), 5: N_("fifth"), -1: N_("last")}
 
 
@@ -105,12 +108,25 @@ def event_when(event, shown: datetime | None, language: Languages) -> Markup:
     if event.all_day:
         return days(start.date(), (end - timedelta(days=1)).date(), language)
     if end.date() == start.date():
-        return Markup("{}, {}").format(_time(start.date(), day(start.date(), language)),
-                                       hours(start, end, language))
-    phrase = escape(_say(language, N_("from {start} at {start_hour} until {end} at {end_hour}"),
-                         start="\0", start_hour="\1", end="\2", end_hour="\3"))
-    parts = (_time(start.date(), day(start.date(), language)), _time(start, hour(start, language)),
-             _time(end.date(), day(end.date(), language)), _time(end, hour(end, language)))
+        return Markup("{}, {}").format(
+            _time(start.date(), day(start.date(), language)), hours(start, end, language)
+        )
+    phrase = escape(
+        _say(
+            language,
+            N_("from {start} at {start_hour} until {end} at {end_hour}"),
+            start="\0",
+            start_hour="\1",
+            end="\2",
+            end_hour="\3",
+        )
+    )
+    parts = (
+        _time(start.date(), day(start.date(), language)),
+        _time(start, hour(start, language)),
+        _time(end.date(), day(end.date(), language)),
+        _time(end, hour(end, language)),
+    )
     for index, part in enumerate(parts):
         phrase = phrase.replace(chr(index), part)
     return Markup(phrase)
@@ -151,8 +167,12 @@ def recurrence(event, language: Languages) -> str:
     elif parts.get("COUNT"):
         text = _say(language, N_("{rule}, {count} times"), rule=text, count=parts["COUNT"])
     if event.exdates:
-        text = _say(language, N_("{rule}, except {dates}"), rule=text,
-                    dates=_except(sorted(d.date() for d in event.exdates), language))
+        text = _say(
+            language,
+            N_("{rule}, except {dates}"),
+            rule=text,
+            dates=_except(sorted(d.date() for d in event.exdates), language),
+        )
     return text
 
 
@@ -163,15 +183,20 @@ def _rule(parts: dict[str, str], start: datetime, language: Languages) -> str:
         return _say(language, N_("every day") if interval == 1 else N_("every {n} days"), n=interval)
     if frequency == "WEEKLY":
         names = [_day_name(d[-2:], language) for d in by_day] or [weekday_name(start.date(), language)]
-        listed = format_list([_say(language, N_("on {day}"), day=name) for name in names],
-                             locale=page_language(language))
+        listed = format_list(
+            [_say(language, N_("on {day}"), day=name) for name in names], locale=page_language(language)
+        )
         every = N_("every week {days}") if interval == 1 else N_("every {n} weeks {days}")
         return _say(language, every, days=listed, n=interval)
     if frequency == "MONTHLY" and len(by_day) == 1 and by_day[0][:-2].lstrip("+-").isdigit():
         position = int(by_day[0][:-2])
         if position in POSITIONS:
-            return _say(language, N_("on the {position} {day} of every month"),
-                        position=_say(language, POSITIONS[position]), day=_day_name(by_day[0][-2:], language))
+            return _say(
+                language,
+                N_("on the {position} {day} of every month"),
+                position=_say(language, POSITIONS[position]),
+                day=_day_name(by_day[0][-2:], language),
+            )
     if frequency == "MONTHLY":
         return _say(language, N_("every month"))
     if frequency == "YEARLY":
@@ -199,6 +224,12 @@ def _except(dates: list[date], language: Languages) -> str:
         if len(group) == 1:
             groups.append(_say(language, N_("on {date}"), date=f"{numbers[0]}{NBSP}{month}"))
         else:
-            groups.append(_say(language, N_("on the {days} of {month}"),
-                               days=format_list(numbers, locale=locale), month=month))
+            groups.append(
+                _say(
+                    language,
+                    N_("on the {days} of {month}"),
+                    days=format_list(numbers, locale=locale),
+                    month=month,
+                )
+            )
     return format_list(groups, locale=locale)

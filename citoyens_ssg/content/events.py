@@ -31,19 +31,54 @@ from dateutil.rrule import rrulestr
 from citoyens_ssg.content.checks import ContentError, check_date
 from citoyens_ssg.i18n import _
 
-EVENT_KEYS = frozenset({
-    "start", "end", "duration", "place", "address", "latitude", "longitude", "registration", "price",
-    "recurrence", "days", "until", "count", "except", "rrule",
-})
+EVENT_KEYS = frozenset(
+    {
+        "start",
+        "end",
+        "duration",
+        "place",
+        "address",
+        "latitude",
+        "longitude",
+        "registration",
+        "price",
+        "recurrence",
+        "days",
+        "until",
+        "count",
+        "except",
+        "rrule",
+    }
+)
 FREQUENCIES = {
-    "chaque jour": "DAILY", "quotidienne": "DAILY", "daily": "DAILY",
-    "chaque semaine": "WEEKLY", "hebdomadaire": "WEEKLY", "weekly": "WEEKLY",
-    "chaque mois": "MONTHLY", "mensuelle": "MONTHLY", "monthly": "MONTHLY",
-    "chaque année": "YEARLY", "annuelle": "YEARLY", "yearly": "YEARLY",
+    "chaque jour": "DAILY",
+    "quotidienne": "DAILY",
+    "daily": "DAILY",
+    "chaque semaine": "WEEKLY",
+    "hebdomadaire": "WEEKLY",
+    "weekly": "WEEKLY",
+    "chaque mois": "MONTHLY",
+    "mensuelle": "MONTHLY",
+    "monthly": "MONTHLY",
+    "chaque année": "YEARLY",
+    "annuelle": "YEARLY",
+    "yearly": "YEARLY",
 }
 DAYS = {
-    "lundi": "MO", "mardi": "TU", "mercredi": "WE", "jeudi": "TH", "vendredi": "FR", "samedi": "SA", "dimanche": "SU",
-    "monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH", "friday": "FR", "saturday": "SA", "sunday": "SU",
+    "lundi": "MO",
+    "mardi": "TU",
+    "mercredi": "WE",
+    "jeudi": "TH",
+    "vendredi": "FR",
+    "samedi": "SA",
+    "dimanche": "SU",
+    "monday": "MO",
+    "tuesday": "TU",
+    "wednesday": "WE",
+    "thursday": "TH",
+    "friday": "FR",
+    "saturday": "SA",
+    "sunday": "SU",
 }
 DURATION = re.compile(r"^(?:(\d+)\s*h\s*(\d+)?|(\d+):(\d{2}))$", re.IGNORECASE)
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -119,11 +154,15 @@ class Event:
     @classmethod
     def from_json(cls, data: dict) -> Event:
         values = dict(data)
-        zone = ZoneInfo(values["timezone"])  # back to the named zone: a fixed offset would break recurrences across DST
+        zone = ZoneInfo(
+            values["timezone"]
+        )  # back to the named zone: a fixed offset would break recurrences across DST
         for key in ("start", "end"):
             values[key] = datetime.fromisoformat(values[key]).astimezone(zone)
         values["stamp"] = datetime.fromisoformat(values["stamp"]) if values.get("stamp") else None
-        values["exdates"] = tuple(datetime.fromisoformat(d).astimezone(zone) for d in values.get("exdates", ()))
+        values["exdates"] = tuple(
+            datetime.fromisoformat(d).astimezone(zone) for d in values.get("exdates", ())
+        )
         values["categories"] = tuple(values.get("categories", ()))
         return cls(**values)
 
@@ -145,8 +184,12 @@ def _expand(rule: str, start: datetime, exdates: tuple[datetime, ...], limit: in
 def _probe(rule: str, start: datetime) -> str:
     """A rule with the same dates as ``rule`` that dateutil searches quickly (``_FILTERS_ONLY``)."""
     parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
-    simple = (parts.get("FREQ") in ("DAILY", "WEEKLY", "MONTHLY") and set(parts) <= _FILTERS_ONLY
-              and parts.get("INTERVAL", "1") == "1" and not re.search(r"\d", parts.get("BYDAY", "")))
+    simple = (
+        parts.get("FREQ") in ("DAILY", "WEEKLY", "MONTHLY")
+        and set(parts) <= _FILTERS_ONLY
+        and parts.get("INTERVAL", "1") == "1"
+        and not re.search(r"\d", parts.get("BYDAY", ""))
+    )
     if not simple:
         return rule  # intervals, positions (1MO), hours: searched as written
     if "BYMONTHDAY" not in parts and "BYDAY" not in parts:  # dateutil's defaults, taken from Start
@@ -178,9 +221,20 @@ def _utc_until(value: str, start: datetime) -> datetime:
     return moment.replace(tzinfo=start.tzinfo).astimezone(UTC)
 
 
-def parse_event(metadata: dict[str, str], lines: dict[str, int], *, site: str, slug: str, title: str, url: str,
-                timezone: str, categories: tuple[str, ...] = (), summary: str = "", site_name: str = "",
-                stamp: datetime | None = None) -> Event:
+def parse_event(
+    metadata: dict[str, str],
+    lines: dict[str, int],
+    *,
+    site: str,
+    slug: str,
+    title: str,
+    url: str,
+    timezone: str,
+    categories: tuple[str, ...] = (),
+    summary: str = "",
+    site_name: str = "",
+    stamp: datetime | None = None,
+) -> Event:
     """An Event from a file's metadata (values as written); ContentError on any problem."""
     zone = ZoneInfo(timezone)
 
@@ -195,16 +249,38 @@ def parse_event(metadata: dict[str, str], lines: dict[str, int], *, site: str, s
     latitude = _coordinate(metadata.get("latitude"), -90, 90, "Latitude", line("latitude"))
     longitude = _coordinate(metadata.get("longitude"), -180, 180, "Longitude", line("longitude"))
     if (latitude is None) != (longitude is None):
-        raise ContentError(_("give both Latitude: and Longitude:, or neither"), line("latitude") or line("longitude"))
+        raise ContentError(
+            _("give both Latitude: and Longitude:, or neither"), line("latitude") or line("longitude")
+        )
     rrule, exdates = _recurrence(metadata, start, all_day, zone, line)
     registration = metadata.get("registration", "").strip()
     if registration and not re.match(r"^(https?://|mailto:)", registration):
-        raise ContentError(_("Registration: '{value}' must be an https:// address or a mailto:", value=registration), line("registration"))
-    return Event(site=site, slug=slug, title=title, url=url, start=start, end=end, timezone=timezone, all_day=all_day,
-                 place=metadata.get("place", "").strip(), address=metadata.get("address", "").strip(),
-                 latitude=latitude, longitude=longitude, registration=registration,
-                 price=metadata.get("price", "").strip(), categories=categories, rrule=rrule, exdates=exdates,
-                 summary=summary, stamp=(stamp or start).astimezone(ZoneInfo("UTC")), site_name=site_name)
+        raise ContentError(
+            _("Registration: '{value}' must be an https:// address or a mailto:", value=registration),
+            line("registration"),
+        )
+    return Event(
+        site=site,
+        slug=slug,
+        title=title,
+        url=url,
+        start=start,
+        end=end,
+        timezone=timezone,
+        all_day=all_day,
+        place=metadata.get("place", "").strip(),
+        address=metadata.get("address", "").strip(),
+        latitude=latitude,
+        longitude=longitude,
+        registration=registration,
+        price=metadata.get("price", "").strip(),
+        categories=categories,
+        rrule=rrule,
+        exdates=exdates,
+        summary=summary,
+        stamp=(stamp or start).astimezone(ZoneInfo("UTC")),
+        site_name=site_name,
+    )
 
 
 def _moment(value: str, zone: ZoneInfo, line: int | None) -> tuple[datetime, bool]:
@@ -221,15 +297,25 @@ def _end(metadata: dict[str, str], start: datetime, all_day: bool, zone: ZoneInf
     if raw_end:
         end, end_all_day = _moment(raw_end, zone, line("end"))
         if all_day:
-            end = end + timedelta(days=1)  # written inclusive ("until Sunday"), stored exclusive as iCalendar wants
+            end = end + timedelta(
+                days=1
+            )  # written inclusive ("until Sunday"), stored exclusive as iCalendar wants
         if end <= start:
-            raise ContentError(_("End: {end} is not after Start: {start}", end=raw_end, start=metadata.get("start")), line("end"))
+            raise ContentError(
+                _("End: {end} is not after Start: {start}", end=raw_end, start=metadata.get("start")),
+                line("end"),
+            )
         return end
     if raw_duration:
         match = DURATION.match(raw_duration)
         if not match:
-            raise ContentError(_("Duration: '{value}' not understood; write 1:30 or 1h30", value=raw_duration), line("duration"))
-        hours, minutes = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+            raise ContentError(
+                _("Duration: '{value}' not understood; write 1:30 or 1h30", value=raw_duration),
+                line("duration"),
+            )
+        hours, minutes = (
+            (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        )
         return start + timedelta(hours=int(hours), minutes=int(minutes or 0))
     return start + (timedelta(days=1) if all_day else timedelta(hours=1))
 
@@ -242,11 +328,22 @@ def _coordinate(value: str | None, low: float, high: float, name: str, line: int
     except ValueError:
         number = None
     if number is None or not low <= number <= high:
-        raise ContentError(_("{name}: '{value}' must be a number between {low} and {high}", name=name, value=value, low=low, high=high), line)
+        raise ContentError(
+            _(
+                "{name}: '{value}' must be a number between {low} and {high}",
+                name=name,
+                value=value,
+                low=low,
+                high=high,
+            ),
+            line,
+        )
     return number
 
 
-def _recurrence(metadata: dict[str, str], start: datetime, all_day: bool, zone: ZoneInfo, line) -> tuple[str, tuple[datetime, ...]]:
+def _recurrence(
+    metadata: dict[str, str], start: datetime, all_day: bool, zone: ZoneInfo, line
+) -> tuple[str, tuple[datetime, ...]]:
     raw_rule = metadata.get("rrule", "").strip().upper()
     frequency = metadata.get("recurrence", "").strip().lower()
     if not raw_rule and not frequency:
@@ -255,9 +352,18 @@ def _recurrence(metadata: dict[str, str], start: datetime, all_day: bool, zone: 
         rule = raw_rule
     else:
         if frequency not in FREQUENCIES:
-            raise ContentError(_("Recurrence: '{value}' not understood; write chaque jour, chaque semaine, chaque mois or chaque année", value=frequency), line("recurrence"))
+            raise ContentError(
+                _(
+                    "Recurrence: '{value}' not understood; write chaque jour, chaque semaine, chaque mois "
+                    "or chaque année",
+                    value=frequency,
+                ),
+                line("recurrence"),
+            )
         parts = [f"FREQ={FREQUENCIES[frequency]}"]
-        days = [d.strip().lower() for d in metadata.get("days", "").replace(" et ", ",").split(",") if d.strip()]
+        days = [
+            d.strip().lower() for d in metadata.get("days", "").replace(" et ", ",").split(",") if d.strip()
+        ]
         unknown = [d for d in days if d not in DAYS]
         if unknown:
             raise ContentError(_("Days: '{value}' is not a day of the week", value=unknown[0]), line("days"))
@@ -275,21 +381,30 @@ def _recurrence(metadata: dict[str, str], start: datetime, all_day: bool, zone: 
     where = line("rrule") or line("recurrence")
     frequency = dict(part.split("=", 1) for part in rule.split(";") if "=" in part).get("FREQ")
     if frequency not in RULE_FREQUENCIES:
-        raise ContentError(_("Rrule: '{value}': FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY", value=rule),
-                           where)
+        raise ContentError(
+            _("Rrule: '{value}': FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY", value=rule), where
+        )
     try:
         rrulestr(f"RRULE:{rule}", dtstart=start)
         never = not _expand(_probe(rule, start), start, (), 1)
     except (ValueError, TypeError) as error:
-        raise ContentError(_("Rrule: '{value}' is not a valid RFC 5545 rule ({reason})", value=rule,
-                             reason=error), where)
+        raise ContentError(
+            _("Rrule: '{value}' is not a valid RFC 5545 rule ({reason})", value=rule, reason=error), where
+        )
     if never:
-        raise ContentError(_("Rrule: '{value}' never happens in the ten years after Start:; check the days"
-                             " and months", value=rule), where)
+        raise ContentError(
+            _(
+                "Rrule: '{value}' never happens in the ten years after Start:; check the days and months",
+                value=rule,
+            ),
+            where,
+        )
     exdates = []
     for value in (v.strip() for v in metadata.get("except", "").split(",") if v.strip()):
         moment, _all_day = _moment(value, zone, line("except"))
-        exdates.append(moment.replace(hour=start.hour, minute=start.minute) if _all_day and not all_day else moment)
+        exdates.append(
+            moment.replace(hour=start.hour, minute=start.minute) if _all_day and not all_day else moment
+        )
     return rule, tuple(exdates)
 
 
@@ -307,11 +422,23 @@ def schema_org(event: Event) -> dict:
         "organizer": {"@type": "Organization", "name": event.site_name},
     }
     if event.place or event.address:
-        location = {"@type": "Place", "name": event.place or event.address, "address": event.address or event.place}
+        location = {
+            "@type": "Place",
+            "name": event.place or event.address,
+            "address": event.address or event.place,
+        }
         if event.latitude is not None:
-            location["geo"] = {"@type": "GeoCoordinates", "latitude": event.latitude, "longitude": event.longitude}
+            location["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": event.latitude,
+                "longitude": event.longitude,
+            }
         data["location"] = location
     if event.price:
-        data["offers"] = {"@type": "Offer", "price": "0" if event.price.lower() in ("gratuit", "free", "0") else event.price,
-                          "priceCurrency": "EUR", "url": event.registration or event.url}
+        data["offers"] = {
+            "@type": "Offer",
+            "price": "0" if event.price.lower() in ("gratuit", "free", "0") else event.price,
+            "priceCurrency": "EUR",
+            "url": event.registration or event.url,
+        }
     return data

@@ -15,8 +15,9 @@ from html.parser import HTMLParser
 from pelican.utils import truncate_html_words
 
 # Elements that hold nothing and have no end tag: they never open a level.
-_VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-                   "wbr"})
+_VOID = frozenset(
+    {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
 _HEADING = re.compile(r"<h[1-6][\s>]", re.IGNORECASE)
 _LIST = re.compile(r"<(ul|ol)[\s>]", re.IGNORECASE)
 _WORD = re.compile(r"\w[\w'’-]*")

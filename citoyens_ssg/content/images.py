@@ -24,7 +24,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from citoyens_ssg.i18n import _
 
 FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
-EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", ".heic", ".heif", ".tif", ".tiff", ".bmp"})
+EXTENSIONS = frozenset(
+    {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", ".heic", ".heif", ".tif", ".tiff", ".bmp"}
+)
 DEFAULT_WIDTHS = (480, 960, 1600)
 MAX_PIXELS = 50_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
 CACHE_VERSION = 2
@@ -58,7 +60,9 @@ class ProcessedImage:
         return [v for v in self.variants if v.mime == mime]
 
 
-def process(source: Path, cache: Path, widths: tuple[int, ...] = DEFAULT_WIDTHS, max_pixels: int = MAX_PIXELS) -> ProcessedImage:
+def process(
+    source: Path, cache: Path, widths: tuple[int, ...] = DEFAULT_WIDTHS, max_pixels: int = MAX_PIXELS
+) -> ProcessedImage:
     """The processed image for ``source``, from the cache when its bytes were seen before."""
     data = source.read_bytes()
     key = hashlib.sha256(data + repr((CACHE_VERSION, widths, max_pixels)).encode()).hexdigest()[:32]
@@ -98,23 +102,36 @@ def _open(name: str, data: bytes, max_pixels: int) -> Image.Image:
     try:
         Image.MAX_IMAGE_PIXELS = max_pixels
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)  # Pillow only warns below twice its limit
+            warnings.simplefilter(
+                "error", Image.DecompressionBombWarning
+            )  # Pillow only warns below twice its limit
             image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
-                raise ImageRejected(_("{format} images are not published; convert it to JPEG or PNG", format=image.format or "?"))
+                raise ImageRejected(
+                    _(
+                        "{format} images are not published; convert it to JPEG or PNG",
+                        format=image.format or "?",
+                    )
+                )
             image.load()
             return image
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRejected(_("more than {limit} million pixels; reduce its size", limit=max_pixels // 1_000_000)) from None
+        raise ImageRejected(
+            _("more than {limit} million pixels; reduce its size", limit=max_pixels // 1_000_000)
+        ) from None
     except UnidentifiedImageError:
-        raise ImageRejected(_("not an image Pillow can read (a renamed file, HEIC?); convert it to JPEG or PNG")) from None
+        raise ImageRejected(
+            _("not an image Pillow can read (a renamed file, HEIC?); convert it to JPEG or PNG")
+        ) from None
     except OSError as error:
         raise ImageRejected(_("damaged image ({reason}); export it again", reason=error)) from None
     finally:
         Image.MAX_IMAGE_PIXELS = previous
 
 
-def _make(key: str, name: str, data: bytes, folder: Path, widths: tuple[int, ...], max_pixels: int) -> ProcessedImage:
+def _make(
+    key: str, name: str, data: bytes, folder: Path, widths: tuple[int, ...], max_pixels: int
+) -> ProcessedImage:
     image = _open(name, data, max_pixels)
     kind = image.format
     icc = image.info.get("icc_profile")
@@ -127,7 +144,9 @@ def _make(key: str, name: str, data: bytes, folder: Path, widths: tuple[int, ...
     stem = Path(name).stem
     original = _save(upright, folder, name, kind, icc)
     widest = f"{stem}-{upright.width}w{FORMATS[kind]}"
-    shutil.copyfile(folder / original.name, folder / widest)  # the clean original under its variant name: no second encoding
+    shutil.copyfile(
+        folder / original.name, folder / widest
+    )  # the clean original under its variant name: no second encoding
     variants = [Variant(widest, original.width, original.height, original.mime)]
     if kind != "WEBP":
         variants.append(_save(upright, folder, f"{stem}-{upright.width}w.webp", "WEBP", icc))
@@ -139,7 +158,9 @@ def _make(key: str, name: str, data: bytes, folder: Path, widths: tuple[int, ...
         variants.append(_save(resized, folder, f"{stem}-{width}w{FORMATS[kind]}", kind, icc))
         if kind != "WEBP":
             variants.append(_save(resized, folder, f"{stem}-{width}w.webp", "WEBP", icc))
-    variants.sort(key=lambda v: (v.width, v.mime != original.mime))  # narrowest first, the original format before WebP
+    variants.sort(
+        key=lambda v: (v.width, v.mime != original.mime)
+    )  # narrowest first, the original format before WebP
     return ProcessedImage(key, original, tuple(variants))
 
 

@@ -22,18 +22,31 @@ from citoyens_ssg.i18n import N_, in_language
 logger = logging.getLogger(__name__)
 
 MIME_TYPES = {
-    ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".aac": "audio/aac", ".ogg": "audio/ogg", ".oga": "audio/ogg",
-    ".opus": "audio/ogg", ".flac": "audio/flac", ".wav": "audio/wav",
-    ".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg", ".vtt": "text/vtt",
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".aac": "audio/aac",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".flac": "audio/flac",
+    ".wav": "audio/wav",
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".webm": "video/webm",
+    ".ogv": "video/ogg",
+    ".vtt": "text/vtt",
 }
 DURATION = re.compile(r"^(?:\d{1,2}:)?\d{1,2}:\d{2}$")
 # The words of the players, in the package's catalogue (ids in English, as every message).
 LABELS = {
-    "download_audio": N_("Download the recording"), "transcript": N_("Read the transcript"),
-    "download_video": N_("Download the video"), "watch_on": N_("Watch the video on {host}"),
+    "download_audio": N_("Download the recording"),
+    "transcript": N_("Read the transcript"),
+    "download_video": N_("Download the video"),
+    "watch_on": N_("Watch the video on {host}"),
     "external": N_("The video opens on {host}, an outside site: nothing is loaded from it before you click."),
     "captions": N_("Captions"),
-    "listen": N_("Listen: {title}"), "transcript_of": N_("Transcript: {title}"),
+    "listen": N_("Listen: {title}"),
+    "transcript_of": N_("Transcript: {title}"),
     "back_to_episode": N_("Back to the episode"),
 }
 # A page's language, or its fallback chain (the page's, the site's, the network's): see i18n.
@@ -108,8 +121,11 @@ def spoken_duration(seconds: int) -> str:
     """``2 s``, ``1 min 30 s``, ``1 h 2 min``: what a listener reads, never rounded up to a minute."""
     hours, rest = divmod(max(seconds, 0), 3600)
     minutes, seconds = divmod(rest, 60)
-    parts = [f"{hours}\u00a0h" if hours else "", f"{minutes}\u00a0min" if minutes else "",
-             f"{seconds}\u00a0s" if seconds or not (hours or minutes) else ""]
+    parts = [
+        f"{hours}\u00a0h" if hours else "",
+        f"{minutes}\u00a0min" if minutes else "",
+        f"{seconds}\u00a0s" if seconds or not (hours or minutes) else "",
+    ]
     return " ".join(part for part in parts if part)
 
 
@@ -120,8 +136,9 @@ def clock_duration(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
-def audio_player(url: str, language: Languages, title: str, transcript: str | None = None,
-                 seconds: int | None = None) -> str:
+def audio_player(
+    url: str, language: Languages, title: str, transcript: str | None = None, seconds: int | None = None
+) -> str:
     """The player named after its episode (a screen reader says what it plays), the download
     link with the length, the transcript's page.  Marked for the search index to skip: an
     excerpt reads the article, not the player's words."""
@@ -131,46 +148,66 @@ def audio_player(url: str, language: Languages, title: str, transcript: str | No
     if transcript:
         links.append(f'<a href="{escape(transcript)}">{words["transcript"]}</a>')
     name = escape(words["listen"].format(title=title))
-    return (f'<figure class="media audio" data-pagefind-ignore="all">'
-            f'<audio controls preload="none" src="{escape(url)}" aria-label="{name}"></audio>'
-            f'<figcaption>{" · ".join(links)}</figcaption></figure>')
+    return (
+        f'<figure class="media audio" data-pagefind-ignore="all">'
+        f'<audio controls preload="none" src="{escape(url)}" aria-label="{name}"></audio>'
+        f"<figcaption>{' · '.join(links)}</figcaption></figure>"
+    )
 
 
 def transcript_html(text: str) -> str:
     """A plain-text transcript as paragraphs: a blank line parts them, a line break stays one."""
     blocks = [block.strip("\n") for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())]
-    return "\n".join("<p>" + "<br>\n".join(escape(line.strip()) for line in block.splitlines()) + "</p>"
-                     for block in blocks if block.strip())
+    return "\n".join(
+        "<p>" + "<br>\n".join(escape(line.strip()) for line in block.splitlines()) + "</p>"
+        for block in blocks
+        if block.strip()
+    )
 
 
-def video_player(url: str, language: Languages, poster: str | None = None, captions: str | None = None,
-                 captions_language: str | None = None) -> str:
+def video_player(
+    url: str,
+    language: Languages,
+    poster: str | None = None,
+    captions: str | None = None,
+    captions_language: str | None = None,
+) -> str:
     words = labels(language)
     poster_attribute = f' poster="{escape(poster)}"' if poster else ""
     track = ""
     if captions:
         lang = escape(captions_language or _own(language))
-        track = f'<track kind="captions" src="{escape(captions)}" srclang="{lang}" label="{words["captions"]}" default>'
-    return (f'<figure class="media video" data-pagefind-ignore="all">'
-            f'<video controls preload="none"{poster_attribute}>'
-            f'<source src="{escape(url)}" type="{mime_type(url)}">{track}</video>'
-            f'<figcaption><a href="{escape(url)}" download>{words["download_video"]}</a></figcaption></figure>')
+        label = words["captions"]
+        track = f'<track kind="captions" src="{escape(captions)}" srclang="{lang}" label="{label}" default>'
+    return (
+        f'<figure class="media video" data-pagefind-ignore="all">'
+        f'<video controls preload="none"{poster_attribute}>'
+        f'<source src="{escape(url)}" type="{mime_type(url)}">{track}</video>'
+        f'<figcaption><a href="{escape(url)}" download>{words["download_video"]}</a></figcaption></figure>'
+    )
 
 
 def embed_link(embed: Embed, language: Languages, poster: str | None = None, title: str = "") -> str:
     words = labels(language)
-    still = (f'<img src="{escape(poster)}" alt="" loading="lazy">' if poster
-             else '<span class="video-still" aria-hidden="true">▶</span>')
+    still = (
+        f'<img src="{escape(poster)}" alt="" loading="lazy">'
+        if poster
+        else '<span class="video-still" aria-hidden="true">▶</span>'
+    )
     cta = words["watch_on"].format(host=escape(embed.provider))
-    label = f'{cta} : {escape(title)}' if title else cta
-    return (f'<figure class="media video-embed" data-pagefind-ignore="all">'
-            f'<a class="video-link" href="{escape(embed.page_url)}" rel="noopener">'
-            f'{still}<span class="video-cta">{label}</span></a>'
-            f'<figcaption>{words["external"].format(host=escape(embed.host))}</figcaption></figure>')
+    label = f"{cta} : {escape(title)}" if title else cta
+    return (
+        f'<figure class="media video-embed" data-pagefind-ignore="all">'
+        f'<a class="video-link" href="{escape(embed.page_url)}" rel="noopener">'
+        f'{still}<span class="video-cta">{label}</span></a>'
+        f"<figcaption>{words['external'].format(host=escape(embed.host))}</figcaption></figure>"
+    )
 
 
 # A paragraph holding only a video address, as Markdown leaves it (bare or as <link>).
-LONE_URL = re.compile(r'<p>\s*(?:<a href="(?P<linked>https?://[^"]+)"[^>]*>[^<]*</a>|(?P<bare>https?://[^\s<]+))\s*</p>')
+LONE_URL = re.compile(
+    r'<p>\s*(?:<a href="(?P<linked>https?://[^"]+)"[^>]*>[^<]*</a>|(?P<bare>https?://[^\s<]+))\s*</p>'
+)
 
 
 def embed_lone_video_links(html: str, language: Languages) -> str:

@@ -20,8 +20,17 @@ from urllib.parse import unquote, urlparse
 from citoyens_ssg.i18n import _
 
 PLACEHOLDERS = ("{static}", "{attach}", "{filename}")
-CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles",
-                 "hidden_translations", "pages", "hidden_pages", "draft_pages")
+CONTENT_LISTS = (
+    "articles",
+    "translations",
+    "drafts",
+    "drafts_translations",
+    "hidden_articles",
+    "hidden_translations",
+    "pages",
+    "hidden_pages",
+    "draft_pages",
+)
 
 
 # What a file or folder name of a site may hold.  Pelican writes a linked file's name into
@@ -32,7 +41,9 @@ NAME_PUNCTUATION = frozenset(" ._-()+,")
 
 def plain_names(path: Path, root: Path) -> bool:
     """Every name from ``root`` down to ``path`` holds only letters, digits and NAME_PUNCTUATION."""
-    return all(char.isalnum() or char in NAME_PUNCTUATION for part in path.relative_to(root).parts for char in part)
+    return all(
+        char.isalnum() or char in NAME_PUNCTUATION for part in path.relative_to(root).parts for char in part
+    )
 
 
 def name_refused() -> str:
@@ -84,7 +95,7 @@ def without_references(text: str, removed: list[Reference]) -> str:
     """``text`` with the attributes holding ``removed`` taken out (the link's text stays)."""
     pieces, position = [], 0
     for reference in sorted(removed, key=lambda r: r.start):
-        pieces += [text[position:reference.start], reference.kept]
+        pieces += [text[position : reference.start], reference.kept]
         position = reference.end
     return "".join(pieces) + text[position:]
 
@@ -93,7 +104,7 @@ def without_placeholder(reference: str) -> str:
     reference = reference.strip()
     for prefix in PLACEHOLDERS:
         if reference.startswith(prefix):
-            return reference[len(prefix):]
+            return reference[len(prefix) :]
     return reference
 
 
@@ -116,7 +127,8 @@ def resolved(folder: str | Path) -> Path:
 
 
 def real_path(path: str | Path) -> Path:
-    """``path.resolve()``, its folder resolved once per build: one ``lstat`` a file, not one a folder above it."""
+    """``path.resolve()``, its folder resolved once per build: one ``lstat`` a file, not one a
+    folder above it."""
     text = os.fspath(path)
     folder, name = os.path.split(text)
     # A relative path depends on the working folder; ``..`` is resolved with the folder it names.

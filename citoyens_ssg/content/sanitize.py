@@ -26,14 +26,82 @@ _BREAKS = re.compile(r"[ \t]*[\n\t][ \t\n]*")
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = frozenset({"href", "src", "poster", "cite"})
 
-TAGS = frozenset({
-    "a", "abbr", "address", "article", "aside", "audio", "b", "bdi", "bdo", "blockquote", "br",
-    "caption", "cite", "code", "col", "colgroup", "data", "dd", "del", "details", "dfn", "div",
-    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
-    "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp",
-    "section", "small", "source", "span", "strong", "sub", "summary", "sup", "table", "tbody",
-    "td", "tfoot", "th", "thead", "time", "tr", "track", "u", "ul", "var", "video", "wbr",
-})
+TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "address",
+        "article",
+        "aside",
+        "audio",
+        "b",
+        "bdi",
+        "bdo",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "data",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "picture",
+        "pre",
+        "q",
+        "rp",
+        "rt",
+        "ruby",
+        "s",
+        "samp",
+        "section",
+        "small",
+        "source",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "tr",
+        "track",
+        "u",
+        "ul",
+        "var",
+        "video",
+        "wbr",
+    }
+)
 ATTRIBUTES = {
     "*": {"id", "class", "lang", "dir", "title"},
     "a": {"href", "hreflang"},
@@ -42,14 +110,24 @@ ATTRIBUTES = {
     "track": {"src", "kind", "srclang", "label", "default"},
     "audio": {"src", "controls", "preload"},
     "video": {"src", "controls", "preload", "poster", "width", "height"},
-    "blockquote": {"cite"}, "q": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
-    "time": {"datetime"}, "data": {"value"}, "ol": {"start", "reversed", "type"},
-    "td": {"colspan", "rowspan", "headers"}, "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
-    "col": {"span"}, "colgroup": {"span"}, "details": {"open"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "time": {"datetime"},
+    "data": {"value"},
+    "ol": {"start", "reversed", "type"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "details": {"open"},
 }
 # A site marked trusted in network.yaml (never by itself) may also embed frames.
 TRUSTED_TAGS = frozenset({"iframe"})
-TRUSTED_ATTRIBUTES = {"iframe": {"src", "width", "height", "allow", "allowfullscreen", "loading", "referrerpolicy"}}
+TRUSTED_ATTRIBUTES = {
+    "iframe": {"src", "width", "height", "allow", "allowfullscreen", "loading", "referrerpolicy"}
+}
 
 
 def _absolute(base: str, tag: str, attribute: str, value: str) -> str | None:
@@ -76,19 +154,23 @@ def clean_text(value: str, *, one_line: bool = False) -> str:
     return _BREAKS.sub(" ", text) if one_line else text
 
 
-def clean_html(fragment: str, *, base_url: str | None = None, trusted: bool = False, link_rel: str | None = "noopener") -> str:
+def clean_html(
+    fragment: str, *, base_url: str | None = None, trusted: bool = False, link_rel: str | None = "noopener"
+) -> str:
     """The safe subset of ``fragment``; with ``base_url``, every URL made absolute."""
     tags = TAGS | TRUSTED_TAGS if trusted else TAGS
     attributes = {**ATTRIBUTES, **TRUSTED_ATTRIBUTES} if trusted else ATTRIBUTES
-    return clean_text(nh3.clean(
-        fragment,
-        tags=set(tags),
-        attributes={tag: set(names) for tag, names in attributes.items()},
-        attribute_filter=partial(_absolute, base_url) if base_url else None,
-        url_schemes=set(URL_SCHEMES),
-        link_rel=link_rel,
-        strip_comments=True,
-    ))
+    return clean_text(
+        nh3.clean(
+            fragment,
+            tags=set(tags),
+            attributes={tag: set(names) for tag, names in attributes.items()},
+            attribute_filter=partial(_absolute, base_url) if base_url else None,
+            url_schemes=set(URL_SCHEMES),
+            link_rel=link_rel,
+            strip_comments=True,
+        )
+    )
 
 
 def plain_text(value: str) -> str:

@@ -70,8 +70,11 @@ def _subrip(_head: bytes, path: Path) -> bool:
 
 def _open_document(head: bytes, path: Path) -> bool:
     """An OpenDocument file starts with its uncompressed ``mimetype`` entry (ODF 1.2, 3.3)."""
-    return head.startswith(b"PK\x03\x04") and head[30:38] == b"mimetype" \
+    return (
+        head.startswith(b"PK\x03\x04")
+        and head[30:38] == b"mimetype"
         and (OPEN_DOCUMENT + _OPEN_DOCUMENT_KINDS[path.suffix.lower()]).encode() in path.read_bytes()[:200]
+    )
 
 
 _OPEN_DOCUMENT_KINDS = {".odt": "text", ".ods": "spreadsheet", ".odp": "presentation"}
@@ -90,24 +93,41 @@ def _office_open_xml(head: bytes, path: Path) -> bool:
 
 
 IMAGE_SNIFFERS: dict[str, Callable[[bytes, Path], bool]] = {
-    ".jpg": _starts(b"\xff\xd8\xff"), ".jpeg": _starts(b"\xff\xd8\xff"),
+    ".jpg": _starts(b"\xff\xd8\xff"),
+    ".jpeg": _starts(b"\xff\xd8\xff"),
     ".png": _starts(b"\x89PNG\r\n\x1a\n"),
-    ".gif": _starts(b"GIF87a", b"GIF89a"), ".webp": _riff(b"WEBP"), ".avif": _avif,
+    ".gif": _starts(b"GIF87a", b"GIF89a"),
+    ".webp": _riff(b"WEBP"),
+    ".avif": _avif,
 }
 # A content folder's images are not sniffed here: citoyens_images decodes each one with
 # Pillow and publishes it re-encoded, or refuses it naming it (SVG, HEIC, damaged, huge).
 SNIFFERS: dict[str, Callable[[bytes, Path], bool]] = {
     # audio
-    ".mp3": _mp3, ".ogg": _starts(b"OggS"), ".oga": _starts(b"OggS"), ".opus": _starts(b"OggS"),
-    ".m4a": _iso_media, ".flac": _starts(b"fLaC"), ".wav": _riff(b"WAVE"),
+    ".mp3": _mp3,
+    ".ogg": _starts(b"OggS"),
+    ".oga": _starts(b"OggS"),
+    ".opus": _starts(b"OggS"),
+    ".m4a": _iso_media,
+    ".flac": _starts(b"fLaC"),
+    ".wav": _riff(b"WAVE"),
     # video and captions
-    ".mp4": _iso_media, ".webm": _starts(b"\x1a\x45\xdf\xa3"), ".ogv": _starts(b"OggS"),
-    ".vtt": _webvtt, ".srt": _subrip,
+    ".mp4": _iso_media,
+    ".webm": _starts(b"\x1a\x45\xdf\xa3"),
+    ".ogv": _starts(b"OggS"),
+    ".vtt": _webvtt,
+    ".srt": _subrip,
     # documents
-    ".pdf": _starts(b"%PDF-"), ".txt": _plain_text,
-    ".odt": _open_document, ".ods": _open_document, ".odp": _open_document,
-    ".docx": _office_open_xml, ".xlsx": _office_open_xml, ".pptx": _office_open_xml,
-    ".doc": _starts(OLE), ".xls": _starts(OLE),
+    ".pdf": _starts(b"%PDF-"),
+    ".txt": _plain_text,
+    ".odt": _open_document,
+    ".ods": _open_document,
+    ".odp": _open_document,
+    ".docx": _office_open_xml,
+    ".xlsx": _office_open_xml,
+    ".pptx": _office_open_xml,
+    ".doc": _starts(OLE),
+    ".xls": _starts(OLE),
 }
 
 
@@ -119,7 +139,10 @@ def _stylesheet(_head: bytes, path: Path) -> bool:
 # CSP decides what its url() may load (img-src 'self' data: https:, font-src 'self'),
 # and it applies only to the pages of the site that ships it.  Fonts are the site's own.
 THEME_SNIFFERS: dict[str, Callable[[bytes, Path], bool]] = {
-    **IMAGE_SNIFFERS, ".css": _stylesheet, ".woff2": _starts(b"wOF2"), ".woff": _starts(b"wOFF"),
+    **IMAGE_SNIFFERS,
+    ".css": _stylesheet,
+    ".woff2": _starts(b"wOF2"),
+    ".woff": _starts(b"wOFF"),
 }
 
 
@@ -133,15 +156,19 @@ def refusal(path: Path) -> str | None:
 def _sniffed(path: Path, sniffers: dict[str, Callable[[bytes, Path], bool]]) -> str | None:
     sniff = sniffers.get(path.suffix.lower())
     if sniff is None:
-        return _("files of type '{extension}' are not published; convert it to PDF, JPEG or plain text",
-                 extension=path.suffix.lower() or path.name)
+        return _(
+            "files of type '{extension}' are not published; convert it to PDF, JPEG or plain text",
+            extension=path.suffix.lower() or path.name,
+        )
     with path.open("rb") as stream:
         head = stream.read(HEAD_BYTES)
     if not sniff(head, path):
-        return _("the content of this file is not what its extension '{extension}' says; "
-                 "export it again from the program that made it", extension=path.suffix.lower())
+        return _(
+            "the content of this file is not what its extension '{extension}' says; "
+            "export it again from the program that made it",
+            extension=path.suffix.lower(),
+        )
     return None
-
 
 
 def theme_refusals(folder: Path) -> list[tuple[Path, str]]:
@@ -151,14 +178,19 @@ def theme_refusals(folder: Path) -> list[tuple[Path, str]]:
         return []
     files = (path for path in sorted(folder.rglob("*")) if path.is_file() and not path.is_symlink())
     found = [(path, _theme_refusal(path)) for path in files]
-    return [(path, _("{reason}; the site's theme/static/ folder is left out", reason=reason))
-            for path, reason in found if reason]
+    return [
+        (path, _("{reason}; the site's theme/static/ folder is left out", reason=reason))
+        for path, reason in found
+        if reason
+    ]
 
 
 def _theme_refusal(path: Path) -> str | None:
     if path.suffix.lower() not in THEME_SNIFFERS:
-        return _("a site's theme files may only be stylesheets, images or fonts ({types})",
-                 types=", ".join(sorted(THEME_SNIFFERS)))
+        return _(
+            "a site's theme files may only be stylesheets, images or fonts ({types})",
+            types=", ".join(sorted(THEME_SNIFFERS)),
+        )
     return _sniffed(path, THEME_SNIFFERS)
 
 
@@ -166,6 +198,9 @@ def content_refusals(content: Path, sources: Collection[str]) -> list[tuple[Path
     """The files of a site's published folders (images/, fichiers/…) the build would refuse;
     ``sources`` are the extensions of the texts it reads (not copied, so not checked here)."""
     files = (path for folder in FOLDERS for path in sorted((content / folder).rglob("*")))
-    found = [(path, refusal(path) if plain_names(path, content) else name_refused()) for path in files
-             if path.suffix.lower() not in sources and path.is_file() and not path.is_symlink()]
+    found = [
+        (path, refusal(path) if plain_names(path, content) else name_refused())
+        for path in files
+        if path.suffix.lower() not in sources and path.is_file() and not path.is_symlink()
+    ]
     return [(path, reason) for path, reason in found if reason]

@@ -24,9 +24,9 @@ from PIL import Image
 
 from citoyens_ssg import clock
 from citoyens_ssg.config.load import NetworkConfig, SiteConfig, load_network
+from citoyens_ssg.config.sites import slugify
 from citoyens_ssg.content import checks as content_checks
 from citoyens_ssg.content import static_files
-from citoyens_ssg.config.sites import slugify
 from citoyens_ssg.content.paths import PLACEHOLDERS, content_file, without_placeholder
 from citoyens_ssg.dev.links import BrokenLink, broken_links
 from citoyens_ssg.errors import Problem
@@ -73,8 +73,10 @@ def check_network(root: Path, build_links: bool = True) -> Findings:
 
 def check_site(network: NetworkConfig, site: SiteConfig) -> Findings:
     entries = content_checks.refused_entries(site.folder)
-    findings = Findings([Problem(_shown(network, path), reason) for path, reason in entries],
-                        _accent(network, site) + _description(site))
+    findings = Findings(
+        [Problem(_shown(network, path), reason) for path, reason in entries],
+        _accent(network, site) + _description(site),
+    )
     if findings.errors:
         return findings
     refused = content_checks.refused_files(site)
@@ -100,16 +102,26 @@ def _podcast_wants(site: SiteConfig) -> list[str]:
     podcast = site.podcast
     wants = []
     if not (podcast.get("email") or site.contact.email):
-        wants.append(_("the podcast has no owner e-mail, which podcast directories ask for: "
-                       "add podcast: email: (or contact: email:)"))
+        wants.append(
+            _(
+                "the podcast has no owner e-mail, which podcast directories ask for: "
+                "add podcast: email: (or contact: email:)"
+            )
+        )
     image = podcast.get("image") or site.logo
     size = _image_size(site.content_dir / image) if image else None
     if not image or not image.lower().endswith((".jpg", ".png")) or size is None or min(size) < PODCAST_COVER:
-        wants.append(_("podcast directories ask for a square JPEG or PNG cover of at least "
-                       "{pixels}×{pixels} pixels: add podcast: image:", pixels=PODCAST_COVER))
+        wants.append(
+            _(
+                "podcast directories ask for a square JPEG or PNG cover of at least "
+                "{pixels}×{pixels} pixels: add podcast: image:",
+                pixels=PODCAST_COVER,
+            )
+        )
     if not podcast.get("category"):
-        wants.append(_("the podcast has no category; 'Society & Culture' is used: "
-                       "choose one with podcast: category:"))
+        wants.append(
+            _("the podcast has no category; 'Society & Culture' is used: choose one with podcast: category:")
+        )
     return wants
 
 
@@ -126,8 +138,13 @@ def _accent(network: NetworkConfig, site: SiteConfig) -> list[Problem]:
     if readable == six_digits(site.accent_color.lower()):
         return []
     ratio = contrast(site.accent_color, PAGE_BACKGROUND)
-    message = _("accent_color '{color}' is too light to read as text (contrast {ratio:.1f}:1, at least 4.5:1 needed); pages use '{readable}' instead",
-                color=site.accent_color, ratio=ratio, readable=readable)
+    message = _(
+        "accent_color '{color}' is too light to read as text (contrast {ratio:.1f}:1, at least 4.5:1 "
+        "needed); pages use '{readable}' instead",
+        color=site.accent_color,
+        ratio=ratio,
+        readable=readable,
+    )
     return [Problem(f"sites/{site.slug}/site.yaml", message)]
 
 
@@ -142,16 +159,25 @@ def _description(site: SiteConfig) -> list[Problem]:
     except (OSError, UnicodeDecodeError):
         lines = []
     line = next((n for n, text in enumerate(lines, start=1) if text.startswith("description:")), None)
-    return [Problem(shown, _("the site has no description: write one sentence that presents the association "
-                             "(description: in site.yaml)"), line=line)]
+    return [
+        Problem(
+            shown,
+            _(
+                "the site has no description: write one sentence that presents the association "
+                "(description: in site.yaml)"
+            ),
+            line=line,
+        )
+    ]
 
 
 def _shown(network: NetworkConfig, path: Path) -> str:
     return str(path.relative_to(network.root))
 
 
-def _check_file(network: NetworkConfig, site: SiteConfig, path: Path, categories: dict,
-                episodes: list[Path]) -> Findings:
+def _check_file(
+    network: NetworkConfig, site: SiteConfig, path: Path, categories: dict, episodes: list[Path]
+) -> Findings:
     found = Findings()
     shown = _shown(network, path)
     try:
@@ -159,7 +185,10 @@ def _check_file(network: NetworkConfig, site: SiteConfig, path: Path, categories
         text = content_checks.decode_source(path.read_bytes())
         content_checks.check_nesting(text)
         header = content_checks.read_header(text)
-        found.warnings += [Problem(shown, message, line=line) for line, message in content_checks.check_header(header, site.timezone)]
+        found.warnings += [
+            Problem(shown, message, line=line)
+            for line, message in content_checks.check_header(header, site.timezone)
+        ]
     except content_checks.ContentError as error:
         found.errors.append(Problem(shown, str(error), line=error.line))
         return found
@@ -172,9 +201,17 @@ def _check_file(network: NetworkConfig, site: SiteConfig, path: Path, categories
     found.warnings += _dates(shown, fields, site.timezone)
     found.extend(_unfinished(shown, fields, text))
     if _filed_under_misc(site, path, fields):
-        found.warnings.append(Problem(shown, _("no Category: Pelican files this article under 'misc': "
-                                               "add a line Category: (for example Category: {example})",
-                                               example=_usual_example(categories)), line=1))
+        found.warnings.append(
+            Problem(
+                shown,
+                _(
+                    "no Category: Pelican files this article under 'misc': "
+                    "add a line Category: (for example Category: {example})",
+                    example=_usual_example(categories),
+                ),
+                line=1,
+            )
+        )
     for number, line in _prose_lines(text):
         found.extend(_references(shown, path, site, line, number))
     return found
@@ -195,13 +232,17 @@ def _unfinished(shown: str, fields: dict, text: str) -> Findings:
     draft = "status" in fields and fields["status"].value.lower() == "draft"
     number = next((n for n, line in enumerate(text.splitlines(), start=1) if PLACEHOLDER in line), None)
     if number is not None:
-        message = _("the article still holds the text new-post wrote ('{text}'): "
-                    "write the article in its place", text=PLACEHOLDER)
+        message = _(
+            "the article still holds the text new-post wrote ('{text}'): write the article in its place",
+            text=PLACEHOLDER,
+        )
         (found.warnings if draft else found.errors).append(Problem(shown, message, line=number))
     summary = fields.get("summary")
     if summary is not None and not summary.value.strip():
-        message = _("Summary: is empty: write one sentence for the listings, the feeds "
-                    "and the social networks, or remove the line")
+        message = _(
+            "Summary: is empty: write one sentence for the listings, the feeds "
+            "and the social networks, or remove the line"
+        )
         found.warnings.append(Problem(shown, message, line=summary.line))
     return found
 
@@ -237,10 +278,29 @@ def _dates(shown: str, fields: dict, timezone: str) -> list[Problem]:
     written = written if written.tzinfo else written.replace(tzinfo=ZoneInfo(timezone))
     now = clock.now()
     if written - now > FUTURE_BY_MISTAKE:
-        return [Problem(shown, _("dated {date}, more than a year ahead: a typo in the year? (it stays unpublished until then)", date=date_field.value), line=date_field.line)]
+        return [
+            Problem(
+                shown,
+                _(
+                    "dated {date}, more than a year ahead: a typo in the year? (it stays unpublished until "
+                    "then)",
+                    date=date_field.value,
+                ),
+                line=date_field.line,
+            )
+        ]
     status = fields.get("status")
     if status and status.value.lower() == "draft" and now - written > FORGOTTEN_DRAFT:
-        return [Problem(shown, _("a draft since {date}: publish it (remove Status: draft) or delete it", date=date_field.value), line=status.line)]
+        return [
+            Problem(
+                shown,
+                _(
+                    "a draft since {date}: publish it (remove Status: draft) or delete it",
+                    date=date_field.value,
+                ),
+                line=status.line,
+            )
+        ]
     return []
 
 
@@ -248,7 +308,16 @@ def _references(shown: str, path: Path, site: SiteConfig, line: str, number: int
     found = Findings()
     for match in IMAGE.finditer(line):
         if not match.group("alt").strip():
-            found.warnings.append(Problem(shown, _("image {src} has no alt text: describe it for people who cannot see it", src=match.group("target")), line=number))
+            found.warnings.append(
+                Problem(
+                    shown,
+                    _(
+                        "image {src} has no alt text: describe it for people who cannot see it",
+                        src=match.group("target"),
+                    ),
+                    line=number,
+                )
+            )
     for match in list(IMAGE.finditer(line)) + list(INTERNAL_LINK.finditer(line)):
         target = match.group("target")
         if "://" in target or target.startswith(("mailto:", "#")):
@@ -256,14 +325,22 @@ def _references(shown: str, path: Path, site: SiteConfig, line: str, number: int
         resolved = _resolve(target, path, site)
         if resolved is not None and not resolved.is_file():
             found.missing.add((site.slug, PurePosixPath(target).name))
-            found.errors.append(Problem(shown, _("{target} does not exist (check the name and the folder)", target=target), line=number))
+            found.errors.append(
+                Problem(
+                    shown,
+                    _("{target} does not exist (check the name and the folder)", target=target),
+                    line=number,
+                )
+            )
     return found
 
 
 def _resolve(target: str, path: Path, site: SiteConfig) -> Path | None:
     if not target.startswith(PLACEHOLDERS) and target.startswith(("/", "{")):
         return None  # a site address or a placeholder we do not know: left to the link check of the build
-    return content_file(target, path, site.content_dir) or (path.parent / without_placeholder(target)).resolve()
+    return (
+        content_file(target, path, site.content_dir) or (path.parent / without_placeholder(target)).resolve()
+    )
 
 
 def _category_typos(network: NetworkConfig, categories: dict[str, list[tuple[Path, int]]]) -> list[Problem]:
@@ -273,7 +350,17 @@ def _category_typos(network: NetworkConfig, categories: dict[str, list[tuple[Pat
         close = difflib.get_close_matches(name, others, n=1, cutoff=0.8)
         if len(uses) == 1 and close:
             path, line = uses[0]
-            warnings.append(Problem(_shown(network, path), _("unknown category '{name}' — did you mean '{other}', used elsewhere in the site?", name=name, other=close[0]), line=line))
+            warnings.append(
+                Problem(
+                    _shown(network, path),
+                    _(
+                        "unknown category '{name}' — did you mean '{other}', used elsewhere in the site?",
+                        name=name,
+                        other=close[0],
+                    ),
+                    line=line,
+                )
+            )
     return warnings
 
 
@@ -290,8 +377,10 @@ def check_built_links(network: NetworkConfig, known: Findings | None = None) -> 
     with tempfile.TemporaryDirectory(prefix="citoyens-check-") as folder:
         output = Path(folder) / "output"
         report = build(BuildOptions(network.root, output_dir=output, offline=True))
-        findings = Findings([p for r in report.sites for p in r.problems if new(p)],
-                            [p for r in report.sites for p in r.warnings if new(p)])
+        findings = Findings(
+            [p for r in report.sites for p in r.problems if new(p)],
+            [p for r in report.sites for p in r.warnings if new(p)],
+        )
         links = broken_links(output, network.url)
     findings.errors += _links_on_sources(network, links, known)
     return findings
@@ -307,8 +396,9 @@ def _links_on_sources(network: NetworkConfig, links: list[BrokenLink], known: Fi
     """Each broken link once: on its source file, or on a listing's address when no source has it
     (a listing repeats the summaries of the articles, links included)."""
     found = [(link, _on_source(network, link, known)) for link in links]
-    on_sources = {link.url for link, problem in found
-                  if problem is not None and problem.file.startswith("sites/")}
+    on_sources = {
+        link.url for link, problem in found if problem is not None and problem.file.startswith("sites/")
+    }
     seen: set[tuple[str, str]] = set()
     problems = []
     for link, problem in found:

@@ -98,4 +98,4 @@ def _first_difference(now: str, then: str) -> tuple[str, str]:
     if start > now.rfind(">", 0, index):  # the difference is inside a tag: the one before it too
         start = now.rfind("<", 0, start)
     start = max(start, 0)
-    return now[start:start + SHOWN], then[start:start + SHOWN]
+    return now[start : start + SHOWN], then[start : start + SHOWN]

@@ -15,8 +15,16 @@ from urllib.parse import unquote, urldefrag, urlsplit
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
 
-LINKING = {"a": ("href",), "img": ("src",), "source": ("src",), "audio": ("src",), "video": ("src", "poster"),
-           "track": ("src",), "link": ("href",), "script": ("src",)}
+LINKING = {
+    "a": ("href",),
+    "img": ("src",),
+    "source": ("src",),
+    "audio": ("src",),
+    "video": ("src", "poster"),
+    "track": ("src",),
+    "link": ("href",),
+    "script": ("src",),
+}
 DRAFTS = "drafts"  # Pelican's folder for drafts and future-dated articles (DRAFT_URL, DRAFT_PAGE_URL)
 
 
@@ -33,7 +41,11 @@ class _Page(HTMLParser):
             if value and name in LINKING.get(tag, ()):
                 self.links.append((value, self.getpos()[0]))
             if value and name == "srcset":
-                self.links += [(part.strip().split(" ")[0], self.getpos()[0]) for part in value.split(",") if part.strip()]
+                self.links += [
+                    (part.strip().split(" ")[0], self.getpos()[0])
+                    for part in value.split(",")
+                    if part.strip()
+                ]
 
 
 def _parse(path: Path) -> _Page:
@@ -46,13 +58,17 @@ def _target(output: Path, base_url: str, page: Path, url: str) -> tuple[Path, st
     """The file a link points to inside the output (and its fragment), or None for other hosts."""
     address, fragment = urldefrag(url)
     if address.startswith(base_url + "/") or address == base_url:
-        relative = address[len(base_url):]
+        relative = address[len(base_url) :]
     elif "://" in address or address.startswith(("mailto:", "tel:", "data:", "//")):
         return None
     elif address.startswith("/"):
         relative = address
     else:
-        relative = "/" + str((page.parent / address).relative_to(output)) if address else "/" + str(page.relative_to(output))
+        relative = (
+            "/" + str((page.parent / address).relative_to(output))
+            if address
+            else "/" + str(page.relative_to(output))
+        )
     path = output / unquote(urlsplit(relative).path).lstrip("/")
     if path.is_dir() or relative.endswith("/"):
         path = path / "index.html"

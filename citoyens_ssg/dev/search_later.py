@@ -41,7 +41,8 @@ class Indexer:
         self.generation += 1
 
     def after_rebuild(self, slugs: set[str]) -> None:
-        """The rebuild is shown (the caller still holds ``lock``); index these sites and those still pending."""
+        """The rebuild is shown (the caller still holds ``lock``); index these sites and those
+        still pending."""
         self.pending |= slugs
         if self.pending and (self._thread is None or not self._thread.is_alive()):
             self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)

@@ -80,7 +80,11 @@ def change_for(paths: list[Path], root: Path, network: NetworkConfig | None) -> 
 
 def _ignored(parts: tuple[str, ...]) -> bool:
     name = parts[-1]
-    return any(part.startswith(".") for part in parts) or name.endswith(IGNORED_SUFFIXES) or parts[0] not in (*WATCHED, "network.yaml")
+    return (
+        any(part.startswith(".") for part in parts)
+        or name.endswith(IGNORED_SUFFIXES)
+        or parts[0] not in (*WATCHED, "network.yaml")
+    )
 
 
 def _sites_using_theme(network: NetworkConfig, theme: str) -> set[str]:
@@ -111,7 +115,14 @@ class _Collector(FileSystemEventHandler):
 class DevServer:
     """The HTTP server and the watcher; ``start`` returns once both run."""
 
-    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000, output_dir: Path | None = None, jobs: int | None = None):
+    def __init__(
+        self,
+        root: Path,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        output_dir: Path | None = None,
+        jobs: int | None = None,
+    ):
         self.root = root.resolve()
         # Not output/: the preview holds drafts, which a build for publishing must never find there
         # (a site that fails keeps what its folder in output/ held).
@@ -180,14 +191,22 @@ class DevServer:
     def _rebuild(self, change: Change) -> BuildReport | None:
         report = None
         try:
-            options = BuildOptions(self.root, self.output, base_url=self.url, jobs=self.jobs, offline=True,
-                                   search_later=True,
-                                   preview=True,  # drafts and future posts shown, marked "Brouillon"
-                                   only=frozenset(change.sites) if change.sites is not None else None)
+            options = BuildOptions(
+                self.root,
+                self.output,
+                base_url=self.url,
+                jobs=self.jobs,
+                offline=True,
+                search_later=True,
+                preview=True,  # drafts and future posts shown, marked "Brouillon"
+                only=frozenset(change.sites) if change.sites is not None else None,
+            )
             report = build(options, on_site_done=print_site_result)
             self.network = report.network
             print_summary(report)
-            problems = [str(p) for r in report.sites for p in r.problems] + [str(p) for p in report.network_problems]
+            problems = [str(p) for r in report.sites for p in r.problems] + [
+                str(p) for p in report.network_problems
+            ]
         except ConfigError as error:
             problems = [str(p) for p in error.problems]
             for problem in error.problems:
@@ -198,8 +217,12 @@ class DevServer:
             say(_("ERROR {problem}", problem=error), error=True)
         except Exception as error:  # a bug, or a theme's broken template: shown, and the next save rebuilds
             logger.exception("rebuild failed")
-            problems = [_("the rebuild stopped: {error}; fix it and save again",
-                          error=f"{type(error).__name__}: {error}")]
+            problems = [
+                _(
+                    "the rebuild stopped: {error}; fix it and save again",
+                    error=f"{type(error).__name__}: {error}",
+                )
+            ]
             say(problems[0], error=True)
         self.problems = problems
         self._announce("problems", json.dumps(problems, ensure_ascii=False))
@@ -235,15 +258,34 @@ def _listen(host: str, port: int, handler) -> ThreadingHTTPServer:
             server = ThreadingHTTPServer((host, candidate), handler)
         except OSError as error:
             if error.errno != errno.EADDRINUSE:
-                raise CitoyensError(_("cannot listen on {host}:{port}: {reason}", host=host, port=candidate,
-                                      reason=error.strerror)) from None
+                raise CitoyensError(
+                    _(
+                        "cannot listen on {host}:{port}: {reason}",
+                        host=host,
+                        port=candidate,
+                        reason=error.strerror,
+                    )
+                ) from None
             continue
         if candidate != port:
-            say(_("Port {port} is already taken; the preview uses port {used} (to choose one: {command}).",
-                  port=port, used=candidate, command=_choose_port()), style="yellow")
+            say(
+                _(
+                    "Port {port} is already taken; the preview uses port {used} (to choose one: {command}).",
+                    port=port,
+                    used=candidate,
+                    command=_choose_port(),
+                ),
+                style="yellow",
+            )
         return server
-    raise CitoyensError(_("ports {first} to {last} are all taken: choose another one, for example {command}",
-                          first=port, last=port + PORTS_TRIED - 1, command=_choose_port()))
+    raise CitoyensError(
+        _(
+            "ports {first} to {last} are all taken: choose another one, for example {command}",
+            first=port,
+            last=port + PORTS_TRIED - 1,
+            command=_choose_port(),
+        )
+    )
 
 
 def _choose_port() -> str:
@@ -339,13 +381,25 @@ def _missing_page() -> bytes:
     """The preview's page for an address with nothing built there; its reload script shows the
     problems of the last rebuild in the banner and comes back to the page after the next one."""
     page = MISSING_PAGE.format(
-        lang=current_language(), title=escape(_("No page at this address in the preview")),
-        explain=escape(_("Either it does not exist, or the file that makes it has a problem (in the red "
-                         "banner): fix it and save, this tab comes back to the page by itself.")))
+        lang=current_language(),
+        title=escape(_("No page at this address in the preview")),
+        explain=escape(
+            _(
+                "Either it does not exist, or the file that makes it has a problem (in the red "
+                "banner): fix it and save, this tab comes back to the page by itself."
+            )
+        ),
+    )
     return page.encode("utf-8") + RELOAD_TAG + b"</body></html>\n"
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, output_dir: Path | None = None, jobs: int | None = None) -> int:
+def serve(
+    root: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    output_dir: Path | None = None,
+    jobs: int | None = None,
+) -> int:
     server = DevServer(root, host, port, output_dir, jobs)
     server.start()
     say(_("Serving the network on {url}/ — Ctrl+C to stop.", url=server.url), style="bold")

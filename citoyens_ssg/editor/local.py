@@ -34,8 +34,14 @@ def start_local_backend(root: Path, port: int = PORT) -> subprocess.Popen:
     server, node = find_server(root), shutil.which("node")
     if server is None or node is None:
         raise CitoyensError(_("the local editor needs Node.js and 'make editor' (npm) first"))
-    environment = {"PATH": os.environ.get("PATH", ""), "PORT": str(port), "BIND_HOST": "127.0.0.1",
-                   "MODE": "fs", "GIT_REPO_DIRECTORY": str(root.resolve()), "LOG_LEVEL": "warn"}
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "PORT": str(port),
+        "BIND_HOST": "127.0.0.1",
+        "MODE": "fs",
+        "GIT_REPO_DIRECTORY": str(root.resolve()),
+        "LOG_LEVEL": "warn",
+    }
     # Only what it needs in its environment: no secret of the shell that ran `make edit`.
     process = subprocess.Popen([node, str(server)], cwd=root, env=environment)
     deadline = time.monotonic() + STARTUP_SECONDS

@@ -43,7 +43,8 @@ def write_editor(network: NetworkConfig, out: Path) -> None:
     bundle = find_bundle(network)
     if bundle is None:
         logger.warning(
-            _("NOTE web editor not built: run 'make editor' (needs npm) to install it in tools/editor/"))
+            _("NOTE web editor not built: run 'make editor' (needs npm) to install it in tools/editor/")
+        )
         return
     output.inside(out, FOLDER).mkdir(parents=True, exist_ok=True)
     for chunk in sorted(bundle.parent.glob("*decap-cms.js")):  # the main file loads the others beside it
@@ -70,8 +71,14 @@ def _place(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _write_one(network: NetworkConfig, out: Path, folder: str, sites: list[SiteConfig], title: str,
-               styles: list[str] = ()) -> None:
+def _write_one(
+    network: NetworkConfig,
+    out: Path,
+    folder: str,
+    sites: list[SiteConfig],
+    title: str,
+    styles: list[str] = (),
+) -> None:
     config = editor_config(network, network.editor, sites)
     output.write_file(out, f"{folder}/config.yml", config_text(config))
     page = editor_page(title, f"{network.url}/", styles, network.language)
@@ -84,12 +91,14 @@ def editor_page(title: str, root_url: str, styles: list[str], language: str) -> 
     """The page that loads the editor; its scripts are files (the admin CSP allows no inline script)."""
     scripts = "\n".join(f'<script src="{escape(root_url)}{FOLDER}/{name}"></script>' for name in SCRIPTS)
     preview = " ".join(styles)
-    return (f'<!doctype html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<meta name="robots" content="noindex">\n<title>{escape(title)}</title>\n'
-            f'<meta name="citoyens-preview-styles" content="{escape(preview)}">\n'
-            f'<link href="config.yml" type="text/yaml" rel="cms-config-url">\n'
-            f'</head>\n<body>\n{scripts}\n</body>\n</html>\n')
+    return (
+        f'<!doctype html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="robots" content="noindex">\n<title>{escape(title)}</title>\n'
+        f'<meta name="citoyens-preview-styles" content="{escape(preview)}">\n'
+        f'<link href="config.yml" type="text/yaml" rel="cms-config-url">\n'
+        f"</head>\n<body>\n{scripts}\n</body>\n</html>\n"
+    )
 
 
 class _Stylesheets(HTMLParser):
@@ -110,6 +119,7 @@ def _styles(site_out: Path) -> list[str]:
         return []
     parser = _Stylesheets()
     parser.feed(home.read_text(encoding="utf-8", errors="replace"))
-    relative_to_admin = ("../" + href if "://" not in href and not href.startswith("/") else href
-                         for href in parser.found)
+    relative_to_admin = (
+        "../" + href if "://" not in href and not href.startswith("/") else href for href in parser.found
+    )
     return [href for href in relative_to_admin if " " not in href]

@@ -28,10 +28,14 @@ class Filter:
 
 
 def all_events(network: NetworkConfig, manifests: dict[str, Manifest]) -> list[Event]:
-    return [event for site in network.sites if site.slug in manifests for event in manifests[site.slug].events]
+    return [
+        event for site in network.sites if site.slug in manifests for event in manifests[site.slug].events
+    ]
 
 
-def split_by_time(events: list[Event], now: datetime) -> tuple[list[tuple[datetime, Event]], list[tuple[datetime, Event]]]:
+def split_by_time(
+    events: list[Event], now: datetime
+) -> tuple[list[tuple[datetime, Event]], list[tuple[datetime, Event]]]:
     """(upcoming (next start, event), soonest first; past (last start, event), latest first)."""
     upcoming, past = [], []
     for event in events:
@@ -46,7 +50,9 @@ def split_by_time(events: list[Event], now: datetime) -> tuple[list[tuple[dateti
     return upcoming, past
 
 
-def agenda_pages(network: NetworkConfig, manifests: dict[str, Manifest], env: Environment, now: datetime) -> dict[str, str | bytes]:
+def agenda_pages(
+    network: NetworkConfig, manifests: dict[str, Manifest], env: Environment, now: datetime
+) -> dict[str, str | bytes]:
     events = all_events(network, manifests)
     base = f"{network.url}/agenda"
     by_site = {site.slug: [e for e in events if e.site == site.slug] for site in network.sites}
@@ -54,14 +60,28 @@ def agenda_pages(network: NetworkConfig, manifests: dict[str, Manifest], env: En
     for event in events:
         for category in event.categories:
             categories.setdefault(category, []).append(event)
-    site_filters = [Filter(site.name, f"{base}/association/{site.slug}.html", len(by_site[site.slug])) for site in network.sites if by_site[site.slug]]
-    category_filters = [Filter(name, f"{base}/categorie/{slugify(name)}.html", len(found)) for name, found in sorted(categories.items())]
+    site_filters = [
+        Filter(site.name, f"{base}/association/{site.slug}.html", len(by_site[site.slug]))
+        for site in network.sites
+        if by_site[site.slug]
+    ]
+    category_filters = [
+        Filter(name, f"{base}/categorie/{slugify(name)}.html", len(found))
+        for name, found in sorted(categories.items())
+    ]
     template = env.get_template("network_agenda.html")
 
     def page(selection: list[Event], heading: str, relative: str) -> str:
         upcoming, past = split_by_time(selection, now)
-        return template.render(upcoming=upcoming, past=past, heading=heading, site_filters=site_filters,
-                               category_filters=category_filters, page_name="agenda", output_file=relative)
+        return template.render(
+            upcoming=upcoming,
+            past=past,
+            heading=heading,
+            site_filters=site_filters,
+            category_filters=category_filters,
+            page_name="agenda",
+            output_file=relative,
+        )
 
     pages: dict[str, str | bytes] = {"agenda/index.html": page(events, "", "agenda/index.html")}
     for site in network.sites:
@@ -71,6 +91,7 @@ def agenda_pages(network: NetworkConfig, manifests: dict[str, Manifest], env: En
     for name, found in categories.items():
         relative = f"agenda/categorie/{slugify(name)}.html"
         pages[relative] = page(found, name, relative)
-    pages["agenda/agenda.ics"] = calendar.calendar(events, f"Agenda — {network.name}", network.identifier,
-                                                network.description, network.language)
+    pages["agenda/agenda.ics"] = calendar.calendar(
+        events, f"Agenda — {network.name}", network.identifier, network.description, network.language
+    )
     return pages

@@ -51,12 +51,22 @@ def organization(site: SiteConfig, url: str, address: str) -> dict:
     if site.contact.website:
         data["sameAs"] = [site.contact.website]
     if address:
-        data["address"] = {"@type": "PostalAddress", "streetAddress": site.address, "postalCode": site.postal_code,
-                           "addressLocality": site.city, "addressCountry": "FR"}
+        data["address"] = {
+            "@type": "PostalAddress",
+            "streetAddress": site.address,
+            "postalCode": site.postal_code,
+            "addressLocality": site.city,
+            "addressCountry": "FR",
+        }
     if site.latitude is not None:
-        data["location"] = {"@type": "Place", "geo": {"@type": "GeoCoordinates", "latitude": site.latitude, "longitude": site.longitude}}
+        data["location"] = {
+            "@type": "Place",
+            "geo": {"@type": "GeoCoordinates", "latitude": site.latitude, "longitude": site.longitude},
+        }
     if site.opening_hours:
-        data["description"] = (data.get("description", "") + " — " + "; ".join(site.opening_hours)).strip(" —")
+        data["description"] = (data.get("description", "") + " — " + "; ".join(site.opening_hours)).strip(
+            " —"
+        )
     return data
 
 
@@ -65,7 +75,9 @@ def grouped(listings: list[Listing], key) -> list[tuple[str, list[Listing]]]:
     for item in listings:
         for name in key(item) or [UNSORTED]:
             groups.setdefault(name, []).append(item)
-    ordered = {name: sorted(members, key=lambda item: item.site.name.casefold()) for name, members in groups.items()}
+    ordered = {
+        name: sorted(members, key=lambda item: item.site.name.casefold()) for name, members in groups.items()
+    }
     return sorted(ordered.items(), key=lambda pair: (pair[0] == UNSORTED, pair[0].casefold()))
 
 
@@ -78,8 +90,9 @@ class DirectoryFilter:
     count: int
 
 
-def filter_pages(network: NetworkConfig, listings: list[Listing], folder: str,
-                 key) -> dict[str, tuple[DirectoryFilter, list[Listing]]]:
+def filter_pages(
+    network: NetworkConfig, listings: list[Listing], folder: str, key
+) -> dict[str, tuple[DirectoryFilter, list[Listing]]]:
     """annuaire/<folder>/<slug>.html for each value ``key`` gives: the associations that have it,
     each once (an association with two themes is on both themes' pages, once on each)."""
     pages: dict[str, tuple[DirectoryFilter, list[Listing]]] = {}
@@ -93,25 +106,51 @@ def filter_pages(network: NetworkConfig, listings: list[Listing], folder: str,
 
 def geojson(network: NetworkConfig, listings: list[Listing], upcoming: list[tuple[datetime, Event]]) -> dict:
     features = [
-        _feature(item.site.longitude, item.site.latitude, {"kind": "association", "name": item.site.name, "url": item.url,
-                                                          "description": item.site.description, "address": item.address})
-        for item in listings if item.site.latitude is not None
+        _feature(
+            item.site.longitude,
+            item.site.latitude,
+            {
+                "kind": "association",
+                "name": item.site.name,
+                "url": item.url,
+                "description": item.site.description,
+                "address": item.address,
+            },
+        )
+        for item in listings
+        if item.site.latitude is not None
     ]
     features += [
-        _feature(event.longitude, event.latitude, {"kind": "event", "name": event.title, "url": event.url,
-                                                   "association": event.site_name, "start": when.isoformat(),
-                                                   "address": ", ".join(p for p in (event.place, event.address) if p)})
-        for when, event in upcoming if event.latitude is not None
+        _feature(
+            event.longitude,
+            event.latitude,
+            {
+                "kind": "event",
+                "name": event.title,
+                "url": event.url,
+                "association": event.site_name,
+                "start": when.isoformat(),
+                "address": ", ".join(p for p in (event.place, event.address) if p),
+            },
+        )
+        for when, event in upcoming
+        if event.latitude is not None
     ]
     return {"type": "FeatureCollection", "features": features}
 
 
 def _feature(longitude: float, latitude: float, properties: dict) -> dict:
     # GeoJSON (RFC 7946) puts the longitude first.
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [longitude, latitude]}, "properties": properties}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
+        "properties": properties,
+    }
 
 
-def directory_pages(network: NetworkConfig, env: Environment, upcoming: list[tuple[datetime, Event]]) -> dict[str, str | bytes]:
+def directory_pages(
+    network: NetworkConfig, env: Environment, upcoming: list[tuple[datetime, Event]]
+) -> dict[str, str | bytes]:
     """The directory: every association once (by name), a page per theme and per neighbourhood
     (the filters, plain links), the neighbourhoods' page, the map and its GeoJSON."""
     in_order = [listing(network, site) for site in network.sites]
@@ -121,18 +160,25 @@ def directory_pages(network: NetworkConfig, env: Environment, upcoming: list[tup
     by_theme = filter_pages(network, listings, "theme", lambda i: list(i.site.categories))
     by_neighbourhood = filter_pages(network, listings, "quartier", _neighbourhood)
     template = env.get_template("directory.html")
-    common = {"page_name": "directory", "theme_filters": [f for f, _members in by_theme.values()],
-              "neighbourhood_filters": [f for f, _members in by_neighbourhood.values()]}
+    common = {
+        "page_name": "directory",
+        "theme_filters": [f for f, _members in by_theme.values()],
+        "neighbourhood_filters": [f for f, _members in by_neighbourhood.values()],
+    }
 
     def page(relative: str, shown: list[Listing], groups=None, heading: str = "") -> str:
-        return template.render(listings=shown, groups=groups or [("", shown)], heading=heading,
-                               output_file=relative, **common)
+        return template.render(
+            listings=shown, groups=groups or [("", shown)], heading=heading, output_file=relative, **common
+        )
 
     pages: dict[str, str | bytes] = {
         "annuaire/index.html": page("annuaire/index.html", listings),
-        "annuaire/quartiers.html": page("annuaire/quartiers.html", listings,
-                                        grouped(listings, _neighbourhood)),
-        "annuaire/carte.html": env.get_template("map.html").render(places=places, map=network.map, page_name="map", output_file="annuaire/carte.html"),
+        "annuaire/quartiers.html": page(
+            "annuaire/quartiers.html", listings, grouped(listings, _neighbourhood)
+        ),
+        "annuaire/carte.html": env.get_template("map.html").render(
+            places=places, map=network.map, page_name="map", output_file="annuaire/carte.html"
+        ),
         "annuaire/associations.geojson": json.dumps(data, ensure_ascii=False, indent=1) + "\n",
     }
     for relative, (chosen, members) in (by_theme | by_neighbourhood).items():

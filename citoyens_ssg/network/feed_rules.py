@@ -18,7 +18,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 RFC822 = re.compile(
     r"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} "
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{2,4} "
-    r"\d{2}:\d{2}(?::\d{2})? (?:UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|[A-IK-Z]|[+-]\d{4})$")
+    r"\d{2}:\d{2}(?::\d{2})? (?:UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|[A-IK-Z]|[+-]\d{4})$"
+)
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\S*$")
@@ -42,13 +43,16 @@ def feed_problems(data: bytes) -> list[str]:
 
 def _rss(root: ElementTree.Element) -> list[str]:
     if root.get("version") != "2.0":
-        return [f"<rss version=\"{root.get('version')}\">: expected version=\"2.0\""]
+        return [f'<rss version="{root.get("version")}">: expected version="2.0"']
     channels = root.findall("channel")
     if len(channels) != 1:
         return [f"{len(channels)} <channel> elements: RSS 2.0 has exactly one"]
     channel = channels[0]
-    problems = [f"channel: no <{name}>, which RSS 2.0 requires" for name in ("title", "link", "description")
-                if channel.find(name) is None]
+    problems = [
+        f"channel: no <{name}>, which RSS 2.0 requires"
+        for name in ("title", "link", "description")
+        if channel.find(name) is None
+    ]
     problems += _web_address(channel.findtext("link"), "channel <link>")
     problems += _rfc822(channel, "channel")
     items = channel.findall("item")
@@ -60,8 +64,11 @@ def _rss(root: ElementTree.Element) -> list[str]:
 
 
 def _rss_item(item: ElementTree.Element) -> list[str]:
-    problems = [] if item.find("title") is not None or item.find("description") is not None else [
-        "neither <title> nor <description>: RSS 2.0 requires one of them"]
+    problems = (
+        []
+        if item.find("title") is not None or item.find("description") is not None
+        else ["neither <title> nor <description>: RSS 2.0 requires one of them"]
+    )
     if item.find("link") is not None:
         problems += _web_address(item.findtext("link"), "<link>")
     guid = item.find("guid")
@@ -70,21 +77,25 @@ def _rss_item(item: ElementTree.Element) -> list[str]:
         if permalink not in ("true", "false"):
             problems.append(f'<guid isPermaLink="{permalink}">: write "true" or "false"')
         elif permalink == "true" and not WEB_ADDRESS.match((guid.text or "").strip()):
-            problems.append(f'<guid> {guid.text!r} is read as a permalink: it is not an address; '
-                            'add isPermaLink="false"')
+            problems.append(
+                f'<guid> {guid.text!r} is read as a permalink: it is not an address; add isPermaLink="false"'
+            )
     for enclosure in item.findall("enclosure"):
         missing = [name for name in ("url", "length", "type") if not enclosure.get(name)]
         if missing:
             problems.append(f"<enclosure> without {', '.join(missing)}")
         elif not enclosure.get("length", "").isdigit():
-            problems.append(f"<enclosure length=\"{enclosure.get('length')}\">: a number of bytes")
+            problems.append(f'<enclosure length="{enclosure.get("length")}">: a number of bytes')
     return problems + _rfc822(item, "<pubDate>")
 
 
 def _rfc822(element: ElementTree.Element, where: str) -> list[str]:
-    return [f"{where}: date {date.text!r} is not RFC 822 (like 'Tue, 01 Dec 2026 10:00:00 +0100')"
-            for name in ("pubDate", "lastBuildDate") for date in element.findall(name)
-            if not RFC822.match((date.text or "").strip())]
+    return [
+        f"{where}: date {date.text!r} is not RFC 822 (like 'Tue, 01 Dec 2026 10:00:00 +0100')"
+        for name in ("pubDate", "lastBuildDate")
+        for date in element.findall(name)
+        if not RFC822.match((date.text or "").strip())
+    ]
 
 
 def _web_address(value: str | None, where: str) -> list[str]:
@@ -111,8 +122,9 @@ def _atom(feed: ElementTree.Element) -> list[str]:
             found.append('neither <content> nor <link rel="alternate">')
         problems += [f"entry {number}: {problem}" for problem in found]
     ids = Counter((entry.findtext(f"{ATOM}id") or "").strip() for entry in entries)
-    problems += [f"id {identifier!r} is used by {count} entries"
-                 for identifier, count in ids.items() if count > 1]
+    problems += [
+        f"id {identifier!r} is used by {count} entries" for identifier, count in ids.items() if count > 1
+    ]
     return problems
 
 
@@ -137,8 +149,11 @@ def _atom_common(element: ElementTree.Element) -> list[str]:
         if not link.get("href"):
             problems.append("<link> without href")
     alternates = Counter((link.get("type"), link.get("hreflang")) for link in _links(element, "alternate"))
-    problems += [f"{count} <link rel=\"alternate\"> of type {kind!r}; at most one per type and language"
-                 for (kind, _lang), count in alternates.items() if count > 1]
+    problems += [
+        f'{count} <link rel="alternate"> of type {kind!r}; at most one per type and language'
+        for (kind, _lang), count in alternates.items()
+        if count > 1
+    ]
     return problems
 
 

@@ -62,7 +62,9 @@ class FetchError(Exception):
         self.retry_after = retry_after
 
 
-def fetch(url: str, policy: FetchPolicy, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+def fetch(
+    url: str, policy: FetchPolicy, etag: str | None = None, last_modified: str | None = None
+) -> FetchResult:
     deadline = time.monotonic() + policy.deadline
     current, moved_to, permanent_so_far = url, None, True
     for _hop in range(policy.max_redirects + 1):
@@ -80,7 +82,11 @@ def fetch(url: str, policy: FetchPolicy, etag: str | None = None, last_modified:
             if response.status == 304:
                 return FetchResult(304, current, headers=headers, moved_to=moved_to, not_modified=True)
             if response.status >= 400:
-                raise FetchError(_("the server answered HTTP {status}", status=response.status), response.status, headers.get("retry-after"))
+                raise FetchError(
+                    _("the server answered HTTP {status}", status=response.status),
+                    response.status,
+                    headers.get("retry-after"),
+                )
             body = _read_body(response, connection, headers, policy, deadline)
             return FetchResult(response.status, current, body, headers, moved_to)
         finally:
@@ -100,8 +106,12 @@ def _request(url: str, policy: FetchPolicy, deadline: float, etag: str | None, l
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    headers = {"User-Agent": policy.user_agent, "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1",
-               "Accept-Encoding": "gzip, deflate"}
+    headers = {
+        "User-Agent": policy.user_agent,
+        "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.8, "
+        "*/*;q=0.1",
+        "Accept-Encoding": "gzip, deflate",
+    }
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
@@ -174,14 +184,18 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 def _read_body(response, connection, headers: dict[str, str], policy: FetchPolicy, deadline: float) -> bytes:
     """The decoded body, stopped at the size cap and the deadline."""
     encoding = headers.get("content-encoding", "identity").lower()
-    decoder = zlib.decompressobj(47) if encoding in ("gzip", "x-gzip", "deflate") else None  # 47: any zlib/gzip header
+    decoder = (
+        zlib.decompressobj(47) if encoding in ("gzip", "x-gzip", "deflate") else None
+    )  # 47: any zlib/gzip header
     body = bytearray()
     while True:
         connection.pinned_socket.settimeout(min(policy.read_timeout, _remaining(deadline, policy)))
         try:
             chunk = response.read1(65536)
         except TimeoutError:
-            raise FetchError(_("no data for {seconds:.0f} s; given up", seconds=policy.read_timeout)) from None
+            raise FetchError(
+                _("no data for {seconds:.0f} s; given up", seconds=policy.read_timeout)
+            ) from None
         except (OSError, http.client.HTTPException) as error:
             raise FetchError(_("connection lost while reading: {reason}", reason=error)) from None
         if not chunk:

@@ -59,27 +59,36 @@ def subscription_source(network: NetworkConfig, subscription: Subscription) -> S
     if subscription.site:
         association = network.site(subscription.site).name
         name = name if name.startswith(association) else f"{association} — {name}"
-    return Source(subscription.key, name, subscription.home or subscription.url, subscription.url, external=True)
+    return Source(
+        subscription.key, name, subscription.home or subscription.url, subscription.url, external=True
+    )
 
 
 def sources(network: NetworkConfig) -> list[Source]:
     """Everything the planet follows: the network's sites, then the subscriptions."""
-    return [site_source(network, site) for site in network.sites] + [subscription_source(network, s) for s in network.planet.feeds]
+    return [site_source(network, site) for site in network.sites] + [
+        subscription_source(network, s) for s in network.planet.feeds
+    ]
 
 
-def merge_entries(network: NetworkConfig, manifests: dict[str, Manifest], external: dict[str, list[Entry]] | None = None) -> list[PlanetEntry]:
+def merge_entries(
+    network: NetworkConfig, manifests: dict[str, Manifest], external: dict[str, list[Entry]] | None = None
+) -> list[PlanetEntry]:
     """All entries, each once, newest first, cut to the planet's size."""
     merged = unique_entries(network, manifests, external)
     merged.sort(key=lambda item: (item.entry.date, item.entry.id), reverse=True)
     return [sanitised(item) for item in merged[: network.planet.size]]
 
 
-def unique_entries(network: NetworkConfig, manifests: dict[str, Manifest],
-                   external: dict[str, list[Entry]] | None = None) -> list[PlanetEntry]:
+def unique_entries(
+    network: NetworkConfig, manifests: dict[str, Manifest], external: dict[str, list[Entry]] | None = None
+) -> list[PlanetEntry]:
     """Every entry of the network and of the feeds it follows, each once, unsorted and unsanitised."""
     seen: set[str] = set()
     merged: list[PlanetEntry] = []
-    entries_by_source = {site.slug: manifests[site.slug].entries for site in network.sites if site.slug in manifests}
+    entries_by_source = {
+        site.slug: manifests[site.slug].entries for site in network.sites if site.slug in manifests
+    }
     entries_by_source.update(external or {})
     for source in sources(network):
         for entry in entries_by_source.get(source.slug, ()):
@@ -167,8 +176,14 @@ def _with_atom_enclosures(document: bytes, entries: list[PlanetEntry]) -> bytes:
     root = ElementTree.fromstring(document)
     for element, item in zip(root.findall(f"{{{namespace}}}entry"), entries):
         for enclosure in item.entry.enclosures:
-            ElementTree.SubElement(element, f"{{{namespace}}}link", rel="enclosure", href=enclosure.url,
-                                   type=enclosure.type, length=str(enclosure.length))
+            ElementTree.SubElement(
+                element,
+                f"{{{namespace}}}link",
+                rel="enclosure",
+                href=enclosure.url,
+                type=enclosure.type,
+                length=str(enclosure.length),
+            )
     ElementTree.indent(root)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -185,14 +200,20 @@ def json_feed(network: NetworkConfig, entries: list[PlanetEntry]) -> bytes:
             "content_html": entry.summary,
             "date_published": entry.date.isoformat(),
             "authors": [{"name": name} for name in entry.authors or (item.source.name,)],
-            "_citoyens": {"source": item.source.name, "source_url": item.source.url, "source_feed": item.source.feed_url},
+            "_citoyens": {
+                "source": item.source.name,
+                "source_url": item.source.url,
+                "source_feed": item.source.feed_url,
+            },
         }
         if entry.updated:
             data["date_modified"] = entry.updated.isoformat()
         if entry.tags:
             data["tags"] = list(entry.tags)
         if entry.enclosures:
-            data["attachments"] = [{"url": e.url, "mime_type": e.type, "size_in_bytes": e.length} for e in entry.enclosures]
+            data["attachments"] = [
+                {"url": e.url, "mime_type": e.type, "size_in_bytes": e.length} for e in entry.enclosures
+            ]
         items.append(data)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -215,7 +236,14 @@ def opml(network: NetworkConfig) -> bytes:
     ElementTree.SubElement(head, "ownerName").text = network.name
     body = ElementTree.SubElement(root, "body")
     for source in sources(network):
-        ElementTree.SubElement(body, "outline", text=source.name, title=source.name, type="rss",
-                               xmlUrl=source.feed_url, htmlUrl=source.url)
+        ElementTree.SubElement(
+            body,
+            "outline",
+            text=source.name,
+            title=source.name,
+            type="rss",
+            xmlUrl=source.feed_url,
+            htmlUrl=source.url,
+        )
     ElementTree.indent(root)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

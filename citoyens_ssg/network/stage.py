@@ -60,7 +60,9 @@ class SiteCard:
     count: int
 
 
-def load_manifests(network: NetworkConfig, paths: dict[str, Path]) -> tuple[dict[str, Manifest], list[Problem]]:
+def load_manifests(
+    network: NetworkConfig, paths: dict[str, Path]
+) -> tuple[dict[str, Manifest], list[Problem]]:
     """Each site's manifest, from ``paths`` (slug to file); a site never built has none."""
     manifests: dict[str, Manifest] = {}
     problems: list[Problem] = []
@@ -71,7 +73,9 @@ def load_manifests(network: NetworkConfig, paths: dict[str, Path]) -> tuple[dict
         try:
             manifests[site.slug] = read_manifest(path)
         except (ValueError, KeyError) as error:
-            problems.append(Problem(str(path), _("unreadable manifest, rebuild the site: {reason}", reason=error)))
+            problems.append(
+                Problem(str(path), _("unreadable manifest, rebuild the site: {reason}", reason=error))
+            )
     return manifests, problems
 
 
@@ -95,8 +99,13 @@ def _environment(network: NetworkConfig, theme: ThemeChain, assets: str) -> Envi
     env.filters.update(filters(network.language, network.timezone))
     env.globals.update(network_globals(network))
     env.globals.update(letter_globals(network))
-    env.globals.update(SITENAME=network.name, SITEURL=network.url, DEFAULT_LANG=network.language,
-                       THEME_STATIC_DIR=assets, ACCENT_COLOR=network.accent_color)
+    env.globals.update(
+        SITENAME=network.name,
+        SITEURL=network.url,
+        DEFAULT_LANG=network.language,
+        THEME_STATIC_DIR=assets,
+        ACCENT_COLOR=network.accent_color,
+    )
     return env
 
 
@@ -107,8 +116,12 @@ def network_assets(network: NetworkConfig, theme: ThemeChain) -> tuple[str, str]
     return accents, assets_dir([*theme.static_folders, directory.map_library()], accents)
 
 
-def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], out: Path,
-                        feeds: dict[str, FeedState] | None = None) -> list[Problem]:
+def build_network_pages(
+    network: NetworkConfig,
+    manifests: dict[str, Manifest],
+    out: Path,
+    feeds: dict[str, FeedState] | None = None,
+) -> list[Problem]:
     """Write the network's pages into ``out``; the problems of the editors' files (letter editorials)."""
     feeds = feeds or {}
     theme = network_theme(network)
@@ -116,30 +129,50 @@ def build_network_pages(network: NetworkConfig, manifests: dict[str, Manifest], 
     env = _environment(network, theme, assets)
     entries = planet.merge_entries(network, manifests, external_entries(feeds, network.language))
     cards = [_card(network, site, manifests.get(site.slug)) for site in network.sites]
-    health = [subscription_health(s, feeds[s.key], network.planet.stale_after_days, network.language)
-              for s in network.planet.feeds if s.key in feeds]
+    health = [
+        subscription_health(s, feeds[s.key], network.planet.stale_after_days, network.language)
+        for s in network.planet.feeds
+        if s.key in feeds
+    ]
     upcoming, _past = agenda.split_by_time(agenda.all_events(network, manifests), clock.now())
     pages = {
-        "index.html": env.get_template("portal.html").render(sites=cards, entries=entries[:PORTAL_LATEST], events=upcoming[:PORTAL_EVENTS], page_name="portal", output_file="index.html"),
-        "planet/index.html": env.get_template("planet.html").render(entries=entries, sites=cards, page_name="planet", output_file="planet/index.html"),
+        "index.html": env.get_template("portal.html").render(
+            sites=cards,
+            entries=entries[:PORTAL_LATEST],
+            events=upcoming[:PORTAL_EVENTS],
+            page_name="portal",
+            output_file="index.html",
+        ),
+        "planet/index.html": env.get_template("planet.html").render(
+            entries=entries, sites=cards, page_name="planet", output_file="planet/index.html"
+        ),
         "planet/sante.html": env.get_template("planet_health.html").render(
-            feeds=health, allow_private_addresses=network.planet.allow_private_addresses, page_name="health",
-            output_file="planet/sante.html"),
+            feeds=health,
+            allow_private_addresses=network.planet.allow_private_addresses,
+            page_name="health",
+            output_file="planet/sante.html",
+        ),
         "planet/sante.json": json.dumps([asdict(h) for h in health], ensure_ascii=False, indent=1) + "\n",
         NOT_FOUND: env.get_template("network_404.html").render(page_name="not_found", output_file=NOT_FOUND),
         "recherche/index.html": env.get_template("network_search.html").render(
-            sites=[card for card in cards if (out / card.site.slug / search.BUNDLE).is_dir()], page_name="search", output_file="recherche/index.html"),
+            sites=[card for card in cards if (out / card.site.slug / search.BUNDLE).is_dir()],
+            page_name="search",
+            output_file="recherche/index.html",
+        ),
         **agenda.agenda_pages(network, manifests, env, clock.now()),
         **directory.directory_pages(network, env, upcoming),
     }
-    letters, problems = compose_letters(network, manifests, external_entries(feeds, network.language), clock.now())
+    letters, problems = compose_letters(
+        network, manifests, external_entries(feeds, network.language), clock.now()
+    )
     if network.letter is not None:
         pages.update(letter_pages(network, letters, env))
     pages[feedstyle.FOLLOW_PAGE] = env.get_template("network_follow.html").render(
-        sites=cards, page_name="follow", output_file=feedstyle.FOLLOW_PAGE)
+        sites=cards, page_name="follow", output_file=feedstyle.FOLLOW_PAGE
+    )
     pages[feedstyle.STYLESHEET] = env.get_template("network_feeds.xsl").render(
-        root=feedstyle.network_path(network.url),
-        follow_path=feedstyle.FOLLOW_PAGE.removesuffix("index.html"))
+        root=feedstyle.network_path(network.url), follow_path=feedstyle.FOLLOW_PAGE.removesuffix("index.html")
+    )
     stylesheet = feedstyle.stylesheet_href(network.url)
     for relative, text in pages.items():
         if relative.endswith(".html"):

@@ -74,8 +74,16 @@ def load_state(folder: Path, subscription: Subscription) -> FeedState:
         if data.pop("format", None) == STATE_FORMAT:
             state = FeedState(**data)
             if state.configured_url != subscription.url:  # network.yaml now names another address
-                state = replace(state, url=subscription.url, configured_url=subscription.url, etag=None,
-                                last_modified=None, gone=False, moved_to=None, retry_not_before=None)
+                state = replace(
+                    state,
+                    url=subscription.url,
+                    configured_url=subscription.url,
+                    etag=None,
+                    last_modified=None,
+                    gone=False,
+                    moved_to=None,
+                    retry_not_before=None,
+                )
             return state
     except (OSError, ValueError, TypeError):
         pass
@@ -84,7 +92,11 @@ def load_state(folder: Path, subscription: Subscription) -> FeedState:
 
 def save_state(folder: Path, subscription: Subscription, state: FeedState) -> None:
     data = {"format": STATE_FORMAT, **asdict(state)}
-    output.write_file(folder, f"{subscription.key}.json", json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    output.write_file(
+        folder,
+        f"{subscription.key}.json",
+        json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+    )
 
 
 def update_all(network: NetworkConfig, policy: FetchPolicy, offline: bool = False) -> dict[str, FeedState]:
@@ -150,7 +162,10 @@ def _read_feed(state: FeedState, subscription: Subscription, result, fetched_at:
     if not parsed.get("version"):
         raise FetchError(_("not a feed (an HTML page or an empty answer?)"), result.status)
     if parsed.bozo and not isinstance(parsed.bozo_exception, ACCEPTED_BOZO):
-        raise FetchError(_("malformed feed, kept the previous entries: {reason}", reason=parsed.bozo_exception), result.status)
+        raise FetchError(
+            _("malformed feed, kept the previous entries: {reason}", reason=parsed.bozo_exception),
+            result.status,
+        )
     state.warning = _("the feed declares the wrong encoding; read anyway") if parsed.bozo else None
     state.said["warning"] = stored_form(state.warning)
     base = safe_link(parsed.feed.get("link"), result.url) or result.url
@@ -158,7 +173,9 @@ def _read_feed(state: FeedState, subscription: Subscription, result, fetched_at:
     state.entries = [entry.to_json() for entry in entries]
 
 
-def normalise(raw_entries, subscription: Subscription, base: str, fetched_at: datetime, first_seen: dict[str, str]) -> list[Entry]:
+def normalise(
+    raw_entries, subscription: Subscription, base: str, fetched_at: datetime, first_seen: dict[str, str]
+) -> list[Entry]:
     """Clean, dated, deduplicated entries, the newest ``max_entries`` kept."""
     entries: dict[str, Entry] = {}
     for raw in raw_entries:
@@ -172,7 +189,9 @@ def normalise(raw_entries, subscription: Subscription, base: str, fetched_at: da
 def _entry(raw, base: str, fetched_at: datetime, first_seen: dict[str, str]) -> Entry | None:
     link = safe_link(raw.get("link"), base)
     title = plain_text(raw.get("title", ""))[:MAX_TITLE]  # when empty: "(untitled)", in the page's language
-    identity = (raw.get("id") or "").strip() or "sha1:" + hashlib.sha1((link or title).encode("utf-8")).hexdigest()
+    identity = (raw.get("id") or "").strip() or "sha1:" + hashlib.sha1(
+        (link or title).encode("utf-8")
+    ).hexdigest()
     seen = first_seen.setdefault(identity, fetched_at.isoformat())
     updated = _date(raw["updated_parsed"]) if "updated" in raw else None
     date = _date(raw["published_parsed"]) if "published" in raw else None
@@ -200,7 +219,11 @@ def _enclosures(raw, base: str) -> tuple[Enclosure, ...]:
         url = safe_link(enclosure.get("href"), base)
         length = str(enclosure.get("length", "")).strip()
         if url and length.isdigit():
-            found.append(Enclosure(url, int(length), plain_text(enclosure.get("type", "")) or "application/octet-stream"))
+            found.append(
+                Enclosure(
+                    url, int(length), plain_text(enclosure.get("type", "")) or "application/octet-stream"
+                )
+            )
     return tuple(found)
 
 
@@ -243,11 +266,16 @@ class Health:
     days_since_last_post: int | None
 
 
-def health(subscription: Subscription, state: FeedState, stale_after_days: int,
-           language: str = "fr") -> Health:
+def health(
+    subscription: Subscription, state: FeedState, stale_after_days: int, language: str = "fr"
+) -> Health:
     entries = state.entry_objects()
     newest = max((e.date for e in entries), default=None)
-    reference = datetime.fromisoformat(state.last_success or state.last_attempt) if (state.last_success or state.last_attempt) else None
+    reference = (
+        datetime.fromisoformat(state.last_success or state.last_attempt)
+        if (state.last_success or state.last_attempt)
+        else None
+    )
     days = (reference - newest).days if newest and reference else None
     if state.gone:
         kind = "gone"
@@ -261,14 +289,25 @@ def health(subscription: Subscription, state: FeedState, stale_after_days: int,
         kind = "stale"
     else:
         kind = "ok"
-    return Health(subscription.name, subscription.url, subscription.home, kind, state.last_success, state.last_attempt,
-                  state.last_status, said_again(language, state.said.get("last_error"), state.last_error),
-                  said_again(language, state.said.get("warning"), state.warning), state.moved_to,
-                  len(entries), days)
+    return Health(
+        subscription.name,
+        subscription.url,
+        subscription.home,
+        kind,
+        state.last_success,
+        state.last_attempt,
+        state.last_status,
+        said_again(language, state.said.get("last_error"), state.last_error),
+        said_again(language, state.said.get("warning"), state.warning),
+        state.moved_to,
+        len(entries),
+        days,
+    )
 
 
 def external_entries(states: dict[str, FeedState], language: str = "fr") -> dict[str, list[Entry]]:
     untitled = in_language(language, N_("(untitled)"))
-    return {key: [entry if entry.title else replace(entry, title=untitled) for entry in state.entry_objects()]
-            for key, state in states.items()}
-
+    return {
+        key: [entry if entry.title else replace(entry, title=untitled) for entry in state.entry_objects()]
+        for key, state in states.items()
+    }

@@ -123,8 +123,11 @@ def _run_stages(the_plan: Plan, on_site_done: OnSiteDone | None) -> BuildReport:
     manifests = make_network(the_plan, built, report)
     publish(the_plan.paths, carried)
     remember(the_plan, built, report)
-    report.articles = {slug: len(manifest.entries) for slug, manifest in manifests.items()
-                       if the_plan.options.shard is None or slug in (the_plan.only or ())}
+    report.articles = {
+        slug: len(manifest.entries)
+        for slug, manifest in manifests.items()
+        if the_plan.options.shard is None or slug in (the_plan.only or ())
+    }
     return report
 
 
@@ -149,8 +152,9 @@ def build_the_sites(the_plan: Plan, on_site_done: OnSiteDone | None) -> BuildRep
         policy = options.fetch_policy or FetchPolicy()
         poller = start_in_own_process(subscriptions.update_all, network, policy)
     report = BuildReport(network)
-    results = build_sites(network, the_plan.paths, options.jobs, the_plan.only, the_plan.loaded.held,
-                          options.search_later)
+    results = build_sites(
+        network, the_plan.paths, options.jobs, the_plan.only, the_plan.loaded.held, options.search_later
+    )
     for result in _misconfigured(the_plan.loaded, the_plan.only) + list(results):
         report.sites.append(result)
         if on_site_done:
@@ -164,8 +168,12 @@ def build_the_sites(the_plan: Plan, on_site_done: OnSiteDone | None) -> BuildRep
 def network_unchanged(the_plan: Plan, built: set[str]) -> bool:
     """No site built and nothing the network's pages depend on changed: the published tree stays."""
     paths = the_plan.paths
-    return (the_plan.whole and not built and paths.output.is_dir()
-            and _read(paths.fingerprint("network")) == _whole_network_print(the_plan.network, paths))
+    return (
+        the_plan.whole
+        and not built
+        and paths.output.is_dir()
+        and _read(paths.fingerprint("network")) == _whole_network_print(the_plan.network, paths)
+    )
 
 
 def keep_published(the_plan: Plan, report: BuildReport) -> None:
@@ -239,8 +247,11 @@ def _forget_damage(network: NetworkConfig, paths: WorkPaths) -> frozenset[str]:
 
 def _misconfigured(loaded: LoadedNetwork, only: frozenset[str] | None) -> list[SiteResult]:
     """A site whose site.yaml has problems: reported, not rebuilt; its published version stays."""
-    return [SiteResult(slug, ok=False, problems=found) for slug, found in loaded.site_problems.items()
-            if only is None or slug in only]
+    return [
+        SiteResult(slug, ok=False, problems=found)
+        for slug, found in loaded.site_problems.items()
+        if only is None or slug in only
+    ]
 
 
 GOOD_VALUES = "{slug}.site.json"  # in the manifests' folder: a site.yaml's values at its last good build
@@ -269,21 +280,28 @@ def _keep_good_values(paths: WorkPaths, loaded: LoadedNetwork, report: BuildRepo
                 kept.write_text(text, encoding="utf-8")
 
 
-def build_sites(network: NetworkConfig, paths: WorkPaths, jobs: int | None = None,
-                only: frozenset[str] | None = None, held: frozenset[str] = frozenset(),
-                search_later: bool = False):
+def build_sites(
+    network: NetworkConfig,
+    paths: WorkPaths,
+    jobs: int | None = None,
+    only: frozenset[str] | None = None,
+    held: frozenset[str] = frozenset(),
+    search_later: bool = False,
+):
     """Build the sites whose inputs changed, in worker processes; yield each result as it comes.
 
     A site whose fingerprint matches its published version is not rebuilt: its
     output and manifest are carried over as they are; so is a ``held`` one (its site.yaml is wrong).
     """
-    selected = [site for site in network.sites
-                if (only is None or site.slug in only) and site.slug not in held]
+    selected = [
+        site for site in network.sites if (only is None or site.slug in only) and site.slug not in held
+    ]
     shared: dict = {}
     setups = {site.slug: setup_fingerprint(network, site, shared) for site in selected}
     templates = {site.slug: templates_fingerprint(network, site, shared) for site in selected}
-    fingerprints = {site.slug: site_fingerprint(setups[site.slug], templates[site.slug], site)
-                    for site in selected}
+    fingerprints = {
+        site.slug: site_fingerprint(setups[site.slug], templates[site.slug], site) for site in selected
+    }
     to_build = []
     for site in selected:
         if _unchanged(paths, site.slug, fingerprints[site.slug]):
@@ -309,17 +327,28 @@ def _crash_problem(network: NetworkConfig, crash: WorkerCrash[SiteJob]) -> Probl
     where = f"sites/{crash.job.site.slug}"
     limits = network.limits
     if crash.over == OVER_TIME:
-        return Problem(where, _("took more than {seconds:g} s: stopped, its previously published version"
-                                " is kept (limits.site_seconds in network.yaml)",
-                                seconds=limits.site_seconds))
+        return Problem(
+            where,
+            _(
+                "took more than {seconds:g} s: stopped, its previously published version"
+                " is kept (limits.site_seconds in network.yaml)",
+                seconds=limits.site_seconds,
+            ),
+        )
     if crash.over == OVER_MEMORY:
-        return Problem(where, _("used more than {megabytes} MB: stopped, its previously published version"
-                                " is kept (limits.site_memory_mb in network.yaml)",
-                                megabytes=limits.site_memory_mb))
+        return Problem(
+            where,
+            _(
+                "used more than {megabytes} MB: stopped, its previously published version"
+                " is kept (limits.site_memory_mb in network.yaml)",
+                megabytes=limits.site_memory_mb,
+            ),
+        )
     logger.error("worker for %s crashed:\n%s", crash.job.site.slug, crash.reason)
     reason = crash.reason.strip().splitlines()[-1]
-    return Problem(where, _("internal error while building (a bug: please report it): {reason}",
-                            reason=reason))
+    return Problem(
+        where, _("internal error while building (a bug: please report it): {reason}", reason=reason)
+    )
 
 
 def _whole_network_print(network: NetworkConfig, paths: WorkPaths) -> str:
@@ -339,8 +368,12 @@ def _article_counts(network: NetworkConfig, paths: WorkPaths) -> dict[str, int]:
 
 def _unchanged(paths: WorkPaths, slug: str, fingerprint: str) -> bool:
     kept = paths.fingerprint(slug)
-    return (kept.is_file() and kept.read_text() == fingerprint and (paths.output / slug).is_dir()
-            and (paths.manifest(slug)).is_file())
+    return (
+        kept.is_file()
+        and kept.read_text() == fingerprint
+        and (paths.output / slug).is_dir()
+        and (paths.manifest(slug)).is_file()
+    )
 
 
 def _manifest_paths(network: NetworkConfig, paths: WorkPaths, built: set[str]) -> dict[str, Path]:
@@ -367,15 +400,19 @@ def _keep_manifests(paths: WorkPaths, built: set[str]) -> None:
             paths.fingerprint(slug).unlink(missing_ok=True)
 
 
-def _prepare(network: NetworkConfig, paths: WorkPaths, site: SiteConfig, setup: str,
-             search_later: bool = False) -> SiteJob:
+def _prepare(
+    network: NetworkConfig, paths: WorkPaths, site: SiteConfig, setup: str, search_later: bool = False
+) -> SiteJob:
     staged = paths.staging / site.slug
     for leftover in (staged, staged.with_name(site.slug + ".no-content")):
         shutil.rmtree(leftover, ignore_errors=True)  # from an interrupted build
     manifest = paths.staged_manifest(site.slug)
-    renders = RenderPaths(setup, previous_output=paths.output / site.slug,
-                          previous_record=paths.renders(site.slug),
-                          record=paths.staged_renders(site.slug))
+    renders = RenderPaths(
+        setup,
+        previous_output=paths.output / site.slug,
+        previous_record=paths.renders(site.slug),
+        record=paths.staged_renders(site.slug),
+    )
     for stale in (manifest, renders.record):
         stale.unlink(missing_ok=True)
     staged.mkdir(parents=True)

@@ -19,8 +19,9 @@ from citoyens_ssg.site.manifest import Manifest
 from citoyens_ssg.workpaths import WorkPaths
 
 
-def network_pages(network: NetworkConfig, manifest_paths: dict[str, Path],
-                  tree: Path) -> tuple[dict[str, Manifest], list[Problem]]:
+def network_pages(
+    network: NetworkConfig, manifest_paths: dict[str, Path], tree: Path
+) -> tuple[dict[str, Manifest], list[Problem]]:
     """Portal, planet, agenda, directory, sitemaps and headers into ``tree``; the planet's external
     feeds as the poller left them in their cache (never fetched here)."""
     manifests, problems = network_stage.load_manifests(network, manifest_paths)

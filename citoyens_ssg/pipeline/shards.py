@@ -34,14 +34,19 @@ RECORD = "_citoyens/shard.json"  # which part of how many, its sites and how eac
 def shard_sites(network: NetworkConfig, index: int, count: int) -> set[str]:
     """The sites of part ``index`` (1…count): by a hash of the name, so adding a site moves no other."""
     if not 1 <= index <= count:
-        raise CitoyensError(_("--shard {index}/{count}: the part must be between 1 and {count}",
-                              index=index, count=count))
-    return {site.slug for site in network.sites
-            if int(hashlib.sha1(site.slug.encode()).hexdigest(), 16) % count == index - 1}
+        raise CitoyensError(
+            _("--shard {index}/{count}: the part must be between 1 and {count}", index=index, count=count)
+        )
+    return {
+        site.slug
+        for site in network.sites
+        if int(hashlib.sha1(site.slug.encode()).hexdigest(), 16) % count == index - 1
+    }
 
 
-def ship(tree: Path, shard: tuple[int, int], manifest_paths: dict[str, Path],
-         results: list[SiteResult]) -> None:
+def ship(
+    tree: Path, shard: tuple[int, int], manifest_paths: dict[str, Path], results: list[SiteResult]
+) -> None:
     """A shard carries its sites' manifests and the record of its part inside its output, for ``merge``."""
     for slug, path in manifest_paths.items():
         if path.is_file():
@@ -51,8 +56,11 @@ def ship(tree: Path, shard: tuple[int, int], manifest_paths: dict[str, Path],
 
 def _record(shard: tuple[int, int], slugs: Collection[str], results: list[SiteResult]) -> str:
     failed = {r.slug: [[p.file, p.line, p.message] for p in r.problems] for r in results if not r.ok}
-    return json.dumps({"part": shard[0], "parts": shard[1], "sites": sorted(slugs), "failed": failed},
-                      ensure_ascii=False, sort_keys=True)
+    return json.dumps(
+        {"part": shard[0], "parts": shard[1], "sites": sorted(slugs), "failed": failed},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
 
 
 def merge(options: BuildOptions, shards: list[Path]) -> BuildReport:
@@ -99,19 +107,26 @@ def _complete_shards(network: NetworkConfig, shards: list[Path]) -> list[dict]:
         try:
             records.append(json.loads((shard / RECORD).read_text(encoding="utf-8")))
         except (OSError, ValueError):
-            message = _("{path}: not the output of citoyens build --shard K/N; nothing was published",
-                        path=shard)
+            message = _(
+                "{path}: not the output of citoyens build --shard K/N; nothing was published", path=shard
+            )
             raise CitoyensError(message) from None
     parts = {record["parts"] for record in records}
     count = parts.pop() if len(parts) == 1 else 0
     missing = sorted(set(range(1, count + 1)) - {record["part"] for record in records}) if count else []
     if not count or missing:
         found = ", ".join(f"{record['part']}/{record['parts']}" for record in records)
-        raise CitoyensError(_("incomplete network: the parts given are {found}, every part K/N of one split "
-                              "is needed; nothing was published", found=found))
+        raise CitoyensError(
+            _(
+                "incomplete network: the parts given are {found}, every part K/N of one split "
+                "is needed; nothing was published",
+                found=found,
+            )
+        )
     covered = {slug for record in records for slug in record["sites"]}
     absent = [site.slug for site in network.sites if site.slug not in covered]
     if absent:
-        raise CitoyensError(_("sites/{slug}: in no shard (built before it was added?); nothing was published",
-                              slug=absent[0]))
+        raise CitoyensError(
+            _("sites/{slug}: in no shard (built before it was added?); nothing was published", slug=absent[0])
+        )
     return records

@@ -36,8 +36,9 @@ def verify(options: BuildOptions) -> Verification:
     published = options.paths.output
     scratch = options.paths.verify
     shutil.rmtree(scratch, ignore_errors=True)
-    cold = dataclasses.replace(options, output_dir=scratch / published.name, cold=True, offline=True,
-                               only=None)
+    cold = dataclasses.replace(
+        options, output_dir=scratch / published.name, cold=True, offline=True, only=None
+    )
     report = build(cold)
     differences = list(compare(published, cold.paths.output))
     if not differences:

@@ -64,8 +64,14 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-PRELOADED = ["pelican", "pelican.generators", "markdown", "citoyens_ssg.site.build",
-             "citoyens_ssg.content.images", "feedgen.feed"]
+PRELOADED = [
+    "pelican",
+    "pelican.generators",
+    "markdown",
+    "citoyens_ssg.site.build",
+    "citoyens_ssg.content.images",
+    "feedgen.feed",
+]
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -202,8 +208,9 @@ def _collect(receiver: Connection, process: multiprocessing.process.BaseProcess,
     return WorkerCrash(job, f"worker process ended with exit code {process.exitcode}")
 
 
-def start_in_own_process(function: Callable[..., object],
-                         *args: object) -> multiprocessing.process.BaseProcess:
+def start_in_own_process(
+    function: Callable[..., object], *args: object
+) -> multiprocessing.process.BaseProcess:
     """Run ``function(*args)`` beside the site builds (for I/O such as fetching feeds)."""
     process = _context().Process(target=function, args=args, daemon=True)
     process.start()

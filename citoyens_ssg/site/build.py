@@ -28,8 +28,8 @@ from citoyens_ssg.config.themes import resolve_theme
 from citoyens_ssg.content import checks as content_checks
 from citoyens_ssg.errors import CitoyensError, Problem
 from citoyens_ssg.i18n import N_, _
-from citoyens_ssg.site import prepass, search, sitemaps, templating
 from citoyens_ssg.site import memos as pelican_memos
+from citoyens_ssg.site import prepass, search, sitemaps, templating
 from citoyens_ssg.site.incremental import (
     RenderPaths,
     keep_unchanged_files,
@@ -90,7 +90,9 @@ class _PelicanLogListener(logging.Handler):
             message = str(active)
         elif isinstance(active, UnicodeDecodeError):
             line = active.object[: active.start].count(b"\n") + 1
-            message = _("not UTF-8: byte 0x{byte:02X}; save the file as UTF-8", byte=active.object[active.start])
+            message = _(
+                "not UTF-8: byte 0x{byte:02X}; save the file as UTF-8", byte=active.object[active.start]
+            )
         elif active is not None and str(active) not in message:
             message = f"{message}: {_describe(active)}"
         message = _reworded(" ".join(message.split()))
@@ -115,12 +117,17 @@ class _PelicanLogListener(logging.Handler):
 
 # Pelican's warnings about two files with one slug: citoyens_guard names the file it skips; about an
 # image without alt text: citoyens_images says it in the volunteer's words.
-_SAID_BY_CITOYENS = re.compile(r'^There are \d+ (?:items|original \(not translated\) items) "?with slug '
-                               r'|^Empty alt attribute for image ')
+_SAID_BY_CITOYENS = re.compile(
+    r'^There are \d+ (?:items|original \(not translated\) items) "?with slug '
+    r"|^Empty alt attribute for image "
+)
 
 # Pelican's most common complaints, said the way a volunteer can act on them.
 _PELICAN_MESSAGES = (
-    (re.compile(r"^Skipping:? could not find information about '(\w+)'$"), N_("no '{key}:' line; add one at the top of the file")),
+    (
+        re.compile(r"^Skipping:? could not find information about '(\w+)'$"),
+        N_("no '{key}:' line; add one at the top of the file"),
+    ),
 )
 
 
@@ -159,8 +166,11 @@ def _template_problem(error: Exception, root: Path) -> Problem | None:
     shown = str(path.relative_to(root)) if path.is_absolute() and path.is_relative_to(root) else filename
     reason = getattr(error, "message", None) or str(error)
     if isinstance(error, SecurityError):
-        message = _("template refused by the sandbox: {reason}; a site's templates may only show "
-                    "the values and filters of its theme", reason=reason)
+        message = _(
+            "template refused by the sandbox: {reason}; a site's templates may only show "
+            "the values and filters of its theme",
+            reason=reason,
+        )
     else:
         message = _("template error: {reason}", reason=reason)
     return Problem(shown, message, line=lineno)
@@ -191,8 +201,10 @@ def build_site(job: SiteJob) -> SiteResult:
         problems = [Problem(str(path.relative_to(root)), reason) for path, reason in refused]
         return SiteResult(job.site.slug, ok=False, problems=problems, seconds=time.monotonic() - started)
     listener = _PelicanLogListener(root, job.site.content_dir)
-    listener.errors += [Problem(str(path.relative_to(root)), reason)
-                        for path, reason in content_checks.refused_files(job.site)]
+    listener.errors += [
+        Problem(str(path.relative_to(root)), reason)
+        for path, reason in content_checks.refused_files(job.site)
+    ]
     _listen_to_pelican(listener)
     stopped: Problem | None = None
     pending = False
@@ -204,18 +216,33 @@ def build_site(job: SiteJob) -> SiteResult:
         stopped = _stopping_problem(error, job)
         logger.debug("Pelican stopped while building %s", job.site.slug, exc_info=True)
     if stopped is None and not job.manifest_path.is_file():
-        stopped = Problem(f"sites/{job.site.slug}", _("the build wrote no manifest (is the citoyens_manifest plugin installed?)"))
+        stopped = Problem(
+            f"sites/{job.site.slug}",
+            _("the build wrote no manifest (is the citoyens_manifest plugin installed?)"),
+        )
     if stopped is None:
         failure, pending = _index_for_search(job)
         if failure:
-            listener.warnings.append(Problem(f"sites/{job.site.slug}", _("the search index was not built: {reason}", reason=failure)))
+            listener.warnings.append(
+                Problem(
+                    f"sites/{job.site.slug}", _("the search index was not built: {reason}", reason=failure)
+                )
+            )
         site_url = job.network.site_url(job.site.slug)
-        output.write_file(job.output_dir, sitemaps.SITE_SITEMAP, sitemaps.site_sitemap(job.output_dir, site_url))
+        output.write_file(
+            job.output_dir, sitemaps.SITE_SITEMAP, sitemaps.site_sitemap(job.output_dir, site_url)
+        )
         if job.renders is not None:
             keep_unchanged_files(job.output_dir, job.renders.previous_output)
     problems = listener.errors + ([stopped] if stopped else [])
-    return SiteResult(job.site.slug, ok=stopped is None, problems=problems, warnings=listener.warnings,
-                      seconds=time.monotonic() - started, search_pending=pending)
+    return SiteResult(
+        job.site.slug,
+        ok=stopped is None,
+        problems=problems,
+        warnings=listener.warnings,
+        seconds=time.monotonic() - started,
+        search_pending=pending,
+    )
 
 
 def _index_for_search(job: SiteJob) -> tuple[str | None, bool]:
@@ -309,7 +336,9 @@ def compile_templates(jobs: list[SiteJob]) -> None:
         theme = resolve_theme(job.network.themes_dir, job.site.theme)
         if theme.from_pelican:
             continue
-        settings = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path, work=job.work)
+        settings = site_settings(
+            job.network, job.site, theme, job.output_dir, job.manifest_path, work=job.work
+        )
         folders = (*settings["THEME_TEMPLATES_OVERRIDES"], os.path.join(settings["THEME"], "templates"))
         if folders not in done:
             done.add(folders)
@@ -328,12 +357,14 @@ def compile_templates(jobs: list[SiteJob]) -> None:
 _COMPILED: dict[tuple[str, ...], tuple] = {}
 
 
-def _compiled_state(folders: tuple[str, ...], options: dict, filter_names: list[str],
-                    test_names: list[str]) -> tuple:
+def _compiled_state(
+    folders: tuple[str, ...], options: dict, filter_names: list[str], test_names: list[str]
+) -> tuple:
     """Everything the compiled templates depend on: options, names, and each template file's size and time."""
     cache = options.get("bytecode_cache")
-    described = repr(sorted((name, repr(value)) for name, value in options.items()
-                            if name != "bytecode_cache"))
+    described = repr(
+        sorted((name, repr(value)) for name, value in options.items() if name != "bytecode_cache")
+    )
     files = []
     for folder in folders:
         for directory, _dirs, names in os.walk(folder):
@@ -341,8 +372,13 @@ def _compiled_state(folders: tuple[str, ...], options: dict, filter_names: list[
                 with contextlib.suppress(OSError):  # gone meanwhile: the compiler will say so, or not need it
                     info = os.stat(os.path.join(directory, name))
                     files.append((directory, name, info.st_size, info.st_mtime_ns))
-    return (described, getattr(cache, "directory", None), tuple(filter_names), tuple(test_names),
-            tuple(sorted(files)))
+    return (
+        described,
+        getattr(cache, "directory", None),
+        tuple(filter_names),
+        tuple(test_names),
+        tuple(sorted(files)),
+    )
 
 
 def _run_pelican(job: SiteJob) -> None:
@@ -350,8 +386,9 @@ def _run_pelican(job: SiteJob) -> None:
     from pelican.settings import read_settings
 
     theme = resolve_theme(job.network.themes_dir, job.site.theme)
-    overrides = site_settings(job.network, job.site, theme, job.output_dir, job.manifest_path, job.renders,
-                              job.work)
+    overrides = site_settings(
+        job.network, job.site, theme, job.output_dir, job.manifest_path, job.renders, job.work
+    )
     if not job.site.content_dir.is_dir():
         # A site.yaml alone is enough: the site gets its home page and feeds.
         empty = job.output_dir.with_name(job.output_dir.name + ".no-content")
@@ -362,4 +399,8 @@ def _run_pelican(job: SiteJob) -> None:
     settings = read_settings(override=overrides)
     prepass.convert_in_parallel(settings)  # a large site's documents on both cores, then Pelican renders
     Pelican(settings).run()
-    output.write_file(job.output_dir, f"{overrides['THEME_STATIC_DIR']}/css/accent.css", templating.accent_css(job.site.accent_color))
+    output.write_file(
+        job.output_dir,
+        f"{overrides['THEME_STATIC_DIR']}/css/accent.css",
+        templating.accent_css(job.site.accent_color),
+    )

@@ -51,7 +51,7 @@ def split_header(text: str) -> tuple[dict[str, list[str]], list[str], int]:
     for index in range(start, len(lines)):
         line = lines[index]
         if not line.strip() or _LAST_LINE.match(line):
-            return meta, lines[index + 1:], index + 1  # the closing line is not the body's
+            return meta, lines[index + 1 :], index + 1  # the closing line is not the body's
         field = _KEY_LINE.match(line)
         more = _MORE_LINE.match(line)
         if field:

@@ -48,6 +48,7 @@ def site_context(settings: dict) -> SiteContext:
     """The site's context in Pelican's ``settings``; a plugin cannot run without it."""
     context = settings.get(SETTING)
     if not isinstance(context, SiteContext):
-        raise SiteContextError(f"citoyens' plugins need the {SETTING} setting (a SiteContext),"
-                               " set by citoyens build")
+        raise SiteContextError(
+            f"citoyens' plugins need the {SETTING} setting (a SiteContext), set by citoyens build"
+        )
     return context

@@ -61,8 +61,20 @@ SHOWN, SITE = "shown", "site"
 # Attributes of a content object left out of its digest: the site's settings
 # and context (in the setup and the site digest), its HTML (digested apart,
 # in SHOWN only), derived values and caches.
-_NOT_SHOWN = frozenset({"settings", "_context", "_content", "_summary", "content", "source_path", "relative_source_path",
-                        "_output_location_referenced", "_cache", "_metadata_cache"})
+_NOT_SHOWN = frozenset(
+    {
+        "settings",
+        "_context",
+        "_content",
+        "_summary",
+        "content",
+        "source_path",
+        "relative_source_path",
+        "_output_location_referenced",
+        "_cache",
+        "_metadata_cache",
+    }
+)
 _UNORDERED = frozenset({"staticfiles"})
 _PLAIN = frozenset({type(None), bool, int, float, str})
 # The templates a template names: {% extends "base.html" %}, {% include 'x.html' %},
@@ -89,7 +101,12 @@ class RenderPaths:
 
     @classmethod
     def from_setting(cls, setting: dict[str, str]) -> RenderPaths:
-        return cls(setting["setup"], Path(setting["previous_output"]), Path(setting["previous_record"]), Path(setting["record"]))
+        return cls(
+            setting["setup"],
+            Path(setting["previous_output"]),
+            Path(setting["previous_record"]),
+            Path(setting["record"]),
+        )
 
 
 class Keys:
@@ -107,7 +124,12 @@ class Keys:
         self._site_wide: set[int] = set()  # the lists and dicts of the site-wide context
 
     def page_key(self, template, localcontext: dict, context: dict) -> str:
-        parts = [self.setup, template.name, self._templates(template.environment, template.name), self._site(context)]
+        parts = [
+            self.setup,
+            template.name,
+            self._templates(template.environment, template.name),
+            self._site(context),
+        ]
         for name in sorted(localcontext):
             value = localcontext[name]
             if name in context and context[name] is value:
@@ -141,11 +163,17 @@ class Keys:
         """
         if self._global is None or self._global[0] != id(context):
             # Settings (in capitals) come from the files the setup digests.
-            parts = [f"{name}={self.value(_in_stable_order(name, context[name]), SITE)}"
-                     for name in sorted(context) if not name.isupper()]
+            parts = [
+                f"{name}={self.value(_in_stable_order(name, context[name]), SITE)}"
+                for name in sorted(context)
+                if not name.isupper()
+            ]
             self._global = (id(context), digest(*parts))
-            self._site_wide = {id(value) for name, value in context.items()
-                               if not name.isupper() and isinstance(value, (list, tuple, dict, set, frozenset))}
+            self._site_wide = {
+                id(value)
+                for name, value in context.items()
+                if not name.isupper() and isinstance(value, (list, tuple, dict, set, frozenset))
+            }
         return self._global[1]
 
     def value(self, value: object, mode: str) -> str:  # noqa: PLR0911 - one case per kind of value
@@ -165,7 +193,9 @@ class Keys:
             return self._wrapper(value)
         if isinstance(value, PaginationPage):  # one page of a listing: its articles in full
             items = ",".join(self.value(item, SHOWN) for item in value.object_list)
-            return f"page({value.number},{value.paginator.num_pages},{value.url!r},{value.save_as!r},[{items}])"
+            return (
+                f"page({value.number},{value.paginator.num_pages},{value.url!r},{value.save_as!r},[{items}])"
+            )
         if isinstance(value, Paginator):
             return f"paginator({value.count},{value.num_pages},{value.per_page})"
         if isinstance(value, (list, tuple, dict, set, frozenset)):
@@ -174,7 +204,9 @@ class Keys:
                 known = self._containers[id(value), mode] = (value, len(value), self._container(value, mode))
             return known[2]
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            fields = ",".join(f"{f.name}={self.value(getattr(value, f.name), mode)}" for f in dataclasses.fields(value))
+            fields = ",".join(
+                f"{f.name}={self.value(getattr(value, f.name), mode)}" for f in dataclasses.fields(value)
+            )
             return f"{type(value).__name__}({fields})"
         raise Uncacheable(type(value).__qualname__)
 
@@ -182,7 +214,8 @@ class Keys:
         """A category, tag or author: shared by many contents, its address computed once."""
         known = self._wrappers.get(id(wrapper))
         if known is None or known[0] is not wrapper:
-            described = f"{type(wrapper).__name__}({wrapper.name!r},{wrapper.slug!r},{wrapper.url!r},{wrapper.save_as!r})"
+            fields = (wrapper.name, wrapper.slug, wrapper.url, wrapper.save_as)
+            described = f"{type(wrapper).__name__}({','.join(repr(field) for field in fields)})"
             known = self._wrappers[id(wrapper)] = (wrapper, described)
         return known[1]
 
@@ -204,7 +237,10 @@ class Keys:
                     continue
                 if name == "metadata" and mode == SITE:
                     value = {k: v for k, v in value.items() if k != "summary"}
-                parts.append(f"{name}=" + (_reference(value) if isinstance(value, Content) else self.value(value, mode)))
+                parts.append(
+                    f"{name}="
+                    + (_reference(value) if isinstance(value, Content) else self.value(value, mode))
+                )
             html = getattr(content, "_content", None)
             if html is not None and mode == SHOWN:  # a text, not a static file
                 # Its text and summary are made from it and from addresses the site digest holds.
@@ -234,7 +270,10 @@ def template_sources(environment: jinja2.Environment, name: str) -> list[str]:
         parts.append(f"{current}:{source}")
         for reference in _REFERENCE.finditer(source):
             if reference["name"] is None:
-                return [f"{every}:{environment.loader.get_source(environment, every)[0]}" for every in environment.list_templates()]
+                return [
+                    f"{every}:{environment.loader.get_source(environment, every)[0]}"
+                    for every in environment.list_templates()
+                ]
             waiting.append(reference["name"])
     return sorted(parts)
 
@@ -428,14 +467,18 @@ class IncrementalWriter(FeedWriter):
         return _LinkInstead(reused, Path(filename))
 
     def write_file(self, name, template, context, *args, **kwargs):
-        return super().write_file(name, _KeyedTemplate(template, context, self.keys, self.record), context, *args, **kwargs)
+        return super().write_file(
+            name, _KeyedTemplate(template, context, self.keys, self.record), context, *args, **kwargs
+        )
 
     def _create_new_feed(self, feed_type, feed_title, context):
         feed = super()._create_new_feed(feed_type, feed_title, context)
         feed.latest_post_date = functools.partial(_latest_or_build_day, feed)
         return feed
 
-    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False, feed_title=None):
+    def write_feed(
+        self, elements, context, path=None, url=None, feed_type="atom", override_output=False, feed_title=None
+    ):
         if not path:
             return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
         try:
@@ -522,4 +565,3 @@ def keep_unchanged_files(new: Path, published: Path) -> int:
             except OSError:
                 continue  # another file system, a vanished file: the new copy stays, which is correct
     return kept
-

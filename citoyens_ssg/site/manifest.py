@@ -20,7 +20,8 @@ FORMAT = 3
 # A control character in the JSON text (escaped by json.dumps, or raw DEL/C1/U+FFFE): a manifest
 # written before site text was cleaned on reading, kept for a site that fails to build now.
 _MAY_HOLD_CONTROLS = re.compile(
-    r"\\u00[01]|\\u00[7-9]|\\u[dD][89a-fA-F]|\\u[fF]{3}[eEfF]|\\[bf]|[\x7f-\x9f\ufffe\uffff]")
+    r"\\u00[01]|\\u00[7-9]|\\u[dD][89a-fA-F]|\\u[fF]{3}[eEfF]|\\[bf]|[\x7f-\x9f\ufffe\uffff]"
+)
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,20 @@ class Entry:
     def to_json(self) -> dict:
         # Field by field: ``dataclasses.asdict`` deep-copies every value, a third of
         # the time a 1,000-article site spends writing its manifest.
-        return {"id": self.id, "title": self.title, "url": self.url, "date": self.date.isoformat(), "summary": self.summary,
-                "updated": self.updated.isoformat() if self.updated else None, "authors": list(self.authors),
-                "category": self.category, "tags": list(self.tags), "language": self.language,
-                "enclosures": [asdict(e) for e in self.enclosures], "thumbnail": list(self.thumbnail)}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "date": self.date.isoformat(),
+            "summary": self.summary,
+            "updated": self.updated.isoformat() if self.updated else None,
+            "authors": list(self.authors),
+            "category": self.category,
+            "tags": list(self.tags),
+            "language": self.language,
+            "enclosures": [asdict(e) for e in self.enclosures],
+            "thumbnail": list(self.thumbnail),
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> Entry:
@@ -86,19 +97,27 @@ class Manifest:
 
 def write_manifest(path: Path, manifest: Manifest) -> None:
     entries = sorted(manifest.entries, key=lambda e: (e.date, e.id), reverse=True)
-    data = {"format": FORMAT, "site": manifest.site, "entries": [e.to_json() for e in entries],
-            "events": [e.to_json() for e in sorted(manifest.events, key=lambda e: (e.start, e.key))]}
+    data = {
+        "format": FORMAT,
+        "site": manifest.site,
+        "entries": [e.to_json() for e in entries],
+        "events": [e.to_json() for e in sorted(manifest.events, key=lambda e: (e.start, e.key))],
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     # Compact: without ``indent`` the json module uses its C encoder, ten times faster on a large site.
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 def _cleaned(values: dict) -> dict:
     """Each text of a JSON object as the reading would have cleaned it (the summary is HTML: lines kept)."""
+
     def clean(key: str, value: object) -> object:
         if isinstance(value, str):
             return clean_text(value, one_line=key != "summary")
         return [clean(key, item) for item in value] if isinstance(value, list) else value
+
     return {key: clean(key, value) for key, value in values.items()}
 
 
@@ -108,5 +127,8 @@ def read_manifest(path: Path) -> Manifest:
     data = json.loads(text, object_hook=_cleaned if _MAY_HOLD_CONTROLS.search(text) else None)
     if data.get("format") != FORMAT:
         raise ValueError(f"{path}: manifest format {data.get('format')!r}, expected {FORMAT}")
-    return Manifest(site=data["site"], entries=tuple(Entry.from_json(e) for e in data["entries"]),
-                    events=tuple(Event.from_json(e) for e in data.get("events", ())))
+    return Manifest(
+        site=data["site"],
+        entries=tuple(Entry.from_json(e) for e in data["entries"]),
+        events=tuple(Event.from_json(e) for e in data.get("events", ())),
+    )

@@ -36,9 +36,13 @@ def convert_in_parallel(settings: dict) -> int:
     memo = reading.site_memo(settings)
     paths = _paths(settings)
     known = sum(1 for key in memo.previous if key.startswith(reader.memo_prefix))
-    if len(paths) - known < ENOUGH:  # a rebuild: not enough documents can be new to be worth reading them twice
+    if (
+        len(paths) - known < ENOUGH
+    ):  # a rebuild: not enough documents can be new to be worth reading them twice
         return 0
-    todo = [(path, text) for path, text in _documents(settings, paths) if memo.get(_key(reader, text)) is None]
+    todo = [
+        (path, text) for path, text in _documents(settings, paths) if memo.get(_key(reader, text)) is None
+    ]
     if len(todo) < ENOUGH or (os.cpu_count() or 1) < 2:
         return 0
     middle = len(todo) // 2
@@ -57,8 +61,11 @@ def _dialect(settings: dict) -> str:
 
 def _paths(settings: dict) -> list[Path]:
     """The site's Markdown files."""
-    return [path for path in sorted(Path(settings["PATH"]).rglob("*"))
-            if path.suffix.lstrip(".").lower() in reading.EXTENSIONS and path.is_file()]
+    return [
+        path
+        for path in sorted(Path(settings["PATH"]).rglob("*"))
+        if path.suffix.lstrip(".").lower() in reading.EXTENSIONS and path.is_file()
+    ]
 
 
 def _documents(settings: dict, paths: list[Path]) -> list[tuple[Path, str]]:
@@ -80,7 +87,9 @@ def _key(reader: reading.CitoyensMarkdownReader, text: str) -> str:
     return reader.memo_prefix + reading.digest(text)
 
 
-def _converted(reader: reading.CitoyensMarkdownReader, documents: list[tuple[Path, str]]) -> dict[str, object]:
+def _converted(
+    reader: reading.CitoyensMarkdownReader, documents: list[tuple[Path, str]]
+) -> dict[str, object]:
     """Memo entries for these documents: their conversion and their finished body."""
     trusted = site_context(reader.settings).trusted
     entries: dict[str, object] = {}
@@ -92,7 +101,9 @@ def _converted(reader: reading.CitoyensMarkdownReader, documents: list[tuple[Pat
     return entries
 
 
-def _fork_converting(reader: reading.CitoyensMarkdownReader, documents: list[tuple[Path, str]]) -> tuple[int, int]:
+def _fork_converting(
+    reader: reading.CitoyensMarkdownReader, documents: list[tuple[Path, str]]
+) -> tuple[int, int]:
     """A child converting ``documents``, and the pipe its entries will come through."""
     readable, writable = os.pipe()
     pid = os.fork()

@@ -1,9 +1,9 @@
 """Search without a server: Pagefind indexes each site as it is built.
 
 Each site gets its own index, ``<site>/pagefind/``, made by the site's worker
-right after Pelican (under ``serve``, by ``dev.search_later`` once the page is shown): a site's search page searches that site only, the
-network's search page merges every site's index (or, narrowed to one
-association, loads only its index).  Unchanged sites keep theirs.  Per-site
+right after Pelican (under ``serve``, by ``dev.search_later`` once the page is shown): a
+site's search page searches that site only, the network's search page merges every site's
+index (or, narrowed to one association, loads only its index).  Unchanged sites keep theirs.  Per-site
 indexes also keep builds reproducible: Pagefind's filter files are not
 byte-stable from one run to the next, its plain indexes are.
 
@@ -33,8 +33,9 @@ MARK = b"data-pagefind-body"
 INDEX_FORMAT = 2  # raise it when citoyens changes how it runs Pagefind or edits its output
 
 
-def index_site(parent: Path, slug: str, pages: Iterable[Path] | None = None,
-               bundle: Path | None = None) -> str | None:
+def index_site(
+    parent: Path, slug: str, pages: Iterable[Path] | None = None, bundle: Path | None = None
+) -> str | None:
     """Index ``parent/slug`` into ``bundle`` (its pagefind/ folder unless told); the reason if it failed.
 
     Page URLs are relative to the site's folder (``x.html``): Pagefind's search puts the
@@ -61,8 +62,16 @@ def index_site(parent: Path, slug: str, pages: Iterable[Path] | None = None,
 
 
 def _command(parent: Path, slug: str, bundle: Path) -> list[str]:
-    return [*_pagefind(), "--site", str(parent / f".search-{slug}"), "--glob", "**/*.html",
-            "--output-path", str(bundle), "--silent"]
+    return [
+        *_pagefind(),
+        "--site",
+        str(parent / f".search-{slug}"),
+        "--glob",
+        "**/*.html",
+        "--output-path",
+        str(bundle),
+        "--silent",
+    ]
 
 
 def index_key(site: Path, pages: dict[Path, bytes]) -> str:

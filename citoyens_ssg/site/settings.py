@@ -31,9 +31,18 @@ if TYPE_CHECKING:
 # clean responsive images, citoyens_media adds players and the podcast feed,
 # citoyens_manifest hands the published entries to the network stage,
 # citoyens_incremental renders only the pages whose inputs changed.
-PROJECT_PLUGINS = ["citoyens_guard", "citoyens_i18n", "citoyens_images", "citoyens_media", "citoyens_feeds",
-                   "citoyens_agenda", "citoyens_manifest", "citoyens_incremental"]
+PROJECT_PLUGINS = [
+    "citoyens_guard",
+    "citoyens_i18n",
+    "citoyens_images",
+    "citoyens_media",
+    "citoyens_feeds",
+    "citoyens_agenda",
+    "citoyens_manifest",
+    "citoyens_incremental",
+]
 AGENDA_FOLDER = "agenda"
+
 
 def site_settings(
     network: NetworkConfig,
@@ -63,19 +72,28 @@ def site_settings(
         "THEME_TEMPLATES_OVERRIDES": _template_overrides(site, theme),
         "THEME_STATIC_PATHS": [str(p) for p in _static_folders(site, theme)],
         # theme/<digest of these files>/: a new address whenever one changes (cached a year)
-        "THEME_STATIC_DIR": assets_dir(_static_folders(site, theme),
-                                       templating.accent_css(site.accent_color)),
+        "THEME_STATIC_DIR": assets_dir(
+            _static_folders(site, theme), templating.accent_css(site.accent_color)
+        ),
         "PLUGIN_PATHS": [str(network.plugins_dir)],
         "PLUGINS": list(PROJECT_PLUGINS),
         SETTING: SiteContext(
-            slug=site.slug, network_id=network.identifier, network_language=network.language, theme=theme,
-            trusted=site.slug in network.trusted_sites, preview=network.preview, manifest_path=manifest_path,
+            slug=site.slug,
+            network_id=network.identifier,
+            network_language=network.language,
+            theme=theme,
+            trusted=site.slug in network.trusted_sites,
+            preview=network.preview,
+            manifest_path=manifest_path,
             memo_path=work.memo(site.slug),
-            image_cache=work.images, image_widths=network.image_widths,
+            image_cache=work.images,
+            image_widths=network.image_widths,
             agenda_folder=AGENDA_FOLDER,
             # The podcast's owner: its own e-mail, else the association's contact.
-            podcast={"email": site.contact.email, **site.podcast}, abbreviations=site.abbreviations,
-            renders=renders.as_setting() if renders else None),
+            podcast={"email": site.contact.email, **site.podcast},
+            abbreviations=site.abbreviations,
+            renders=renders.as_setting() if renders else None,
+        ),
         "DELETE_OUTPUT_DIRECTORY": False,
         "READERS": reading.readers_setting(site.markdown),
         "IGNORE_FILES": [*DEFAULT_CONFIG["IGNORE_FILES"], *reading.ignored_files()],
@@ -105,18 +123,23 @@ def site_settings(
         "TRANSLATION_FEED_ATOM": None,
         "DISPLAY_PAGES_ON_MENU": True,
         # Our themes add a search page (Pagefind); Pelican's own themes have no template for it.
-        # and a 404 page in the site's language and look, served for its missing pages (headers.redirects_file).
+        # and a 404 page in the site's language and look, served for its missing pages
+        # (headers.redirects_file).
         "DIRECT_TEMPLATES": ["index", "tags", "categories", "authors", "archives"]
         + ([] if theme.from_pelican else ["search", "404"]),
         "SEARCH_SAVE_AS": "recherche.html",
         # Rendered by templating.SiteEnvironment (sandboxed); autoescape for every theme, Pelican's too:
         # site.yaml's values and metadata reach pages as text, bodies are sanitised Markup.
-        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
-                              "extensions": [] if theme.from_pelican else ["jinja2.ext.i18n"],
-                              # compiled templates shared by every site's worker and every build;
-                              # the network's pages, compiled with other options, have their own;
-                              # not "sites", which holds templates compiled outside the sandbox
-                              "bytecode_cache": templating.bytecode_cache(work.jinja("sandboxed"))},
+        "JINJA_ENVIRONMENT": {
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+            "autoescape": True,
+            "extensions": [] if theme.from_pelican else ["jinja2.ext.i18n"],
+            # compiled templates shared by every site's worker and every build;
+            # the network's pages, compiled with other options, have their own;
+            # not "sites", which holds templates compiled outside the sandbox
+            "bytecode_cache": templating.bytecode_cache(work.jinja("sandboxed")),
+        },
         "JINJA_FILTERS": templating.filters(site.language, site.timezone, network.language),
         "JINJA_GLOBALS": templating.site_globals(network, site),
     }

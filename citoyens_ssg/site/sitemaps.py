@@ -50,7 +50,9 @@ def sitemap_files(network: NetworkConfig, tree: Path) -> dict[str, bytes | str]:
     """The sitemap index, the network pages' sitemap and robots.txt, for the assembled ``tree``."""
     slugs = [site.slug for site in network.sites if (tree / site.slug / SITE_SITEMAP).is_file()]
     files: dict[str, bytes | str] = {}
-    files[NETWORK_SITEMAP] = _document("urlset", "url", _pages(tree, network.url, skip=(*(s.slug for s in network.sites), "theme")))
+    files[NETWORK_SITEMAP] = _document(
+        "urlset", "url", _pages(tree, network.url, skip=(*(s.slug for s in network.sites), "theme"))
+    )
     index = [f"{network.url}/{NETWORK_SITEMAP}"] + [f"{network.url}/{slug}/{SITE_SITEMAP}" for slug in slugs]
     files["sitemap.xml"] = _document("sitemapindex", "sitemap", index)
     files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {network.url}/sitemap.xml\n"

@@ -55,12 +55,18 @@ def _babel_locale(language: str) -> str:
     return language.replace("-", "_")
 
 
-_BABEL_FORMATS = {"long_date": (format_date, "long"), "short_date": (format_date, "short"), "date_time": (format_datetime, "medium"),
-                  "hour": (format_time, "short"), "weekday_date": (format_date, "full")}
+_BABEL_FORMATS = {
+    "long_date": (format_date, "long"),
+    "short_date": (format_date, "short"),
+    "date_time": (format_datetime, "medium"),
+    "hour": (format_time, "short"),
+    "weekday_date": (format_date, "full"),
+}
 
 
-def filters(language: str, timezone: str = "Europe/Paris",
-            network_language: str | None = None) -> dict[str, Any]:
+def filters(
+    language: str, timezone: str = "Europe/Paris", network_language: str | None = None
+) -> dict[str, Any]:
     """Jinja filters bound to a language (and the time zone stored moments are shown in):
     ``{{ article.date|long_date }}``, ``{{ event|event_when(when) }}``; the words around dates
     fall back to the network's language, then French (i18n.fallback_languages)."""
@@ -116,10 +122,16 @@ def filters(language: str, timezone: str = "Europe/Paris",
         « mardi 1er décembre » a day's heading reads (French writes the first of a month « 1er »)."""
         day = value.date() if isinstance(value, datetime) else value
         number = "1er" if day.day == 1 and locale.startswith("fr") else str(day.day)
-        month, weekday, short_month, short_weekday = (format_date(day, pattern, locale=locale)
-                                                      for pattern in ("MMMM", "EEEE", "MMM", "EEE"))
-        return {"day": number, "month": short_month, "weekday": short_weekday,
-                "label": f"{weekday} {number} {month}", "iso": day.isoformat()}
+        month, weekday, short_month, short_weekday = (
+            format_date(day, pattern, locale=locale) for pattern in ("MMMM", "EEEE", "MMM", "EEE")
+        )
+        return {
+            "day": number,
+            "month": short_month,
+            "weekday": short_weekday,
+            "label": f"{weekday} {number} {month}",
+            "iso": day.isoformat(),
+        }
 
     def language_name(code: str) -> str:
         """A language named in itself ('brezhoneg', 'English'), as a reader looks for it."""
@@ -128,10 +140,23 @@ def filters(language: str, timezone: str = "Europe/Paris",
         except (ValueError, UnknownLocaleError):
             return code
 
-    return {"schema_article": schema_article, "long_date": long_date, "short_date": short_date, "date_time": date_time, "iso_date": iso_date,
-            "hour": hour, "weekday_date": weekday_date, "recurrence": recurrence, "schema_org": schema_org,
-            "language_name": language_name, "event_when": event_when, "opening_hours": opening_hours,
-            "moment": moment, "day_parts": day_parts, "capitalize_first": capitalize_first}
+    return {
+        "schema_article": schema_article,
+        "long_date": long_date,
+        "short_date": short_date,
+        "date_time": date_time,
+        "iso_date": iso_date,
+        "hour": hour,
+        "weekday_date": weekday_date,
+        "recurrence": recurrence,
+        "schema_org": schema_org,
+        "language_name": language_name,
+        "event_when": event_when,
+        "opening_hours": opening_hours,
+        "moment": moment,
+        "day_parts": day_parts,
+        "capitalize_first": capitalize_first,
+    }
 
 
 def of_name(name: object) -> str:
@@ -144,8 +169,12 @@ def schema_article(article, site_url: str, site_name: str) -> dict:
     url = f"{site_url}/{article.url}"
     title = str(article.title.unescape() if hasattr(article.title, "unescape") else article.title)
     data = {
-        "@context": "https://schema.org", "@type": "Article", "headline": title, "url": url,
-        "mainEntityOfPage": url, "datePublished": article.date.isoformat(),
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": title,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": article.date.isoformat(),
         "author": [{"@type": "Person", "name": author.name} for author in getattr(article, "authors", ())],
         "publisher": {"@type": "Organization", "name": site_name, "url": f"{site_url}/"},
         "inLanguage": getattr(article, "lang", "") or "fr",
@@ -155,7 +184,12 @@ def schema_article(article, site_url: str, site_name: str) -> dict:
         data["dateModified"] = modified.isoformat()
     image = getattr(article, "citoyens_image", None)
     if image:
-        data["image"] = {"@type": "ImageObject", "url": image["url"], "width": image["width"], "height": image["height"]}
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": image["url"],
+            "width": image["width"],
+            "height": image["height"],
+        }
     return data
 
 
@@ -213,7 +247,7 @@ MINIMUM_CONTRAST = 4.5  # WCAG 2.1 AA for text: the accent colours links and but
 
 
 def _luminance(color: str) -> float:
-    channels = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -230,13 +264,15 @@ def six_digits(color: str) -> str:
 def readable_accent(color: str, background: str = PAGE_BACKGROUND) -> str:
     """The association's colour, darkened just enough to be read as text on the page."""
     color = six_digits(color.lower())
-    red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     step = 0
     candidate = color
     while contrast(candidate, background) < MINIMUM_CONTRAST and step < 100:
         step += 5
         factor = 1 - step / 100
-        candidate = "#{:02x}{:02x}{:02x}".format(round(red * factor), round(green * factor), round(blue * factor))
+        candidate = "#{:02x}{:02x}{:02x}".format(
+            round(red * factor), round(green * factor), round(blue * factor)
+        )
     return candidate
 
 
@@ -245,7 +281,10 @@ def accent_css(accent: str, cards: dict[str, str] | None = None) -> str:
     so the Content-Security-Policy needs no 'unsafe-inline'.  A colour too
     light to read is darkened until it reaches a 4.5:1 contrast."""
     lines = [f":root {{ --accent: {readable_accent(accent)}; }}"]
-    lines += [f".site-card--{slug} {{ --card-accent: {readable_accent(color)}; }}" for slug, color in sorted((cards or {}).items())]
+    lines += [
+        f".site-card--{slug} {{ --card-accent: {readable_accent(color)}; }}"
+        for slug, color in sorted((cards or {}).items())
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -310,8 +349,11 @@ def theme_translations(theme: ThemeChain, *languages: str | None) -> ThemeTransl
     is the first of the chain the theme speaks: what the page's interface text is marked with."""
     chain = fallback_languages(*languages)
     catalogues = functools.partial(_theme_catalogues, theme)
-    spoken = next(code for code in (*chain, THEME_SOURCE_LANGUAGE)
-                  if code == THEME_SOURCE_LANGUAGE or any(path.is_file() for path in catalogues(code)))
+    spoken = next(
+        code
+        for code in (*chain, THEME_SOURCE_LANGUAGE)
+        if code == THEME_SOURCE_LANGUAGE or any(path.is_file() for path in catalogues(code))
+    )
     return ThemeTranslations(translations(chain, THEME_SOURCE_LANGUAGE, catalogues), spoken)
 
 
@@ -327,11 +369,23 @@ SANITISED_BODIES = frozenset({"content", "summary"})
 # methods of plain values (text, numbers, dates, lists).  The rest of what the context
 # reaches (the reader classes of READERS, the bytecode cache of JINJA_ENVIRONMENT...)
 # is refused: a reader made by a template reads any file it is given.
-CALLABLE_MODULES = frozenset({
-    "jinja2.runtime", "jinja2.utils", "jinja2.sandbox", "jinja2.ext", "markupsafe", "citoyens_ssg.site.templating",
-    "citoyens_ssg.content.events", "pelican.contents", "pelican.urlwrappers", "pelican.paginator", "pelican.utils",
-    "builtins", "datetime",
-})
+CALLABLE_MODULES = frozenset(
+    {
+        "jinja2.runtime",
+        "jinja2.utils",
+        "jinja2.sandbox",
+        "jinja2.ext",
+        "markupsafe",
+        "citoyens_ssg.site.templating",
+        "citoyens_ssg.content.events",
+        "pelican.contents",
+        "pelican.urlwrappers",
+        "pelican.paginator",
+        "pelican.utils",
+        "builtins",
+        "datetime",
+    }
+)
 # Classes a template may call: Jinja's dict(), cycler(), joiner() and namespace().
 CALLABLE_CLASSES = frozenset({dict, Cycler, Joiner, Namespace})
 
@@ -405,7 +459,9 @@ def bytecode_cache(folder: Path) -> FileSystemBytecodeCache:
     return FileSystemBytecodeCache(str(folder))
 
 
-def compile_templates(folders: list[str], options: dict[str, Any], filter_names: list[str], test_names: list[str]) -> int:
+def compile_templates(
+    folders: list[str], options: dict[str, Any], filter_names: list[str], test_names: list[str]
+) -> int:
     """Compile every template of ``folders`` into the bytecode cache of ``options``; how many.
 
     Done once in the parent before the site workers start, with the sites'
@@ -458,7 +514,12 @@ def _network_environment(theme: ThemeChain, cache_dir: Path | None, _templates: 
     return Environment(
         extensions=["jinja2.ext.i18n"],
         bytecode_cache=bytecode_cache(cache_dir) if cache_dir is not None else None,
-        loader=ChoiceLoader([FileSystemLoader(folders), PrefixLoader({"!theme": FileSystemLoader(str(Path(theme.root) / "templates"))})]),
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(folders),
+                PrefixLoader({"!theme": FileSystemLoader(str(Path(theme.root) / "templates"))}),
+            ]
+        ),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -78,8 +78,9 @@ ENTITIES = str.maketrans({"{": "&#123;", "}": "&#125;", "|": "&#124;"})
 PERCENT = str.maketrans({"{": "%7B", "}": "%7D", "|": "%7C"})
 MAX_HTML_DEPTH = 100  # the converter recurses per element: 5,000 nested <div> would crash it
 HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
-VOID_TAGS = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-                       "wbr"})
+VOID_TAGS = frozenset(
+    {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
 
 
 @dataclass
@@ -130,7 +131,13 @@ class OldBlog:
 def import_blog(root: Path, site: str, source: str, policy: FetchPolicy | None = None) -> ImportReport:
     network = load_network_for_site(root, site)
     if site not in {s.slug for s in network.sites}:
-        raise CitoyensError(_("no site '{site}' in sites/ (sites: {known})", site=site, known=", ".join(s.slug for s in network.sites)))
+        raise CitoyensError(
+            _(
+                "no site '{site}' in sites/ (sites: {known})",
+                site=site,
+                known=", ".join(s.slug for s in network.sites),
+            )
+        )
     policy = policy or FetchPolicy()
     data = _read_source(source, policy)
     config = network.site(site)
@@ -155,7 +162,9 @@ def _read_source(source: str, policy: FetchPolicy) -> bytes:
             raise CitoyensError(_("cannot fetch {url}: {reason}", url=source, reason=error)) from None
     path = Path(source)
     if not path.is_file():
-        raise CitoyensError(_("{path}: no such file (give a WordPress export or a feed, file or address)", path=source))
+        raise CitoyensError(
+            _("{path}: no such file (give a WordPress export or a feed, file or address)", path=source)
+        )
     return path.read_bytes()
 
 
@@ -207,7 +216,7 @@ def _old_key(address: str, base: str) -> str | None:
     path, prefix = new.path.rstrip("/"), old.path.rstrip("/")
     if path != prefix and not path.startswith(prefix + "/"):
         return None
-    return path[len(prefix):] + (f"?{new.query}" if new.query else "")
+    return path[len(prefix) :] + (f"?{new.query}" if new.query else "")
 
 
 def wxr_posts(data: bytes, authors: dict[str, str] | None = None) -> Iterator[Post]:
@@ -273,15 +282,20 @@ def feed_posts(data: bytes, zone: ZoneInfo | None = None) -> list[Post]:
         moment = entry.get("published_parsed") or entry.get("updated_parsed")
         html = entry.content[0].value if entry.get("content") else entry.get("summary", "")
         tags = [plain_text(t.get("term", "")) for t in entry.get("tags", ()) if t.get("term")]
-        posts.append(Post(
-            title=plain_text(entry.get("title", "")),
-            date=(datetime(*moment[:6], tzinfo=timezone.utc).astimezone(zone).replace(tzinfo=None) if moment
-                  else datetime(1970, 1, 1)),
-            html=html,
-            category=tags[0] if tags else "",
-            tags=tags[1:],
-            author=plain_text(entry.get("author", "")),
-        ))
+        posts.append(
+            Post(
+                title=plain_text(entry.get("title", "")),
+                date=(
+                    datetime(*moment[:6], tzinfo=timezone.utc).astimezone(zone).replace(tzinfo=None)
+                    if moment
+                    else datetime(1970, 1, 1)
+                ),
+                html=html,
+                category=tags[0] if tags else "",
+                tags=tags[1:],
+                author=plain_text(entry.get("author", "")),
+            )
+        )
     return posts
 
 
@@ -294,9 +308,15 @@ def _write_post(post: Post, content: Path, policy: FetchPolicy, report: ImportRe
     html = clean_html(_captions(post.html))
     depth = _depth(html)
     if depth > MAX_HTML_DEPTH:
-        report.skipped.append(_("'{title}': its HTML is nested {depth} levels deep (at most {limit}); not"
-                                " imported, simplify it in WordPress",
-                                title=post.title or slug, depth=depth, limit=MAX_HTML_DEPTH))
+        report.skipped.append(
+            _(
+                "'{title}': its HTML is nested {depth} levels deep (at most {limit}); not"
+                " imported, simplify it in WordPress",
+                title=post.title or slug,
+                depth=depth,
+                limit=MAX_HTML_DEPTH,
+            )
+        )
         return
     token = secrets.token_hex(8)
     image_mark, page_mark = f"citoyens-image-{token}:", f"citoyens-page-{token}:"  # {static}, {filename}
@@ -313,18 +333,20 @@ def _write_post(post: Post, content: Path, policy: FetchPolicy, report: ImportRe
     report.written.append(path)
     shown = path.relative_to(content.parent.parent.parent).as_posix()
     for name in _shortcodes(body):
-        report.warnings.append(_("{file}: WordPress shortcode [{name}] left as text; replace it by hand",
-                                 file=shown, name=name))
+        report.warnings.append(
+            _("{file}: WordPress shortcode [{name}] left as text; replace it by hand", file=shown, name=name)
+        )
 
 
 def _captions(html: str) -> str:
     """WordPress's ``[caption]…[/caption]`` as a figure: the image, then its caption."""
+
     def figure(found: re.Match) -> str:
         inner = found.group(2).strip()
         image = CAPTIONED_IMAGE.match(inner)
         if image is None:
             return found.group(0)  # no image inside: left as text, and named
-        caption = inner[image.end():].strip()
+        caption = inner[image.end() :].strip()
         if not caption:
             attribute = CAPTION_ATTRIBUTE.search(found.group(1))
             caption = escape(attribute.group(1)) if attribute else ""
@@ -361,6 +383,7 @@ def _shortcodes(markdown: str) -> list[str]:
 def _old_links(html: str, blog: OldBlog, mark: str) -> str:
     """Links to the old blog's own posts and pages, pointed at their new files (``mark`` stands
     for {filename} until the text is neutralised); Pelican then writes their new address."""
+
     def replace(found: re.Match) -> str:
         address, _hash, fragment = found.group(2).partition("#")
         post = blog.pages.get(_old_key(address, blog.base) or "")
@@ -372,8 +395,9 @@ def _old_links(html: str, blog: OldBlog, mark: str) -> str:
     return HREF.sub(replace, html) if blog.pages else html
 
 
-def _write_redirects(folder: Path, blog: OldBlog, site_url: str, language: str,
-                     report: ImportReport) -> Path | None:
+def _write_redirects(
+    folder: Path, blog: OldBlog, site_url: str, language: str, report: ImportReport
+) -> Path | None:
     """``folder``: the old blog's addresses sent to the new pages, for the old domain's host —
     ``_redirects`` (Netlify, Cloudflare Pages) and an HTML page at each old path for the others.
     Drafts have no page to lead to; an old address that is not a plain path is left out."""
@@ -408,10 +432,12 @@ def _write_redirects(folder: Path, blog: OldBlog, site_url: str, language: str,
 
 def _redirect_page(target: str, language: str) -> str:
     link = f'<a href="{escape(target)}">{escape(target)}</a>'
-    return (f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
-            f'<link rel="canonical" href="{escape(target)}">\n<title>{escape(target)}</title>\n</head>\n'
-            f'<body>\n<p>{translate(language, MOVED, address=link)}</p>\n</body>\n</html>\n')
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
+        f'<link rel="canonical" href="{escape(target)}">\n<title>{escape(target)}</title>\n</head>\n'
+        f"<body>\n<p>{translate(language, MOVED, address=link)}</p>\n</body>\n</html>\n"
+    )
 
 
 def _literal(markdown: str) -> str:

@@ -100,7 +100,9 @@ def new_site(root: Path, name: str) -> Path:
         example = command('make new-site NAME="Radio Ondes"', 'citoyens new-site "Radio Ondes"')
         raise CitoyensError(_("give the association's name, for example: {command}", command=example))
     if slug in RESERVED:
-        raise CitoyensError(_("'{name}' is reserved for the network's own pages; choose another name", name=slug))
+        raise CitoyensError(
+            _("'{name}' is reserved for the network's own pages; choose another name", name=slug)
+        )
     folder = root / "sites" / slug
     if folder.exists():
         raise CitoyensError(_("sites/{slug}/ already exists; nothing was changed", slug=slug))
@@ -109,10 +111,14 @@ def new_site(root: Path, name: str) -> Path:
     network = _network_timezone(root)
     _create(folder / "site.yaml", SITE_YAML.format(name=name, name_yaml=_yaml_text(name)))
     date = _now(network)
-    another = command(f'make new-post SITE={slug} TITLE="Titre de l\'article"',
-                      f'citoyens new-post {slug} "Titre de l\'article"')
-    _create(folder / "content" / f"{date:%Y-%m-%d}-bienvenue.md",
-            FIRST_POST.format(of_name=de(name), new_post=another, date=f"{date:%Y-%m-%d %H:%M}"))
+    another = command(
+        f'make new-post SITE={slug} TITLE="Titre de l\'article"',
+        f'citoyens new-post {slug} "Titre de l\'article"',
+    )
+    _create(
+        folder / "content" / f"{date:%Y-%m-%d}-bienvenue.md",
+        FIRST_POST.format(of_name=de(name), new_post=another, date=f"{date:%Y-%m-%d %H:%M}"),
+    )
     return folder
 
 
@@ -125,15 +131,25 @@ def new_post(root: Path, site: str, title: str) -> Path:
     title = clean_text(title, one_line=True).strip()  # one line: nothing in it starts another metadata line
     slug = slugify(title, POST_SLUG_LENGTH)
     if not title or slug == "sans-nom":
-        example = command(f'make new-post SITE={site} TITLE="Atelier du samedi"',
-                          f'citoyens new-post {site} "Atelier du samedi"')
+        example = command(
+            f'make new-post SITE={site} TITLE="Atelier du samedi"',
+            f'citoyens new-post {site} "Atelier du samedi"',
+        )
         raise CitoyensError(_("give the article's title, for example: {command}", command=example))
     config = network.site(site)
     date = _now(config.timezone)
     path = config.content_dir / f"{date:%Y-%m-%d}-{slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    _create(path, NEW_POST.format(title=title, date=f"{date:%Y-%m-%d %H:%M}", slug=slug,
-                                  placeholder=PLACEHOLDER, category=_usual_category(config.content_dir)))
+    _create(
+        path,
+        NEW_POST.format(
+            title=title,
+            date=f"{date:%Y-%m-%d %H:%M}",
+            slug=slug,
+            placeholder=PLACEHOLDER,
+            category=_usual_category(config.content_dir),
+        ),
+    )
     return path
 
 

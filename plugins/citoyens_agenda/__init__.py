@@ -51,7 +51,9 @@ class AgendaGenerator(Generator):
 
     def _read(self, relative: str) -> AgendaEvent | None:
         try:
-            content = self.readers.read_file(base_path=self.path, path=relative, content_class=AgendaEvent, context=self.context)
+            content = self.readers.read_file(
+                base_path=self.path, path=relative, content_class=AgendaEvent, context=self.context
+            )
         except Exception:  # already checked and worded by citoyens_guard; Pelican's way: log and skip
             logger.error("Could not process %s", relative)
             return None
@@ -71,11 +73,17 @@ class AgendaGenerator(Generator):
         site_url = self.settings["SITEURL"]
         category = getattr(content, "category", None) or content.metadata.get("category")
         return events.parse_event(
-            metadata, lines, site=site_context(self.settings).slug, slug=content.slug,
+            metadata,
+            lines,
+            site=site_context(self.settings).slug,
+            slug=content.slug,
             title=str(content.title.unescape()),
-            url=f"{site_url}/{content.url}", timezone=self.settings["TIMEZONE"],
-            categories=(str(category),) if category else (), summary=content.get_content(site_url),
-            site_name=self.settings["SITENAME"], stamp=getattr(content, "modified", None) or getattr(content, "date", None),
+            url=f"{site_url}/{content.url}",
+            timezone=self.settings["TIMEZONE"],
+            categories=(str(category),) if category else (),
+            summary=content.get_content(site_url),
+            site_name=self.settings["SITENAME"],
+            stamp=getattr(content, "modified", None) or getattr(content, "date", None),
         )
 
     def generate_output(self, writer) -> None:
@@ -88,17 +96,33 @@ class AgendaGenerator(Generator):
         folder = site_context(self.settings).agenda_folder
         for content in self.events:
             event = content.citoyens_event
-            writer.write_file(content.save_as, self.get_template(content.template), self.context,
-                              page=content, event=event, ics_url=f"{self.settings['SITEURL']}/{folder}/{content.slug}.ics",
-                              next_start=event.next_start(now), page_name="event")
+            writer.write_file(
+                content.save_as,
+                self.get_template(content.template),
+                self.context,
+                page=content,
+                event=event,
+                ics_url=f"{self.settings['SITEURL']}/{folder}/{content.slug}.ics",
+                next_start=event.next_start(now),
+                page_name="event",
+            )
             single = calendar.calendar([event], str(content.title), network_id, language=language)
             output.write_file(site_output, f"{folder}/{content.slug}.ics", single)
         upcoming, past = split_by_time([c.citoyens_event for c in self.events], now)
-        writer.write_file(f"{folder}/index.html", self.get_template("agenda"), self.context,
-                          upcoming=upcoming, past=past, page_name="agenda")
+        writer.write_file(
+            f"{folder}/index.html",
+            self.get_template("agenda"),
+            self.context,
+            upcoming=upcoming,
+            past=past,
+            page_name="agenda",
+        )
         events = [c.citoyens_event for c in self.events]
-        output.write_file(site_output, f"{folder}/agenda.ics",
-                          calendar.calendar(events, self.settings["SITENAME"], network_id, language=language))
+        output.write_file(
+            site_output,
+            f"{folder}/agenda.ics",
+            calendar.calendar(events, self.settings["SITENAME"], network_id, language=language),
+        )
 
 
 def get_generators(pelican):  # noqa: ARG001 - signal signature

@@ -55,8 +55,10 @@ from citoyens_ssg.site.context import site_context
 logger = logging.getLogger(__name__)
 
 LEAVING = N_("{reference} leads outside the site; the file must be inside content/ (link removed)")
-UNPUBLISHED = N_("{reference} is not published (a draft, a future post or a file with a problem); "
-                 "the link is removed until it is")
+UNPUBLISHED = N_(
+    "{reference} is not published (a draft, a future post or a file with a problem); "
+    "the link is removed until it is"
+)
 DRAFT_LISTS = ("drafts", "drafts_translations", "draft_pages", "draft_translations")
 
 
@@ -75,7 +77,9 @@ def _checked_read(reader, source_path: str):
     text = content_checks.decode_source(path.read_bytes())
     content_checks.check_nesting(text)
     extra = site_context(settings).extra_metadata
-    header = content_checks.read_header(text) if path.suffix.lower() in content_checks.EXTENSIONS_WITH_DOT else []
+    header = (
+        content_checks.read_header(text) if path.suffix.lower() in content_checks.EXTENSIONS_WITH_DOT else []
+    )
     for line, message in content_checks.check_header(header, settings["TIMEZONE"], extra):
         logger.warning("%s: %s", source_path, message, extra={"citoyens_line": line})
     content, metadata = super(type(reader), reader).read(source_path)
@@ -104,7 +108,9 @@ def _finished(memo, html: str, trusted: bool, french: bool) -> str:
 @functools.cache
 def _guarded(reader_class: type) -> type:
     """A subclass of a Pelican reader whose ``read`` checks first and sanitises after."""
-    return type(f"Guarded{reader_class.__name__}", (reader_class,), {"read": _checked_read, "citoyens_guarded": True})
+    return type(
+        f"Guarded{reader_class.__name__}", (reader_class,), {"read": _checked_read, "citoyens_guarded": True}
+    )
 
 
 def guard_readers(readers) -> None:
@@ -155,8 +161,11 @@ def check_address(content) -> None:
 
 
 def _address_refusal(path: str) -> str:
-    return _("the address '{path}' leads outside the site's folder; remove what sets it "
-             "(Save_as:, Lang:, a pelican: setting)", path=path)
+    return _(
+        "the address '{path}' leads outside the site's folder; remove what sets it "
+        "(Save_as:, Lang:, a pelican: setting)",
+        path=path,
+    )
 
 
 def _leaving(reference: Reference, _content) -> bool:
@@ -173,8 +182,13 @@ def remove_references(content, removed, message: str, level: int) -> None:
     for reference in picked:
         found = text.find(reference.written)
         line = text.count("\n", 0, found) + 1 if found >= 0 else None
-        logger.log(level, "%s: %s", content.source_path, _(message, reference=reference.written),
-                   extra={"citoyens_line": line})
+        logger.log(
+            level,
+            "%s: %s",
+            content.source_path,
+            _(message, reference=reference.written),
+            extra={"citoyens_line": line},
+        )
 
 
 def hold_future(content) -> None:
@@ -215,7 +229,11 @@ def keep_drafts_private(generators) -> None:
 
 def _unpublished(reference: Reference, content) -> bool:
     target = reference.target
-    if reference.kind != "filename" or target is None or target.suffix not in content_checks.EXTENSIONS_WITH_DOT:
+    if (
+        reference.kind != "filename"
+        or target is None
+        or target.suffix not in content_checks.EXTENSIONS_WITH_DOT
+    ):
         return False
     root = resolved(content.settings["PATH"])
     linked = content._context["generated_content"].get(target.relative_to(root).as_posix())
@@ -242,15 +260,21 @@ def refuse_duplicate_outputs(generator) -> None:
     """Two files that claim one address (an explicit ``Slug:``, or two folders with one file
     name): the later in path order is skipped and named with the other; the rest publishes.
     Sent before categories, tags and archives are made, so the skipped file is in none."""
-    lists = [getattr(generator, name) for name in _WRITTEN_LISTS
-             if isinstance(getattr(generator, name, None), list)]
+    lists = [
+        getattr(generator, name)
+        for name in _WRITTEN_LISTS
+        if isinstance(getattr(generator, name, None), list)
+    ]
     contents = sorted({id(c): c for found in lists for c in found}.values(), key=lambda c: c.source_path)
     written_by: dict[str, str] = {}
     for content in contents:
         first = written_by.setdefault(content.save_as, content.source_path) if content.save_as else None
         if first is not None and first != content.source_path:
-            message = _("same address ({page}) as {other}: not published; "
-                        "give it another Slug: or another file name", page=content.save_as, other=first)
+            message = _(
+                "same address ({page}) as {other}: not published; give it another Slug: or another file name",
+                page=content.save_as,
+                other=first,
+            )
             logger.error("%s: %s", content.source_path, message)
             _skip(content, lists, contents)
 
@@ -274,8 +298,12 @@ def refuse_remaining_duplicates(generators) -> None:
             continue
         first = written_by.setdefault(target, content.source_path)
         if first != content.source_path:
-            message = _("{file}: same page ({page}) as {other}; give one of them another Slug: or file name",
-                        file=content.source_path, page=target, other=first)
+            message = _(
+                "{file}: same page ({page}) as {other}; give one of them another Slug: or file name",
+                file=content.source_path,
+                page=target,
+                other=first,
+            )
             raise DuplicateOutputError(message)
 
 
@@ -350,8 +378,10 @@ def _static_refusal(static, settings) -> str | None:
     source = Path(static.source_path)
     inside_content = real_path(source).is_relative_to(resolved(settings["PATH"]))
     if source.is_symlink() or not inside_content or not source.is_file():
-        return _("this file is outside the site's content/ folder and is not published; "
-                 "the file must be inside content/")
+        return _(
+            "this file is outside the site's content/ folder and is not published; "
+            "the file must be inside content/"
+        )
     if not plain_names(source, Path(settings["PATH"])):
         return name_refused()  # Pelican writes the name into href="…" after the sanitiser
     if not inside_output(static.save_as, settings["OUTPUT_PATH"]):

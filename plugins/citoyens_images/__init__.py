@@ -51,12 +51,11 @@ def _source_of(src: str, content) -> Path | None:
     site_url = content.settings.get("SITEURL", "")
     path = without_placeholder(src)
     if site_url and path.startswith(site_url + "/"):
-        path = "/" + path[len(site_url) + 1:]
+        path = "/" + path[len(site_url) + 1 :]
     candidate = content_file(path, Path(content.source_path), Path(content.settings["PATH"]))
     if candidate is not None and candidate.is_file() and candidate.suffix.lower() in images.EXTENSIONS:
         return candidate
     return None
-
 
 
 def _url(content, source: Path, name: str) -> str:
@@ -73,13 +72,27 @@ def _picture(tag: str, content, processed: images.ProcessedImage, source: Path, 
     def srcset(mime: str) -> str:
         return ", ".join(f"{_url(content, source, v.name)} {v.width}w" for v in processed.srcset(mime))
 
-    img = {key: value for key, value in attributes.items() if key not in ("src", "srcset", "sizes", "width", "height", "loading")}
-    img.update(src=_url(content, source, largest.name), srcset=srcset(fallback_mime), sizes=SIZES,
-               width=str(largest.width), height=str(largest.height), decoding="async")
+    img = {
+        key: value
+        for key, value in attributes.items()
+        if key not in ("src", "srcset", "sizes", "width", "height", "loading")
+    }
+    img.update(
+        src=_url(content, source, largest.name),
+        srcset=srcset(fallback_mime),
+        sizes=SIZES,
+        width=str(largest.width),
+        height=str(largest.height),
+        decoding="async",
+    )
     if lazy:
         img["loading"] = "lazy"
     rendered = " ".join(f'{key}="{escape(value, quote=True)}"' for key, value in img.items())
-    webp = f'<source type="image/webp" srcset="{srcset("image/webp")}" sizes="{SIZES}">' if fallback_mime != "image/webp" else ""
+    webp = (
+        f'<source type="image/webp" srcset="{srcset("image/webp")}" sizes="{SIZES}">'
+        if fallback_mime != "image/webp"
+        else ""
+    )
     return f"<picture>{webp}<img {rendered}></picture>"
 
 
@@ -87,9 +100,15 @@ def _card(content, source: Path, processed: images.ProcessedImage, alt: str) -> 
     """The content's first image, for article lists (thumbnail) and social cards (large)."""
     large = processed.largest(processed.original.mime)
     small = min(processed.srcset(processed.original.mime), key=lambda v: v.width)
-    return {"url": _url(content, source, large.name), "width": large.width, "height": large.height,
-            "thumbnail": _url(content, source, small.name), "thumbnail_width": small.width,
-            "thumbnail_height": small.height, "alt": alt}
+    return {
+        "url": _url(content, source, large.name),
+        "width": large.width,
+        "height": large.height,
+        "thumbnail": _url(content, source, small.name),
+        "thumbnail_width": small.width,
+        "thumbnail_height": small.height,
+        "alt": alt,
+    }
 
 
 def _processed(source: Path, cache: Path, widths: tuple[int, ...]) -> images.ProcessedImage:
@@ -121,7 +140,14 @@ def _rewrite(content) -> None:
         tag = match.group(0)
         attributes = dict(ATTRIBUTE.findall(tag))
         if not attributes.get("alt", "").strip():
-            logger.warning("%s: %s", content.source_path, _("image {src} has no alt text: describe it for people who cannot see it", src=attributes.get("src", "?")))
+            logger.warning(
+                "%s: %s",
+                content.source_path,
+                _(
+                    "image {src} has no alt text: describe it for people who cannot see it",
+                    src=attributes.get("src", "?"),
+                ),
+            )
         source = _source_of(attributes.get("src", ""), content)
         if source is None:
             return tag
@@ -145,7 +171,11 @@ def publish_images(pelican) -> None:
     output = Path(settings["OUTPUT_PATH"])
     theme_dir = output / settings.get("THEME_STATIC_DIR", "theme")
     for published in sorted(output.rglob("*")):
-        if published.suffix.lower() not in images.EXTENSIONS or not published.is_file() or published.is_relative_to(theme_dir):
+        if (
+            published.suffix.lower() not in images.EXTENSIONS
+            or not published.is_file()
+            or published.is_relative_to(theme_dir)
+        ):
             continue
         source = content_root / published.relative_to(output)
         if not source.is_file():

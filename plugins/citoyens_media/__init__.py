@@ -66,12 +66,23 @@ def _media(content, key: str) -> tuple[str, Path | None] | None:
     try:
         return _resolve(str(value), content)
     except LeavesContent:
-        message = _("{key}: '{value}' leads outside the site; the file must be inside content/",
-                    key=key.capitalize(), value=value)
+        message = _(
+            "{key}: '{value}' leads outside the site; the file must be inside content/",
+            key=key.capitalize(),
+            value=value,
+        )
         logger.error("%s: %s", content.source_path, message)
         return None
     except FileNotFoundError:
-        logger.error("%s: %s", content.source_path, _("{key}: '{value}' is neither a file of the site nor an http(s) address", key=key.capitalize(), value=value))
+        logger.error(
+            "%s: %s",
+            content.source_path,
+            _(
+                "{key}: '{value}' is neither a file of the site nor an http(s) address",
+                key=key.capitalize(),
+                value=value,
+            ),
+        )
         return None
 
 
@@ -92,8 +103,11 @@ def _episode(article) -> bool:
 def _languages(content) -> tuple[str, ...]:
     """The page's language, then the site's and the network's (i18n's one fallback rule)."""
     site_language = content.settings.get("DEFAULT_LANG", "fr")
-    return (getattr(content, "lang", None) or site_language, site_language,
-            site_context(content.settings).network_language)
+    return (
+        getattr(content, "lang", None) or site_language,
+        site_language,
+        site_context(content.settings).network_language,
+    )
 
 
 def _add_players(content) -> None:
@@ -110,14 +124,22 @@ def _audio_block(content, language: tuple[str, ...]) -> str:
     url, local = audio
     duration = str(content.metadata.get("duration", "")).strip()
     if duration and not media.DURATION.match(duration):
-        logger.warning("%s: %s", content.source_path, _("Duration: '{value}' should look like 58:30 or 1:02:03", value=duration))
+        logger.warning(
+            "%s: %s",
+            content.source_path,
+            _("Duration: '{value}' should look like 58:30 or 1:02:03", value=duration),
+        )
         duration = ""
     # What the file says wins over what was typed: "Duration: 00:02" once showed "(1 min)".
     seconds = (media.file_seconds(local) if local else None) or media.duration_seconds(duration)
     length = local.stat().st_size if local else _declared_length(content)
-    content.citoyens_enclosure = {"url": url, "length": length, "type": media.mime_type(url),
-                                  "duration": media.clock_duration(seconds) if seconds else "",
-                                  "explicit": str(content.metadata.get("explicit", "no")).strip().lower() in ("yes", "oui", "true")}
+    content.citoyens_enclosure = {
+        "url": url,
+        "length": length,
+        "type": media.mime_type(url),
+        "duration": media.clock_duration(seconds) if seconds else "",
+        "explicit": str(content.metadata.get("explicit", "no")).strip().lower() in ("yes", "oui", "true"),
+    }
     # An attribute of the article: the incremental build renders its page again when it changes.
     content.citoyens_on_air = content.date is not None and content.date >= clock.now() - ON_AIR
     title = str(content.title.unescape() if hasattr(content.title, "unescape") else content.title)
@@ -137,8 +159,10 @@ def _transcript_link(content) -> str | None:
     except UnicodeDecodeError:  # not published either (static_files): its checks name the file
         return url
     folder = content.save_as.removesuffix(".html").removesuffix("/index")
-    content.citoyens_transcript = {"save_as": f"{folder}/{TRANSCRIPT_FOLDER}/index.html",
-                                   "html": media.transcript_html(text)}
+    content.citoyens_transcript = {
+        "save_as": f"{folder}/{TRANSCRIPT_FOLDER}/index.html",
+        "html": media.transcript_html(text),
+    }
     return f"{content.settings['SITEURL']}/{folder}/{TRANSCRIPT_FOLDER}/"
 
 
@@ -152,17 +176,28 @@ def write_transcripts(generator, writer) -> None:
         languages = _languages(content)
         words = media.labels(languages)
         title = str(content.title.unescape() if hasattr(content.title, "unescape") else content.title)
-        writer.write_file(transcript["save_as"], generator.get_template("transcript"), generator.context,
-                          episode=content, transcript_title=words["transcript_of"].format(title=title),
-                          transcript=transcript["html"], back_label=words["back_to_episode"],
-                          page_lang=languages[0], page_name="transcript")
+        writer.write_file(
+            transcript["save_as"],
+            generator.get_template("transcript"),
+            generator.context,
+            episode=content,
+            transcript_title=words["transcript_of"].format(title=title),
+            transcript=transcript["html"],
+            back_label=words["back_to_episode"],
+            page_lang=languages[0],
+            page_name="transcript",
+        )
 
 
 def _declared_length(content) -> int | None:
     value = str(content.metadata.get("audio_length", "")).strip()
     if value.isdigit():
         return int(value)
-    logger.warning("%s: %s", content.source_path, _("Audio: is an address; add Audio_length: with its size in bytes so podcast apps accept it"))
+    logger.warning(
+        "%s: %s",
+        content.source_path,
+        _("Audio: is an address; add Audio_length: with its size in bytes so podcast apps accept it"),
+    )
     return None
 
 
@@ -178,8 +213,13 @@ def _video_block(content, language: tuple[str, ...]) -> str:
     if video is None:
         return ""
     captions = _media(content, "captions")
-    return media.video_player(video[0], language, poster[0] if poster else None, captions[0] if captions else None,
-                              content.metadata.get("captions_lang"))
+    return media.video_player(
+        video[0],
+        language,
+        poster[0] if poster else None,
+        captions[0] if captions else None,
+        content.metadata.get("captions_lang"),
+    )
 
 
 def write_podcast(generator, writer=None) -> None:  # noqa: ARG001 - signal signature
@@ -193,8 +233,9 @@ def write_podcast(generator, writer=None) -> None:  # noqa: ARG001 - signal sign
         _add_episode(feed, article, settings)
     document = feed.rss_str(pretty=True)
     href = (settings.get("JINJA_GLOBALS") or {}).get("FEED_STYLESHEET")
-    output.write_file(Path(settings["OUTPUT_PATH"]), "podcast.xml",
-                      feedstyle.styled(document, href) if href else document)
+    output.write_file(
+        Path(settings["OUTPUT_PATH"]), "podcast.xml", feedstyle.styled(document, href) if href else document
+    )
 
 
 def _podcast_feed(settings) -> FeedGenerator:

@@ -12,7 +12,7 @@ import feedparser
 
 from citoyens_ssg.network.feed_rules import feed_problems
 
-RELATIVE = re.compile(r'''\b(?:href|src)\s*=\s*["'](?!https?:|mailto:|tel:|#|data:)([^"']+)''', re.IGNORECASE)
+RELATIVE = re.compile(r"""\b(?:href|src)\s*=\s*["'](?!https?:|mailto:|tel:|#|data:)([^"']+)""", re.IGNORECASE)
 
 
 def _absolute(url: str | None) -> bool:
@@ -34,8 +34,14 @@ def check_xml_feed(path: Path, shown: str) -> list[str]:
         if not (entry.get("published_parsed") or entry.get("updated_parsed")):
             problems.append(f"{shown}: entry {entry.get('title')!r} without a readable date")
         for part in [entry.get("summary", "")] + [c.value for c in entry.get("content", [])]:
-            problems += [f"{shown}: relative link {m} in {entry.get('title')!r}" for m in RELATIVE.findall(part)]
-        problems += [f"{shown}: enclosure without length or type" for e in entry.get("enclosures", []) if not (e.get("length") and e.get("type"))]
+            problems += [
+                f"{shown}: relative link {m} in {entry.get('title')!r}" for m in RELATIVE.findall(part)
+            ]
+        problems += [
+            f"{shown}: enclosure without length or type"
+            for e in entry.get("enclosures", [])
+            if not (e.get("length") and e.get("type"))
+        ]
     text = path.read_text(encoding="utf-8")
     for date in re.findall(r"<(?:pubDate|lastBuildDate)>([^<]+)</", text):
         try:
@@ -47,7 +53,9 @@ def check_xml_feed(path: Path, shown: str) -> list[str]:
 
 def check_json_feed(path: Path, shown: str) -> list[str]:
     feed = json.loads(path.read_text(encoding="utf-8"))
-    problems = [] if feed.get("version") == "https://jsonfeed.org/version/1.1" else [f"{shown}: not JSON Feed 1.1"]
+    problems = (
+        [] if feed.get("version") == "https://jsonfeed.org/version/1.1" else [f"{shown}: not JSON Feed 1.1"]
+    )
     ids = [item["id"] for item in feed["items"]]
     if len(ids) != len(set(ids)):
         problems.append(f"{shown}: duplicate ids")
@@ -60,7 +68,11 @@ def check_json_feed(path: Path, shown: str) -> list[str]:
 
 def check_feeds(output: Path, base: str) -> list[str]:
     problems = []
-    feeds = sorted(output.glob("*/feeds/*.xml")) + sorted(output.glob("*/podcast.xml")) + [output / "planet/rss.xml", output / "planet/atom.xml"]
+    feeds = (
+        sorted(output.glob("*/feeds/*.xml"))
+        + sorted(output.glob("*/podcast.xml"))
+        + [output / "planet/rss.xml", output / "planet/atom.xml"]
+    )
     for path in feeds:
         problems += check_xml_feed(path, str(path.relative_to(output)))
     problems += check_json_feed(output / "planet/feed.json", "planet/feed.json")

@@ -36,17 +36,48 @@ from citoyens_ssg.dev.links import check_links  # noqa: E402
 from citoyens_ssg.pipeline.build import BuildOptions, build  # noqa: E402
 
 BUDGET = 100 * 1024
-NETWORK_PAGES = ["/", "/planet/", "/planet/sante.html", "/agenda/", "/agenda/association/radio-ondes.html",
-                 "/annuaire/", "/annuaire/quartiers.html", "/annuaire/carte.html", "/recherche/", "/lettre/",
-                 "/suivre/"]
+NETWORK_PAGES = [
+    "/",
+    "/planet/",
+    "/planet/sante.html",
+    "/agenda/",
+    "/agenda/association/radio-ondes.html",
+    "/annuaire/",
+    "/annuaire/quartiers.html",
+    "/annuaire/carte.html",
+    "/recherche/",
+    "/lettre/",
+    "/suivre/",
+]
 SITE_PAGES = {  # one site per theme: citoyen, and onde which extends it
-    "espace-numerique": ["", "atelier-premiers-pas-sur-tablette.html", "pages/horaires-et-acces.html", "category/ateliers.html",
-                         "tag/tablette.html", "archives.html", "categories.html", "tags.html", "authors.html",
-                         "author/lequipe-de-lepn.html", "agenda/", "agenda/permanence-libre-ordinateurs-et-demarches.html", "recherche.html"],
-    "radio-ondes": ["", "la-voix-des-quartiers-jardin-partage-et-salle-numerique.html", "pages/la-grille-des-programmes.html",
-                    "la-voix-des-quartiers-jardin-partage-et-salle-numerique/transcription/",
-                    "category/emissions.html", "tag/podcast.html", "archives.html", "authors.html", "agenda/",
-                    "agenda/sillons-en-public-au-cafe-associatif.html", "recherche.html"],
+    "espace-numerique": [
+        "",
+        "atelier-premiers-pas-sur-tablette.html",
+        "pages/horaires-et-acces.html",
+        "category/ateliers.html",
+        "tag/tablette.html",
+        "archives.html",
+        "categories.html",
+        "tags.html",
+        "authors.html",
+        "author/lequipe-de-lepn.html",
+        "agenda/",
+        "agenda/permanence-libre-ordinateurs-et-demarches.html",
+        "recherche.html",
+    ],
+    "radio-ondes": [
+        "",
+        "la-voix-des-quartiers-jardin-partage-et-salle-numerique.html",
+        "pages/la-grille-des-programmes.html",
+        "la-voix-des-quartiers-jardin-partage-et-salle-numerique/transcription/",
+        "category/emissions.html",
+        "tag/podcast.html",
+        "archives.html",
+        "authors.html",
+        "agenda/",
+        "agenda/sillons-en-public-au-cafe-associatif.html",
+        "recherche.html",
+    ],
 }
 WEIGHED = ["/", "/espace-numerique/atelier-premiers-pas-sur-tablette.html"]
 
@@ -78,10 +109,22 @@ def main() -> int:
         output = Path(folder) / "output"
         report = build(BuildOptions(PROJECT, output_dir=output, base_url=base, offline=True))
         if not report.ok:
-            return fail([f"the example network did not build: {[str(p) for r in report.sites for p in r.problems][:5]}"])
+            return fail(
+                [
+                    "the example network did not build: "
+                    f"{[str(p) for r in report.sites for p in r.problems][:5]}"
+                ]
+            )
         paths = NETWORK_PAGES + [f"/{site}/{page}" for site, pages in SITE_PAGES.items() for page in pages]
-        paths += [f"/lettre/{page.name}" for page in sorted((output / "lettre").glob("20*-s*.html"))[-2:]]  # by the clock
-        missing = [path for path in paths if not (output / path.lstrip("/")).exists() and not (output / path.lstrip("/") / "index.html").exists()]
+        paths += [
+            f"/lettre/{page.name}" for page in sorted((output / "lettre").glob("20*-s*.html"))[-2:]
+        ]  # by the clock
+        missing = [
+            path
+            for path in paths
+            if not (output / path.lstrip("/")).exists()
+            and not (output / path.lstrip("/") / "index.html").exists()
+        ]
         failures += [f"page not built: {path}" for path in missing]
         server = serve(output, port)
         try:
@@ -104,22 +147,38 @@ def browser_checks(base: str, tiles_host: str, paths: list[str]) -> list[str]:
     for line in result.stdout.splitlines():
         page = json.loads(line)
         for violation in page["violations"]:
-            failures.append(f"axe {page['path']}: {violation['id']} ({violation['impact']}) {violation['help']} — {violation['targets']}")
+            failures.append(
+                f"axe {page['path']}: {violation['id']} ({violation['impact']}) {violation['help']} — "
+                f"{violation['targets']}"
+            )
         failures += [f"foreign request from {page['path']}: {url}" for url in page["foreign"]]
         if page.get("searchResults") is not None:
             found = page["searchResults"]
-            print(f"{'ok ' if found > 0 else 'FAIL'} search on {page['path']}: {found} result(s) for a word" if found >= 0
-                  else f"FAIL search on {page['path']}: results from another site")
+            print(
+                f"{'ok ' if found > 0 else 'FAIL'} search on {page['path']}: {found} result(s) for a word"
+                if found >= 0
+                else f"FAIL search on {page['path']}: results from another site"
+            )
             if found <= 0:
-                failures.append(f"search on {page['path']}: {'nothing found' if found == 0 else 'results from another site'}")
+                failures.append(
+                    f"search on {page['path']}: "
+                    f"{'nothing found' if found == 0 else 'results from another site'}"
+                )
         if page.get("unknownResults"):
-            failures.append(f"search on {page['path']}: {page['unknownResults']} result(s) for a word no page has")
+            failures.append(
+                f"search on {page['path']}: {page['unknownResults']} result(s) for a word no page has"
+            )
         if page["path"] in WEIGHED:
             state = "ok " if page["bytes"] <= BUDGET else "FAIL"
-            print(f"{state} {page['path']}: {page['bytes'] / 1024:.1f} KB transferred, images aside (budget 100 KB)")
+            print(
+                f"{state} {page['path']}: {page['bytes'] / 1024:.1f} KB transferred, images aside (budget "
+                "100 KB)"
+            )
             if page["bytes"] > BUDGET:
                 failures.append(f"page weight {page['path']}: {page['bytes']} bytes")
-    print(f"ok  axe-core and requests checked on {len(result.stdout.splitlines())} pages in headless Chromium")
+    print(
+        f"ok  axe-core and requests checked on {len(result.stdout.splitlines())} pages in headless Chromium"
+    )
     return failures
 
 
@@ -129,7 +188,12 @@ def html_validity(output: Path, paths: list[str]) -> list[str]:
         target = output / path.lstrip("/")
         files.append(str(target / "index.html" if target.is_dir() else target))
     jar = HERE / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-    result = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--format", "gnu", *files], capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        ["java", "-jar", str(jar), "--errors-only", "--format", "gnu", *files],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     errors = [line.replace(str(output), "output") for line in result.stderr.splitlines() if line.strip()]
     print(f"ok  Nu HTML Checker run on {len(files)} pages: {len(errors)} error(s)")
     return [f"html: {error}" for error in errors]

@@ -46,12 +46,18 @@ MODES = {"clair": "light", "sombre": "dark"}
 def shoot(page, url: str, width: int, scheme: str) -> bytes:
     """The whole page at ``width`` CSS pixels in ``scheme``, as PNG bytes."""
     page.call("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": scheme}])
-    page.call("Emulation.setDeviceMetricsOverride", width=width, height=800, deviceScaleFactor=1,
-              mobile=width < 600)
+    page.call(
+        "Emulation.setDeviceMetricsOverride", width=width, height=800, deviceScaleFactor=1, mobile=width < 600
+    )
     page.goto(url)
     height = page.evaluate("Math.ceil(document.documentElement.scrollHeight)")
-    page.call("Emulation.setDeviceMetricsOverride", width=width, height=max(800, min(height, 6000)),
-              deviceScaleFactor=1, mobile=width < 600)
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=width,
+        height=max(800, min(height, 6000)),
+        deviceScaleFactor=1,
+        mobile=width < 600,
+    )
     shot = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=False)
     return _small(base64.b64decode(shot["data"]))
 
@@ -59,6 +65,7 @@ def shoot(page, url: str, width: int, scheme: str) -> bytes:
 def _small(png: bytes) -> bytes:
     """256 colours: a third of the size in git, still readable (Pillow comes with citoyens)."""
     from PIL import Image
+
     with Image.open(io.BytesIO(png)) as image:
         out = io.BytesIO()
         image.convert("RGB").quantize(256).save(out, format="PNG", optimize=True)

@@ -111,18 +111,24 @@ class _Sources:
     """The articles by letter week and each event's occurrences, worked out once for all the weeks
     (a year of letters would otherwise expand every recurring event fifty-two times)."""
 
-    def __init__(self, network: NetworkConfig, manifests: dict[str, Manifest], external: dict[str, list[Entry]]):
+    def __init__(
+        self, network: NetworkConfig, manifests: dict[str, Manifest], external: dict[str, list[Entry]]
+    ):
         assert network.letter is not None
         self.zone = ZoneInfo(network.timezone)
         self.entries = planet.unique_entries(network, manifests, external)
         self.by_week: dict[Week, list[planet.PlanetEntry]] = {}
         for item in self.entries:
-            self.by_week.setdefault(letter_week(item.entry.date, network.letter.day, self.zone), []).append(item)
+            self.by_week.setdefault(letter_week(item.entry.date, network.letter.day, self.zone), []).append(
+                item
+            )
         events = agenda.all_events(network, manifests)
         self.timelines = [(event, event.occurrences(), event.end - event.start) for event in events]
 
     def articles(self, week: Week) -> list[planet.PlanetEntry]:
-        return sorted(self.by_week.get(week, ()), key=lambda item: (item.entry.date, item.entry.id), reverse=True)
+        return sorted(
+            self.by_week.get(week, ()), key=lambda item: (item.entry.date, item.entry.id), reverse=True
+        )
 
     def events(self, start: datetime, end: datetime) -> tuple[tuple[datetime, Event], ...]:
         """As the agenda's ``split_by_time`` at ``start`` (each event's first occurrence not over
@@ -135,7 +141,9 @@ class _Sources:
         return tuple(sorted(pairs, key=lambda pair: (pair[0], pair[1].key)))
 
 
-def _letter(network: NetworkConfig, week: Week, sources: _Sources, editorial: tuple[str, str] | None) -> Letter:
+def _letter(
+    network: NetworkConfig, week: Week, sources: _Sources, editorial: tuple[str, str] | None
+) -> Letter:
     config = network.letter
     assert config is not None
     published = week.publication(config.day, sources.zone)
