@@ -13,7 +13,7 @@ BUILD_OPTIONS := $(if $(BASE_URL),--base-url $(BASE_URL),)
 # make publish PUBLISH_OPTIONS=--strict : the deploy fails as soon as one site fails.
 PUBLISH_OPTIONS ?=
 
-.PHONY: html publish deploy-rsync serve test clean clean-all install messages check check-output bench editor edit screenshots new-site new-post
+.PHONY: html publish deploy-rsync serve test lint clean clean-all install messages check check-output bench editor edit screenshots new-site new-post
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ edit: $(STAMP) editor
 # The web editor's bundle too where npm is there (the image has it): its tests run as in CI.
 test: $(STAMP) $(if $(shell command -v npm),editor)
 	$(BIN)/python -m pytest
+
+# The code's style, as CI checks it: ruff's rules and format (lines of at most 110 characters).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 check: $(STAMP)
 	$(CITOYENS) check
