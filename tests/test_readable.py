@@ -55,13 +55,19 @@ def focused(page) -> str:
     )
 
 
-def wait(page, condition: str) -> None:
-    page.evaluate(
-        "new Promise((resolve, reject) => { const started = Date.now(); const check = () => {"
-        f" if ({condition}) {{ return resolve(true); }}"
-        " if (Date.now() - started > 15000) { return reject('never: ' + " + repr(condition) + "); }"
-        " setTimeout(check, 50); }; check(); })"
-    )
+def wait(page, condition: str, seconds: float = 15.0) -> None:
+    """Poll ``condition`` from here, not in a promise inside the page: a click that opens another
+    page destroys the page's context, and a promise waiting in it, while the browser navigates."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if page.evaluate(f"Boolean({condition})"):
+                return
+        except RuntimeError as error:  # navigating: the old page is gone, the new one not yet there
+            if "navigated" not in str(error) and "context" not in str(error).lower():
+                raise
+        assert time.monotonic() < deadline, f"never: {condition}"
+        time.sleep(0.05)
 
 
 def luminance(rgb: str) -> float:
