@@ -16,8 +16,9 @@ def test_events_get_pages_an_agenda_and_calendars(plugin_network, source_date_ep
     assert plugin_network.build().ok
     page = plugin_network.read("amap/agenda/distribution.html")
     assert "<h1>Distribution des paniers</h1>" in page
-    assert '<time datetime="2026-10-22">jeudi 22 octobre 2026</time>' in page
-    assert '<time datetime="2026-10-22T18:00:00+02:00">18 h</time>' in page
+    # no-break spaces, as French typography wants them
+    assert '<time datetime="2026-10-22">jeudi 22\u00a0octobre\u00a02026</time>' in page
+    assert '<time datetime="2026-10-22T18:00:00+02:00">18\u00a0h</time>' in page
     [event] = Calendar.from_ical((plugin_network.output / "amap/agenda/distribution.ics").read_bytes()).walk("VEVENT")
     assert str(event["SUMMARY"]) == "Distribution des paniers" and str(event["LOCATION"]) == "Salle Jaurès"
     assert event["DTSTART"].dt == datetime(2026, 10, 22, 18, tzinfo=PARIS)
