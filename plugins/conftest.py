@@ -5,8 +5,9 @@
 and built by citoyens with real Pelican, every site in a process of its own (Pelican keeps process-wide
 state, so a site is never built inside pytest's process).  The tests read back the output's bytes.
 
-The fixtures of tests/conftest.py (the ``network`` folder, the build's clock, messages in English)
-are the same here: that file is loaded under a name of its own, both being called ``conftest``.
+The fixtures of tests/conftest.py (the ``network`` folder, the build's clock, messages in English,
+the templates rendered) are the same here: that file is loaded under a name of its own, both files
+being called ``conftest``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ Network = _tests.Network
 network = _tests.network
 source_date_epoch = _tests.source_date_epoch
 english_messages = _tests.english_messages
+rendered_templates = _tests.rendered_templates
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ def test_events_get_pages_an_agenda_and_calendars(plugin_network, source_date_ep
     # no-break spaces, as French typography wants them
     assert '<time datetime="2026-10-22">jeudi 22\u00a0octobre\u00a02026</time>' in page
     assert '<time datetime="2026-10-22T18:00:00+02:00">18\u00a0h</time>' in page
-    [event] = Calendar.from_ical((plugin_network.output / "amap/agenda/distribution.ics").read_bytes()).walk("VEVENT")
+    calendar = Calendar.from_ical((plugin_network.output / "amap/agenda/distribution.ics").read_bytes())
+    [event] = calendar.walk("VEVENT")
     assert str(event["SUMMARY"]) == "Distribution des paniers" and str(event["LOCATION"]) == "Salle Jaurès"
     assert event["DTSTART"].dt == datetime(2026, 10, 22, 18, tzinfo=PARIS)
     assert event["DTEND"].dt == datetime(2026, 10, 22, 19, 30, tzinfo=PARIS)

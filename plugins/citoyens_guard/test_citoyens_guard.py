@@ -7,7 +7,8 @@ from __future__ import annotations
 def test_what_a_volunteer_writes_is_made_safe_and_kept_in_its_site(plugin_network):
     report = plugin_network.build()
     assert [str(problem) for problem in report.sites[0].problems] == [
-        "sites/radio/content/ailleurs.md:3: 'Save_as:' is not allowed in content: addresses are set by citoyens"]
+        "sites/radio/content/ailleurs.md:3: 'Save_as:' is not allowed in content: "
+        "addresses are set by citoyens"]
     page = plugin_network.read("radio/emission.html")
     assert "Une émission en public." in page and "un bon lien</a>" in page
     for active in ("<script>alert", "javascript:", "onclick"):
