@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import feedparser
+import jinja2
 import pytest
 
 from citoyens_ssg import i18n
@@ -106,3 +107,25 @@ def english_messages():
     i18n.set_language("en")
     yield
     i18n.set_language("en")
+
+
+@pytest.fixture
+def rendered_templates(tmp_path, monkeypatch):
+    """The templates rendered since the last call: forked site workers inherit the patch and append
+    to a log."""
+    log = tmp_path / "rendered.txt"
+    render = jinja2.Template.render
+
+    def logged_render(self, *args, **kwargs):
+        with log.open("a") as stream:
+            stream.write(f"{self.name}\n")
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", logged_render)
+
+    def since_last_call() -> list[str]:
+        names = log.read_text().split() if log.exists() else []
+        log.unlink(missing_ok=True)
+        return names
+
+    return since_last_call

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 
-import jinja2
 import markdown
 import pytest
 from pelican.utils import get_date
@@ -156,28 +155,6 @@ def same_as_cold_build(network, tmp_path, name, site="blog"):
     shutil.copytree(network.root, cold, ignore=shutil.ignore_patterns("output", ".output.*", ".citoyens"))
     assert build(BuildOptions(cold, jobs=2)).ok
     assert files(cold / "output" / site) == files(network.output / site)
-
-
-@pytest.fixture
-def rendered_templates(tmp_path, monkeypatch):
-    """The templates rendered since the last call: forked site workers inherit the patch and append
-    to a log."""
-    log = tmp_path / "rendered.txt"
-    render = jinja2.Template.render
-
-    def logged_render(self, *args, **kwargs):
-        with log.open("a") as stream:
-            stream.write(f"{self.name}\n")
-        return render(self, *args, **kwargs)
-
-    monkeypatch.setattr(jinja2.Template, "render", logged_render)
-
-    def since_last_call() -> list[str]:
-        names = log.read_text().split() if log.exists() else []
-        log.unlink(missing_ok=True)
-        return names
-
-    return since_last_call
 
 
 def test_inside_a_site_only_what_changed_is_rendered_and_the_result_matches_a_cold_build(

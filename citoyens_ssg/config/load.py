@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from citoyens_ssg.config import passthrough, schema
-from citoyens_ssg.config.editor import SECTION as EDITOR_SECTION
-from citoyens_ssg.config.editor import Backend, backend_from
+from citoyens_ssg.config.editor import Backend
 from citoyens_ssg.config.sites import SiteFolder, discover_sites, slugify
 from citoyens_ssg.config.themes import available_themes
 from citoyens_ssg.config.yamlfile import load_yaml
@@ -287,7 +286,7 @@ class NetworkConfig(SharedSettings):
         schema.section_of(LimitsConfig), LimitsConfig(), N_("what one site's build may use")
     )
     editor: Backend | None = key(
-        EDITOR_SECTION, None, N_("the web editor (none without this section)"), yaml="editeur"
+        schema.section_of(Backend), None, N_("the web editor (none without this section)"), yaml="editeur"
     )
     sites: tuple[SiteConfig, ...] = ()
     preview: bool = False  # citoyens serve: drafts and future posts are built too, marked as such
@@ -559,7 +558,7 @@ def _network_from(
         map=schema.built(MapConfig, values.get("map", {})),
         letter=_letter(values["lettre"], name) if "lettre" in values else None,
         limits=schema.built(LimitsConfig, values.get("limits", {})),
-        editor=backend_from(values["editeur"]) if "editeur" in values else None,
+        editor=schema.built(Backend, values["editeur"]) if "editeur" in values else None,
     )
 
 

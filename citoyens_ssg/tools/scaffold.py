@@ -6,43 +6,31 @@ say what each line is for, so that a newcomer can fill them in without a guide.
 
 from __future__ import annotations
 
+import json
+from dataclasses import MISSING, is_dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from citoyens_ssg import clock
-from citoyens_ssg.config.load import load_network, load_network_for_site
+from citoyens_ssg.config import schema
+from citoyens_ssg.config.load import SiteConfig, load_network, load_network_for_site
 from citoyens_ssg.config.sites import RESERVED, SLUG, slugify
 from citoyens_ssg.content.sanitize import clean_text
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.french import de
-from citoyens_ssg.i18n import _
+from citoyens_ssg.i18n import _, in_language
 from citoyens_ssg.report import command
 
 POST_SLUG_LENGTH = 80  # the file is <date>-<slug>.md: far below a file name's 255 bytes
 SITE_SLUG_LENGTH = 64  # as sites.SLUG allows
 
-SITE_YAML = """\
+SITE_YAML_HEADER = """\
 # Fiche de « {name} ». Seule la ligne « name » est obligatoire ; les autres
 # peuvent être complétées plus tard. Mettez entre guillemets ce que YAML
 # pourrait mal lire : codes postaux ("29200"), heures ("14:00"), « no ».
-name: {name_yaml}
-description: ""              # une phrase qui présente l'association
-# accent_color: "#1a5fb4"    # la couleur de l'association
-# logo: images/logo.png      # un fichier dans content/images/
-# author: ""                 # qui signe les articles
-# licence: CC BY-SA 4.0
-# contact:
-#   email: contact@exemple.org
-#   phone: "02 98 00 00 00"
-# address: ""
-# postal_code: "29200"
-# city: ""
-# neighbourhood: ""          # le quartier, pour l'annuaire
-# categories: [culture]      # les thèmes de l'association, pour l'annuaire
-# maintainers: []            # comptes qui relisent les modifications du site
-# markdown: commonmark       # ou python-markdown, le Markdown d'un ancien blog Pelican
 """
+HELP_COLUMN = 29  # where each key's comment starts, so that they read as a column
 
 FIRST_POST = """\
 Title: Bienvenue sur le site {of_name}
@@ -83,6 +71,48 @@ def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def site_yaml(name: str) -> str:
+    """A new site's site.yaml: ``name`` filled in, then every other key a site takes, commented out,
+    with its default and what it does, in French, read from its declaration (``SiteConfig``)."""
+    name_help = next(
+        declaration.help for attribute, declaration in schema.declared(SiteConfig) if attribute.name == "name"
+    )
+    lines = [SITE_YAML_HEADER.format(name=name) + _with_help(f"name: {_yaml_text(name)}", name_help)]
+    lines += _commented_keys(SiteConfig, indent="", skip=("name",))
+    return "\n".join(lines) + "\n"
+
+
+def _with_help(text: str, help: str) -> str:
+    return f"{text.ljust(HELP_COLUMN - 1)} # {in_language('fr', help)}"
+
+
+def _commented_keys(section: type, indent: str, skip: tuple[str, ...] = ()) -> list[str]:
+    """One commented line per declared key of ``section`` (a section's keys below it, indented)."""
+    lines: list[str] = []
+    for attribute, declaration in schema.declared(section):
+        name = declaration.yaml or attribute.name
+        if name in skip:
+            continue
+        factory = attribute.default_factory
+        default = factory() if factory is not MISSING else attribute.default
+        nested = is_dataclass(default)
+        # No value where the default is "nothing" ("", None): an address, a postal code… to write in.
+        shown = not nested and default not in ("", None)
+        value = " " + json.dumps(_plain(default), ensure_ascii=False) if shown else ""
+        text = f"# {indent}{name}:{value}"
+        lines.append(_with_help(text, declaration.help))
+        if nested:
+            lines += _commented_keys(type(default), indent + "  ")
+    return lines
+
+
+def _plain(value: object) -> object:
+    """A default as YAML writes it: a tuple or a set is a list."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return list(value) if isinstance(value, tuple) else value
+
+
 def _create(path: Path, text: str) -> None:
     """Write a new file; refuse to replace anything that exists."""
     try:
@@ -109,7 +139,7 @@ def new_site(root: Path, name: str) -> Path:
     (folder / "content" / "images").mkdir(parents=True)
     (folder / "content" / "pages").mkdir()
     network = _network_timezone(root)
-    _create(folder / "site.yaml", SITE_YAML.format(name=name, name_yaml=_yaml_text(name)))
+    _create(folder / "site.yaml", site_yaml(name))
     date = _now(network)
     another = command(
         f'make new-post SITE={slug} TITLE="Titre de l\'article"',

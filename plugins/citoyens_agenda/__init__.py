@@ -7,7 +7,10 @@ with an "add to my calendar" file ``agenda/<slug>.ics``; the site gets
 ``agenda/agenda.ics`` to subscribe to.  The events also go to the manifest,
 for the network's merged agenda.
 
-Settings: the site's context (its agenda folder, slug, the network's identifier).
+Hooks ``get_generators`` (an ``AgendaGenerator`` beside Pelican's own): it reads the site's
+``content/agenda/*.md`` and the site context (its agenda folder, slug, the network's identifier), writes
+the pages and calendars above, and leaves the events in the context (``citoyens_events``) for
+citoyens_manifest.
 """
 
 from __future__ import annotations

@@ -14,6 +14,14 @@
   site's own output folder.
 - Drafts and future posts are left out of a build (the site context's ``preview`` keeps them,
   for ``citoyens serve``), and links to them are removed.
+
+Hooks ``readers_init`` (each reader checks its file first and sanitises what it read),
+``content_object_init`` (address, plain title, references), ``article_generator_context`` and
+``page_generator_context`` (drafts and future posts left out), ``article_generator_pretaxonomy`` and
+``page_generator_finalized`` (two files for one page), ``static_generator_finalized`` (the static
+allowlist) and ``all_generators_finalized`` (Pelican's writers checked, links to unpublished texts
+removed, excerpts cut, remaining duplicates refused).  It reads the site's content and the site
+context (trust, preview); it writes nothing itself.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ Our themes are written in French and use Jinja2's i18n extension
 the translations of the theme chain for the site's ``DEFAULT_LANG``, then the network's language,
 then French (the templates' own words): citoyens_ssg.i18n's one fallback rule.
 
-Settings: the site context's theme chain, DEFAULT_LANG.
+Hooks ``generator_init``: it reads the site context's theme chain and network language, the
+``DEFAULT_LANG`` setting and the themes' ``locale/`` catalogues; it writes nothing, it installs the
+translations in each generator's Jinja environment.
 """
 
 from __future__ import annotations

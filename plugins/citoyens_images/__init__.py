@@ -10,7 +10,10 @@
   written beside it.  A file that is not a publishable image is removed from
   the output and reported, naming it.
 
-Settings: the site's context (its image cache, required, and the widths).
+Hooks ``all_generators_finalized`` (the ``<img>`` of each article and page rewritten, reading
+the site's images) and ``finalized`` (the copied images replaced by their clean versions, their
+variants written into the site's output).  It reads the site context (its image cache, required,
+and the widths) and keeps processed images in that cache.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 The writer (``citoyens_ssg.site.incremental.IncrementalWriter``) keys every page by
 what it shows and reuses the published bytes of a page whose key did not change.
 
-Settings: the site context's renders (where the published version and its keys are);
-without it, Pelican's own writer, its RSS guids made valid (``FeedWriter``).
+Hooks ``get_writer``: it reads the site context's renders (where the published version and its
+keys are) and the published pages, and writes the render record of the new pages' keys; without
+renders, Pelican's own writer, its RSS guids made valid (``FeedWriter``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Pelican plugin: write the site's published articles to a citoyens manifest.
 
 The network stage (portal, planet) reads this file instead of Pelican's memory,
-because every site is built in a process of its own.  The plugin needs the site's
-context (``citoyens_ssg.site.context``) with its manifest path, and refuses to run without it.
+because every site is built in a process of its own.  Hooks ``article_writer_finalized``: it reads
+the site's published articles (and the events citoyens_agenda left in the context) and writes the
+manifest at the site context's manifest path; it refuses to run without one.
 """
 
 from __future__ import annotations

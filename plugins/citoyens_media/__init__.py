@@ -12,7 +12,10 @@
   link that loads nothing from the host before the reader clicks.  A video
   address alone on its line in the text becomes the same link.
 
-Settings: the site context's podcast (title, category, subcategory, image, explicit, email).
+Hooks ``all_generators_finalized`` (players and links added to the articles, reading their
+media metadata and the site's files) and ``article_writer_finalized`` (``podcast.xml`` written into
+the site's output).  It reads the site context's podcast (title, category, subcategory, image,
+explicit, email).
 """
 
 from __future__ import annotations
