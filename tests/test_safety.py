@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 
 import pytest
 
@@ -312,3 +313,23 @@ def test_source_date_epoch_decides_what_is_in_the_future(network, capsys, source
     source_date_epoch("2026-07-01")
     assert build(network, capsys)[0] == 0
     assert (network.output / "a" / "article-de-juin.html").is_file()
+
+
+def test_a_later_clock_reaches_the_sites_when_the_parent_has_threads(network, source_date_epoch):
+    """With a thread running (the dev server's), the sites are built by a fork server's children,
+    which had the server's environment, frozen when it started: a later SOURCE_DATE_EPOCH (the
+    next day in a long serve, a test's clock) never reached them and a scheduled post stayed out."""
+    network.site("radio")
+    network.article("radio", "demain", "Émission de demain", "2026-06-02 10:00")
+    stop = threading.Event()
+    waiting = threading.Thread(target=stop.wait, daemon=True)
+    waiting.start()  # the dev server's threads: workers come from a fork server
+    try:
+        source_date_epoch("2026-06-01")
+        assert network.build().ok
+        assert not (network.output / "radio/demain.html").exists()
+        source_date_epoch("2026-06-03")
+        assert network.build().ok
+        assert "Émission de demain" in network.read("radio/demain.html")
+    finally:
+        stop.set()

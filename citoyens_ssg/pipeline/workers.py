@@ -132,9 +132,25 @@ def _confine(limits: Limits) -> None:
         os.environ["MALLOC_ARENA_MAX"] = "2"
 
 
-def _child(function: Callable[[J], R], job: J, connection: Connection, limits: Limits, language: str) -> None:
+def allowed_environment() -> dict[str, str]:
+    """The allowed variables of this process's environment as they are now, for a worker."""
+    return {name: value for name, value in os.environ.items() if allowed_variable(name)}
+
+
+def _child(
+    function: Callable[[J], R],
+    job: J,
+    connection: Connection,
+    limits: Limits,
+    language: str,
+    environment: dict[str, str],
+) -> None:
     try:
-        i18n.set_language(language)  # a fork server's child has not the parent's: the same words
+        # A fork server's child has the server's language and environment, frozen when it started
+        # (the dev server's threads call for one): it takes the parent's, as a forked child has them.
+        i18n.set_language(language)
+        os.environ.clear()
+        os.environ.update(environment)
         _confine(limits)
         connection.send(("ok", function(job)))
     except MemoryError:
@@ -165,7 +181,7 @@ def run_each_in_own_process(
         while pending and len(running) < width:
             job = pending.pop()
             receiver, sender = context.Pipe(duplex=False)
-            arguments = (function, job, sender, limits, i18n.current_language())
+            arguments = (function, job, sender, limits, i18n.current_language(), allowed_environment())
             process = context.Process(target=_child, args=arguments, daemon=True)
             process.start()
             sender.close()
