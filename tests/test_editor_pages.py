@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 import yaml
 
-from citoyens_ssg.editor.pages import PROJECT
+from citoyens_ssg.editor.pages import BUNDLE, PROJECT
 from citoyens_ssg.network.headers import RULES
 from citoyens_ssg.site.sitemaps import NETWORK_SITEMAP
 
@@ -165,3 +167,26 @@ def test_a_second_build_in_one_process_says_the_note_again(network, monkeypatch,
         assert network.build().ok
         notes.append([r.getMessage() for r in caplog.records if "make editor" in r.getMessage()])
     assert notes[0] == notes[1] and len(notes[1]) == 1
+
+
+@pytest.mark.skipif(
+    not (PROJECT / BUNDLE).is_file(), reason="the editor's bundle is not installed (make editor)"
+)
+def test_the_editors_configuration_is_the_same_whatever_the_hash_seed(network):
+    """Categories that differ only in case ("Vie", "vie") came in the order of a Python set, which
+    changes with each process's hash seed: two builds of one commit published different bytes
+    (found by `citoyens build --verify` on the example network)."""
+    network.write("network.yaml", EDITEUR)
+    network.site("jardin", "name: Jardin\ncategories: [Vie, vie, VIE, ViE, Ateliers]\n")
+    published = []
+    for seed in ("1", "2", "3"):
+        subprocess.run(
+            [sys.executable, "-m", "citoyens_ssg", "build", "-q", "-C", str(network.root)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+            capture_output=True,
+        )
+        published.append((network.output / "jardin/admin/config.yml").read_bytes())
+        shutil.rmtree(network.root / ".citoyens")  # a build from nothing each time
+        shutil.rmtree(network.output)
+    assert published[0] == published[1] == published[2]

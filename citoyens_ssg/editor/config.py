@@ -45,7 +45,8 @@ def site_categories(site: SiteConfig) -> list[str]:
             continue
         head = path.read_text(encoding="utf-8", errors="replace").split("\n\n", 1)[0]
         found += [match.group(1) for match in CATEGORY_LINE.finditer(head)]
-    return sorted(set(found), key=str.casefold)
+    # Case apart, then by code point: "Vie" and "vie" come in the same order whatever the hash seed.
+    return sorted(set(found), key=lambda name: (name.casefold(), name))
 
 
 def editor_config(network: NetworkConfig, backend: Backend, sites: list[SiteConfig]) -> dict:
