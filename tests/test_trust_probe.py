@@ -38,3 +38,16 @@ def test_a_very_long_theme_does_not_stop_the_networks_build(network):
     long_pages = [path.name for path in (network.output / "annuaire").rglob("*.html") if len(path.name) > 80]
     assert all(len(name.encode()) <= 255 for name in long_pages)
     assert directory_names(network.read("annuaire/index.html")) == ["Jardin partagé", "Radio"]
+
+
+def test_an_opening_hour_that_is_no_hour_is_shown_as_written_and_the_network_builds(network):
+    network.site("jardin", 'name: Jardin partagé\nopening_hours: ["mardi 14:00-18:00"]\n')
+    network.site("radio", 'name: Radio\nopening_hours: ["lundi 99:99-00:00", "jeudi 25h-26h", "<b>vendredi</b> 9h-12h"]\n')
+
+    report = network.build()
+
+    assert not report.network_problems
+    directory = network.read("annuaire/index.html")
+    assert directory_names(directory) == ["Jardin partagé", "Radio"]
+    assert "mardi de\u00a014\u00a0h\u00a0à\u00a018\u00a0h" in directory
+    assert "lundi 99:99-00:00 ; jeudi 25h-26h ; &lt;b&gt;vendredi&lt;/b&gt; de\u00a09\u00a0h\u00a0à\u00a012\u00a0h" in directory
