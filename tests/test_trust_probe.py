@@ -51,3 +51,47 @@ def test_an_opening_hour_that_is_no_hour_is_shown_as_written_and_the_network_bui
     assert directory_names(directory) == ["Jardin partagé", "Radio"]
     assert "mardi de\u00a014\u00a0h\u00a0à\u00a018\u00a0h" in directory
     assert "lundi 99:99-00:00 ; jeudi 25h-26h ; &lt;b&gt;vendredi&lt;/b&gt; de\u00a09\u00a0h\u00a0à\u00a012\u00a0h" in directory
+
+
+def event(start: str, extra: str = "") -> str:
+    return f"Title: Rendez-vous\nDate: 2026-01-05\nStart: {start}\n{extra}\n\nUn rendez-vous.\n"
+
+
+def test_an_event_in_year_one_does_not_stop_the_networks_build(network, capsys):
+    # Year 1 at +14:00 is before year 1 in UTC: the network stage could not read the manifest back.
+    network.site("jardin", "name: Jardin partagé\n")
+    network.write("sites/jardin/content/agenda/troc.md", event("2026-12-05 14:00"))
+    network.site("radio", "name: Radio\n")
+    network.write("sites/radio/content/agenda/an-un.md", event("0001-01-01 00:30+14:00"))
+    network.write("sites/radio/content/agenda/fin.md", event("2026-12-06 10:00", "End: 9999-12-31 23:00"))
+    network.write("sites/radio/content/agenda/bon.md", event("2026-12-07 10:00"))
+
+    report = network.build()
+
+    assert not report.network_problems
+    radio = next(site for site in report.sites if site.slug == "radio")
+    assert radio.ok
+    said = [str(problem) for problem in radio.problems]
+    assert any("agenda/an-un.md:3" in line and "0001-01-01 00:30+14:00" in line for line in said), said
+    assert any("agenda/fin.md:4" in line and "9999-12-31 23:00" in line for line in said), said
+    agenda = network.read("agenda/index.html")
+    assert agenda.count("Rendez-vous") == 2  # the jardin's and radio's good one, the bad ones skipped
+
+
+def test_a_recurrence_counted_past_the_calendars_range_is_one_line_and_the_site_builds(network):
+    network.site("radio", "name: Radio\n")
+    network.write("sites/radio/content/agenda/sans-fin.md",
+                  event("2026-12-01 10:00", "Recurrence: chaque jour\nCount: 99999999999999999999999"))
+    network.write("sites/radio/content/agenda/zero.md", event("2026-12-01 10:00", "Rrule: FREQ=WEEKLY;INTERVAL=0"))
+    network.write("sites/radio/content/agenda/bon.md", event("2026-12-07 10:00"))
+
+    report = network.build()
+
+    radio = report.sites[0]
+    assert radio.ok
+    said = sorted(str(problem) for problem in radio.problems)
+    assert len(said) == 2
+    assert "agenda/sans-fin.md:5" in said[0] and "COUNT" in said[0]
+    assert "agenda/zero.md:4" in said[1] and "INTERVAL" in said[1]
+    assert network.read("radio/agenda/index.html").count("Rendez-vous") == 1  # the good one
+    assert "DTSTART" in network.read("radio/agenda/agenda.ics")

@@ -70,7 +70,7 @@ def load_manifests(network: NetworkConfig, paths: dict[str, Path]) -> tuple[dict
             continue
         try:
             manifests[site.slug] = read_manifest(path)
-        except (ValueError, KeyError) as error:
+        except (ValueError, KeyError, OverflowError) as error:
             problems.append(Problem(str(path), _("unreadable manifest, rebuild the site: {reason}", reason=error)))
     return manifests, problems
 
