@@ -7,7 +7,15 @@ come out whole.
 
 from __future__ import annotations
 
+import io
 import re
+
+from feedserver import FeedServer
+from PIL import Image
+from test_external_planet import FAST
+from test_import_wordpress import export, post
+
+from citoyens_ssg.tools.importer import import_blog
 
 
 def directory_names(page: str) -> list[str]:
@@ -95,3 +103,26 @@ def test_a_recurrence_counted_past_the_calendars_range_is_one_line_and_the_site_
     assert "agenda/zero.md:4" in said[1] and "INTERVAL" in said[1]
     assert network.read("radio/agenda/index.html").count("Rendez-vous") == 1  # the good one
     assert "DTSTART" in network.read("radio/agenda/agenda.ics")
+
+
+def test_an_imported_image_with_a_very_long_name_is_downloaded_and_the_import_goes_on(network):
+    network.site("jardin", "name: Jardin partagé\n")
+    picture = io.BytesIO()
+    Image.new("RGB", (30, 20), "green").save(picture, "PNG")
+    long_name = "photo-" + "a" * 250 + ".png"
+    shortcodes = "[a] " * 20000 + '[formulaire id="3"] [note]x[/note]'
+    with FeedServer() as server:
+        server.routes[f"/{long_name}"] = FeedServer.respond(picture.getvalue(), content_type="image/png")
+        items = post("Photo", "photo", f'<img src="{server.url}/{long_name}" alt="Le jardin">', post_id=1,
+                     local="2024-06-01 10:00:00", utc="2024-06-01 08:00:00")
+        items += post("Suite", "suite", shortcodes, post_id=2, local="2024-06-02 10:00:00",
+                      utc="2024-06-02 08:00:00")
+        report = import_blog(network.root, "jardin", str(network.write("export.xml", export(items))), FAST)
+
+    assert [path.name for path in report.written] == ["2024-06-01-photo.md", "2024-06-02-suite.md"]
+    [image] = (network.root / "sites/jardin/content/images").iterdir()
+    assert len(image.name) < 100 and image.read_bytes() == picture.getvalue()
+    # A bracketed word alone is text; one with attributes or closed is a shortcode, named once.
+    assert [warning.rsplit("[", 1)[1].split("]")[0] for warning in report.warnings] == ["formulaire", "note"]
+    network.build()
+    assert f"/jardin/images/{image.stem}" in network.read("jardin/photo.html")
