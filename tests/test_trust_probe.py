@@ -157,3 +157,20 @@ def test_a_thousand_themes_are_one_line_not_a_thousand_pages_of_a_thousand_butto
     assert any("sites/radio/site.yaml:2" in str(problem) and "1000" in str(problem) for problem in radio.problems)
     assert sorted(path.name for path in (network.output / "annuaire/theme").iterdir()) == ["jardinage.html"]
     assert directory_names(network.read("annuaire/theme/jardinage.html")) == ["Jardin partagé"]
+
+
+def test_an_opening_hour_padded_with_spaces_is_shown_as_written(network):
+    # The hours' pattern backtracked over a run of spaces it could not match (quadratic): 10,000 of
+    # them took 8 s of the network's build for every directory page listing the site, 100,000 many
+    # minutes. Longer than any opening hour, such a text is not read as days and hours at all.
+    spaces = " " * 10_000
+    network.site("jardin", 'name: Jardin partagé\nopening_hours: ["mardi 14:00-18:00"]\n')
+    network.site("radio", f'name: Radio\ncategories: [radio]\n'
+                          f'opening_hours: ["lundi{spaces}x", "mardi{spaces}14:00-18:00"]\n')
+
+    report = network.build()
+
+    assert not report.network_problems
+    hours = f"<dd>lundi{spaces}x ; mardi{spaces}14:00-18:00</dd>"
+    assert hours in network.read("annuaire/theme/radio.html")
+    assert "mardi de\u00a014\u00a0h\u00a0à\u00a018\u00a0h" in network.read("annuaire/index.html")  # the jardin's
