@@ -174,3 +174,17 @@ def test_an_opening_hour_padded_with_spaces_is_shown_as_written(network):
     hours = f"<dd>lundi{spaces}x ; mardi{spaces}14:00-18:00</dd>"
     assert hours in network.read("annuaire/theme/radio.html")
     assert "mardi de\u00a014\u00a0h\u00a0à\u00a018\u00a0h" in network.read("annuaire/index.html")  # the jardin's
+
+
+def test_unclosed_captions_in_an_export_leave_the_real_caption_a_figure(network):
+    # Each unclosed [caption was searched to the end of the post (20,000 of them: 29 s), and the
+    # first one swallowed the real caption, which stayed a shortcode.
+    network.site("jardin", "name: Jardin partagé\n")
+    body = "[caption id=1] " * 1000 + '[caption]<img src="/semis.png" alt="Des semis"> Les semis de mars[/caption]'
+    items = post("Semis", "semis", body, post_id=1, local="2024-06-01 10:00:00", utc="2024-06-01 08:00:00")
+    import_blog(network.root, "jardin", str(network.write("export.xml", export(items))), FAST)
+
+    network.build()
+
+    page = network.read("jardin/semis.html")
+    assert re.search(r"<figure>.*<figcaption>Les semis de mars</figcaption></figure>", page, re.DOTALL)
