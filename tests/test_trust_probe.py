@@ -188,3 +188,19 @@ def test_unclosed_captions_in_an_export_leave_the_real_caption_a_figure(network)
 
     page = network.read("jardin/semis.html")
     assert re.search(r"<figure>.*<figcaption>Les semis de mars</figcaption></figure>", page, re.DOTALL)
+
+
+def test_a_run_of_spaces_before_a_guillemet_is_spaced_in_one_pass(network):
+    # The French spacing rules were tried from each space of a run: 40,000 spaces before a "»"
+    # took 16 s of the site's build, 100,000 far more than the time limit below (the site stopped).
+    network.write("network.yaml", network.root.joinpath("network.yaml").read_text(encoding="utf-8")
+                  + "limits:\n  site_seconds: 20\n")
+    network.site("radio", "name: Radio\n")
+    network.article("radio", "guillemets", "Guillemets", "2026-01-05",
+                    "« Bonjour" + " " * 100_000 + "tout le monde  » : oui !")
+
+    report = network.build()
+
+    assert report.sites[0].ok, report.sites[0].problems
+    page = network.read("radio/guillemets.html")
+    assert "«\u202fBonjour" in page and "monde\u202f»\u00a0: oui\u202f!" in page
