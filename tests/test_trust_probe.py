@@ -218,3 +218,19 @@ def test_a_site_yaml_value_padded_with_spaces_is_read_in_one_pass(network):
 
     assert report.ok
     assert f"Radio{spaces}libre et locale" in network.read("annuaire/index.html")
+
+
+def test_unclosed_headings_do_not_run_the_site_past_its_time_limit(network):
+    # Each unclosed <h2> was searched to the end of the page for a </h2> (quadratic): 8,000 of them
+    # took 9 s of the site's build, the 40,000 below more than its time limit; and an unclosed one
+    # before a real heading swallowed it, which lost its id (its anchor).
+    network.write("network.yaml", network.root.joinpath("network.yaml").read_text(encoding="utf-8")
+                  + "limits:\n  site_seconds: 20\n")
+    network.site("radio", "name: Radio\n")
+    network.article("radio", "ouverts", "Ouverts", "2026-01-05", "<h2>x\n\n" * 40_000)
+    network.article("radio", "titres", "Titres", "2026-01-06", "<h2>x\n\n## Un vrai titre\n")
+
+    report = network.build()
+
+    assert report.sites[0].ok, report.sites[0].problems
+    assert '<h2 id="un-vrai-titre">Un vrai titre</h2>' in network.read("radio/titres.html")
