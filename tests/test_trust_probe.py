@@ -50,7 +50,8 @@ def test_a_very_long_theme_does_not_stop_the_networks_build(network):
 
 def test_an_opening_hour_that_is_no_hour_is_shown_as_written_and_the_network_builds(network):
     network.site("jardin", 'name: Jardin partagé\nopening_hours: ["mardi 14:00-18:00"]\n')
-    network.site("radio", 'name: Radio\nopening_hours: ["lundi 99:99-00:00", "jeudi 25h-26h", "<b>vendredi</b> 9h-12h"]\n')
+    network.site("radio", 'name: Radio\n'
+                          'opening_hours: ["lundi 99:99-00:00", "jeudi 25h-26h", "<b>vendredi</b> 9h-12h"]\n')
 
     report = network.build()
 
@@ -58,7 +59,8 @@ def test_an_opening_hour_that_is_no_hour_is_shown_as_written_and_the_network_bui
     directory = network.read("annuaire/index.html")
     assert directory_names(directory) == ["Jardin partagé", "Radio"]
     assert "mardi de\u00a014\u00a0h\u00a0à\u00a018\u00a0h" in directory
-    assert "lundi 99:99-00:00 ; jeudi 25h-26h ; &lt;b&gt;vendredi&lt;/b&gt; de\u00a09\u00a0h\u00a0à\u00a012\u00a0h" in directory
+    assert ("lundi 99:99-00:00 ; jeudi 25h-26h ; &lt;b&gt;vendredi&lt;/b&gt;"
+            " de\u00a09\u00a0h\u00a0à\u00a012\u00a0h") in directory
 
 
 def event(start: str, extra: str = "") -> str:
@@ -90,7 +92,8 @@ def test_a_recurrence_counted_past_the_calendars_range_is_one_line_and_the_site_
     network.site("radio", "name: Radio\n")
     network.write("sites/radio/content/agenda/sans-fin.md",
                   event("2026-12-01 10:00", "Recurrence: chaque jour\nCount: 99999999999999999999999"))
-    network.write("sites/radio/content/agenda/zero.md", event("2026-12-01 10:00", "Rrule: FREQ=WEEKLY;INTERVAL=0"))
+    network.write("sites/radio/content/agenda/zero.md",
+                  event("2026-12-01 10:00", "Rrule: FREQ=WEEKLY;INTERVAL=0"))
     network.write("sites/radio/content/agenda/bon.md", event("2026-12-07 10:00"))
 
     report = network.build()
@@ -154,7 +157,8 @@ def test_a_thousand_themes_are_one_line_not_a_thousand_pages_of_a_thousand_butto
 
     radio = next(site for site in report.sites if site.slug == "radio")
     assert not radio.ok
-    assert any("sites/radio/site.yaml:2" in str(problem) and "1000" in str(problem) for problem in radio.problems)
+    said = [str(problem) for problem in radio.problems]
+    assert any("sites/radio/site.yaml:2" in line and "1000" in line for line in said), said
     assert sorted(path.name for path in (network.output / "annuaire/theme").iterdir()) == ["jardinage.html"]
     assert directory_names(network.read("annuaire/theme/jardinage.html")) == ["Jardin partagé"]
 
@@ -173,14 +177,16 @@ def test_an_opening_hour_padded_with_spaces_is_shown_as_written(network):
     assert not report.network_problems
     hours = f"<dd>lundi{spaces}x ; mardi{spaces}14:00-18:00</dd>"
     assert hours in network.read("annuaire/theme/radio.html")
-    assert "mardi de\u00a014\u00a0h\u00a0à\u00a018\u00a0h" in network.read("annuaire/index.html")  # the jardin's
+    jardin_hours = "mardi de\u00a014\u00a0h\u00a0à\u00a018\u00a0h"
+    assert jardin_hours in network.read("annuaire/index.html")
 
 
 def test_unclosed_captions_in_an_export_leave_the_real_caption_a_figure(network):
     # Each unclosed [caption was searched to the end of the post (20,000 of them: 29 s), and the
     # first one swallowed the real caption, which stayed a shortcode.
     network.site("jardin", "name: Jardin partagé\n")
-    body = "[caption id=1] " * 1000 + '[caption]<img src="/semis.png" alt="Des semis"> Les semis de mars[/caption]'
+    body = ("[caption id=1] " * 1000
+            + '[caption]<img src="/semis.png" alt="Des semis"> Les semis de mars[/caption]')
     items = post("Semis", "semis", body, post_id=1, local="2024-06-01 10:00:00", utc="2024-06-01 08:00:00")
     import_blog(network.root, "jardin", str(network.write("export.xml", export(items))), FAST)
 
