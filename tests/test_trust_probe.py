@@ -240,3 +240,17 @@ def test_unclosed_headings_do_not_run_the_site_past_its_time_limit(network):
 
     assert report.sites[0].ok, report.sites[0].problems
     assert '<h2 id="un-vrai-titre">Un vrai titre</h2>' in network.read("radio/titres.html")
+
+
+def test_a_shared_themes_button_says_what_most_associations_wrote(network):
+    network.site("jardin", 'name: Jardin partagé\ncategories: ["Écologie"]\n')
+    network.site("amap", 'name: AMAP des Dunes\ncategories: ["Écologie"]\n')
+    network.site("radio", 'name: Radio\ncategories: ["ECOLOGIE !!!"]\n')  # sorts first
+
+    network.build()
+
+    directory = network.read("annuaire/index.html")
+    assert 'href="/annuaire/theme/ecologie.html">Écologie</a>' in directory
+    assert "ECOLOGIE !!!</a>" not in directory
+    listed = directory_names(network.read("annuaire/theme/ecologie.html"))
+    assert listed == ["AMAP des Dunes", "Jardin partagé", "Radio"]

@@ -84,18 +84,20 @@ def filter_pages(network: NetworkConfig, listings: list[Listing], folder: str,
     """annuaire/<folder>/<slug>.html for each value ``key`` gives: the associations that have it,
     each once (an association with two themes is on both themes' pages, once on each).
     Names that make the same slug ('Centre', 'centre !') share one page, so that no association's
-    spelling can take another's page; the label is the first spelling in the directory's order."""
-    labels: dict[str, str] = {}
+    spelling can take another's page; the label is the spelling most of them use (the first in the
+    directory's order on a tie), not one association's."""
+    labels: dict[str, tuple[str, int]] = {}
     sharing: dict[str, list[Listing]] = {}
     for name, members in grouped(listings, key):
         if name == UNSORTED:
             continue
         # A file name has at most 255 bytes: a longer theme must not stop the network's build.
         relative = f"annuaire/{folder}/{slugify(name, max_length=FILTER_SLUG_LENGTH)}.html"
-        labels.setdefault(relative, name)
+        if len(members) > labels.get(relative, ("", 0))[1]:
+            labels[relative] = (name, len(members))
         shared = sharing.setdefault(relative, [])
         shared += [item for item in members if item not in shared]
-    return {relative: (DirectoryFilter(labels[relative], f"{network.url}/{relative}", len(members)),
+    return {relative: (DirectoryFilter(labels[relative][0], f"{network.url}/{relative}", len(members)),
                        sorted(members, key=lambda item: item.site.name.casefold()))
             for relative, members in sharing.items()}
 
