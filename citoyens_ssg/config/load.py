@@ -27,6 +27,7 @@ SITE_FILE = "site.yaml"
 # Python-Markdown with Pelican's extensions, for a site moved from a Pelican blog.
 DIALECTS = ("commonmark", "python-markdown")
 DEFAULT_DIALECT = "commonmark"
+MAX_CATEGORIES = 12  # the themes one association may give itself in the directory
 _LANGUAGE = r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$"
 # Each site's feeds, under its address (Pelican's FEED_ALL_*; the portal, planet and directory link them).
 SITE_FEED_ATOM = "feeds/all.atom.xml"
@@ -224,7 +225,10 @@ class SiteConfig(SharedSettings):
     )
     city: str = key(schema.Text(), "", N_("its town"))
     neighbourhood: str = key(schema.Text(), "", N_("its neighbourhood, for the directory"))
-    categories: tuple[str, ...] = key(schema.TextList(), (), N_("what it does, for the directory"))
+    # Each theme is a page of the directory listing every theme: a site's count is bounded.
+    categories: tuple[str, ...] = key(
+        schema.TextList(max_items=MAX_CATEGORIES), (), N_("what it does, for the directory")
+    )
     opening_hours: tuple[str, ...] = key(schema.TextList(), (), N_("when it is open"))
     maintainers: tuple[str, ...] = key(
         schema.TextList(item=schema.Handle()), (), N_("who reviews changes to its folder (CODEOWNERS)")

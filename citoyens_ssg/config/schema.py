@@ -272,9 +272,10 @@ def _convert_items(
 class TextList(Field):
     expected = N_("a list of texts")
 
-    def __init__(self, *, item: Field | None = None, **kwargs: Any):
+    def __init__(self, *, item: Field | None = None, max_items: int | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.item = item or Text()
+        self.max_items = max_items
 
     def convert(self, node, document, path, problems):
         if isinstance(node, ScalarNode) and node.tag == _YAML + "str":
@@ -282,6 +283,10 @@ class TextList(Field):
         if not isinstance(node, SequenceNode):
             raise Invalid(
                 _("expected {expected}, got {found}", expected=_(self.expected), found=_found(node, document))
+            )
+        if self.max_items is not None and len(node.value) > self.max_items:
+            raise Invalid(
+                _("at most {maximum} items, got {count}", maximum=self.max_items, count=len(node.value))
             )
         return _convert_items(self.item, node, document, path, problems)
 

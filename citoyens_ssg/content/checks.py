@@ -90,6 +90,7 @@ STATUSES = frozenset({"published", "draft", "hidden"})
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?$")
 # A language tag as BCP 47 shapes it (fr, br, en-GB, oc-aranes): it becomes part of page addresses.
 LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
+YEARS = (1800, 2999)  # the years a date may have
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 SLASHED_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
 # The header syntax Python-Markdown's meta extension reads (markdown/extensions/meta.py): an
@@ -379,6 +380,17 @@ def check_date(value: str, timezone: str, line: int) -> None:
         parsed = datetime.fromisoformat(value.replace(" ", "T", 1) if "T" not in value else value)
     except ValueError:
         raise ContentError(_("date '{value}' does not exist in the calendar", value=value), line) from None
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        # Year 1 or 9999 overflows when moved to UTC or given an end: that site's build, or the network's.
+        raise ContentError(
+            _(
+                "date '{value}': write a year between {first} and {last}",
+                value=value,
+                first=YEARS[0],
+                last=YEARS[1],
+            ),
+            line,
+        )
     if parsed.tzinfo is None and _skipped_by_clock_change(parsed, ZoneInfo(timezone)):
         raise ContentError(
             _("{value} does not exist in {zone}: clocks go forward at that hour", value=value, zone=timezone),

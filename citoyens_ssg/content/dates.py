@@ -30,6 +30,7 @@ _OPENING = re.compile(
     r"(?P<end>\d{1,2})(?:[:h](?P<end_min>\d{2})?)?\s*h?$",
     re.IGNORECASE,
 )
+OPENING_LENGTH = 120  # an opening hour read as days and hours at most; longer ones are shown as written
 POSITIONS = {1: N_("first"), 2: N_("second"), 3: N_("third"), 4: N_("fourth"), 5: N_("fifth"), -1: N_("last")}
 
 
@@ -144,11 +145,15 @@ def moment(value: str | datetime | None, language: Languages, timezone: str = "E
 
 def opening_hours(text: str, language: Languages) -> str:
     """'mardi 14:00-18:00' as 'mardi de 14 h à 18 h'; other wordings are kept as written."""
-    found = _OPENING.match(text.strip())
-    if not found:
+    # _OPENING backtracks over a run of spaces (quadratic): 10,000 of them in one site.yaml took
+    # 8 s of the network's build; no opening hour is that long.
+    found = _OPENING.match(text.strip()) if len(text) <= OPENING_LENGTH else None
+    numbers = [int(found[name] or 0) for name in ("start", "start_min", "end", "end_min")] if found else []
+    # '99:99-00:00' is not an hour: kept as written, as any other wording (24 h is midnight).
+    if not found or max(numbers[0], numbers[2]) > 24 or max(numbers[1], numbers[3]) > 59:
         return text
-    start = time(int(found["start"]) % 24, int(found["start_min"] or 0))
-    end = time(int(found["end"]) % 24, int(found["end_min"] or 0))
+    start = time(numbers[0] % 24, numbers[1])
+    end = time(numbers[2] % 24, numbers[3])
     return f"{found['days'].strip()} {hours(start, end, language, html=False)}"
 
 

@@ -83,6 +83,7 @@ DAYS = {
 DURATION = re.compile(r"^(?:(\d+)\s*h\s*(\d+)?|(\d+):(\d{2}))$", re.IGNORECASE)
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_EXPANDED = 500
+MAX_RULE_NUMBER = 1000  # the largest COUNT or INTERVAL of a recurrence
 # Recurrences are expanded over this window after Start, at most MAX_EXPANDED times.  A rule that
 # never happens (30 February) is refused when read: dateutil looks for its next date up to the year
 # 9999, whatever the window, one period after the other (a daily one: seconds; see _probe).
@@ -379,11 +380,23 @@ def _recurrence(
             parts.append(f"COUNT={int(metadata['count'])}")
         rule = ";".join(parts)
     where = line("rrule") or line("recurrence")
-    frequency = dict(part.split("=", 1) for part in rule.split(";") if "=" in part).get("FREQ")
-    if frequency not in RULE_FREQUENCIES:
+    named = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    if named.get("FREQ") not in RULE_FREQUENCIES:
         raise ContentError(
             _("Rrule: '{value}': FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY", value=rule), where
         )
+    # INTERVAL=0 loops in dateutil, a COUNT past 2**31 fails in the calendar file: that site's whole build.
+    for name in ("COUNT", "INTERVAL"):
+        if name in named and not (named[name].isdigit() and 1 <= int(named[name]) <= MAX_RULE_NUMBER):
+            raise ContentError(
+                _(
+                    "Rrule: '{value}': {name} must be a whole number from 1 to {maximum}",
+                    value=rule,
+                    name=name,
+                    maximum=MAX_RULE_NUMBER,
+                ),
+                where if raw_rule else line("count"),
+            )
     try:
         rrulestr(f"RRULE:{rule}", dtstart=start)
         never = not _expand(_probe(rule, start), start, (), 1)

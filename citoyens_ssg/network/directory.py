@@ -23,6 +23,7 @@ from citoyens_ssg.config.sites import slugify
 from citoyens_ssg.content.events import Event
 
 UNSORTED = "Autres"
+FILTER_SLUG_LENGTH = 80  # characters of a theme's or neighbourhood's page name
 
 
 @dataclass(frozen=True)
@@ -94,14 +95,28 @@ def filter_pages(
     network: NetworkConfig, listings: list[Listing], folder: str, key
 ) -> dict[str, tuple[DirectoryFilter, list[Listing]]]:
     """annuaire/<folder>/<slug>.html for each value ``key`` gives: the associations that have it,
-    each once (an association with two themes is on both themes' pages, once on each)."""
-    pages: dict[str, tuple[DirectoryFilter, list[Listing]]] = {}
+    each once (an association with two themes is on both themes' pages, once on each).
+    Names that make the same slug ('Centre', 'centre !') share one page, so that no association's
+    spelling can take another's page; the label is the spelling most of them use (the first in the
+    directory's order on a tie), not one association's."""
+    labels: dict[str, tuple[str, int]] = {}
+    sharing: dict[str, list[Listing]] = {}
     for name, members in grouped(listings, key):
         if name == UNSORTED:
             continue
-        relative = f"annuaire/{folder}/{slugify(name)}.html"
-        pages[relative] = (DirectoryFilter(name, f"{network.url}/{relative}", len(members)), members)
-    return pages
+        # A file name has at most 255 bytes: a longer theme must not stop the network's build.
+        relative = f"annuaire/{folder}/{slugify(name, max_length=FILTER_SLUG_LENGTH)}.html"
+        if len(members) > labels.get(relative, ("", 0))[1]:
+            labels[relative] = (name, len(members))
+        shared = sharing.setdefault(relative, [])
+        shared += [item for item in members if item not in shared]
+    return {
+        relative: (
+            DirectoryFilter(labels[relative][0], f"{network.url}/{relative}", len(members)),
+            sorted(members, key=lambda item: item.site.name.casefold()),
+        )
+        for relative, members in sharing.items()
+    }
 
 
 def geojson(network: NetworkConfig, listings: list[Listing], upcoming: list[tuple[datetime, Event]]) -> dict:

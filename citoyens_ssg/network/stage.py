@@ -72,7 +72,7 @@ def load_manifests(
             continue
         try:
             manifests[site.slug] = read_manifest(path)
-        except (ValueError, KeyError) as error:
+        except (ValueError, KeyError, OverflowError) as error:
             problems.append(
                 Problem(str(path), _("unreadable manifest, rebuild the site: {reason}", reason=error))
             )
