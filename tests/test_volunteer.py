@@ -47,6 +47,8 @@ def test_new_site_and_new_post_build_cleanly(network, capsys):
     assert "Sortie du dimanche\u00a0: la côte" in network.read(
         "les-amis-du-velo-a-kerlouan/index.html"
     )  # French spacing
+    # Its address is its dated file name, as the README says: next year's outing will not collide.
+    assert "la côte</h1>" in network.read(f"les-amis-du-velo-a-kerlouan/{articles[1].stem}.html")
 
 
 def test_scaffolds_never_overwrite(network, capsys):

@@ -59,10 +59,10 @@ ainsi : `![Ce que montre l'image]({{static}}/images/photo.jpg)`.
 
 # The first words of a new post: ``check`` flags an article that still holds them.
 PLACEHOLDER = "Écrivez ici votre article."
+# No Slug: line: the page's address is the dated file name, so two posts of one title never collide.
 NEW_POST = """\
 Title: {title}
 Date: {date}
-Slug: {slug}
 Category: {category}
 Tags:
 Summary:
@@ -145,7 +145,6 @@ def new_post(root: Path, site: str, title: str) -> Path:
         NEW_POST.format(
             title=title,
             date=f"{date:%Y-%m-%d %H:%M}",
-            slug=slug,
             placeholder=PLACEHOLDER,
             category=_usual_category(config.content_dir),
         ),
