@@ -44,14 +44,17 @@ description: ""              # une phrase qui présente l'association
 # markdown: commonmark       # ou python-markdown, le Markdown d'un ancien blog Pelican
 """
 
+# A draft, like new-post's: its words are for the volunteer, never for the public pages, the portal
+# or the planet.
 FIRST_POST = """\
 Title: Bienvenue sur le site {of_name}
 Date: {date}
 Category: Vie de l'association
 Tags: bienvenue
+Status: draft
 
-Voici le premier article {of_name}. Pour en écrire un autre, copiez ce fichier
-ou lancez `{new_post}`.
+Voici le premier article {of_name}, en brouillon : il n'est visible que dans l'aperçu.
+Pour en écrire un autre, copiez ce fichier ou lancez `{new_post}`.
 
 Les images vont dans le dossier `images/`, à côté de ce fichier, et s'insèrent
 ainsi : `![Ce que montre l'image]({{static}}/images/photo.jpg)`.
