@@ -28,7 +28,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="citoyens", description=_("Build a network of citizen media sites with Pelican.")
     )
-    parser.add_argument("--version", action="version", version=f"citoyens {__version__}")
+    parser.add_argument(  # help given: Python 3.11's argparse writes its default untranslated
+        "--version",
+        action="version",
+        version=f"citoyens {__version__}",
+        help=_("show program's version number and exit"),
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "-C",

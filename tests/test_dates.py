@@ -88,3 +88,13 @@ def test_english_sites_get_the_english_wording(agenda):
     )
     repair = when(agenda.read("en/agenda/repair.html"))
     assert repair.endswith("on the first Saturday of every month, 10 times")
+
+
+def test_the_first_of_a_month_is_1er_wherever_a_page_names_its_month(agenda):
+    """The theme's own dates (an article's « Publié le », the listings) as the agenda writes them."""
+    agenda.article("fr", "bilan", "Bilan", "2026-11-01 10:00")  # the build's day is 20 November
+    agenda.article("en", "report", "Report", "2026-11-01 10:00")
+    assert agenda.build().ok
+    assert ">1er novembre 2026</time>" in agenda.read("fr/bilan.html")
+    assert ">1er novembre 2026</time>" in agenda.read("fr/index.html")
+    assert ">November 1, 2026</time>" in agenda.read("en/report.html")

@@ -75,7 +75,7 @@ def test_a_site_in_english_gets_the_theme_in_english(network):
     assert "Skip to content" in english and "Published on" in english
     assert "Aller au contenu" not in english and "January 1, 2026" in english
     french = network.read("epn/atelier.html")
-    assert "Aller au contenu" in french and "Publié le" in french and "1 janvier 2026" in french
+    assert "Aller au contenu" in french and "Publié le" in french and "1er janvier 2026" in french
     portal = network.read("index.html")
     assert "The associations of the network" in portal and "Skip to content" in portal
 

@@ -4,7 +4,6 @@ network: the accessibility tree, keyboard events, computed styles, response head
 from __future__ import annotations
 
 import re
-import time
 import urllib.request
 
 import pytest
@@ -95,8 +94,8 @@ def test_an_episode_is_named_timed_and_its_transcript_readable(served):
     caption = page.evaluate("document.querySelector('.media figcaption').textContent")
     assert "(2\u00a0s)" in caption and "min" not in caption  # a 2-second file, once "(1 min)"
     page.evaluate("document.querySelector('.media figcaption a:not([download])').click()")
-    wait(page, "location.pathname.endsWith('/transcription/')")
-    time.sleep(0.2)
+    # Not wait(): its promise dies with the episode's page when the link navigates.
+    assert page.path_after_redirect(episode).endswith("/transcription/")
     assert page.evaluate("document.documentElement.lang") == "fr"
     text = page.evaluate("document.querySelector('main').innerText")
     assert "Transcription" in text and "Ã" not in text
@@ -154,8 +153,19 @@ def test_search_excerpts_read_the_article_not_its_byline_or_player(served):
     excerpts = page.evaluate(
         "[...document.querySelectorAll('.pagefind-ui__result-excerpt')].map(e => e.textContent)"
     )
-    foreign = [e for e in excerpts if re.search("Publié le|Télécharger|Écouter|transcription", e)]
+    foreign = [e for e in excerpts if re.search("Publié le|Télécharger|Écouter|transcription|S’abonner", e)]
     assert excerpts and not foreign, excerpts
+    # The network's search says which association each result comes from, once, beside it:
+    # the name is the result's metadata, never the first words of its excerpt.
+    page.goto(address + "/recherche/")
+    assert page.search("jardin")
+    results = page.evaluate(
+        "[...document.querySelectorAll('.pagefind-ui__result')].map(r => [r.innerText,"
+        " r.querySelector('.pagefind-ui__result-excerpt').textContent])"
+    )
+    names = ("Radio Ondes Citoyennes", "Recouvrance en commun", "AMAP des Dunes", "Espace public numérique")
+    assert all(any(name in text for name in names) for text, _excerpt in results), results
+    assert not [excerpt for _text, excerpt in results if excerpt.startswith(names)], results
     page.close()
 
 

@@ -38,7 +38,7 @@ def test_new_site_and_new_post_build_cleanly(network, capsys):
     assert [p.name[11:] for p in articles] == ["bienvenue.md", "sortie-du-dimanche-la-cote.md"]
     welcome = articles[0].read_text(encoding="utf-8")  # « des Amis », never « de Les Amis »
     assert welcome.startswith("Title: Bienvenue sur le site des Amis du Vélo à Kerlouan !\n")
-    assert "Voici le premier article des Amis du Vélo à Kerlouan !." in welcome
+    assert "Voici le premier article des Amis du Vélo à Kerlouan !, en brouillon" in welcome
     assert articles[1].read_text(encoding="utf-8").startswith("Title: Sortie du dimanche : la côte\nDate: ")
     assert main(["check", "-C", str(network.root)]) == 0  # a draft: its placeholder text is only a warning
     written = articles[1].read_text(encoding="utf-8").replace("Status: draft\n", "")
@@ -47,6 +47,10 @@ def test_new_site_and_new_post_build_cleanly(network, capsys):
     assert "Sortie du dimanche\u00a0: la côte" in network.read(
         "les-amis-du-velo-a-kerlouan/index.html"
     )  # French spacing
+    # The welcome's instructions (make new-post…) stay in the preview, off the public pages.
+    assert not [page for page in network.output.rglob("*.html") if "make new-post" in page.read_text("utf-8")]
+    # Its address is its dated file name, as the README says: next year's outing will not collide.
+    assert "la côte</h1>" in network.read(f"les-amis-du-velo-a-kerlouan/{articles[1].stem}.html")
 
 
 def test_scaffolds_never_overwrite(network, capsys):

@@ -154,6 +154,8 @@ def test_under_lang_c_the_commands_speak_the_networks_language(network):
     assert helped.stdout.startswith("utilisation : citoyens build [-h]")
     assert "\noptions :\n" in helped.stdout and "affiche cette aide et s'arrête" in helped.stdout
     assert not any(english in helped.stdout for english in ("usage:", "options:", "show this"))
+    whole = citoyens("--help", cwd=network.root).stdout  # the commands' list and --version too
+    assert "affiche la version et s'arrête" in whole and "show program's" not in whole
     refused = citoyens("bulid", cwd=network.root)
     assert "citoyens : erreur : argument commande : choix invalide : 'bulid'" in refused.stderr
     assert "ne télécharge pas" in citoyens("build", "--help", lang="de_DE.UTF-8", cwd=network.root).stdout
@@ -182,9 +184,9 @@ def test_new_post_writes_a_draft_and_check_flags_what_the_scaffolds_left(network
     expected = [
         "ATTENTION sites/radio-ondes/site.yaml:5: le site n'a pas de description : écrivez une phrase "
         "qui présente l'association (description: dans site.yaml)",
-        f"ATTENTION {shown}:6: Summary: est vide : écrivez une phrase pour les listes, les flux et les "
+        f"ATTENTION {shown}:5: Summary: est vide : écrivez une phrase pour les listes, les flux et les "
         "réseaux sociaux, ou retirez la ligne",
-        f"ATTENTION {shown}:9: l'article contient encore le texte écrit par new-post (« Écrivez ici "
+        f"ATTENTION {shown}:8: l'article contient encore le texte écrit par new-post (« Écrivez ici "
         "votre article. ») : écrivez l'article à sa place",
         "ATTENTION sites/radio-ondes/content/sans-categorie.md:1: pas de Category: Pelican range cet "
         "article dans « misc » : ajoutez une ligne Category: (par exemple Category: Vie de l'association)",
@@ -193,7 +195,7 @@ def test_new_post_writes_a_draft_and_check_flags_what_the_scaffolds_left(network
         assert line in err.splitlines(), (line, err)
     post.write_text(text.replace("Status: draft\n", ""), encoding="utf-8")  # published as it is
     assert main(["check", "-C", root, "--no-build"]) == 1
-    refused = f"ERREUR {shown}:8: l'article contient encore le texte écrit par new-post"
+    refused = f"ERREUR {shown}:7: l'article contient encore le texte écrit par new-post"
     assert refused in capsys.readouterr().err
 
 

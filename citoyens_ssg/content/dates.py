@@ -51,11 +51,16 @@ def weekday_name(value: date, language: Languages) -> str:
     return _names(language).days["format"]["wide"][value.weekday()]
 
 
+def day_number(value: date, language: str) -> str:
+    """The day before its month's name: French writes the first of a month « 1er »."""
+    return "1er" if value.day == 1 and language == "fr" else str(value.day)
+
+
 def day(value: date, language: Languages, *, month: bool = True, year: bool = True) -> str:
     """'mardi 1er décembre 2026' ('Tuesday 1 December 2026'); without its month or year
     when a range says them once, at its end."""
     names = _names(language)
-    number = "1er" if value.day == 1 and names.language == "fr" else str(value.day)
+    number = day_number(value, names.language)
     text = f"{weekday_name(value, language)} {number}"
     if month:
         text += NBSP + names.months["format"]["wide"][value.month]
@@ -67,7 +72,7 @@ def day(value: date, language: Languages, *, month: bool = True, year: bool = Tr
 def day_of_month(value: date, language: Languages) -> str:
     """'1er décembre', '22 décembre' (no weekday, no year): for until and except."""
     names = _names(language)
-    number = "1er" if value.day == 1 and names.language == "fr" else str(value.day)
+    number = day_number(value, names.language)
     return f"{number}{NBSP}{names.months['format']['wide'][value.month]}"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import re
 from datetime import date, datetime
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, ModuleType
@@ -64,6 +65,23 @@ _BABEL_FORMATS = {
 }
 
 
+_MONTH_NAMED = {"long_date", "weekday_date"}  # « 1er décembre 2026 »; « 01/12/2026 » keeps its figures
+
+
+def _language_code(locale: str) -> str:
+    return locale.split("_")[0]
+
+
+def _first_of_month(width: str, value: date, locale: str) -> str:
+    """Babel's pattern of that width with the day as the language writes it (« 1er » in French):
+    Babel itself writes « 1 décembre »."""
+    number = dates.day_number(value, _language_code(locale))
+    if number == str(value.day):
+        return width
+    pattern = Locale.parse(locale).date_formats[width].pattern
+    return re.sub(r"(?<![A-Za-z'])d(?![A-Za-z])", f"'{number}'", pattern)
+
+
 def filters(
     language: str, timezone: str = "Europe/Paris", network_language: str | None = None
 ) -> dict[str, Any]:
@@ -79,6 +97,8 @@ def filters(
             return ""
         if (kind, value) not in known:
             format_, width = _BABEL_FORMATS[kind]
+            if kind in _MONTH_NAMED:
+                width = _first_of_month(width, value, locale)
             known[kind, value] = format_(value, format=width, locale=locale)
         return known[kind, value]
 
@@ -121,7 +141,7 @@ def filters(
         """A day as a date block shows it: « 1er », « déc. », « mar. », and the whole
         « mardi 1er décembre » a day's heading reads (French writes the first of a month « 1er »)."""
         day = value.date() if isinstance(value, datetime) else value
-        number = "1er" if day.day == 1 and locale.startswith("fr") else str(day.day)
+        number = dates.day_number(day, _language_code(locale))
         month, weekday, short_month, short_weekday = (
             format_date(day, pattern, locale=locale) for pattern in ("MMMM", "EEEE", "MMM", "EEE")
         )

@@ -32,14 +32,17 @@ SITE_YAML_HEADER = """\
 """
 HELP_COLUMN = 29  # where each key's comment starts, so that they read as a column
 
+# A draft, like new-post's: its words are for the volunteer, never for the public pages, the portal
+# or the planet.
 FIRST_POST = """\
 Title: Bienvenue sur le site {of_name}
 Date: {date}
 Category: Vie de l'association
 Tags: bienvenue
+Status: draft
 
-Voici le premier article {of_name}. Pour en écrire un autre, copiez ce fichier
-ou lancez `{new_post}`.
+Voici le premier article {of_name}, en brouillon : il n'est visible que dans l'aperçu.
+Pour en écrire un autre, copiez ce fichier ou lancez `{new_post}`.
 
 Les images vont dans le dossier `images/`, à côté de ce fichier, et s'insèrent
 ainsi : `![Ce que montre l'image]({{static}}/images/photo.jpg)`.
@@ -47,10 +50,10 @@ ainsi : `![Ce que montre l'image]({{static}}/images/photo.jpg)`.
 
 # The first words of a new post: ``check`` flags an article that still holds them.
 PLACEHOLDER = "Écrivez ici votre article."
+# No Slug: line: the page's address is the dated file name, so two posts of one title never collide.
 NEW_POST = """\
 Title: {title}
 Date: {date}
-Slug: {slug}
 Category: {category}
 Tags:
 Summary:
@@ -175,7 +178,6 @@ def new_post(root: Path, site: str, title: str) -> Path:
         NEW_POST.format(
             title=title,
             date=f"{date:%Y-%m-%d %H:%M}",
-            slug=slug,
             placeholder=PLACEHOLDER,
             category=_usual_category(config.content_dir),
         ),
