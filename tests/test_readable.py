@@ -4,6 +4,7 @@ network: the accessibility tree, keyboard events, computed styles, response head
 from __future__ import annotations
 
 import re
+import time
 import urllib.request
 
 import pytest
@@ -94,7 +95,6 @@ def test_an_episode_is_named_timed_and_its_transcript_readable(served):
     caption = page.evaluate("document.querySelector('.media figcaption').textContent")
     assert "(2\u00a0s)" in caption and "min" not in caption  # a 2-second file, once "(1 min)"
     page.evaluate("document.querySelector('.media figcaption a:not([download])').click()")
-    # Not wait(): its promise dies with the episode's page when the link navigates.
     assert page.path_after_redirect(episode).endswith("/transcription/")
     assert page.evaluate("document.documentElement.lang") == "fr"
     text = page.evaluate("document.querySelector('main').innerText")
