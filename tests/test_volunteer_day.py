@@ -182,7 +182,7 @@ def test_new_post_writes_a_draft_and_check_flags_what_the_scaffolds_left(network
     err = capsys.readouterr().err
     shown = post.relative_to(network.root).as_posix()
     expected = [
-        "ATTENTION sites/radio-ondes/site.yaml:5: le site n'a pas de description : écrivez une phrase "
+        "ATTENTION sites/radio-ondes/site.yaml: le site n'a pas de description : écrivez une phrase "
         "qui présente l'association (description: dans site.yaml)",
         f"ATTENTION {shown}:5: Summary: est vide : écrivez une phrase pour les listes, les flux et les "
         "réseaux sociaux, ou retirez la ligne",

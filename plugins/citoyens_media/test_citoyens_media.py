@@ -12,8 +12,13 @@ def test_an_episode_gets_a_player_and_the_site_a_podcast(plugin_network):
     report = plugin_network.build()
     assert report.ok, [str(problem) for result in report.sites for problem in result.problems]
     page = plugin_network.read("radio/voix.html")
-    assert '<audio controls preload="none" src="/radio/audio/voix.mp3"></audio>' in page
-    assert '<a href="/radio/audio/voix.mp3" download>Télécharger l’enregistrement</a> (58 min)' in page
+    # The player named after its episode; the length as typed (Duration:), the file saying none.
+    assert '<audio controls preload="none" src="/radio/audio/voix.mp3"' in page
+    assert 'aria-label="Écouter : La voix des quartiers"' in page
+    assert (
+        '<a href="/radio/audio/voix.mp3" download>Télécharger l’enregistrement</a> (58\u00a0min 30\u00a0s)'
+        in page
+    )
     podcast = feedparser.parse((plugin_network.output / "radio/podcast.xml").read_bytes())
     assert not podcast.bozo
     assert (podcast.feed.title, podcast.feed.author) == ("Radio Ondes", "La rédaction")
