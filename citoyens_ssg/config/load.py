@@ -556,18 +556,19 @@ def _network_from(
         trusted_sites=frozenset(values.get("trusted_sites", ())),
         image_widths=tuple(sorted(set(values.get("image_widths", NetworkConfig.image_widths)))),
         map=schema.built(MapConfig, values.get("map", {})),
-        letter=_letter(values["lettre"], name) if "lettre" in values else None,
+        letter=_letter(values["lettre"], name, language) if "lettre" in values else None,
         limits=schema.built(LimitsConfig, values.get("limits", {})),
         editor=backend_from(values["editeur"]) if "editeur" in values else None,
     )
 
 
-def _letter(values: dict, network_name: str) -> LetterConfig:
+def _letter(values: dict, network_name: str, language: str) -> LetterConfig:
     smtp = values.get("smtp", {})
     return schema.built(
         LetterConfig,
         values,
-        title=values.get("title") or _("The letter of {name}", name=network_name),
+        # A public text, as the planet's: in the network's language, not the build machine's.
+        title=values.get("title") or in_language(language, N_("The letter of {name}"), name=network_name),
         day=WEEKDAYS.index(values.get("day", "vendredi")),
         smtp_port=smtp.get("port", 465 if smtp.get("security") == "tls" else 587),
     )
