@@ -40,7 +40,7 @@ from markdownify import markdownify
 from citoyens_ssg.config.load import load_network_for_site
 from citoyens_ssg.config.sites import slugify
 from citoyens_ssg.content.images import EXTENSIONS as IMAGE_EXTENSIONS
-from citoyens_ssg.content.sanitize import clean_html, clean_text, plain_text, safe_link
+from citoyens_ssg.content.sanitize import VOID_ELEMENTS, clean_html, clean_text, plain_text, safe_link
 from citoyens_ssg.errors import CitoyensError
 from citoyens_ssg.i18n import _, translate
 from citoyens_ssg.network.fetch import FetchError, FetchPolicy, fetch
@@ -78,9 +78,6 @@ ENTITIES = str.maketrans({"{": "&#123;", "}": "&#125;", "|": "&#124;"})
 PERCENT = str.maketrans({"{": "%7B", "}": "%7D", "|": "%7C"})
 MAX_HTML_DEPTH = 100  # the converter recurses per element: 5,000 nested <div> would crash it
 HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
-VOID_TAGS = frozenset(
-    {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-)
 
 
 @dataclass
@@ -461,7 +458,7 @@ def _depth(html: str) -> int:
     """How deep the elements of (sanitised, so well-formed) ``html`` nest."""
     depth = deepest = 0
     for closing, tag, self_closing in HTML_TAG.findall(html):
-        if tag.lower() in VOID_TAGS or self_closing:
+        if tag.lower() in VOID_ELEMENTS or self_closing:
             continue
         depth = max(depth - 1, 0) if closing else depth + 1
         deepest = max(deepest, depth)
