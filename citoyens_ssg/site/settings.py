@@ -42,6 +42,7 @@ PROJECT_PLUGINS = [
     "citoyens_incremental",
 ]
 AGENDA_FOLDER = "agenda"
+DEFAULT_CATEGORY = "Divers"  # an article naming no category: Pelican's "misc" is not French
 
 
 def site_settings(
@@ -67,7 +68,7 @@ def site_settings(
         "TIMEZONE": site.timezone,
         "DEFAULT_LANG": site.language,
         "LOCALE": ["C.UTF-8", "C"],  # dates are formatted by Babel, not the C library
-        "DEFAULT_CATEGORY": "Divers",  # an article naming no category: Pelican's "misc" is not French
+        "DEFAULT_CATEGORY": DEFAULT_CATEGORY,
         "THEME": str(theme.root),
         "THEME_TEMPLATES_OVERRIDES": _template_overrides(site, theme),
         "THEME_STATIC_PATHS": [str(p) for p in _static_folders(site, theme)],
