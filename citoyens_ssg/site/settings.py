@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # citoyens_guard checks and sanitises what is read, citoyens_i18n translates
 # the theme's strings into the site's language, citoyens_images publishes
 # clean responsive images, citoyens_media adds players and the podcast feed,
+# citoyens_feeds names the feeds' style sheet, citoyens_agenda makes the events' pages,
 # citoyens_manifest hands the published entries to the network stage,
 # citoyens_incremental renders only the pages whose inputs changed.
 PROJECT_PLUGINS = [
