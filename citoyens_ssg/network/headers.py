@@ -147,14 +147,16 @@ def redirect_pages(tree: Path, language: str, public_url: str) -> dict[str, str]
         for page in sorted(folder.rglob("*.html")) if folder.is_dir() else []:
             relative = page.relative_to(folder).as_posix()
             address = urlsplit(public_url).path.rstrip("/") + new + relative.removesuffix("index.html")
-            pages[(old + relative).lstrip("/")] = _redirect_page(address, language, public_url)
+            # root-relative, the network's path included: the page works at any host
+            canonical = addresses.origin(public_url) + address
+            pages[(old + relative).lstrip("/")] = redirect_page(address, language, canonical)
     return pages
 
 
-def _redirect_page(address: str, language: str, public_url: str) -> str:
-    """``address`` root-relative, the network's path included: the page works at any host."""
+def redirect_page(address: str, language: str, canonical: str) -> str:
+    """A page that sends the browser to ``address`` (meta refresh, and a link for the reader),
+    not to be indexed; ``canonical``: the new page's public address."""
     link = f'<a href="{escape(address)}">{escape(address)}</a>'
-    canonical = addresses.origin(public_url) + address
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="refresh" content="0; url={escape(address)}">\n'

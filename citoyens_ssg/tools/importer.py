@@ -42,9 +42,9 @@ from citoyens_ssg.config.sites import slugify
 from citoyens_ssg.content.images import EXTENSIONS as IMAGE_EXTENSIONS
 from citoyens_ssg.content.sanitize import VOID_ELEMENTS, clean_html, clean_text, plain_text, safe_link
 from citoyens_ssg.errors import CitoyensError
-from citoyens_ssg.i18n import _, translate
+from citoyens_ssg.i18n import _
 from citoyens_ssg.network.fetch import FetchError, FetchPolicy, fetch
-from citoyens_ssg.network.headers import MOVED
+from citoyens_ssg.network.headers import redirect_page
 from citoyens_ssg.tools.scaffold import POST_SLUG_LENGTH
 
 WP = "{http://wordpress.org/export/1.2/}"
@@ -411,7 +411,7 @@ def _write_redirects(
             continue
         page = decoded if decoded[-1].endswith((".html", ".htm")) else [*decoded, "index.html"]
         relative = "/".join(page)
-        pages[relative] = _redirect_page(target, language)
+        pages[relative] = redirect_page(target, language, target)
     files = {"_redirects": "".join(f"{line}\n" for line in lines), **pages} if lines else {}
     for relative, text in files.items():
         path = folder / relative
@@ -425,16 +425,6 @@ def _write_redirects(
             shown = path.relative_to(folder.parent.parent)
             report.skipped.append(_("{path} already exists; kept as it is", path=shown))
     return folder if files else None
-
-
-def _redirect_page(target: str, language: str) -> str:
-    link = f'<a href="{escape(target)}">{escape(target)}</a>'
-    return (
-        f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
-        f'<link rel="canonical" href="{escape(target)}">\n<title>{escape(target)}</title>\n</head>\n'
-        f"<body>\n<p>{translate(language, MOVED, address=link)}</p>\n</body>\n</html>\n"
-    )
 
 
 def _literal(markdown: str) -> str:
