@@ -34,7 +34,7 @@ from citoyens_ssg.i18n import _
 from citoyens_ssg.pipeline.build import BuildOptions, build
 from citoyens_ssg.site.settings import DEFAULT_CATEGORY
 from citoyens_ssg.site.templating import PAGE_BACKGROUND, contrast, readable_accent, six_digits
-from citoyens_ssg.tools.scaffold import PLACEHOLDER
+from citoyens_ssg.tools.scaffold import PLACEHOLDER, usual_category
 
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)")
 INTERNAL_LINK = re.compile(r"\]\((?P<target>\{(?:filename|static|attach)\}[^)\s#]+)")
@@ -258,7 +258,7 @@ def _filed_under_default(site: SiteConfig, path: Path, fields: dict) -> bool:
 
 
 def _usual_example(categories: dict[str, list]) -> str:
-    return max(sorted(categories), key=lambda name: len(categories[name])) if categories else "Actualités"
+    return usual_category({name: len(found) for name, found in categories.items()})
 
 
 def _prose_lines(text: str):
