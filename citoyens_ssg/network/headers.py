@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from citoyens_ssg.config.sites import NOT_FOUND, REDIRECTS
-from citoyens_ssg.i18n import N_, translate
+from citoyens_ssg.i18n import N_, in_language
 from citoyens_ssg.site import addresses
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -162,5 +162,5 @@ def redirect_page(address: str, language: str, canonical: str) -> str:
         f'<meta http-equiv="refresh" content="0; url={escape(address)}">\n'
         f'<meta name="robots" content="noindex">\n<link rel="canonical" href="{escape(canonical)}">\n'
         f"<title>{escape(address)}</title>\n</head>\n<body>\n"
-        f"<p>{translate(language, MOVED, address=link)}</p>\n</body>\n</html>\n"
+        f"<p>{in_language(language, MOVED, address=link)}</p>\n</body>\n</html>\n"
     )
