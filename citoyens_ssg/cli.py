@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from yaml.nodes import MappingNode, ScalarNode
 
 from citoyens_ssg import __version__, i18n
-from citoyens_ssg.config.load import DIALECTS
+from citoyens_ssg.config.load import DIALECTS, NETWORK_FILE, SharedSettings
+from citoyens_ssg.config.yamlfile import load_yaml
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.i18n import N_, _
 
@@ -252,15 +253,12 @@ def _build_options(command: argparse.ArgumentParser, output_help: str | None = N
 
 def _network_language(argv: list[str] | None) -> str:
     """network.yaml's ``language:`` (read before the options, which --help shows in it), else French."""
-    from citoyens_ssg.config.load import SharedSettings
-    from citoyens_ssg.config.yamlfile import load_yaml
-
     root = Path.cwd()
     arguments = sys.argv[1:] if argv is None else argv
     for option, value in zip(arguments, arguments[1:]):
         if option in ("-C", "--root"):
             root = Path(value)
-    document, _problems = load_yaml(root / "network.yaml", "network.yaml")
+    document, _problems = load_yaml(root / NETWORK_FILE, NETWORK_FILE)
     if document is not None and isinstance(document.root, MappingNode):
         for key, value in document.root.value:
             if key.value == "language" and isinstance(value, ScalarNode) and value.value:

@@ -9,6 +9,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from citoyens_ssg import i18n
+from citoyens_ssg.network.headers import redirect_page
 from citoyens_ssg.site.templating import ThemeTranslations, install_translations
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -112,3 +113,11 @@ def test_theme_strings_read_as_with_jinjas_own_i18n(source, autoescape):
         expected = jinjas.from_string(source).render(context)
         assert ours.from_string(source).render(context) == expected
         assert ours.from_string(source).render(context) == expected  # and again, from what it remembered
+
+
+def test_a_redirect_page_follows_the_public_pages_fallback_rule():
+    """A public page: a Breton network's redirect page says French (the catalogue's last resort,
+    as its other pages), not English; an English one, English."""
+    breton = redirect_page("/nevez/", "br", "https://reseau.example.org/nevez/")
+    assert '<html lang="br">' in breton and "déménagé" in breton
+    assert "has moved" in redirect_page("/new/", "en", "https://reseau.example.org/new/")

@@ -232,6 +232,9 @@ def test_old_addresses_redirect_to_the_new_pages(imported):
     moved = (folder / "2024/06/compost/index.html").read_text(encoding="utf-8")
     assert f'<meta http-equiv="refresh" content="0; url={NEW}compost.html">' in moved
     assert '<html lang="fr">' in moved and "déménagé" in moved
+    # the network's own redirect pages' shape: a search engine indexes the new page, not this one
+    assert '<meta name="robots" content="noindex">' in moved
+    assert f'<link rel="canonical" href="{NEW}compost.html">' in moved
     assert not list(network.root.glob("evasion*"))
     assert not list((network.root / "redirections").glob("evasion*"))
     assert main(["build", "-C", str(network.root)]) == 0

@@ -499,4 +499,7 @@ def test_lettre_settings_are_checked_with_file_and_line(network):
     ]
     network.write("network.yaml", "name: Réseau\nurl: https://reseau.example.org\nlettre: {}\n")
     letter = load_network(network.root).letter
-    assert (letter.title, letter.day, letter.items, letter.smtp_port) == ("The letter of Réseau", 4, 30, 587)
+    # The default title is public: the network's language (French), whatever the machine's (English here).
+    assert (letter.title, letter.day, letter.items, letter.smtp_port) == ("La lettre de Réseau", 4, 30, 587)
+    network.write("network.yaml", "name: Réseau\nurl: https://reseau.example.org\nlanguage: en\nlettre: {}\n")
+    assert load_network(network.root).letter.title == "The letter of Réseau"

@@ -276,3 +276,28 @@ def test_video_embeds_call_no_third_party_until_clicked(network):
     ]  # the site's own only
     assert foreign == [], foreign
     assert re.search(r'<img src="/a/images/affiche.png" alt="" loading="lazy">', served)
+
+
+def test_a_translated_episode_links_to_its_own_transcript_page(network):
+    """Each language's episode gets its transcript page: the Breton one linked to a page never written."""
+    network.site("radio", "name: Radio Ondes\n")
+    (network.root / "sites/radio/content/audio").mkdir(parents=True)
+    (network.root / "sites/radio/content/audio/emission.mp3").write_bytes(b"ID3" + bytes(12_345))
+    network.write("sites/radio/content/fichiers/transcription.txt", "Bonjour.\n")
+    network.write("sites/radio/content/fichiers/treuzskrivadur.txt", "Demat.\n")
+    for name, lang, transcript in (("voix", "fr", "transcription"), ("voix-br", "br", "treuzskrivadur")):
+        network.article(
+            "radio",
+            name,
+            "La voix",
+            "2026-03-01 18:00",
+            Slug="la-voix",
+            Lang=lang,
+            Audio="{static}/audio/emission.mp3",
+            Transcript=f"{{static}}/fichiers/{transcript}.txt",
+        )
+    assert network.build(offline=True).ok
+    assert '<a href="/radio/la-voix-br/transcription/">' in network.read("radio/la-voix-br.html")
+    breton = network.read("radio/la-voix-br/transcription/index.html")
+    assert "<p>Demat.</p>" in breton and '<a href="/radio/la-voix-br.html">' in breton
+    assert "<p>Bonjour.</p>" in network.read("radio/la-voix/transcription/index.html")

@@ -188,8 +188,8 @@ def test_new_post_writes_a_draft_and_check_flags_what_the_scaffolds_left(network
         "réseaux sociaux, ou retirez la ligne",
         f"ATTENTION {shown}:8: l'article contient encore le texte écrit par new-post (« Écrivez ici "
         "votre article. ») : écrivez l'article à sa place",
-        "ATTENTION sites/radio-ondes/content/sans-categorie.md:1: pas de Category: Pelican range cet "
-        "article dans « misc » : ajoutez une ligne Category: (par exemple Category: Vie de l'association)",
+        "ATTENTION sites/radio-ondes/content/sans-categorie.md:1: pas de Category: cet article est rangé "
+        "dans « Divers » : ajoutez une ligne Category: (par exemple Category: Vie de l'association)",
     ]
     for line in expected:
         assert line in err.splitlines(), (line, err)

@@ -37,7 +37,8 @@ PLANET_FEED_ATOM = "planet/atom.xml"
 PLANET_FEED_RSS = "planet/rss.xml"
 
 
-_LATITUDE, _LONGITUDE = (-90, 90), (-180, 180)
+# The bounds of a place on the map (the network map's view, an association's place).
+_LATITUDE, _LONGITUDE = {"minimum": -90, "maximum": 90}, {"minimum": -180, "maximum": 180}
 key = schema.key
 
 
@@ -158,10 +159,10 @@ class MapConfig:
         schema.Url(), "https://www.openstreetmap.org/copyright", N_("the credit's link")
     )
     latitude: float | None = key(
-        schema.Number(minimum=-90, maximum=90), None, N_("the view when there is nothing to show yet")
+        schema.Number(**_LATITUDE), None, N_("the view when there is nothing to show yet")
     )
     longitude: float | None = key(
-        schema.Number(minimum=-180, maximum=180), None, N_("the view when there is nothing to show yet")
+        schema.Number(**_LONGITUDE), None, N_("the view when there is nothing to show yet")
     )
     zoom: int = key(schema.Integer(minimum=1, maximum=19), 13, N_("the zoom of that view"))
 
@@ -234,10 +235,8 @@ class SiteConfig(SharedSettings):
         schema.TextList(item=schema.Handle()), (), N_("who reviews changes to its folder (CODEOWNERS)")
     )
     podcast: dict[str, Any] = key(_PODCAST, {}, N_("its podcast's title, category, cover and owner"))
-    latitude: float | None = key(schema.Number(minimum=-90, maximum=90), None, N_("where it is, for the map"))
-    longitude: float | None = key(
-        schema.Number(minimum=-180, maximum=180), None, N_("where it is, for the map")
-    )
+    latitude: float | None = key(schema.Number(**_LATITUDE), None, N_("where it is, for the map"))
+    longitude: float | None = key(schema.Number(**_LONGITUDE), None, N_("where it is, for the map"))
     # 'python-markdown' for a site moved from a Pelican blog
     markdown: str = key(
         schema.Choice(choices=DIALECTS), DEFAULT_DIALECT, N_("the Markdown its texts are written in")
@@ -558,20 +557,21 @@ def _network_from(
             feeds=tuple(_subscription(feed) for feed in planet.get("feeds", ())),
         ),
         trusted_sites=frozenset(values.get("trusted_sites", ())),
-        image_widths=tuple(sorted(set(values.get("image_widths", (480, 960, 1600))))),
+        image_widths=tuple(sorted(set(values.get("image_widths", NetworkConfig.image_widths)))),
         map=schema.built(MapConfig, values.get("map", {})),
-        letter=_letter(values["lettre"], name) if "lettre" in values else None,
+        letter=_letter(values["lettre"], name, language) if "lettre" in values else None,
         limits=schema.built(LimitsConfig, values.get("limits", {})),
         editor=schema.built(Backend, values["editeur"]) if "editeur" in values else None,
     )
 
 
-def _letter(values: dict, network_name: str) -> LetterConfig:
+def _letter(values: dict, network_name: str, language: str) -> LetterConfig:
     smtp = values.get("smtp", {})
     return schema.built(
         LetterConfig,
         values,
-        title=values.get("title") or _("The letter of {name}", name=network_name),
+        # A public text, as the planet's: in the network's language, not the build machine's.
+        title=values.get("title") or in_language(language, N_("The letter of {name}"), name=network_name),
         day=WEEKDAYS.index(values.get("day", "vendredi")),
         smtp_port=smtp.get("port", 465 if smtp.get("security") == "tls" else 587),
     )

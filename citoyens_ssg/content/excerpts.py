@@ -14,10 +14,8 @@ from html.parser import HTMLParser
 
 from pelican.utils import truncate_html_words
 
-# Elements that hold nothing and have no end tag: they never open a level.
-_VOID = frozenset(
-    {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-)
+from citoyens_ssg.content.sanitize import VOID_ELEMENTS
+
 _HEADING = re.compile(r"<h[1-6][\s>]", re.IGNORECASE)
 _LIST = re.compile(r"<(ul|ol)[\s>]", re.IGNORECASE)
 _WORD = re.compile(r"\w[\w'’-]*")
@@ -44,14 +42,14 @@ class _Blocks(HTMLParser):
     def handle_starttag(self, tag: str, attrs) -> None:
         if self.depth == 0:
             self.start = self._offset()
-        if tag in _VOID:
+        if tag in VOID_ELEMENTS:
             if self.depth == 0:
                 self.spans.append((self.start, self._offset() + len(self.get_starttag_text() or "")))
             return
         self.depth += 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID or self.depth == 0:
+        if tag in VOID_ELEMENTS or self.depth == 0:
             return
         self.depth -= 1
         if self.depth == 0:

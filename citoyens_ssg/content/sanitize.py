@@ -26,6 +26,11 @@ _UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\uff
 # value took 8 s of loading the network's configuration (quadratic), before any site's limit.
 _BREAKS = re.compile(r"(?<![ \t])[ \t]*[\n\t][ \t\n]*")
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# HTML's void elements: they hold nothing and have no end tag (the excerpt's and the import's
+# walks over the tags must not wait for one).
+VOID_ELEMENTS = frozenset(
+    {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
 URL_ATTRIBUTES = frozenset({"href", "src", "poster", "cite"})
 
 TAGS = frozenset(

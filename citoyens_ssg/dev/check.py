@@ -32,8 +32,9 @@ from citoyens_ssg.dev.links import BrokenLink, broken_links
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
 from citoyens_ssg.pipeline.build import BuildOptions, build
+from citoyens_ssg.site.settings import DEFAULT_CATEGORY
 from citoyens_ssg.site.templating import PAGE_BACKGROUND, contrast, readable_accent, six_digits
-from citoyens_ssg.tools.scaffold import PLACEHOLDER
+from citoyens_ssg.tools.scaffold import PLACEHOLDER, usual_category
 
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target>[^)\s]+)")
 INTERNAL_LINK = re.compile(r"\]\((?P<target>\{(?:filename|static|attach)\}[^)\s#]+)")
@@ -200,13 +201,14 @@ def _check_file(
         episodes.append(path)
     found.warnings += _dates(shown, fields, site.timezone)
     found.extend(_unfinished(shown, fields, text))
-    if _filed_under_misc(site, path, fields):
+    if _filed_under_default(site, path, fields):
         found.warnings.append(
             Problem(
                 shown,
                 _(
-                    "no Category: Pelican files this article under 'misc': "
+                    "no Category: this article is filed under '{category}': "
                     "add a line Category: (for example Category: {example})",
+                    category=DEFAULT_CATEGORY,
                     example=_usual_example(categories),
                 ),
                 line=1,
@@ -247,16 +249,16 @@ def _unfinished(shown: str, fields: dict, text: str) -> Findings:
     return found
 
 
-def _filed_under_misc(site: SiteConfig, path: Path, fields: dict) -> bool:
+def _filed_under_default(site: SiteConfig, path: Path, fields: dict) -> bool:
     """An article naming no category, in no folder that would be its category, where the site
-    sets no DEFAULT_CATEGORY: Pelican calls its category 'misc'."""
+    sets no DEFAULT_CATEGORY of its own: it is filed under citoyens' catch-all, « Divers »."""
     in_folder = path.parent != site.content_dir and site.pelican.get("USE_FOLDER_AS_CATEGORY", True)
     page = path.relative_to(site.content_dir).parts[0] == "pages"
     return not (page or in_folder or "category" in fields or "DEFAULT_CATEGORY" in site.pelican)
 
 
 def _usual_example(categories: dict[str, list]) -> str:
-    return max(sorted(categories), key=lambda name: len(categories[name])) if categories else "Actualités"
+    return usual_category({name: len(found) for name, found in categories.items()})
 
 
 def _prose_lines(text: str):

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from citoyens_ssg.config.sites import NOT_FOUND, REDIRECTS
-from citoyens_ssg.i18n import N_, translate
+from citoyens_ssg.i18n import N_, in_language
 from citoyens_ssg.site import addresses
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -147,18 +147,20 @@ def redirect_pages(tree: Path, language: str, public_url: str) -> dict[str, str]
         for page in sorted(folder.rglob("*.html")) if folder.is_dir() else []:
             relative = page.relative_to(folder).as_posix()
             address = urlsplit(public_url).path.rstrip("/") + new + relative.removesuffix("index.html")
-            pages[(old + relative).lstrip("/")] = _redirect_page(address, language, public_url)
+            # root-relative, the network's path included: the page works at any host
+            canonical = addresses.origin(public_url) + address
+            pages[(old + relative).lstrip("/")] = redirect_page(address, language, canonical)
     return pages
 
 
-def _redirect_page(address: str, language: str, public_url: str) -> str:
-    """``address`` root-relative, the network's path included: the page works at any host."""
+def redirect_page(address: str, language: str, canonical: str) -> str:
+    """A page that sends the browser to ``address`` (meta refresh, and a link for the reader),
+    not to be indexed; ``canonical``: the new page's public address."""
     link = f'<a href="{escape(address)}">{escape(address)}</a>'
-    canonical = addresses.origin(public_url) + address
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="refresh" content="0; url={escape(address)}">\n'
         f'<meta name="robots" content="noindex">\n<link rel="canonical" href="{escape(canonical)}">\n'
         f"<title>{escape(address)}</title>\n</head>\n<body>\n"
-        f"<p>{translate(language, MOVED, address=link)}</p>\n</body>\n</html>\n"
+        f"<p>{in_language(language, MOVED, address=link)}</p>\n</body>\n</html>\n"
     )

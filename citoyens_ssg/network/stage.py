@@ -171,7 +171,7 @@ def build_network_pages(
         sites=cards, page_name="follow", output_file=feedstyle.FOLLOW_PAGE
     )
     pages[feedstyle.STYLESHEET] = env.get_template("network_feeds.xsl").render(
-        root=feedstyle.network_path(network.url), follow_path=feedstyle.FOLLOW_PAGE.removesuffix("index.html")
+        root=feedstyle.network_path(network.url), follow_path=feedstyle.FOLLOW
     )
     stylesheet = feedstyle.stylesheet_href(network.url)
     for relative, text in pages.items():

@@ -22,16 +22,13 @@ from citoyens_ssg.config.themes import resolve_theme
 from citoyens_ssg.digests import code_salt, shared_tree_digest, tree_digest
 
 
-def _shared(cache: dict, folder: Path, templates: bool | None = None) -> str:
-    """Folders every site shares (the themes) are read once per build.
+def _shared(cache: dict, folder: Path, templates: bool) -> str:
+    """A theme's folder, which every site shares, read once per build.
 
-    ``templates``: None for the whole folder, False without its ``templates``
-    subfolder, True for that subfolder alone.
+    ``templates``: True for its ``templates`` subfolder alone, False for the rest of it.
     """
     if (folder, templates) not in cache:
-        if templates is None:
-            cache[folder, templates] = shared_tree_digest(folder)
-        elif templates:
+        if templates:
             cache[folder, templates] = tree_digest(folder / "templates")
         else:
             cache[folder, templates] = tree_digest(folder, skip={folder / "templates"})

@@ -72,7 +72,7 @@ def merge(options: BuildOptions, shards: list[Path]) -> BuildReport:
     started = time.monotonic()
     network = load_network(options.root, options.base_url)
     records = _complete_shards(network, shards)
-    paths = BuildOptions(network.root, options.output_dir).paths
+    paths = options.paths
     shutil.rmtree(paths.next_tree, ignore_errors=True)
     paths.next_tree.mkdir(parents=True)
     manifest_paths: dict[str, Path] = {}

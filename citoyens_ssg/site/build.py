@@ -20,7 +20,10 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pelican.log
 from jinja2.sandbox import SecurityError
+from pelican import Pelican
+from pelican.settings import read_settings
 
 from citoyens_ssg import output
 from citoyens_ssg.config.load import NetworkConfig, SiteConfig
@@ -282,15 +285,11 @@ def forget_logged_warnings() -> None:
     Pelican's loggers drop a warning whose text they have already let through once in the process
     (``LimitFilter``, class-wide): in the dev server, or a second build in one process, a problem
     reported at the first build would then vanish from every later one."""
-    import pelican.log
-
     pelican.log.LimitFilter._raised_messages.clear()
     pelican.log.LimitFilter._group_count.clear()
 
 
 def _listen_to_pelican(listener: logging.Handler) -> None:
-    import pelican.log
-
     forget_logged_warnings()
     pelican.log.console.quiet = True  # Pelican's own "Done: ..." line is ours to print
     root_logger = logging.getLogger()
@@ -382,9 +381,6 @@ def _compiled_state(
 
 
 def _run_pelican(job: SiteJob) -> None:
-    from pelican import Pelican
-    from pelican.settings import read_settings
-
     theme = resolve_theme(job.network.themes_dir, job.site.theme)
     overrides = site_settings(
         job.network, job.site, theme, job.output_dir, job.manifest_path, job.renders, job.work

@@ -33,8 +33,8 @@ class SiteContext:
     manifest_path: Path | None = None  # the published entries, for the network stage
     memo_path: Path | None = None  # results kept from one build to the next; None: not saved
     image_cache: Path | None = None
-    image_widths: tuple[int, ...] = (480, 960, 1600)
-    agenda_folder: str = "agenda"
+    image_widths: tuple[int, ...]  # network.yaml's image_widths
+    agenda_folder: str  # site.settings.AGENDA_FOLDER
     podcast: dict[str, Any] = field(default_factory=dict)  # site.yaml's podcast: and the owner's e-mail
     abbreviations: dict[str, str] = field(default_factory=dict)  # site.yaml's acronyms, marked at first use
     renders: dict[str, str] | None = None  # incremental.RenderPaths.as_setting(); None: render everything

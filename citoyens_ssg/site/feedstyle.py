@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-FOLLOW_PAGE = "suivre/index.html"  # a stable address: the themes link to /suivre/
-STYLESHEET = "suivre/flux.xsl"
+FOLLOW = "suivre/"  # the help page's address, a stable one: the themes link to it (FOLLOW_URL)
+FOLLOW_PAGE = f"{FOLLOW}index.html"
+STYLESHEET = f"{FOLLOW}flux.xsl"
 FEED_ENDINGS = ("atom.xml", "rss.xml", "podcast.xml")
 
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # citoyens_guard checks and sanitises what is read, citoyens_i18n translates
 # the theme's strings into the site's language, citoyens_images publishes
 # clean responsive images, citoyens_media adds players and the podcast feed,
+# citoyens_feeds names the feeds' style sheet, citoyens_agenda makes the events' pages,
 # citoyens_manifest hands the published entries to the network stage,
 # citoyens_incremental renders only the pages whose inputs changed.
 PROJECT_PLUGINS = [
@@ -42,6 +43,7 @@ PROJECT_PLUGINS = [
     "citoyens_incremental",
 ]
 AGENDA_FOLDER = "agenda"
+DEFAULT_CATEGORY = "Divers"  # an article naming no category: Pelican's "misc" is not French
 
 
 def site_settings(
@@ -67,7 +69,7 @@ def site_settings(
         "TIMEZONE": site.timezone,
         "DEFAULT_LANG": site.language,
         "LOCALE": ["C.UTF-8", "C"],  # dates are formatted by Babel, not the C library
-        "DEFAULT_CATEGORY": "Divers",  # an article naming no category: Pelican's "misc" is not French
+        "DEFAULT_CATEGORY": DEFAULT_CATEGORY,
         "THEME": str(theme.root),
         "THEME_TEMPLATES_OVERRIDES": _template_overrides(site, theme),
         "THEME_STATIC_PATHS": [str(p) for p in _static_folders(site, theme)],

@@ -244,7 +244,7 @@ def network_globals(network: NetworkConfig) -> dict[str, Any]:
         "PLANET_URL": f"{network.url}/planet/",
         "PLANET_RSS_URL": f"{network.url}/{PLANET_FEED_RSS}",
         "PLANET_ATOM_URL": f"{network.url}/{PLANET_FEED_ATOM}",
-        "FOLLOW_URL": f"{network.url}/{feedstyle.FOLLOW_PAGE.removesuffix('index.html')}",
+        "FOLLOW_URL": f"{network.url}/{feedstyle.FOLLOW}",
         "FEED_STYLESHEET": feedstyle.stylesheet_href(network.url),
     }
 

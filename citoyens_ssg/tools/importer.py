@@ -40,11 +40,11 @@ from markdownify import markdownify
 from citoyens_ssg.config.load import load_network_for_site
 from citoyens_ssg.config.sites import slugify
 from citoyens_ssg.content.images import EXTENSIONS as IMAGE_EXTENSIONS
-from citoyens_ssg.content.sanitize import clean_html, clean_text, plain_text, safe_link
+from citoyens_ssg.content.sanitize import VOID_ELEMENTS, clean_html, clean_text, plain_text, safe_link
 from citoyens_ssg.errors import CitoyensError
-from citoyens_ssg.i18n import _, translate
+from citoyens_ssg.i18n import _
 from citoyens_ssg.network.fetch import FetchError, FetchPolicy, fetch
-from citoyens_ssg.network.headers import MOVED
+from citoyens_ssg.network.headers import redirect_page
 from citoyens_ssg.tools.scaffold import POST_SLUG_LENGTH
 
 WP = "{http://wordpress.org/export/1.2/}"
@@ -83,9 +83,6 @@ ENTITIES = str.maketrans({"{": "&#123;", "}": "&#125;", "|": "&#124;"})
 PERCENT = str.maketrans({"{": "%7B", "}": "%7D", "|": "%7C"})
 MAX_HTML_DEPTH = 100  # the converter recurses per element: 5,000 nested <div> would crash it
 HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
-VOID_TAGS = frozenset(
-    {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-)
 
 
 @dataclass
@@ -420,7 +417,7 @@ def _write_redirects(
             continue
         page = decoded if decoded[-1].endswith((".html", ".htm")) else [*decoded, "index.html"]
         relative = "/".join(page)
-        pages[relative] = _redirect_page(target, language)
+        pages[relative] = redirect_page(target, language, target)
     files = {"_redirects": "".join(f"{line}\n" for line in lines), **pages} if lines else {}
     for relative, text in files.items():
         path = folder / relative
@@ -434,16 +431,6 @@ def _write_redirects(
             shown = path.relative_to(folder.parent.parent)
             report.skipped.append(_("{path} already exists; kept as it is", path=shown))
     return folder if files else None
-
-
-def _redirect_page(target: str, language: str) -> str:
-    link = f'<a href="{escape(target)}">{escape(target)}</a>'
-    return (
-        f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
-        f'<link rel="canonical" href="{escape(target)}">\n<title>{escape(target)}</title>\n</head>\n'
-        f"<body>\n<p>{translate(language, MOVED, address=link)}</p>\n</body>\n</html>\n"
-    )
 
 
 def _literal(markdown: str) -> str:
@@ -467,7 +454,7 @@ def _depth(html: str) -> int:
     """How deep the elements of (sanitised, so well-formed) ``html`` nest."""
     depth = deepest = 0
     for closing, tag, self_closing in HTML_TAG.findall(html):
-        if tag.lower() in VOID_TAGS or self_closing:
+        if tag.lower() in VOID_ELEMENTS or self_closing:
             continue
         depth = max(depth - 1, 0) if closing else depth + 1
         deepest = max(deepest, depth)

@@ -170,9 +170,10 @@ def _transcript_link(content) -> str | None:
 
 
 def write_transcripts(generator, writer) -> None:
-    """Each episode's transcript as a page of the site, in the episode's language."""
-    contents = [*getattr(generator, "articles", ()), *getattr(generator, "pages", ())]
-    for content in contents:
+    """Each episode's transcript as a page of the site, in the episode's language: for every
+    text the generator writes (its translations and hidden ones too, and drafts under serve),
+    as every one of them got a link to its transcript."""
+    for content in pelican_contents([generator]):
         transcript = getattr(content, "citoyens_transcript", None)
         if transcript is None:
             continue
