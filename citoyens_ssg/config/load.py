@@ -17,7 +17,7 @@ from citoyens_ssg.config.editor import Backend
 from citoyens_ssg.config.sites import SiteFolder, discover_sites, slugify
 from citoyens_ssg.config.themes import available_themes
 from citoyens_ssg.config.yamlfile import load_yaml
-from citoyens_ssg.content import abbreviations
+from citoyens_ssg.content import abbreviations, images
 from citoyens_ssg.errors import ConfigError, Problem
 from citoyens_ssg.i18n import N_, _, in_language
 
@@ -275,7 +275,7 @@ class NetworkConfig(SharedSettings):
     )
     image_widths: tuple[int, ...] = key(
         schema.IntegerList(minimum=64, maximum=4096),
-        (480, 960, 1600),
+        images.DEFAULT_WIDTHS,
         N_("the widths images are published in"),
     )
     map: MapConfig = key(schema.section_of(MapConfig), MapConfig(), N_("the directory's map"))

@@ -37,7 +37,7 @@ def verify(options: BuildOptions) -> Verification:
     scratch = options.paths.verify
     shutil.rmtree(scratch, ignore_errors=True)
     cold = dataclasses.replace(
-        options, output_dir=scratch / published.name, cold=True, offline=True, only=None
+        options, output_dir=scratch / published.name, cold=True, offline=True, only=None, shard=None
     )
     report = build(cold)
     differences = list(compare(published, cold.paths.output))
