@@ -123,14 +123,19 @@ def test_live_reload_and_the_error_banner(served):
         network.article(
             "epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00", body="Relu et corrigé."
         )
-        stream.next("reload")
+        # The site's pages reload as soon as its folder is in place, before the network's pages:
+        # the page is new when told to reload; the portal, the planet, the other sites follow.
+        assert json.loads(stream.next("reload")) == {"sites": ["epn"]}
         assert "Relu et corrigé." in fetch(server.url + "/epn/atelier-tablette.html")
+        assert json.loads(stream.next("reload")) == {"except": ["epn"]}
         network.write("sites/epn/content/atelier.md", "Title: Atelier tablette\nDate: 12/03/2026\n\nTexte.\n")
-        problems = json.loads(stream.next("problems"))
-        assert problems == [
+        ambiguous = [
             "sites/epn/content/atelier.md:2: date '12/03/2026' is ambiguous; write it year-month-day: "
             "2026-03-12"
         ]
+        assert json.loads(stream.next("problems")) == ambiguous  # with the site's early reload
+        assert json.loads(stream.next("reload")) == {"sites": ["epn"]}
+        assert json.loads(stream.next("problems")) == ambiguous  # the whole rebuild's
     finally:
         stream.close()
 
