@@ -202,3 +202,13 @@ def test_a_build_for_serve_keeps_the_previous_index_and_says_it_is_to_be_made(ne
     report = build(BuildOptions(network.root, jobs=1))  # a build not for serve makes it
     assert [site.search_pending for site in report.sites] == [False]
     assert {path.name: path.read_bytes() for path in bundle.rglob("*") if path.is_file()} != index
+
+
+def test_a_search_index_made_after_the_build_is_not_taken_for_damage(served):
+    """The indexes swapped in after the first build are recorded as published: the next rebuild
+    (here the network's pages alone) makes no site again (it made every one whose index came later)."""
+    network, server = served
+    wait_for(lambda: not server.indexer.pending and server.indexer.indexed >= 2, "the first indexes")
+    assert (server.output / "radio/pagefind/pagefind-entry.json").is_file()
+    report = server.rebuild(Change(frozenset()))
+    assert report is not None and [site.slug for site in report.sites if not site.unchanged] == []
