@@ -216,6 +216,7 @@ class DevServer:
                 jobs=self.jobs,
                 offline=True,
                 search_later=True,
+                spare_worker=True,  # the next save's worker started ahead
                 preview=True,  # drafts and future posts shown, marked "Brouillon"
                 only=frozenset(change.sites) if change.sites is not None else None,
             )

@@ -162,7 +162,13 @@ def build_the_sites(
         poller = start_in_own_process(subscriptions.update_all, network, policy)
     report = BuildReport(network)
     results = build_sites(
-        network, the_plan.paths, options.jobs, the_plan.only, the_plan.loaded.held, options.search_later
+        network,
+        the_plan.paths,
+        options.jobs,
+        the_plan.only,
+        the_plan.loaded.held,
+        options.search_later,
+        options.spare_worker,
     )
     for result in _misconfigured(the_plan.loaded, the_plan.only) + list(results):
         report.sites.append(result)
@@ -324,6 +330,7 @@ def build_sites(
     only: frozenset[str] | None = None,
     held: frozenset[str] = frozenset(),
     search_later: bool = False,
+    spare_worker: bool = False,
 ):
     """Build the sites whose inputs changed, in worker processes; yield each result as it comes.
 
@@ -350,7 +357,7 @@ def build_sites(
         warm_up({job.site.language for job in site_jobs})
         compile_templates(site_jobs)
     limits = Limits(seconds=network.limits.site_seconds, memory_mb=network.limits.site_memory_mb)
-    for job, result in run_each_in_own_process(build_site, site_jobs, jobs, limits):
+    for job, result in run_each_in_own_process(build_site, site_jobs, jobs, limits, spare_worker):
         if isinstance(result, WorkerCrash):
             result = SiteResult(job.site.slug, ok=False, problems=[_crash_problem(network, result)])
         # else the next build makes it again
