@@ -49,7 +49,7 @@ from citoyens_ssg.site.build import SiteResult
 from citoyens_ssg.workpaths import WorkPaths
 
 logger = logging.getLogger(__name__)
-QUIET_PERIOD = 0.1  # seconds without events before a rebuild starts (an editor's save is a burst of a few ms)
+QUIET_PERIOD = 0.05  # s without events before a rebuild starts: an editor's save is a burst of a few ms
 WATCHED = ("sites", "themes", "plugins")
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
 
