@@ -43,6 +43,7 @@ from citoyens_ssg.dev.search_later import Indexer
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.i18n import _, current_language
 from citoyens_ssg.network.headers import TEXT_TYPES
+from citoyens_ssg.pipeline import workers
 from citoyens_ssg.pipeline.build import BuildOptions, BuildReport, build
 from citoyens_ssg.report import command, print_site_result, print_summary, problem_line, say
 from citoyens_ssg.site.build import SiteResult
@@ -165,6 +166,7 @@ class DevServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.observer.join(timeout=5)
+        workers.stop_spares()
 
     def _loop(self) -> None:
         while not self.stopping.is_set():

@@ -177,6 +177,18 @@ def _keep_a_spare(context: multiprocessing.context.BaseContext) -> None:
         _spares.append((process, jobs_sender, results_receiver))
 
 
+def stop_spares() -> None:
+    """The workers started ahead told to end (``serve`` stops): their job pipe closed, they return."""
+    with _spares_lock:
+        stopping, _spares[:] = list(_spares), []
+    for process, jobs_sender, results_receiver in stopping:
+        jobs_sender.close()
+        results_receiver.close()
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+
+
 def _start(
     context: multiprocessing.context.BaseContext,
     function: Callable[[J], R],
