@@ -77,6 +77,8 @@ def test_a_worker_started_ahead_runs_one_job_confined_like_the_others(monkeypatc
     finally:
         stop.set()
         thread.join()
+        workers.stop_spares()  # the one started after the second call
+    assert not workers._spares
     assert results[1][0] == ahead and results[2][0] not in (ahead, os.getpid())
     assert all("GITHUB_TOKEN" not in environ for _pid, environ in results.values())
 
