@@ -4,8 +4,9 @@ Starts the dev server on a copy of the example network (or, with
 ``--articles N``, on the benchmark's generated site of N articles) on a free
 port of 127.0.0.1, listens to its live-reload events as the page's script does,
 edits an article several times and prints the median delay between the write
-and the "reload" event (watchdog, debounce, rebuild of that site and the
-network pages), then between the write and the new search index swapped in
+and the first "reload" event, the one for the edited site's pages (watchdog,
+debounce, the rebuild of that site and its folder put in place; the network's
+pages follow), then between the write and the new search index swapped in
 (made after the reload, ``dev.search_later``).
 """
 

@@ -92,6 +92,30 @@ def test_a_theme_change_rebuilds_the_sites_using_it(network, source_date_epoch):
     assert "changé" in next(network.output.glob("b/theme/*/css/onde.css")).read_text()
 
 
+def test_a_site_shown_before_the_network_pages_ends_as_a_cold_build(network, tmp_path, source_date_epoch):
+    """``serve`` puts an edited site in the published tree before the network stage: its pages are
+    the new ones when the callback runs, the planet still the old one; the tree at the end and the
+    next build's view of it are a cold build's."""
+    source_date_epoch("2026-10-21")
+    six_sites(network)
+    build(BuildOptions(network.root, jobs=2))
+    network.article("radio", "b", "Second de radio, corrigé", "2026-02-02 10:00", Category="Vie")
+    seen = []
+
+    def shown(result):
+        seen.append((result.slug, network.read("radio/b.html"), network.read("planet/index.html")))
+
+    assert build(BuildOptions(network.root, jobs=2, search_later=True), on_site_shown=shown).ok
+    [(slug, page, planet)] = seen
+    assert slug == "radio" and "corrigé" in page and "corrigé" not in planet
+    assert "Second de radio, corrigé" in network.read("planet/index.html")
+    assert all(r.unchanged for r in build(BuildOptions(network.root, jobs=2)).sites if r.slug != "radio")
+    cold = tmp_path / "cold"
+    shutil.copytree(network.root, cold, ignore=shutil.ignore_patterns("output", ".output.*", ".citoyens"))
+    build(BuildOptions(cold, jobs=2))
+    assert files(cold / "output") == files(network.output)
+
+
 def test_three_shards_merged_are_the_single_build(network, tmp_path, source_date_epoch):
     source_date_epoch("2026-10-21")
     six_sites(network)

@@ -123,14 +123,19 @@ def test_live_reload_and_the_error_banner(served):
         network.article(
             "epn", "atelier-tablette", "Atelier tablette", "2026-03-01 10:00", body="Relu et corrigé."
         )
-        stream.next("reload")
+        # The site's pages reload as soon as its folder is in place, before the network's pages:
+        # the page is new when told to reload; the portal, the planet, the other sites follow.
+        assert json.loads(stream.next("reload")) == {"sites": ["epn"]}
         assert "Relu et corrigé." in fetch(server.url + "/epn/atelier-tablette.html")
+        assert json.loads(stream.next("reload")) == {"except": ["epn"]}
         network.write("sites/epn/content/atelier.md", "Title: Atelier tablette\nDate: 12/03/2026\n\nTexte.\n")
-        problems = json.loads(stream.next("problems"))
-        assert problems == [
+        ambiguous = [
             "sites/epn/content/atelier.md:2: date '12/03/2026' is ambiguous; write it year-month-day: "
             "2026-03-12"
         ]
+        assert json.loads(stream.next("problems")) == ambiguous  # with the site's early reload
+        assert json.loads(stream.next("reload")) == {"sites": ["epn"]}
+        assert json.loads(stream.next("problems")) == ambiguous  # the whole rebuild's
     finally:
         stream.close()
 
@@ -197,3 +202,13 @@ def test_a_build_for_serve_keeps_the_previous_index_and_says_it_is_to_be_made(ne
     report = build(BuildOptions(network.root, jobs=1))  # a build not for serve makes it
     assert [site.search_pending for site in report.sites] == [False]
     assert {path.name: path.read_bytes() for path in bundle.rglob("*") if path.is_file()} != index
+
+
+def test_a_search_index_made_after_the_build_is_not_taken_for_damage(served):
+    """The indexes swapped in after the first build are recorded as published: the next rebuild
+    (here the network's pages alone) makes no site again (it made every one whose index came later)."""
+    network, server = served
+    wait_for(lambda: not server.indexer.pending and server.indexer.indexed >= 2, "the first indexes")
+    assert (server.output / "radio/pagefind/pagefind-entry.json").is_file()
+    report = server.rebuild(Change(frozenset()))
+    assert report is not None and [site.slug for site in report.sites if not site.unchanged] == []

@@ -55,6 +55,34 @@ def test_a_worker_over_its_memory_fails_alone_and_named():
     assert results[1] == 1024 * 1024
 
 
+def _pid_and_environment(_job: int) -> tuple[int, dict[str, str]]:
+    return os.getpid(), dict(os.environ)
+
+
+def test_a_worker_started_ahead_runs_one_job_confined_like_the_others(monkeypatch):
+    """``serve`` starts the next save's worker ahead: it runs one job, in a process of its own,
+    with the environment cleaned as any worker's."""
+    import threading
+
+    from citoyens_ssg.pipeline import workers
+
+    monkeypatch.setenv("GITHUB_TOKEN", SECRET)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)  # a parent with threads, as serve: the fork server
+    thread.start()
+    try:
+        list(run_each_in_own_process(_pid_and_environment, [0], spare=True))
+        [ahead] = [process.pid for process, _jobs, _results in workers._spares]
+        results = dict(run_each_in_own_process(_pid_and_environment, [1, 2], max_workers=1, spare=True))
+    finally:
+        stop.set()
+        thread.join()
+        workers.stop_spares()  # the one started after the second call
+    assert not workers._spares
+    assert results[1][0] == ahead and results[2][0] not in (ahead, os.getpid())
+    assert all("GITHUB_TOKEN" not in environ for _pid, environ in results.values())
+
+
 def test_no_output_byte_holds_a_secret_of_the_build_environment(network, monkeypatch):
     monkeypatch.setenv("GITHUB_TOKEN", SECRET)
     network.site("radio", "name: Radio Ondes\n")

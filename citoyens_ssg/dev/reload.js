@@ -27,6 +27,12 @@
     document.body.prepend(banner);
   }
   var source = new EventSource("/__citoyens/events");
-  source.addEventListener("reload", function () { window.location.reload(); });
+  // {"sites": [...]}: those sites' pages, in place before the network's; {"except": [...]}: the others.
+  source.addEventListener("reload", function (event) {
+    var which = JSON.parse(event.data);
+    var site = window.location.pathname.split("/")[1];
+    var concerned = which.sites ? which.sites.indexOf(site) >= 0 : (which.except || []).indexOf(site) < 0;
+    if (concerned) { window.location.reload(); }
+  });
   source.addEventListener("problems", function (event) { show(JSON.parse(event.data)); });
 }());

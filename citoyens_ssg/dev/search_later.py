@@ -6,7 +6,9 @@ index in a thread of its own, into a folder beside the published one, and
 swaps it in with two renames.  A rebuild that starts meanwhile makes the work
 under way worthless (the pages it read are replaced): that index is thrown
 away and the sites are indexed again after the rebuild.  The key the index was
-made from is recorded as a build would, so the next build reuses it.
+made from is recorded as a build would, so the next build reuses it, and so are
+the index's files in the published record (``pipeline.published``), so the next
+build does not take them for damage.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import shutil
 import threading
 from pathlib import Path
 
+from citoyens_ssg.pipeline import published
 from citoyens_ssg.site import search
 from citoyens_ssg.site.incremental import record_search_index
 from citoyens_ssg.workpaths import WorkPaths
@@ -73,6 +76,10 @@ class Indexer:
                 if failure is None:
                     self._swap(site, fresh)
                     record_search_index(self.paths.renders(slug), key)
+                    # Not damage for the next build's check: else the next save makes this site again.
+                    published.record_folder(
+                        self.output, self.paths.published_record, f"{slug}/{search.BUNDLE}"
+                    )
                 else:
                     logger.warning("the search index of %s was not made: %s", slug, failure)
             shutil.rmtree(fresh, ignore_errors=True)

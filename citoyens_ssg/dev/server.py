@@ -9,9 +9,12 @@ a theme change the sites using it, anything else the whole network.  A failed
 rebuild is reported and the server stays up with the last good pages.
 
 Live reload: every HTML page served gets a small script (never written to the
-output) that listens to ``/__citoyens/events``; after a rebuild the server
-sends "reload", and the problems of the build, each naming its file and
-line, which the script shows as a banner on the page being looked at.
+output) that listens to ``/__citoyens/events``.  As soon as a site that
+rebuilt is in place (before the network's pages), the server sends "reload"
+for that site's pages (``{"sites": [slug]}``) with the problems known so far;
+once the whole rebuild is done, "reload" for every other page (``{"except":
+[…]}``: portal, planet, the other sites) and the problems of the build, each
+naming its file and line, which the script shows as a banner on the page.
 
 Search never stands between a save and the page: a site's search index is
 made again after the reload, in the background (``search_later``).
@@ -40,12 +43,14 @@ from citoyens_ssg.dev.search_later import Indexer
 from citoyens_ssg.errors import CitoyensError, ConfigError
 from citoyens_ssg.i18n import _, current_language
 from citoyens_ssg.network.headers import TEXT_TYPES
+from citoyens_ssg.pipeline import workers
 from citoyens_ssg.pipeline.build import BuildOptions, BuildReport, build
 from citoyens_ssg.report import command, print_site_result, print_summary, problem_line, say
+from citoyens_ssg.site.build import SiteResult
 from citoyens_ssg.workpaths import WorkPaths
 
 logger = logging.getLogger(__name__)
-QUIET_PERIOD = 0.1  # seconds without events before a rebuild starts (an editor's save is a burst of a few ms)
+QUIET_PERIOD = 0.05  # s without events before a rebuild starts: an editor's save is a burst of a few ms
 WATCHED = ("sites", "themes", "plugins")
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
 
@@ -132,6 +137,8 @@ class DevServer:
         self.stopping = threading.Event()
         self.rebuilds = 0  # completed rebuilds, for whoever waits on them
         self.problems: list[str] = []  # of the last rebuild, for the banner
+        self._results: list[SiteResult] = []  # of the rebuild under way
+        self._shown: list[str] = []  # its sites whose pages were told to reload
         self.listeners: list[queue.Queue[tuple[str, str]]] = []
         self.listeners_lock = threading.Lock()
         self.output.mkdir(parents=True, exist_ok=True)
@@ -159,6 +166,7 @@ class DevServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.observer.join(timeout=5)
+        workers.stop_spares()
 
     def _loop(self) -> None:
         while not self.stopping.is_set():
@@ -188,8 +196,20 @@ class DevServer:
             self.indexer.after_rebuild(pending)
         return report
 
+    def _site_done(self, result: SiteResult) -> None:
+        print_site_result(result)
+        self._results.append(result)
+
+    def _site_shown(self, result: SiteResult) -> None:
+        """A site's new folder is in place: its pages reload now, the network's after the rebuild."""
+        self._shown.append(result.slug)
+        self.problems = _problems(self._results)  # what a page reloading now finds on connecting
+        self._announce("problems", json.dumps(self.problems, ensure_ascii=False))
+        self._announce("reload", json.dumps({"sites": [result.slug]}))
+
     def _rebuild(self, change: Change) -> BuildReport | None:
         report = None
+        self._results, self._shown = [], []
         try:
             options = BuildOptions(
                 self.root,
@@ -198,15 +218,14 @@ class DevServer:
                 jobs=self.jobs,
                 offline=True,
                 search_later=True,
+                spare_worker=True,  # the next save's worker started ahead
                 preview=True,  # drafts and future posts shown, marked "Brouillon"
                 only=frozenset(change.sites) if change.sites is not None else None,
             )
-            report = build(options, on_site_done=print_site_result)
+            report = build(options, on_site_done=self._site_done, on_site_shown=self._site_shown)
             self.network = report.network
             print_summary(report)
-            problems = [str(p) for r in report.sites for p in r.problems] + [
-                str(p) for p in report.network_problems
-            ]
+            problems = _problems(report.sites) + [str(p) for p in report.network_problems]
         except ConfigError as error:
             problems = [str(p) for p in error.problems]
             for problem in error.problems:
@@ -227,7 +246,7 @@ class DevServer:
         self.problems = problems
         self._announce("problems", json.dumps(problems, ensure_ascii=False))
         if report is not None:
-            self._announce("reload", "{}")
+            self._announce("reload", json.dumps({"except": self._shown}))
         self.rebuilds += 1
         return report
 
@@ -246,6 +265,10 @@ class DevServer:
     def forget(self, listener: queue.Queue[tuple[str, str]]) -> None:
         with self.listeners_lock:
             self.listeners.remove(listener)
+
+
+def _problems(results: list[SiteResult]) -> list[str]:
+    return [str(problem) for result in results for problem in result.problems]
 
 
 PORTS_TRIED = 20  # the next ports tried when the one asked for is taken (another serve, a Jupyter…)

@@ -98,23 +98,29 @@ class Plan:
         return sites if self.options.shard is None else [s for s in sites if s.slug in (self.only or ())]
 
 
-def build(options: BuildOptions, on_site_done: OnSiteDone | None = None) -> BuildReport:
+def build(
+    options: BuildOptions, on_site_done: OnSiteDone | None = None, on_site_shown: OnSiteDone | None = None
+) -> BuildReport:
     """Build the network as ``options`` say; raises ConfigError before building anything.
 
-    ``on_site_done`` is called with each site's result as it comes (the progress bar)."""
+    ``on_site_done`` is called with each site's result as it comes (the progress bar).
+    With ``on_site_shown`` (``serve``), each site that built is put in the published tree as soon as
+    it is done (``show_site``), before the network's pages, and this is called with its result."""
     started = time.monotonic()
     forget_logged_warnings()  # a long-lived process (serve) reports each problem at every build
     paths = options.paths
     loaded = load_network_for_build(options.root, options.base_url, _last_good_values(paths))
     loaded = dataclasses.replace(loaded, network=dataclasses.replace(loaded.network, preview=options.preview))
     with file_digests(paths.file_digests):
-        report = _run_stages(plan(loaded, options, paths), on_site_done)
+        report = _run_stages(plan(loaded, options, paths), on_site_done, on_site_shown)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _run_stages(the_plan: Plan, on_site_done: OnSiteDone | None) -> BuildReport:
-    report = build_the_sites(the_plan, on_site_done)
+def _run_stages(
+    the_plan: Plan, on_site_done: OnSiteDone | None, on_site_shown: OnSiteDone | None
+) -> BuildReport:
+    report = build_the_sites(the_plan, on_site_done, on_site_shown)
     built = {result.slug for result in report.sites if result.ok and not result.unchanged}
     if network_unchanged(the_plan, built):
         keep_published(the_plan, report)
@@ -143,9 +149,12 @@ def plan(loaded: LoadedNetwork, options: BuildOptions, paths: WorkPaths) -> Plan
     return Plan(loaded, options, paths, only)
 
 
-def build_the_sites(the_plan: Plan, on_site_done: OnSiteDone | None) -> BuildReport:
-    """Each site built (or found unchanged, or misconfigured), its result handed to ``on_site_done``;
-    the planet's external feeds fetched in a process of their own meanwhile (not offline, not a shard)."""
+def build_the_sites(
+    the_plan: Plan, on_site_done: OnSiteDone | None, on_site_shown: OnSiteDone | None = None
+) -> BuildReport:
+    """Each site built (or found unchanged, or misconfigured), its result handed to ``on_site_done``
+    (and, once its folder is in the published tree, to ``on_site_shown``); the planet's external
+    feeds fetched in a process of their own meanwhile (not offline, not a shard)."""
     network, options = the_plan.network, the_plan.options
     poller = None
     if network.planet.feeds and not options.offline and options.shard is None:
@@ -153,16 +162,50 @@ def build_the_sites(the_plan: Plan, on_site_done: OnSiteDone | None) -> BuildRep
         poller = start_in_own_process(subscriptions.update_all, network, policy)
     report = BuildReport(network)
     results = build_sites(
-        network, the_plan.paths, options.jobs, the_plan.only, the_plan.loaded.held, options.search_later
+        network,
+        the_plan.paths,
+        options.jobs,
+        the_plan.only,
+        the_plan.loaded.held,
+        options.search_later,
+        options.spare_worker,
     )
     for result in _misconfigured(the_plan.loaded, the_plan.only) + list(results):
         report.sites.append(result)
         if on_site_done:
             on_site_done(result)
+        if on_site_shown and _showable(the_plan, result):
+            show_site(the_plan.paths, result.slug)
+            on_site_shown(result)
     if poller is not None:
         poller.join()
         report.failing_feeds = subscriptions.failing(network)
     return report
+
+
+def _showable(the_plan: Plan, result: SiteResult) -> bool:
+    """A site that built, in a whole published tree (not a shard's, not the first build's)."""
+    return (
+        result.ok
+        and not result.unchanged
+        and the_plan.options.shard is None
+        and the_plan.paths.output.is_dir()
+    )
+
+
+def show_site(paths: WorkPaths, slug: str) -> None:
+    """The site's new folder put in the published tree at once by renames, its old one set aside in
+    the trash (which ``publish`` empties): ``serve`` reloads the site's pages before the network
+    stage.  ``assemble`` then carries it like an unchanged site.  Should the build stop before
+    ``publish``, the published record no longer matches that folder: the next build's damage check
+    makes the site again."""
+    target = paths.output / slug
+    if target.is_dir():
+        aside = paths.trash / slug
+        shutil.rmtree(aside, ignore_errors=True)
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        target.replace(aside)
+    (paths.staging / slug).replace(target)
 
 
 def network_unchanged(the_plan: Plan, built: set[str]) -> bool:
@@ -194,7 +237,7 @@ def assemble(the_plan: Plan, built: set[str]) -> list[str]:
     carried = []
     for site in the_plan.in_tree:
         target = paths.next_tree / site.slug
-        if site.slug in built:
+        if site.slug in built and (paths.staging / site.slug).is_dir():  # not already shown
             (paths.staging / site.slug).replace(target)
         elif (paths.output / site.slug).is_dir():
             output.carry(paths.output / site.slug, target)
@@ -287,6 +330,7 @@ def build_sites(
     only: frozenset[str] | None = None,
     held: frozenset[str] = frozenset(),
     search_later: bool = False,
+    spare_worker: bool = False,
 ):
     """Build the sites whose inputs changed, in worker processes; yield each result as it comes.
 
@@ -313,7 +357,7 @@ def build_sites(
         warm_up({job.site.language for job in site_jobs})
         compile_templates(site_jobs)
     limits = Limits(seconds=network.limits.site_seconds, memory_mb=network.limits.site_memory_mb)
-    for job, result in run_each_in_own_process(build_site, site_jobs, jobs, limits):
+    for job, result in run_each_in_own_process(build_site, site_jobs, jobs, limits, spare_worker):
         if isinstance(result, WorkerCrash):
             result = SiteResult(job.site.slug, ok=False, problems=[_crash_problem(network, result)])
         # else the next build makes it again

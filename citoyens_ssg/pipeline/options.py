@@ -25,6 +25,8 @@ class BuildOptions:
     ``preview`` (``citoyens serve``): drafts and future posts too, marked and not to be indexed.
     ``search_later`` (``serve``): a site whose search index is out of date keeps its previous one
     and says so (``SiteResult.search_pending``), for ``dev.search_later.Indexer``.
+    ``spare_worker`` (``serve``): a site worker is started ahead for the next build
+    (``workers.run_each_in_own_process``), which then does not wait for a process to start.
     ``cold``: no store of the incremental machinery is read (``--verify``'s scratch build).
     """
 
@@ -38,6 +40,7 @@ class BuildOptions:
     shard: tuple[int, int] | None = None
     preview: bool = False
     search_later: bool = False
+    spare_worker: bool = False
     cold: bool = False
 
     def __post_init__(self) -> None:

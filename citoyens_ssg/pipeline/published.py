@@ -31,6 +31,24 @@ def record_published(tree: Path, record: Path) -> None:
         # change time moved when the build linked it into the new tree).
         digest = was[4] if was is not None and was[:3] == stat[:3] else _digest(tree / relative)
         current[relative] = [*stat, digest]
+    _write(record, current)
+
+
+def record_folder(tree: Path, record: Path, folder: str) -> None:
+    """Record again only what ``tree/folder`` holds now (the dev server's search index, swapped in
+    after the build that recorded the tree): the next build does not take it for damage and make
+    the site again."""
+    known = _load(record)
+    if not known:
+        return  # nothing recorded: the next build checks nothing
+    prefix = f"{folder}/"
+    current = {relative: was for relative, was in known.items() if not relative.startswith(prefix)}
+    for relative, stat in _files(tree / folder):
+        current[prefix + relative] = [*stat, _digest(tree / folder / relative)]
+    _write(record, current)
+
+
+def _write(record: Path, current: dict[str, list]) -> None:
     record.parent.mkdir(parents=True, exist_ok=True)
     temporary = record.with_name(f"{record.name}.{os.getpid()}")
     temporary.write_text(json.dumps(current, separators=(",", ":")), encoding="utf-8")
