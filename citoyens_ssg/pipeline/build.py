@@ -3,7 +3,8 @@
     plan      network.yaml and every site.yaml loaded (all problems listed, then stop); which
               sites to build (a shard's part, the damaged ones); ``Plan``
     sites     one Pelican run per site whose inputs changed, each in its own process, in parallel,
-              into a staging folder of its own; the planet's feeds fetched meanwhile
+              into a staging folder of its own; the planet's feeds fetched meanwhile; under
+              ``serve``, each site that built put in the published tree at once (``show_site``)
     assemble  a new tree beside ``output/``: each site that built moved in, the others (unchanged,
               failed) carried from the published tree as a symbolic link to their folder
     network   portal, planet, agenda, directory, sitemaps and headers into the new tree, from the
