@@ -8,10 +8,12 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 import yaml
 
+from citoyens_ssg.dev.server import DevServer
 from citoyens_ssg.editor.pages import BUNDLE, PROJECT
 from citoyens_ssg.network.headers import RULES
 from citoyens_ssg.site.sitemaps import NETWORK_SITEMAP
@@ -190,3 +192,20 @@ def test_the_editors_configuration_is_the_same_whatever_the_hash_seed(network):
         shutil.rmtree(network.root / ".citoyens")  # a build from nothing each time
         shutil.rmtree(network.output)
     assert published[0] == published[1] == published[2]
+
+
+@pytest.mark.skipif(
+    not (PROJECT / BUNDLE).is_file(), reason="the editor's bundle is not installed (make editor)"
+)
+def test_the_preview_serves_each_associations_editor(network):
+    """`serve` puts a built site in the published tree before the network stage, which then carries
+    it and wrote no editor into it: /jardin/admin/ answered 404 in the preview (and `make edit`)."""
+    network.write("network.yaml", EDITEUR)
+    network.site("jardin")
+    server = DevServer(network.root, port=0, jobs=1)
+    server.start()
+    try:
+        with urllib.request.urlopen(f"{server.url}/jardin/admin/") as reply:
+            assert reply.status == 200 and "decap-cms.js" in reply.read().decode("utf-8")
+    finally:
+        server.stop()

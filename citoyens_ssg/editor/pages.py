@@ -57,9 +57,17 @@ def write_editor(network: NetworkConfig, out: Path) -> None:
         _write_one(network, out, FOLDER, sites, _("Web editor — {name}", name=network.name))
     for site in sites:
         if (out / site.slug).is_symlink() or not (out / site.slug).is_dir():
-            continue  # carried unchanged from the last build, its editor with it; or not built
-        title = _("Web editor — {name}", name=site.name)
-        _write_one(network, out, f"{site.slug}/{FOLDER}", [site], title, _styles(out / site.slug))
+            continue  # carried from the last build (or shown early by serve), its editor with it
+        write_site_editor(network, out, site)
+
+
+def write_site_editor(network: NetworkConfig, out: Path, site: SiteConfig) -> None:
+    """One association's editor into ``out/<slug>/admin/``, its built folder being there: by the
+    network stage, or by ``serve`` before it puts a built site in the published tree early."""
+    if network.editor is None or find_bundle(network) is None:
+        return
+    title = _("Web editor — {name}", name=site.name)
+    _write_one(network, out, f"{site.slug}/{FOLDER}", [site], title, _styles(out / site.slug))
 
 
 def _place(source: Path, target: Path) -> None:

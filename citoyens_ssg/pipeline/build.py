@@ -31,6 +31,7 @@ from pathlib import Path
 from citoyens_ssg import output
 from citoyens_ssg.config.load import LoadedNetwork, NetworkConfig, SiteConfig, load_network_for_build
 from citoyens_ssg.digests import file_digests
+from citoyens_ssg.editor.pages import write_site_editor
 from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
 from citoyens_ssg.network import stage as network_stage
@@ -176,6 +177,9 @@ def build_the_sites(
         if on_site_done:
             on_site_done(result)
         if on_site_shown and _showable(the_plan, result):
+            # Its editor first: the network stage writes none into a site it carries.
+            site = next(site for site in network.sites if site.slug == result.slug)
+            write_site_editor(network, the_plan.paths.staging, site)
             show_site(the_plan.paths, result.slug)
             on_site_shown(result)
     if poller is not None:
