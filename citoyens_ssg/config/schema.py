@@ -213,18 +213,21 @@ class Integer(_Scalar):
     def check(self, value):
         if value is None:  # the tag was checked: only a nullable field gets here
             return None
-        if (self.minimum is not None and value < self.minimum) or (
-            self.maximum is not None and value > self.maximum
-        ):
-            raise Invalid(
-                _(
-                    "expected a number between {low} and {high}, got {value}",
-                    low=self.minimum,
-                    high=self.maximum,
-                    value=value,
-                )
-            )
+        _within(value, self.minimum, self.maximum)
         return value
+
+
+def _within(value: float, minimum: float | None, maximum: float | None) -> None:
+    """A number field's bounds, either of which may be open."""
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise Invalid(
+            _(
+                "expected a number between {low} and {high}, got {value}",
+                low=minimum,
+                high=maximum,
+                value=value,
+            )
+        )
 
 
 class Number(_Scalar):
@@ -237,17 +240,7 @@ class Number(_Scalar):
 
     def check(self, value):
         value = float(value)
-        if (self.minimum is not None and value < self.minimum) or (
-            self.maximum is not None and value > self.maximum
-        ):
-            raise Invalid(
-                _(
-                    "expected a number between {low} and {high}, got {value}",
-                    low=self.minimum,
-                    high=self.maximum,
-                    value=value,
-                )
-            )
+        _within(value, self.minimum, self.maximum)
         return value
 
 

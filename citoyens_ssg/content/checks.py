@@ -41,36 +41,12 @@ _UNCLOSED_TAG = re.compile(r"<[A-Za-z][^<>]*+(?!>)")
 
 # Keys Pelican would obey to write files elsewhere or render with another template.
 REFUSED_KEYS = frozenset({"save_as", "url", "template", "path", "override_url", "override_save_as"})
-KNOWN_KEYS = frozenset(
+# What an event's file may say besides an article's keys (citoyens_agenda, content.events).
+EVENT_KEYS = frozenset(
     {
-        "title",
-        "date",
-        "modified",
-        "category",
-        "tags",
-        "keywords",
-        "slug",
-        "author",
-        "authors",
-        "summary",
-        "status",
-        "lang",
-        "translation",
-        "image",
-        "alt",
-        # radio shows and videos (citoyens_media)
-        "audio",
-        "audio_length",
-        "duration",
-        "transcript",
-        "explicit",
-        "video",
-        "poster",
-        "captions",
-        "captions_lang",
-        # events (citoyens_agenda, citoyens_ssg.content.events)
         "start",
         "end",
+        "duration",
         "place",
         "address",
         "latitude",
@@ -84,6 +60,38 @@ KNOWN_KEYS = frozenset(
         "except",
         "rrule",
     }
+)
+KNOWN_KEYS = (
+    frozenset(
+        {
+            "title",
+            "date",
+            "modified",
+            "category",
+            "tags",
+            "keywords",
+            "slug",
+            "author",
+            "authors",
+            "summary",
+            "status",
+            "lang",
+            "translation",
+            "image",
+            "alt",
+            # radio shows and videos (citoyens_media)
+            "audio",
+            "audio_length",
+            "duration",
+            "transcript",
+            "explicit",
+            "video",
+            "poster",
+            "captions",
+            "captions_lang",
+        }
+    )
+    | EVENT_KEYS
 )
 NO_KEYS: frozenset[str] = frozenset()
 STATUSES = frozenset({"published", "draft", "hidden"})

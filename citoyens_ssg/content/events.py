@@ -31,25 +31,6 @@ from dateutil.rrule import rrulestr
 from citoyens_ssg.content.checks import ContentError, check_date
 from citoyens_ssg.i18n import _
 
-EVENT_KEYS = frozenset(
-    {
-        "start",
-        "end",
-        "duration",
-        "place",
-        "address",
-        "latitude",
-        "longitude",
-        "registration",
-        "price",
-        "recurrence",
-        "days",
-        "until",
-        "count",
-        "except",
-        "rrule",
-    }
-)
 FREQUENCIES = {
     "chaque jour": "DAILY",
     "quotidienne": "DAILY",

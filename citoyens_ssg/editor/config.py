@@ -17,8 +17,8 @@ from pathlib import PurePosixPath
 from citoyens_ssg.config.editor import Backend
 from citoyens_ssg.config.load import NetworkConfig, SiteConfig
 from citoyens_ssg.config.sites import SLUG
-from citoyens_ssg.content.checks import KNOWN_KEYS
-from citoyens_ssg.content.events import DAYS, EVENT_KEYS, FREQUENCIES
+from citoyens_ssg.content.checks import EVENT_KEYS, KNOWN_KEYS
+from citoyens_ssg.content.events import DAYS, FREQUENCIES
 
 FORMAT = "pelican"  # the custom format of static/citoyens-editor.js
 DATETIME = {"format": "YYYY-MM-DD HH:mm", "date_format": "DD/MM/YYYY", "time_format": "HH:mm"}

@@ -72,7 +72,9 @@ class AgendaGenerator(Generator):
     def _event(self, content: AgendaEvent) -> events.Event:
         text = Path(content.source_path).read_text(encoding="utf-8-sig")
         lines = {field.key: field.line for field in content_checks.read_header(text)}
-        metadata = {key: str(value) for key, value in content.metadata.items() if key in events.EVENT_KEYS}
+        metadata = {
+            key: str(value) for key, value in content.metadata.items() if key in content_checks.EVENT_KEYS
+        }
         site_url = self.settings["SITEURL"]
         category = getattr(content, "category", None) or content.metadata.get("category")
         return events.parse_event(
