@@ -220,6 +220,23 @@ def test_one_missing_image_without_alt_text_is_said_once_on_its_source(network, 
     assert "output/" not in captured.out + captured.err
 
 
+def test_a_missing_file_hides_no_problem_about_another_file_whose_name_ends_like_it(network, capsys):
+    """check leaves out the build's repeats of a missing file: by its whole name, not as a
+    substring (a missing logo.png hid the damaged site-logo.png)."""
+    i18n.set_language("fr")
+    network.site("a", "name: A\ndescription: Une association.\n")
+    network.write("sites/a/content/images/site-logo.png", "pas une image")
+    network.write(
+        "sites/a/content/photo.md",
+        "Title: Photo\nDate: 2026-03-01\nCategory: Vie\n\nTexte.\n\n![Logo](images/logo.png)\n\n"
+        "![Logo du site]({static}/images/site-logo.png)\n",
+    )
+    assert main(["check", "-C", str(network.root)]) == 1
+    err = capsys.readouterr().err
+    assert "sites/a/content/photo.md:7: images/logo.png n'existe pas" in err
+    assert "sites/a/content/images/site-logo.png:" in err, err
+
+
 # ---- 5 and 7. make, from a fresh copy of the repository ----------------------------------------
 
 

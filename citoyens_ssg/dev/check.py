@@ -374,7 +374,7 @@ def check_built_links(network: NetworkConfig, known: Findings | None = None) -> 
     missing = {name for _site, name in known.missing}
 
     def new(problem: Problem) -> bool:
-        return _said(problem) not in said and not any(name in str(problem) for name in missing)
+        return _said(problem) not in said and not any(_names(problem, name) for name in missing)
 
     with tempfile.TemporaryDirectory(prefix="citoyens-check-") as folder:
         output = Path(folder) / "output"
@@ -386,6 +386,12 @@ def check_built_links(network: NetworkConfig, known: Findings | None = None) -> 
         links = broken_links(output, network.url)
     findings.errors += _links_on_sources(network, links, known)
     return findings
+
+
+def _names(problem: Problem, file_name: str) -> bool:
+    """Whether the problem speaks of this file: its whole name, not the end of a longer one
+    (a missing ``logo.png`` is not ``site-logo.png``)."""
+    return re.search(rf"(?<![\w.-]){re.escape(file_name)}(?![\w-])", str(problem)) is not None
 
 
 def _said(problem: Problem) -> tuple[str, str]:
