@@ -21,6 +21,8 @@ from citoyens_ssg.errors import Problem
 from citoyens_ssg.i18n import _
 from citoyens_ssg.workpaths import WorkPaths
 
+FEED_HEALTH_PAGE = "planet/sante.html"  # written by the network stage, named in the summary
+
 if TYPE_CHECKING:  # report is a leaf: it prints what the pipeline hands it
     from citoyens_ssg.pipeline.result import BuildReport
     from citoyens_ssg.site.build import SiteResult
@@ -101,8 +103,9 @@ def print_summary(report: BuildReport, quiet: bool = False) -> None:
     if report.failing_feeds:
         say(
             _(
-                "External feeds not fetched (their last articles are kept): {names}; see planet/sante.html",
+                "External feeds not fetched (their last articles are kept): {names}; see {page}",
                 names=", ".join(report.failing_feeds),
+                page=FEED_HEALTH_PAGE,
             ),
             style="yellow",
             error=True,

@@ -30,6 +30,7 @@ from citoyens_ssg.network.letter.render import letter_globals
 from citoyens_ssg.network.letter.render import web_pages as letter_pages
 from citoyens_ssg.network.subscriptions import FeedState, external_entries
 from citoyens_ssg.network.subscriptions import health as subscription_health
+from citoyens_ssg.report import FEED_HEALTH_PAGE
 from citoyens_ssg.site import addresses, feedstyle, search, sitemaps
 from citoyens_ssg.site.manifest import Entry, Manifest, read_manifest
 from citoyens_ssg.site.templating import (
@@ -146,11 +147,11 @@ def build_network_pages(
         "planet/index.html": env.get_template("planet.html").render(
             entries=entries, sites=cards, page_name="planet", output_file="planet/index.html"
         ),
-        "planet/sante.html": env.get_template("planet_health.html").render(
+        FEED_HEALTH_PAGE: env.get_template("planet_health.html").render(
             feeds=health,
             allow_private_addresses=network.planet.allow_private_addresses,
             page_name="health",
-            output_file="planet/sante.html",
+            output_file=FEED_HEALTH_PAGE,
         ),
         "planet/sante.json": json.dumps([asdict(h) for h in health], ensure_ascii=False, indent=1) + "\n",
         NOT_FOUND: env.get_template("network_404.html").render(page_name="not_found", output_file=NOT_FOUND),
