@@ -255,9 +255,11 @@ def _network_language(argv: list[str] | None) -> str:
     """network.yaml's ``language:`` (read before the options, which --help shows in it), else French."""
     root = Path.cwd()
     arguments = sys.argv[1:] if argv is None else argv
-    for option, value in zip(arguments, arguments[1:]):
+    for option, value in zip(arguments, [*arguments[1:], ""]):
         if option in ("-C", "--root"):
             root = Path(value)
+        elif option.startswith(("--root=", "-C")) and len(option) > 2:  # --root=dir, -Cdir
+            root = Path(option.removeprefix("--root=").removeprefix("-C"))
     document, _problems = load_yaml(root / NETWORK_FILE, NETWORK_FILE)
     if document is not None and isinstance(document.root, MappingNode):
         for key, value in document.root.value:

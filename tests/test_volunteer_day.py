@@ -163,6 +163,9 @@ def test_under_lang_c_the_commands_speak_the_networks_language(network):
     assert re.search(r"^1 of 1 site\(s\) built, 1 article\(s\), in \d+\.\d s$", english.stdout, re.M)
     network.write("network.yaml", "name: Network\nurl: https://network.example.org\nlanguage: en\n")
     assert "usage: citoyens build" in citoyens("build", "--help", cwd=network.root).stdout
+    elsewhere = network.root.parent  # no network.yaml here: the one named by --root=… speaks
+    assert "usage: citoyens build" in citoyens("build", f"--root={root}", "--help", cwd=elsewhere).stdout
+    assert "usage: citoyens build" in citoyens("build", f"-C{root}", "--help", cwd=elsewhere).stdout
 
 
 # ---- 3. placeholder posts do not go live unnoticed ---------------------------------------------
