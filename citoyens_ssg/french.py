@@ -107,6 +107,8 @@ def _elides(word: str) -> bool:
 def de(name: str) -> str:
     """« de » before ``name``, elided and contracted as French writes it."""
     name = name.strip()
+    if not name:  # nothing to join « de » to (a name left empty), rather than a lone « d’ »
+        return ""
     match = re.match(r"(?i)(l['’]|les |le |la )", name)
     if match:
         article = match.group(1).strip().lower()

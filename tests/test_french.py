@@ -33,6 +33,9 @@ from citoyens_ssg.french import de
         ("Humanités 29", "d’Humanités 29"),
         ("Hauteville en fête", "de Hauteville en fête"),
         ("Kerlouan Vélo", "de Kerlouan Vélo"),
+        # No name: nothing, not a lone « d’ ».
+        ("", ""),
+        ("  ", ""),
     ],
 )
 def test_de_elides_and_contracts(name, expected):
