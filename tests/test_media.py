@@ -301,3 +301,21 @@ def test_a_translated_episode_links_to_its_own_transcript_page(network):
     breton = network.read("radio/la-voix-br/transcription/index.html")
     assert "<p>Demat.</p>" in breton and '<a href="/radio/la-voix-br.html">' in breton
     assert "<p>Bonjour.</p>" in network.read("radio/la-voix/transcription/index.html")
+
+
+def test_the_video_link_names_its_title_in_the_pages_language(network):
+    """« Regarder la vidéo sur YouTube : Portes ouvertes » on a French page; on an English page,
+    English punctuation: no space before the colon."""
+    network.site("fr", "name: Français\n")
+    network.site("en", "name: English\nlanguage: en\n")
+    for site, title in (("fr", "Portes ouvertes"), ("en", "Open day")):
+        network.article(
+            site, "video", title, "2026-03-01", Video="https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+        )
+    assert network.build().ok
+    french = network.read("fr/video.html")
+    english = network.read("en/video.html")
+    assert re.search(
+        r'class="video-cta">Regarder la vidéo sur YouTube[\s\u202f\xa0]: Portes ouvertes<', french
+    )
+    assert 'class="video-cta">Watch the video on YouTube: Open day<' in english, english

@@ -43,6 +43,7 @@ LABELS = {
     "transcript": N_("Read the transcript"),
     "download_video": N_("Download the video"),
     "watch_on": N_("Watch the video on {host}"),
+    "watch_titled": N_("Watch the video on {host}: {title}"),
     "external": N_("The video opens on {host}, an outside site: nothing is loaded from it before you click."),
     "captions": N_("Captions"),
     "listen": N_("Listen: {title}"),
@@ -194,8 +195,12 @@ def embed_link(embed: Embed, language: Languages, poster: str | None = None, tit
         if poster
         else '<span class="video-still" aria-hidden="true">▶</span>'
     )
-    cta = words["watch_on"].format(host=escape(embed.provider))
-    label = f"{cta} : {escape(title)}" if title else cta
+    host = escape(embed.provider)
+    label = (
+        words["watch_titled"].format(host=host, title=escape(title))
+        if title
+        else words["watch_on"].format(host=host)
+    )
     return (
         f'<figure class="media video-embed" data-pagefind-ignore="all">'
         f'<a class="video-link" href="{escape(embed.page_url)}" rel="noopener">'
