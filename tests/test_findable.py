@@ -154,10 +154,10 @@ def test_a_rebuild_that_changes_no_indexed_page_keeps_the_published_search_index
     runs = tmp_path / "pagefind-runs"
     run_pagefind = search.index_site
 
-    def counted(parent, slug, pages=None):  # the forked site workers inherit it
+    def counted(parent, slug, pages=None, bundle=None):  # the forked site workers inherit it
         with runs.open("a") as log:
             log.write(slug + "\n")
-        return run_pagefind(parent, slug, pages)
+        return run_pagefind(parent, slug, pages, bundle)
 
     monkeypatch.setattr(search, "index_site", counted)
     network.site("a", "name: A\n")
