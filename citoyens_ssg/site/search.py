@@ -35,7 +35,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from citoyens_ssg.digests import library_versions
@@ -60,7 +59,7 @@ def index_site(
     folder above the bundle in front (``/slug/`` on the host, ``/copy/slug/`` in a copy
     served elsewhere), on each site's search page and in the network's merged search."""
     bundle = bundle or parent / slug / BUNDLE
-    scratch = _scratch(parent, slug, bundle)  # one per bundle: a site's parts are made side by side
+    scratch = parent / f".search-{slug}"
     shutil.rmtree(scratch, ignore_errors=True)
     try:
         for page in indexed_pages(parent / slug) if pages is None else pages:
@@ -79,15 +78,11 @@ def index_site(
     return None
 
 
-def _scratch(parent: Path, slug: str, bundle: Path) -> Path:
-    return parent / f".search-{slug}-{bundle.name}"
-
-
 def _command(parent: Path, slug: str, bundle: Path) -> list[str]:
     return [
         *_pagefind(),
         "--site",
-        str(_scratch(parent, slug, bundle)),
+        str(parent / f".search-{slug}"),
         "--glob",
         "**/*.html",
         "--output-path",
@@ -110,30 +105,26 @@ def make_index(
     parts = split(site, pages)
     keys = part_keys(site, parts)
     old = (previous_key or "").split()
-    listed, to_make = [], []
+    made = []
     for number, part in enumerate(parts):
         folder = bundle / PARTS / str(number) if number else bundle
         if not part:  # a part no page fell in: none to make, none to list
             continue
         if number:
-            listed.append(f"{PARTS}/{number}/")
-        current = old[number : number + 1] == keys[number : number + 1]
-        if not (previous and current and _link_part(previous, folder, number)):
-            to_make.append((folder, part, number > 0))
-    # Pagefind works on one core: two parts at a time (a large site's cold build, a template edited).
-    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        failures = list(pool.map(lambda made: _make_part(site, *made), to_make))
-    failure = next((failure for failure in failures if failure is not None), None)
-    if failure is None:
-        (bundle / PARTS_LIST).write_text(json.dumps({PARTS: listed}), encoding="utf-8")
-    return failure
-
-
-def _make_part(site: Path, folder: Path, pages: dict[Path, bytes], data_only: bool) -> str | None:
-    failure = index_site(site.parent, site.name, pages, bundle=folder)
-    if failure is None and data_only:  # the first part's program serves the others
-        _keep_data_only(folder)
-    return failure
+            made.append(f"{PARTS}/{number}/")
+        if (
+            previous
+            and old[number : number + 1] == keys[number : number + 1]
+            and _link_part(previous, folder, number)
+        ):
+            continue
+        failure = index_site(site.parent, site.name, part, bundle=folder)
+        if failure is not None:
+            return failure
+        if number:
+            _keep_data_only(folder)
+    (bundle / PARTS_LIST).write_text(json.dumps({PARTS: made}), encoding="utf-8")
+    return None
 
 
 def split(site: Path, pages: dict[Path, bytes]) -> list[dict[Path, bytes]]:
