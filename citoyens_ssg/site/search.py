@@ -44,6 +44,7 @@ MARK = b"data-pagefind-body"
 INDEX_FORMAT = 3  # raise it when citoyens changes how it runs Pagefind or edits its output
 WHOLE_UP_TO = 300  # indexed pages a site may have before its index is made in parts
 PART_PAGES = 128  # about what one part holds: half a second of Pagefind
+PAGEFIND_PROCESSES = 2  # Pagefind processes making parts side by side (each uses one core)
 PARTS = "parties"  # the folder of the other parts, in the bundle
 PARTS_LIST = "parties.json"  # the list the search module reads, in the bundle
 # What a part other than the first keeps of Pagefind's output: its data, not the program.
@@ -58,37 +59,51 @@ def index_site(
     Page URLs are relative to the site's folder (``x.html``): Pagefind's search puts the
     folder above the bundle in front (``/slug/`` on the host, ``/copy/slug/`` in a copy
     served elsewhere), on each site's search page and in the network's merged search."""
-    bundle = bundle or parent / slug / BUNDLE
-    scratch = parent / f".search-{slug}"
-    shutil.rmtree(scratch, ignore_errors=True)
-    try:
-        for page in indexed_pages(parent / slug) if pages is None else pages:
-            linked = scratch / page.relative_to(parent / slug)
-            linked.parent.mkdir(parents=True, exist_ok=True)
-            os.link(page, linked)
-        result = subprocess.run(_command(parent, slug, bundle), capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return str(error)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    if result.returncode != 0:
-        lines = (result.stderr or result.stdout).strip().splitlines()
-        return lines[-1] if lines else f"exit code {result.returncode}"
-    languages_in_order(bundle / "pagefind-entry.json")
-    return None
+    return _PagefindRun(parent, slug, pages, bundle or parent / slug / BUNDLE).result()
 
 
-def _command(parent: Path, slug: str, bundle: Path) -> list[str]:
-    return [
-        *_pagefind(),
-        "--site",
-        str(parent / f".search-{slug}"),
-        "--glob",
-        "**/*.html",
-        "--output-path",
-        str(bundle),
-        "--silent",
-    ]
+class _PagefindRun:
+    """Pagefind started on ``pages`` linked into a scratch folder of the bundle's own, so that
+    two can run side by side; ``result`` waits for it: the reason if it failed, else None."""
+
+    def __init__(self, parent: Path, slug: str, pages: Iterable[Path] | None, bundle: Path):
+        self.bundle = bundle
+        self.scratch = parent / f".search-{slug}-{bundle.name}"
+        self.failure: str | None = None
+        self.process: subprocess.Popen | None = None
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        try:
+            for page in indexed_pages(parent / slug) if pages is None else pages:
+                linked = self.scratch / page.relative_to(parent / slug)
+                linked.parent.mkdir(parents=True, exist_ok=True)
+                os.link(page, linked)
+            self.process = subprocess.Popen(
+                self._command(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+        except OSError as error:
+            self.failure = str(error)
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _command(self) -> list[str]:
+        site, output = str(self.scratch), str(self.bundle)
+        return [*_pagefind(), "--site", site, "--glob", "**/*.html", "--output-path", output, "--silent"]
+
+    def result(self) -> str | None:
+        if self.process is None:
+            return self.failure
+        try:
+            stdout, stderr = self.process.communicate(timeout=600)
+        except subprocess.TimeoutExpired as error:
+            self.process.kill()
+            self.process.communicate()
+            return str(error)
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        if self.process.returncode != 0:
+            lines = (stderr or stdout).strip().splitlines()
+            return lines[-1] if lines else f"exit code {self.process.returncode}"
+        languages_in_order(self.bundle / "pagefind-entry.json")
+        return None
 
 
 def make_index(
@@ -105,26 +120,35 @@ def make_index(
     parts = split(site, pages)
     keys = part_keys(site, parts)
     old = (previous_key or "").split()
-    made = []
+    listed, to_make = [], []
     for number, part in enumerate(parts):
         folder = bundle / PARTS / str(number) if number else bundle
         if not part:  # a part no page fell in: none to make, none to list
             continue
         if number:
-            made.append(f"{PARTS}/{number}/")
-        if (
-            previous
-            and old[number : number + 1] == keys[number : number + 1]
-            and _link_part(previous, folder, number)
-        ):
-            continue
-        failure = index_site(site.parent, site.name, part, bundle=folder)
-        if failure is not None:
-            return failure
-        if number:
-            _keep_data_only(folder)
-    (bundle / PARTS_LIST).write_text(json.dumps({PARTS: made}), encoding="utf-8")
-    return None
+            listed.append(f"{PARTS}/{number}/")
+        current = old[number : number + 1] == keys[number : number + 1]
+        if not (previous and current and _link_part(previous, folder, number)):
+            to_make.append((number, folder, part))
+    failure = _make_parts(site, to_make)
+    if failure is None:
+        (bundle / PARTS_LIST).write_text(json.dumps({PARTS: listed}), encoding="utf-8")
+    return failure
+
+
+def _make_parts(site: Path, to_make: list[tuple[int, Path, dict[Path, bytes]]]) -> str | None:
+    """Pagefind works on one core: two parts at a time (a large site's cold build, a template edited),
+    two processes started from this one thread (a thread would take address space from the worker's
+    memory limit).  The first reason a part failed, if one did."""
+    failures = []
+    for first in range(0, len(to_make), PAGEFIND_PROCESSES):
+        batch = to_make[first : first + PAGEFIND_PROCESSES]
+        runs = [_PagefindRun(site.parent, site.name, pages, folder) for _number, folder, pages in batch]
+        for (number, folder, _pages), run in zip(batch, runs):
+            failures.append(run.result())
+            if failures[-1] is None and number:  # the first part's program serves the others
+                _keep_data_only(folder)
+    return next((failure for failure in failures if failure is not None), None)
 
 
 def split(site: Path, pages: dict[Path, bytes]) -> list[dict[Path, bytes]]:
