@@ -8,6 +8,7 @@ import re
 from xml.etree import ElementTree
 
 from PIL import Image
+from test_search_parts import count_pagefind_runs
 
 from citoyens_ssg.cli import main
 from citoyens_ssg.site import search
@@ -151,15 +152,7 @@ def test_a_multilingual_search_index_lists_its_languages_in_one_order(network):
 def test_a_rebuild_that_changes_no_indexed_page_keeps_the_published_search_index(
     network, tmp_path, monkeypatch
 ):
-    runs = tmp_path / "pagefind-runs"
-    run_pagefind = search.index_site
-
-    def counted(parent, slug, pages=None):  # the forked site workers inherit it
-        with runs.open("a") as log:
-            log.write(slug + "\n")
-        return run_pagefind(parent, slug, pages)
-
-    monkeypatch.setattr(search, "index_site", counted)
+    runs = count_pagefind_runs(monkeypatch, tmp_path)
     network.site("a", "name: A\n")
     network.article("a", "un", "Un article", "2026-01-01", body="Le mot recherché : compostage.")
     assert network.build().ok
@@ -169,11 +162,11 @@ def test_a_rebuild_that_changes_no_indexed_page_keeps_the_published_search_index
     )  # the file changes, not its page
     report = network.build()
     assert report.ok and [site.slug for site in report.sites if not site.unchanged] == ["a"]
-    assert runs.read_text().split() == ["a"]  # Pagefind ran for the first build only
+    assert runs.read_text().split() == ["run"]  # Pagefind ran for the first build only
     assert (network.output / "a/pagefind/pagefind-entry.json").is_file()
     network.article("a", "un", "Un article", "2026-01-01", body="Le mot recherché : permaculture.")
     assert network.build().ok
-    assert runs.read_text().split() == ["a", "a"]
+    assert runs.read_text().split() == ["run", "run"]
     fragments = [
         gzip.decompress(path.read_bytes()) for path in (network.output / "a/pagefind/fragment").iterdir()
     ]

@@ -2,7 +2,8 @@
 
 ``serve`` builds with ``search_later``: a site whose pages changed keeps its
 previous search index and reloads at once.  The ``Indexer`` then makes the new
-index in a thread of its own, into a folder beside the published one, and
+index in a thread of its own, into a folder beside the published one (a large site's
+index is in parts: only the parts whose pages changed are made, ``site.search``), and
 swaps it in with two renames.  A rebuild that starts meanwhile makes the work
 under way worthless (the pages it read are replaced): that index is thrown
 away and the sites are indexed again after the rebuild.  The key the index was
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from citoyens_ssg.pipeline import published
 from citoyens_ssg.site import search
-from citoyens_ssg.site.incremental import record_search_index
+from citoyens_ssg.site.incremental import record_search_index, search_index_key
 from citoyens_ssg.workpaths import WorkPaths
 
 logger = logging.getLogger(__name__)
@@ -69,7 +70,13 @@ class Indexer:
             key = search.index_key(site, pages)
         except OSError:  # the tree was replaced under our feet: a rebuild started
             pages, key = {}, None
-        failure = search.index_site(self.output, slug, pages, bundle=fresh) if key else "tree replaced"
+        # The parts of the index in place whose pages did not change are linked, not made again.
+        previous_key = search_index_key(self.paths.renders(slug))
+        failure = (
+            search.make_index(site, pages, fresh, previous=site / search.BUNDLE, previous_key=previous_key)
+            if key
+            else "tree replaced"
+        )
         with self.lock:
             if generation == self.generation:
                 self.pending.discard(slug)

@@ -57,9 +57,15 @@ STORES = (
     Store(
         N_("Search index key"),
         lambda paths: paths.renders(SITE),
-        N_('the key of the pages the site\'s search index was made from ("search_index")'),
-        N_("the library versions (Pagefind), how Pagefind is run, every indexed page's name and bytes"),
-        N_("any indexed page; forgotten when the published index was changed by hand"),
+        N_(
+            'the key of the pages each part of the site\'s search index was made from ("search_index"; '
+            "a site of more than 300 indexed pages has its index in parts, each page in one by its name)"
+        ),
+        N_(
+            "the library versions (Pagefind), how Pagefind is run, the number of parts, "
+            "the name and bytes of every page indexed in the part"
+        ),
+        N_("any page indexed in the part; forgotten when the published index was changed by hand"),
     ),
     Store(
         N_("Manifest"),

@@ -253,16 +253,19 @@ def _index_for_search(job: SiteJob) -> tuple[str | None, bool]:
     why it failed, and whether it is still to be made (``search_later``: the previous one kept meanwhile)."""
     pages = search.indexed_pages(job.output_dir)
     if job.renders is None:
-        return search.index_site(job.output_dir.parent, job.site.slug, pages), False
+        return search.make_index(job.output_dir, pages), False
     key = search.index_key(job.output_dir, pages)
-    current = search_index_key(job.renders.previous_record) == key
-    if current and search.reuse_index(job.renders.previous_output, job.output_dir):
+    previous_key = search_index_key(job.renders.previous_record)
+    if previous_key == key and search.reuse_index(job.renders.previous_output, job.output_dir):
         failure = None
     elif job.search_later:
-        search.reuse_index(job.renders.previous_output, job.output_dir)  # out of date, better than none
+        # Out of date, better than none; recorded as what it is, so that its parts still current are kept.
+        if search.reuse_index(job.renders.previous_output, job.output_dir) and previous_key:
+            record_search_index(job.renders.record, previous_key)
         return None, True
     else:
-        failure = search.index_site(job.output_dir.parent, job.site.slug, pages)
+        previous = job.renders.previous_output / search.BUNDLE
+        failure = search.make_index(job.output_dir, pages, previous=previous, previous_key=previous_key)
     if failure is None:
         record_search_index(job.renders.record, key)
     return failure, False

@@ -324,7 +324,8 @@ class RenderRecord:
         logger.debug("pages rendered: %d, reused: %d", self.rendered, self.reused)
 
 
-# A site's render record: {"pages": {file name: key}, "search_index": key of the pages it indexes}.
+# A site's render record: {"pages": {file name: key}, "search_index": the keys of the pages its
+# index's parts were made from, in one string (``search.index_key``)}.
 
 
 def search_index_key(record: Path) -> str | None:

@@ -4,13 +4,32 @@
    ces pages pour un mot qu'aucun site n'a. Ce module se présente à PagefindUI comme
    pagefind.js (recherche.js lui donne ce dossier pour bundlePath) ; il charge le
    vrai pagefind.js du site (window.citoyensPagefind) et ne garde que les résultats
-   dont le titre, le texte ou une autre donnée affichée a un mot qui commence comme un mot cherché. */
+   dont le titre, le texte ou une autre donnée affichée a un mot qui commence comme un mot cherché.
+   L'index d'un grand site est en parties (pagefind/parties.json les liste) : chacune est
+   réunie comme un index de plus, avec les réglages de l'index dont elle fait partie ; le
+   même filtre écarte ce qu'une partie qui n'a pas le mot répond. */
 
 var real = null;
+var merged = {};  /* les index dont les parties sont déjà réunies */
 
 function load() {
   real = real || import(window.citoyensPagefind + "pagefind.js");
   return real;
+}
+
+async function mergeParts(pagefind, bundle, settings) {
+  if (merged[bundle]) { return; }
+  merged[bundle] = true;
+  var parts = [];
+  try {
+    var reply = await fetch(bundle + "parties.json");
+    if (reply.ok) { parts = (await reply.json()).parties || []; }
+  } catch (error) {
+    parts = [];  /* un index d'avant les parties : il est entier */
+  }
+  for (var part of parts) {
+    await pagefind.mergeIndex(bundle + part, Object.assign({}, settings));
+  }
 }
 
 /* Minuscules sans accents : « Été » et « ete » se valent, comme pour Pagefind. */
@@ -52,8 +71,18 @@ export async function debouncedSearch(term, options) {
   return search(term, options);
 }
 
-export async function options(settings) { return (await load()).options(settings); }
-export async function mergeIndex(path, settings) { return (await load()).mergeIndex(path, settings); }
+export async function options(settings) {
+  var pagefind = await load();
+  await pagefind.options(settings);
+  await mergeParts(pagefind, window.citoyensPagefind, settings || {});
+}
+
+export async function mergeIndex(path, settings) {
+  var pagefind = await load();
+  await pagefind.mergeIndex(path, settings);
+  await mergeParts(pagefind, path, settings || {});
+}
+
 export async function filters() { return (await load()).filters(); }
 export async function preload(term, settings) { return (await load()).preload(term, settings); }
 export async function init() { return (await load()).init(); }

@@ -1,0 +1,96 @@
+"""A large site's search index in parts (site/search.py): found in a real Chromium as a whole index
+would be, an edit makes one part again, and the result is a cold build's bytes."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from browser import chromium, static_host
+from test_incremental import files
+
+from citoyens_ssg.site import search
+
+WORDS = "vélo jardin radio atelier tablette quartier marché concert lecture repas".split()
+
+
+@pytest.fixture
+def parted(network, monkeypatch, source_date_epoch):
+    """A site of twelve articles whose index is made in parts of about two pages (the forked site
+    workers inherit the settings), each article with two words of WORDS; only two say
+    « compostage »."""
+    source_date_epoch("2026-10-21")
+    monkeypatch.setattr(search, "WHOLE_UP_TO", 3)
+    monkeypatch.setattr(search, "PART_PAGES", 2)
+    network.site("a", "name: Association A\n")
+    for number in range(12):
+        words = f"{WORDS[number % 10]} et {WORDS[(number + 3) % 10]}"
+        extra = " Le compostage collectif commence." if number in (2, 9) else ""
+        network.article(
+            "a",
+            f"article-{number:02}",
+            f"Article {number}",
+            f"2026-01-{number + 1:02}",
+            body=f"Un texte sur {words}, pour tout le monde.{extra}",
+        )
+    network.site("b", "name: Association B\n")
+    network.article("b", "seul", "Le seul", "2026-01-01", body="Rien sur ce sujet, un potager.")
+    assert network.build().ok
+    return network
+
+
+def count_pagefind_runs(monkeypatch, folder: Path) -> Path:
+    """The file where each Pagefind run of the next builds writes a line: a script put in front of
+    Pagefind (the forked site workers inherit it)."""
+    runs, script = folder / "pagefind-runs", folder / "pagefind-counted"
+    script.write_text(
+        f'#!/bin/sh\necho run >> {shlex.quote(str(runs))}\nexec {shlex.join(search._pagefind())} "$@"\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setattr(search, "_pagefind", lambda: [str(script)])
+    return runs
+
+
+def parts(output, slug="a") -> list[str]:
+    return json.loads((output / slug / "pagefind/parties.json").read_text(encoding="utf-8"))["parties"]
+
+
+def found(page, words: str) -> list[str]:
+    return sorted(urlsplit(link).path for link in page.search(words))
+
+
+def test_a_word_in_some_parts_finds_exactly_its_pages_and_a_word_no_page_has_finds_nothing(parted):
+    assert len(parts(parted.output)) >= 3  # the index is in parts (and one site in one)
+    assert parts(parted.output, "b") == []
+    with static_host(parted.output) as address, chromium() as browser:
+        page = browser.new_page()
+        for search_page in ("/a/recherche.html", "/recherche/"):
+            page.goto(address + search_page)
+            assert found(page, "compostage") == ["/a/article-02.html", "/a/article-09.html"]
+            assert found(page, "abricot") == []  # Pagefind's sub-word answers of each part dropped
+            assert found(page, "concert") == ["/a/article-04.html", "/a/article-07.html"]
+        page.goto(address + "/recherche/")
+        assert found(page, "potager") == ["/b/seul.html"]
+        page.close()
+
+
+def test_an_edit_makes_one_part_again_and_ends_as_a_cold_build(parted, tmp_path, monkeypatch):
+    runs = count_pagefind_runs(monkeypatch, tmp_path)
+    parted.article("a", "article-05", "Article 5", "2026-01-06", body="Désormais : permaculture.")
+    assert parted.build().ok
+    assert runs.read_text().split() == ["run"]  # one part of the site's index made again, of several
+    incremental = files(parted.output)
+    cold = tmp_path / "cold"
+    shutil.copytree(parted.root, cold, ignore=shutil.ignore_patterns("output", ".output.*", ".citoyens"))
+    parted.root = cold
+    assert parted.build().ok
+    assert files(cold / "output") == incremental
+    with static_host(cold / "output") as address, chromium() as browser:
+        page = browser.new_page()
+        page.goto(address + "/a/recherche.html")
+        assert found(page, "permaculture") == ["/a/article-05.html"]
+        page.close()
