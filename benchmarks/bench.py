@@ -99,6 +99,33 @@ def naive_loop(root: Path) -> tuple[float, float]:
     return total, cpu_total
 
 
+def markdown_cpu(root: Path) -> float:
+    """CPU the naive loop spends in Python-Markdown: every article converted as Pelican's reader
+    converts it (a Markdown object a file, Pelican's default extensions), in this process."""
+    from markdown import Markdown
+    from pelican.settings import DEFAULT_CONFIG
+
+    started = time.process_time()
+    for path in sorted(root.glob("sites/*/content/**/*.md")):
+        Markdown(**DEFAULT_CONFIG["MARKDOWN"]).convert(path.read_text(encoding="utf-8"))
+    return time.process_time() - started
+
+
+def pagefind_cpu(root: Path) -> float:
+    """CPU of Pagefind alone over every site's indexed pages of the built network, as a cold
+    build runs it (one index, or its parts, a site)."""
+    from citoyens_ssg.site import search
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for site in sorted(p for p in (root / "output").iterdir() if (p / search.BUNDLE).is_dir()):
+        bundle = Path(tempfile.mkdtemp(prefix="index-", dir=root)) / search.BUNDLE
+        failure = search.make_index(site, search.indexed_pages(site), bundle)
+        assert failure is None, failure
+        shutil.rmtree(bundle.parent, ignore_errors=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def hugo_command() -> str | None:
     """Hugo's binary, from the ``hugo`` package of the package index (bench only), if installed:
     the binary itself, not the package's Python launcher (its start-up is not Hugo's time)."""
@@ -158,6 +185,8 @@ def measure(sites: int, articles: int, runs: int, folder: Path) -> dict[str, flo
         figures["template"].append(citoyens_build(root)[0])
         clean(root, keep_photos=True)
         figures["cpu_no_photos"].append(citoyens_build(root)[2])
+    figures["pagefind_cpu"] = [pagefind_cpu(root)]
+    figures["markdown_cpu"] = [markdown_cpu(root)]
     shutil.rmtree(root, ignore_errors=True)
     return {name: statistics.median(values) for name, values in figures.items()}
 
@@ -196,9 +225,36 @@ def report(sites: int, articles: int, runs: int, m: dict[str, float]) -> None:
         f"{100 * photos / m['cpu']:.0f} % | |"
     )
     naive_cpu = f"{1000 * m['naive_cpu'] / count:.1f} ms"
+    floor(count, m)
     print(
         f"| naive loop, CPU per article (less moved by the load than its wall time) | {naive_cpu} | "
         f"{ratio(m['naive_cpu'], m['cpu'])} in CPU | |"
+    )
+
+
+def floor(count: int, m: dict[str, float]) -> None:
+    """What the decided architecture cannot go below: Pelican's own work (the naive loop less its
+    Python-Markdown, which citoyens replaces by cmark-gfm) and Pagefind's, against the CPU a cold
+    build may spend to be 3× faster than the naive loop on this machine's cores (at best, wall =
+    CPU / cores)."""
+    pelican = (m["naive_cpu"] - m["markdown_cpu"]) / count
+    pagefind = m["pagefind_cpu"] / count
+    budget = m["naive"] / 3 * (os.cpu_count() or 1) / count
+    print(
+        f"| of the naive loop's CPU, Python-Markdown (each article converted as Pelican does) | "
+        f"{1000 * m['markdown_cpu'] / count:.1f} ms | | |"
+    )
+    print(
+        f"| Pagefind alone, CPU per article (every site's indexed pages, as a cold build runs it) | "
+        f"{1000 * pagefind:.1f} ms | | |"
+    )
+    print(
+        f"| floor of Pelican + Pagefind: the naive loop less its Markdown, plus Pagefind | "
+        f"{1000 * (pelican + pagefind):.1f} ms | | |"
+    )
+    print(
+        f"| CPU a cold build may spend to be 3× faster than the naive loop on {os.cpu_count()} cores | "
+        f"{1000 * budget:.1f} ms | | |"
     )
 
 
