@@ -360,16 +360,8 @@ def _writer_classes(base: type) -> list[type]:
 def _checked_open(open_w):
     @functools.wraps(open_w)
     def checked_open(writer, filename, *args, **kwargs):
-        # A subclass's _open_w calls its parent's, wrapped too: the path is checked once a write,
-        # by the outermost wrapper (the inner one sees it is already being opened).
-        outer = vars(writer).get("citoyens_opening")
-        if outer != filename:
-            _refuse_outside(filename, writer.output_path)
-        writer.citoyens_opening = filename
-        try:
-            return open_w(writer, filename, *args, **kwargs)
-        finally:
-            writer.citoyens_opening = outer
+        _refuse_outside(filename, writer.output_path)
+        return open_w(writer, filename, *args, **kwargs)
 
     checked_open.citoyens_checked = True
     return checked_open
