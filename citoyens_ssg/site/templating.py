@@ -425,24 +425,6 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
     Markup would escape).
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._attribute_verdicts: dict[tuple[type, str], bool] = {}
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        # The sandbox's verdict reads the attribute's name and isinstance() tests of the object against
-        # fixed classes (functions, methods, frames, generators, mutable containers), never the value:
-        # for an object whose class is its type (``_class_is_type``), it is a function of (type, name),
-        # so it is kept by (type, name): a page asks the same few thousand times.  Jinja's own test
-        # decides every first time; an object that may pretend another class is asked every time.
-        key = (type(obj), attr)
-        verdict = self._attribute_verdicts.get(key)
-        if verdict is None:
-            verdict = super().is_safe_attribute(obj, attr, value)
-            if _class_is_type(key[0]):
-                self._attribute_verdicts[key] = verdict
-        return verdict
-
     def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
         # Jinja's sandbox prints an unsafe attribute as an empty value; a template that
         # tries one is refused instead, so the site's build names the template and its line.
@@ -460,16 +442,6 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
         if attribute in SANITISED_BODIES and type(value) is str and isinstance(obj, Content):
             return Markup(value)
         return value
-
-
-@functools.cache
-def _class_is_type(kind: type) -> bool:
-    """True when every object of type ``kind`` answers ``isinstance`` as ``kind`` itself does: no class
-    of its line other than ``object`` redefines ``__class__`` or ``__getattribute__`` (a proxy's do).
-    Abstract classes registered later (``register``) would change an answer: none is, while pages
-    render (plugins register theirs on import, and a template cannot reach ``abc``)."""
-    redefined = ("__class__", "__getattribute__")
-    return not any(name in vars(ancestor) for ancestor in kind.__mro__[:-1] for name in redefined)
 
 
 def _defined_in(obj: Any) -> str | None:
