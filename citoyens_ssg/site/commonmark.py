@@ -34,7 +34,9 @@ _LAST_LINE = re.compile(r"^(-{3}|\.{3})(\s.*)?")
 # A heading's text never holds another heading's start: 8,000 unclosed <h2> were each searched to
 # the end of the page (quadratic, 9 s of the site's build).
 _HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>((?:(?!<h[1-6][\s>]).)*?)</h\1>", re.DOTALL)
-_ID = re.compile(r"""\bid\s*=\s*["']([^"']*)["']""")
+# "id" not preceded by a word character (what \b said), written "id" first and looked behind after:
+# a pattern starting with \b is tried at every character of a page, this one only where "id" is.
+_ID = re.compile(r"""id(?<!\wid)\s*=\s*["']([^"']*)["']""")
 _TAG = re.compile(r"<[^>]*>")
 # cmark-gfm's task boxes are form inputs, which the sanitiser removes: a box character stays.
 # Pelican's links to the site's own files: cmark-gfm escapes their braces, Pelican looks for braces.
