@@ -66,7 +66,7 @@ from citoyens_ssg.site.build import (
     warm_up,
 )
 from citoyens_ssg.site.incremental import RenderPaths, forget_renders
-from citoyens_ssg.site.manifest import Manifest
+from citoyens_ssg.site.manifest import Manifest, count_entries
 from citoyens_ssg.workpaths import WorkPaths
 
 __all__ = ["BuildOptions", "BuildReport", "build"]
@@ -426,9 +426,8 @@ def _read(path: Path) -> str:
 
 
 def _article_counts(network: NetworkConfig, paths: WorkPaths) -> dict[str, int]:
-    kept = {site.slug: paths.manifest(site.slug) for site in network.sites}
-    manifests, _problems = network_stage.load_manifests(network, kept)
-    return {slug: len(manifest.entries) for slug, manifest in manifests.items()}
+    counts = {site.slug: count_entries(paths.manifest(site.slug)) for site in network.sites}
+    return {slug: count for slug, count in counts.items() if count is not None}
 
 
 def _unchanged(paths: WorkPaths, slug: str, fingerprint: str) -> bool:

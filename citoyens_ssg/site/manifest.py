@@ -121,6 +121,16 @@ def _cleaned(values: dict) -> dict:
     return {key: clean(key, value) for key, value in values.items()}
 
 
+def count_entries(path: Path) -> int | None:
+    """How many publications the manifest at ``path`` lists (None if unreadable), without making
+    them: a nothing-changed build only counts them for its summary."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return len(data["entries"]) if data.get("format") == FORMAT else None
+
+
 def read_manifest(path: Path) -> Manifest:
     """The manifest at ``path``; the network stage never meets a character its files cannot carry."""
     text = path.read_text(encoding="utf-8")
