@@ -130,3 +130,24 @@ def test_a_tree_replaced_under_serves_indexer_costs_its_index_not_a_traceback(
     assert indexer.indexed == 2 and not indexer.pending
     said = [record.getMessage().split(":")[0] for record in caplog.records]
     assert said == [f"the search index of {slug} was not made" for slug in "ab"]
+
+
+def test_a_list_of_parts_kept_by_the_browser_does_not_outlive_a_rebuild(parted):
+    """A host that lets browsers keep a file ten minutes (GitHub Pages: max-age=600): after a rebuild
+    with fewer parts, a reader back on the search page searches the parts there are now, not those
+    of the list the browser kept (gone: Pagefind fails on them, and the whole search with them)."""
+
+    with (parted.output / "_headers").open("a", encoding="utf-8") as rules:  # read as the host starts
+        rules.write("/a/pagefind/parties.json\n  Cache-Control: public, max-age=600\n")
+    with static_host(parted.output) as address, chromium() as browser:
+        page = browser.new_page()
+        page.goto(address + "/a/recherche.html")
+        assert found(page, "vélo") == ["/a/article-00.html", "/a/article-07.html", "/a/article-10.html"]
+        before = parts(parted.output)
+        for number in range(5, 12):
+            (parted.root / f"sites/a/content/article-{number:02}.md").unlink()
+        assert parted.build().ok
+        assert not set(before) <= set(parts(parted.output))  # parts the kept list names are gone
+        page.goto(address + "/a/recherche.html?retour")  # another address: not a reload
+        assert found(page, "vélo") == ["/a/article-00.html"]
+        page.close()
