@@ -151,3 +151,26 @@ def _bmp() -> bytes:
     data = io.BytesIO()
     Image.new("RGB", (10, 10)).save(data, "BMP")
     return data.getvalue()
+
+
+def test_a_logo_with_a_see_through_palette_stays_see_through(network, capsys):
+    """A PNG exported with a palette (pngquant, TinyPNG, GIMP's "indexed"): its see-through colour
+    is in the palette's transparency, not an alpha channel; every published variant keeps it, so the
+    logo is not shown on a white square."""
+    network.site("a", "name: A\n")
+    logo = Image.new("P", (1200, 600), 0)
+    logo.putpalette([255, 255, 255, 200, 0, 0] + [0] * 762)
+    logo.paste(1, (300, 150, 900, 450))  # a red block in the middle, the rest see-through
+    path = network.root / "sites/a/content/images/logo.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    logo.save(path, "PNG", transparency=0)
+    network.article("a", "logo", "Notre logo", "2026-01-01", body="![Le logo]({static}/images/logo.png)")
+    code, err = build(network, capsys)
+    assert code == 0, err
+    names = sorted(path.name for path in (network.output / "a/images").glob("logo*"))
+    widths = ("1200", "480", "960")
+    assert names == [f"logo-{width}w{kind}" for width in widths for kind in (".png", ".webp")] + ["logo.png"]
+    for name in names:
+        published = Image.open(network.output / "a/images" / name).convert("RGBA")
+        assert published.getpixel((0, 0))[3] == 0, name  # the corner: see-through
+        assert published.getpixel((published.width // 2, published.height // 2)) == (200, 0, 0, 255), name

@@ -4,8 +4,10 @@ would be, an edit makes one part again, and the result is a cold build's bytes."
 from __future__ import annotations
 
 import json
+import logging
 import shlex
 import shutil
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,6 +15,8 @@ import pytest
 from browser import chromium, static_host
 from test_incremental import files
 
+from citoyens_ssg.dev.search_later import Indexer
+from citoyens_ssg.pipeline.options import BuildOptions
 from citoyens_ssg.site import search
 
 WORDS = "vélo jardin radio atelier tablette quartier marché concert lecture repas".split()
@@ -93,4 +97,57 @@ def test_an_edit_makes_one_part_again_and_ends_as_a_cold_build(parted, tmp_path,
         page = browser.new_page()
         page.goto(address + "/a/recherche.html")
         assert found(page, "permaculture") == ["/a/article-05.html"]
+        page.close()
+
+
+def test_a_tree_replaced_under_serves_indexer_costs_its_index_not_a_traceback(
+    parted, tmp_path, monkeypatch, caplog
+):
+    """serve makes a large site's index in a thread while a rebuild may replace the published tree,
+    and with it the folder a part was just made in: that index is not made (a warning line), the
+    thread goes on to the next site, nothing is raised in it."""
+    script = tmp_path / "pagefind-then-tree-replaced"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'{shlex.join(search._pagefind())} "$@" || exit\n'
+        'while [ "$1" != --output-path ]; do shift; done\n'
+        'rm -rf "$2"\n'  # the folder Pagefind wrote in, gone with the tree a rebuild replaced
+    )
+    script.chmod(0o755)
+    parted.article("a", "article-05", "Article 5", "2026-01-06", body="Désormais : permaculture.")
+    parted.article("b", "seul", "Le seul", "2026-01-01", body="Désormais : un verger.")
+    assert parted.build(search_later=True).ok
+    monkeypatch.setattr(search, "_pagefind", lambda: [str(script)])
+    raised = []
+    monkeypatch.setattr(threading, "excepthook", raised.append)
+    indexer = Indexer(parted.output, BuildOptions(parted.root).paths)
+    with caplog.at_level(logging.WARNING, logger="citoyens_ssg.dev.search_later"):
+        with indexer.lock:
+            indexer.after_rebuild({"a", "b"})
+        with indexer.done:
+            indexer.done.wait_for(lambda: indexer.indexed == 2, timeout=30)
+    assert [hook.exc_value for hook in raised] == []
+    assert indexer.indexed == 2 and not indexer.pending
+    said = [record.getMessage().split(":")[0] for record in caplog.records]
+    assert said == [f"the search index of {slug} was not made" for slug in "ab"]
+
+
+def test_a_list_of_parts_kept_by_the_browser_does_not_outlive_a_rebuild(parted):
+    """A host that lets browsers keep a file ten minutes (GitHub Pages: max-age=600): after a rebuild
+    with fewer parts, a reader back on the search page searches the parts there are now, not those
+    of the list the browser kept (gone: Pagefind fails on them, and the whole search with them)."""
+
+    with (parted.output / "_headers").open("a", encoding="utf-8") as rules:  # read as the host starts
+        rules.write("/a/pagefind/parties.json\n  Cache-Control: public, max-age=600\n")
+    with static_host(parted.output) as address, chromium() as browser:
+        page = browser.new_page()
+        page.goto(address + "/a/recherche.html")
+        assert found(page, "vélo") == ["/a/article-00.html", "/a/article-07.html", "/a/article-10.html"]
+        before = parts(parted.output)
+        for number in range(5, 12):
+            (parted.root / f"sites/a/content/article-{number:02}.md").unlink()
+        assert parted.build().ok
+        assert not set(before) <= set(parts(parted.output))  # parts the kept list names are gone
+        page.goto(address + "/a/recherche.html?retour")  # another address: not a reload
+        assert found(page, "vélo") == ["/a/article-00.html"]
         page.close()

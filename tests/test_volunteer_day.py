@@ -223,6 +223,9 @@ def test_one_missing_image_without_alt_text_is_said_once_on_its_source(network, 
     assert "output/" not in captured.out + captured.err
 
 
+PHOTO = "Title: Photo\nDate: 2026-03-01\nCategory: Vie\n\nTexte.\n\n"  # its next line is line 7
+
+
 def test_a_missing_file_hides_no_problem_about_another_file_whose_name_ends_like_it(network, capsys):
     """check leaves out the build's repeats of a missing file: by its whole name, not as a
     substring (a missing logo.png hid the damaged site-logo.png)."""
@@ -238,6 +241,35 @@ def test_a_missing_file_hides_no_problem_about_another_file_whose_name_ends_like
     err = capsys.readouterr().err
     assert "sites/a/content/photo.md:7: images/logo.png n'existe pas" in err
     assert "sites/a/content/images/site-logo.png:" in err, err
+
+
+def test_a_missing_file_hides_no_problem_about_another_sites_file_of_that_name(network, capsys):
+    """Each site's missing files, on that site only: a missing logo.png of A does not hide that B's
+    logo.png is damaged (the reader got « lien cassé », the file being there)."""
+    i18n.set_language("fr")
+    network.site("a", "name: A\ndescription: Une association.\n")
+    network.site("b", "name: B\ndescription: Une autre association.\n")
+    network.write("sites/a/content/photo.md", PHOTO + "![Logo](images/logo.png)\n")
+    network.write("sites/b/content/images/logo.png", "pas une image")
+    network.write("sites/b/content/photo.md", PHOTO + "![Logo du site]({static}/images/logo.png)\n")
+    assert main(["check", "-C", str(network.root)]) == 1
+    err = capsys.readouterr().err
+    assert "sites/a/content/photo.md:7: images/logo.png n'existe pas" in err
+    assert "sites/b/content/images/logo.png:" in err, err
+
+
+def test_a_missing_file_named_without_extension_hides_no_problem_about_the_file_with_one(network, capsys):
+    i18n.set_language("fr")
+    network.site("a", "name: A\ndescription: Une association.\n")
+    network.write("sites/a/content/images/logo.png", "pas une image")
+    network.write(
+        "sites/a/content/photo.md",
+        PHOTO + "![Logo](images/logo)\n\n![Logo du site]({static}/images/logo.png)\n",
+    )
+    assert main(["check", "-C", str(network.root)]) == 1
+    err = capsys.readouterr().err
+    assert "sites/a/content/photo.md:7: images/logo n'existe pas" in err
+    assert "sites/a/content/images/logo.png:" in err, err
 
 
 # ---- 5 and 7. make, from a fresh copy of the repository ----------------------------------------

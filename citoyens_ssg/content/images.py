@@ -29,7 +29,10 @@ EXTENSIONS = frozenset(
 )
 DEFAULT_WIDTHS = (480, 960, 1600)
 MAX_PIXELS = 50_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
-CACHE_VERSION = 3  # 3: baseline JPEG
+CACHE_VERSION = 4  # 3: baseline JPEG; 4: a palette's see-through colour kept
+# What an image's metadata keeps (allowlist): which palette colour is see-through (a logo exported
+# as an indexed PNG), nothing about a person or a place.
+KEPT_INFO = ("transparency",)
 
 
 class ImageRejected(Exception):
@@ -136,7 +139,9 @@ def _make(
     kind = image.format
     icc = image.info.get("icc_profile")
     upright = ImageOps.exif_transpose(image, in_place=True) or image  # the decoded copy is ours: no second
+    kept = {key: upright.info[key] for key in KEPT_INFO if key in upright.info}
     upright.info.clear()  # EXIF (GPS…), XMP, IPTC, comments: nothing that identifies a person or a place
+    upright.info.update(kept)
     if kind == "JPEG" and upright.mode not in ("RGB", "L"):
         upright = upright.convert("RGB")
     shutil.rmtree(folder, ignore_errors=True)

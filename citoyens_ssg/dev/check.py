@@ -371,17 +371,20 @@ def check_built_links(network: NetworkConfig, known: Findings | None = None) -> 
     file checks (``known``) already said is not said again, and each problem is named on its source."""
     known = known or Findings()
     said = {_said(problem) for problem in known.errors + known.warnings}
-    missing = {name for _site, name in known.missing}
+    missing: dict[str, set[str]] = {}  # by site: another site's file of that name is another file
+    for site, name in known.missing:
+        missing.setdefault(site, set()).add(name)
 
-    def new(problem: Problem) -> bool:
-        return _said(problem) not in said and not any(_names(problem, name) for name in missing)
+    def new(problem: Problem, site: str) -> bool:
+        names = missing.get(site, ())
+        return _said(problem) not in said and not any(_names(problem, name) for name in names)
 
     with tempfile.TemporaryDirectory(prefix="citoyens-check-") as folder:
         output = Path(folder) / "output"
         report = build(BuildOptions(network.root, output_dir=output, offline=True))
         findings = Findings(
-            [p for r in report.sites for p in r.problems if new(p)],
-            [p for r in report.sites for p in r.warnings if new(p)],
+            [p for r in report.sites for p in r.problems if new(p, r.slug)],
+            [p for r in report.sites for p in r.warnings if new(p, r.slug)],
         )
         links = broken_links(output, network.url)
     findings.errors += _links_on_sources(network, links, known)
@@ -389,9 +392,9 @@ def check_built_links(network: NetworkConfig, known: Findings | None = None) -> 
 
 
 def _names(problem: Problem, file_name: str) -> bool:
-    """Whether the problem speaks of this file: its whole name, not the end of a longer one
-    (a missing ``logo.png`` is not ``site-logo.png``)."""
-    return re.search(rf"(?<![\w.-]){re.escape(file_name)}(?![\w-])", str(problem)) is not None
+    """Whether the problem speaks of this file: its whole name, not the start or end of a longer
+    one (a missing ``logo.png`` is not ``site-logo.png``, a missing ``logo`` is not ``logo.png``)."""
+    return re.search(rf"(?<![\w.-]){re.escape(file_name)}(?![\w-]|\.\w)", str(problem)) is not None
 
 
 def _said(problem: Problem) -> tuple[str, str]:

@@ -132,7 +132,10 @@ def make_index(
             to_make.append((number, folder, part))
     failure = _make_parts(site, to_make)
     if failure is None:
-        (bundle / PARTS_LIST).write_text(json.dumps({PARTS: listed}), encoding="utf-8")
+        try:
+            (bundle / PARTS_LIST).write_text(json.dumps({PARTS: listed}), encoding="utf-8")
+        except OSError as error:  # serve's tree replaced by a rebuild meanwhile: this index is lost
+            return str(error)
     return failure
 
 
@@ -147,7 +150,7 @@ def _make_parts(site: Path, to_make: list[tuple[int, Path, dict[Path, bytes]]]) 
         for (number, folder, _pages), run in zip(batch, runs):
             failures.append(run.result())
             if failures[-1] is None and number:  # the first part's program serves the others
-                _keep_data_only(folder)
+                failures[-1] = _keep_data_only(folder)
     return next((failure for failure in failures if failure is not None), None)
 
 
@@ -199,11 +202,16 @@ def _link_part(previous: Path, folder: Path, number: int) -> bool:
     return True
 
 
-def _keep_data_only(folder: Path) -> None:
-    kept = {path for pattern in PART_KEEPS for path in folder.glob(pattern)}
-    for path in folder.iterdir():
-        if path not in kept:
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
+def _keep_data_only(folder: Path) -> str | None:
+    """The reason it failed: serve's tree replaced by a rebuild while the part was made."""
+    try:
+        kept = {path for pattern in PART_KEEPS for path in folder.glob(pattern)}
+        for path in folder.iterdir():
+            if path not in kept:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+    except OSError as error:
+        return str(error)
+    return None
 
 
 def reuse_index(published_site: Path, site: Path) -> bool:

@@ -22,7 +22,9 @@ async function mergeParts(pagefind, bundle, settings) {
   merged[bundle] = true;
   var parts = [];
   try {
-    var reply = await fetch(bundle + "parties.json");
+    /* Demandée à nouveau à chaque visite : une liste gardée par le navigateur (GitHub Pages : dix
+       minutes) nommerait après une reconstruction des parties qui n'existent plus. */
+    var reply = await fetch(bundle + "parties.json", { cache: "no-cache" });
     if (reply.ok) { parts = (await reply.json()).parties || []; }
   } catch (error) {
     parts = [];  /* un index d'avant les parties : il est entier */
