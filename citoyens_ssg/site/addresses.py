@@ -54,7 +54,12 @@ def root_relative(html: str, public_origin: str) -> str:
         ):
             pieces += (html[done:start], _tag(html[start : end + 1], public_origin))
             done = end + 1
-        found = html.find(public_origin, max(done, found + 1))
+            found = html.find(public_origin, done)
+            continue
+        # Not in a tag: nor is any copy before the next "<" (the same last "<" before it, the same
+        # ">" or none after): searching on from there keeps a page of text with many copies linear.
+        following = html.find("<", found)
+        found = html.find(public_origin, following) if following >= 0 else -1
     return "".join(pieces) + html[done:]
 
 
