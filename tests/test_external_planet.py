@@ -7,7 +7,6 @@ import json
 import re
 import shutil
 import ssl
-import subprocess
 import time
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -15,7 +14,7 @@ from xml.sax.saxutils import escape
 
 import feedparser
 import pytest
-from feedserver import FeedServer
+from feedserver import FeedServer, self_signed_certificate
 
 from citoyens_ssg.config.load import load_network
 from citoyens_ssg.network.fetch import FetchError, FetchPolicy, fetch
@@ -454,27 +453,7 @@ def test_a_subscription_is_attributed_to_its_association(network):
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed to make a test certificate")
 def test_a_bad_certificate_fails_without_falling_back_to_http(tmp_path):
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed_certificate(tmp_path)
     with FeedServer() as server:
         server.routes["/feed"] = FeedServer.respond(rss(item(1)))
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

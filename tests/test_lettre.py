@@ -7,7 +7,6 @@ import re
 import shutil
 import socket
 import ssl
-import subprocess
 from datetime import datetime, timedelta
 from email import policy
 from html.parser import HTMLParser
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from feedserver import self_signed_certificate
 from PIL import Image
 
 from citoyens_ssg import cli, i18n
@@ -209,31 +209,7 @@ def certificate(tmp_path_factory) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1, made by the openssl command."""
     if shutil.which("openssl") is None:
         pytest.skip("openssl is needed to make the test server's certificate")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "2",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
 class Inbox:
