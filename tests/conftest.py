@@ -11,6 +11,7 @@ from pathlib import Path
 import feedparser
 import jinja2
 import pytest
+from browser import chromium, chromium_or_skip, static_host
 
 from citoyens_ssg import i18n
 from citoyens_ssg.pipeline.build import BuildOptions, BuildReport, build
@@ -129,3 +130,18 @@ def rendered_templates(tmp_path, monkeypatch):
         return names
 
     return since_last_call
+
+
+EXAMPLE_PUBLIC = "https://reseau.example.org"  # the example network's url: built for it, served elsewhere
+
+
+@pytest.fixture(scope="module")
+def example_served(tmp_path_factory):
+    """The example network built for EXAMPLE_PUBLIC, served at another address by a local host
+    applying _headers and _redirects, and a Chromium: (address, browser, output)."""
+    chromium_or_skip()
+    output = tmp_path_factory.mktemp("exemple") / "output"
+    report = build(BuildOptions(PROJECT, output_dir=output, base_url=EXAMPLE_PUBLIC, jobs=2))
+    assert report.ok, [str(p) for r in report.sites for p in r.problems]
+    with static_host(output) as address, chromium() as browser:
+        yield address, browser, output

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 from browser import chromium, chromium_or_skip, static_host, status_of
+from conftest import EXAMPLE_PUBLIC
 
 from citoyens_ssg.cli import main
 from citoyens_ssg.config.load import load_network
 from citoyens_ssg.config.sites import REDIRECTS
 from citoyens_ssg.network.headers import redirects_file
-from citoyens_ssg.pipeline.build import BuildOptions, build
 
 PROJECT = Path(__file__).resolve().parent.parent
 CITOYENS = [sys.executable, "-m", "citoyens_ssg"]
@@ -377,19 +377,8 @@ def test_server_deploy_sends_the_published_folder():
 # 1 and 3. The example network, built for its public address, served at another one (a deploy
 # permalink, an alias, a copy): styled pages, searches whose every result opens, a working map.
 
-PUBLIC = "https://reseau.example.org"
+PUBLIC = EXAMPLE_PUBLIC
 SEARCHES = ("association", "radio", "jardin", "atelier", "quartier", "paniers")  # paniers: the AMAP's words
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The example network built for PUBLIC, served by a local host applying _headers and _redirects."""
-    chromium_or_skip()
-    output = tmp_path_factory.mktemp("ailleurs") / "output"
-    report = build(BuildOptions(PROJECT, output_dir=output, base_url=PUBLIC, jobs=2))
-    assert report.ok, [str(p) for r in report.sites for p in r.problems]
-    with static_host(output) as address, chromium() as browser:
-        yield address, browser, output
 
 
 def search_pages() -> list[str]:
@@ -402,8 +391,8 @@ def search_pages() -> list[str]:
 
 
 @pytest.mark.parametrize("path", search_pages())
-def test_every_result_of_real_searches_opens_its_page(served, path):
-    address, browser, _output = served
+def test_every_result_of_real_searches_opens_its_page(example_served, path):
+    address, browser, _output = example_served
     page = browser.new_page()
     opened = 0
     for words in SEARCHES:
@@ -450,8 +439,8 @@ def styled(page) -> dict:
         "/radio-ondes/pages/la-grille-des-programmes.html",
     ],
 )
-def test_pages_work_at_another_address_than_their_public_one(served, path):
-    address, browser, output = served
+def test_pages_work_at_another_address_than_their_public_one(example_served, path):
+    address, browser, output = example_served
     page = browser.new_page()
     page.goto(address + path)
     look = styled(page)
@@ -470,8 +459,8 @@ def test_pages_work_at_another_address_than_their_public_one(served, path):
     page.close()
 
 
-def test_the_map_loads_at_another_address(served):
-    address, browser, _output = served
+def test_the_map_loads_at_another_address(example_served):
+    address, browser, _output = example_served
     page = browser.new_page()
     page.goto(address + "/annuaire/carte.html")
     drawn = page.evaluate("""new Promise(resolve => { const started = Date.now(); const check = () => {
@@ -483,8 +472,8 @@ def test_the_map_loads_at_another_address(served):
     page.close()
 
 
-def test_feeds_sitemaps_and_cards_keep_the_public_address(served):
-    _address, _browser, output = served
+def test_feeds_sitemaps_and_cards_keep_the_public_address(example_served):
+    _address, _browser, output = example_served
     atom = (output / "radio-ondes/feeds/all.atom.xml").read_text(encoding="utf-8")
     assert f'href="{PUBLIC}/radio-ondes/' in atom and 'href="/radio-ondes/' not in atom
     assert f"<loc>{PUBLIC}/radio-ondes/" in (output / "radio-ondes/sitemap.xml").read_text(encoding="utf-8")
@@ -497,8 +486,8 @@ def test_feeds_sitemaps_and_cards_keep_the_public_address(served):
 # 8. Other hosts: the same redirects everywhere, and 404 pages in the reader's language and look.
 
 
-def test_redirects_are_declared_once(netlify, served):
-    _address, _browser, output = served
+def test_redirects_are_declared_once(netlify, example_served):
+    _address, _browser, output = example_served
     assert [(r["from"], r["to"], r["status"]) for r in netlify["redirects"]] == list(REDIRECTS)
     slugs = [site.slug for site in load_network(PROJECT).sites]
     assert (output / "_redirects").read_text(encoding="utf-8") == redirects_file(slugs)
@@ -506,8 +495,8 @@ def test_redirects_are_declared_once(netlify, served):
     assert "/radio-ondes/*  /radio-ondes/404.html  404" in redirects_file(slugs)
 
 
-def test_old_planet_addresses_redirect_on_every_kind_of_host(served, tmp_path):
-    address, browser, output = served
+def test_old_planet_addresses_redirect_on_every_kind_of_host(example_served, tmp_path):
+    address, browser, output = example_served
     # A host that reads _redirects: 301 to /planet/atom.xml
     assert status_of(address + "/planete/atom.xml") == 200
     bare = tmp_path / "sans-regles"  # a host that reads neither _redirects nor netlify.toml
@@ -525,8 +514,8 @@ def test_old_planet_addresses_redirect_on_every_kind_of_host(served, tmp_path):
     assert "planete" not in (output / "sitemap-reseau.xml").read_text(encoding="utf-8")
 
 
-def test_missing_pages_get_a_404_in_the_sites_language_and_look(served):
-    address, browser, output = served
+def test_missing_pages_get_a_404_in_the_sites_language_and_look(example_served):
+    address, browser, output = example_served
     page = browser.new_page()
     for missing, site in (
         ("/radio-ondes/emission-disparue.html", "radio-ondes"),
@@ -553,8 +542,8 @@ def test_missing_pages_get_a_404_in_the_sites_language_and_look(served):
 ASSET = re.compile(r'(?:href|src)="(/(?:[a-z0-9-]+/)?theme/([0-9a-f]{8})/[^"]+)"')
 
 
-def test_theme_files_are_named_by_content_and_cached_a_year(served):
-    address, _browser, output = served
+def test_theme_files_are_named_by_content_and_cached_a_year(example_served):
+    address, _browser, output = example_served
     pages = ("index.html", "radio-ondes/index.html", "annuaire/carte.html", "espace-numerique/recherche.html")
     for page in pages:
         assets = ASSET.findall((output / page).read_text(encoding="utf-8"))

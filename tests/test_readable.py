@@ -8,27 +8,13 @@ import time
 import urllib.request
 
 import pytest
-from browser import chromium, chromium_or_skip, static_host
-from conftest import PROJECT
+from conftest import EXAMPLE_PUBLIC
 
 from citoyens_ssg.config.load import load_network
 from citoyens_ssg.errors import ConfigError
-from citoyens_ssg.pipeline.build import build
-from citoyens_ssg.pipeline.options import BuildOptions
 
-PUBLIC = "https://reseau.example.org"
+PUBLIC = EXAMPLE_PUBLIC
 KEYS = {"Enter": (13, "Enter", "\r"), " ": (32, "Space", " "), "Escape": (27, "Escape", "")}
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The example network built for PUBLIC, served by a local host applying _headers."""
-    chromium_or_skip()
-    output = tmp_path_factory.mktemp("lisible") / "output"
-    report = build(BuildOptions(PROJECT, output_dir=output, base_url=PUBLIC, jobs=2))
-    assert report.ok, [str(p) for r in report.sites for p in r.problems]
-    with static_host(output) as address, chromium() as browser:
-        yield address, browser, output
 
 
 def accessible(page, role: str) -> list[str]:
@@ -84,8 +70,8 @@ def contrast(first: str, second: str) -> float:
 # 1. Podcast episodes
 
 
-def test_an_episode_is_named_timed_and_its_transcript_readable(served):
-    address, browser, _output = served
+def test_an_episode_is_named_timed_and_its_transcript_readable(example_served):
+    address, browser, _output = example_served
     page = browser.new_page()
     episode = "/radio-ondes/la-voix-des-quartiers-jardin-partage-et-salle-numerique.html"
     page.goto(address + episode)
@@ -110,8 +96,8 @@ def test_an_episode_is_named_timed_and_its_transcript_readable(served):
 
 
 @pytest.mark.parametrize("path", ["/recherche/", "/espace-numerique/recherche.html"])
-def test_search_has_a_label_says_its_results_and_follows_the_text_size(served, path):
-    address, browser, _output = served
+def test_search_has_a_label_says_its_results_and_follows_the_text_size(example_served, path):
+    address, browser, _output = example_served
     page = browser.new_page()
     page.goto(address + path)
     wait(page, "document.querySelector('.pagefind-ui__search-input')")
@@ -145,8 +131,8 @@ def test_search_has_a_label_says_its_results_and_follows_the_text_size(served, p
     page.close()
 
 
-def test_search_excerpts_read_the_article_not_its_byline_or_player(served):
-    address, browser, _output = served
+def test_search_excerpts_read_the_article_not_its_byline_or_player(example_served):
+    address, browser, _output = example_served
     page = browser.new_page()
     page.goto(address + "/radio-ondes/recherche.html")
     assert page.search("jardin")
@@ -172,8 +158,8 @@ def test_search_excerpts_read_the_article_not_its_byline_or_player(served):
 # 3. The map
 
 
-def test_the_map_names_its_places_in_french_and_opens_them_from_the_keyboard(served):
-    address, browser, _output = served
+def test_the_map_names_its_places_in_french_and_opens_them_from_the_keyboard(example_served):
+    address, browser, _output = example_served
     page = browser.new_page()
     page.goto(address + "/annuaire/carte.html")
     wait(page, "document.querySelectorAll('.leaflet-marker-icon').length")
@@ -232,8 +218,8 @@ def visible_text(page) -> str:
         "/espace-numerique/agenda/",
     ],
 )
-def test_public_pages_offer_feeds_and_calendars_in_reader_words(served, path):
-    address, browser, _output = served
+def test_public_pages_offer_feeds_and_calendars_in_reader_words(example_served, path):
+    address, browser, _output = example_served
     page = browser.new_page()
     page.goto(address + path)
     links = accessible(page, "link")
@@ -252,8 +238,8 @@ def test_public_pages_offer_feeds_and_calendars_in_reader_words(served, path):
     page.close()
 
 
-def test_one_help_page_names_the_formats_and_explains_them(served):
-    address, browser, output = served
+def test_one_help_page_names_the_formats_and_explains_them(example_served):
+    address, browser, output = example_served
     page = browser.new_page()
     page.goto(address + "/suivre/")
     assert page.evaluate("document.documentElement.lang") == "fr"
@@ -288,8 +274,8 @@ def test_one_help_page_names_the_formats_and_explains_them(served):
         "/lettre/atom.xml",
     ],
 )
-def test_a_feed_opened_in_the_browser_reads_as_news(served, path):
-    address, browser, output = served
+def test_a_feed_opened_in_the_browser_reads_as_news(example_served, path):
+    address, browser, output = example_served
     head = (output / path.lstrip("/")).read_bytes()[:200]
     assert b'<?xml-stylesheet type="text/xsl" href="/suivre/flux.xsl"?>' in head  # same origin, root-relative
     page = browser.new_page()
@@ -305,8 +291,8 @@ def test_a_feed_opened_in_the_browser_reads_as_news(served, path):
     page.close()
 
 
-def test_acronyms_declared_by_a_site_are_expanded_at_first_use(served):
-    address, browser, _output = served
+def test_acronyms_declared_by_a_site_are_expanded_at_first_use(example_served):
+    address, browser, _output = example_served
     page = browser.new_page()
     page.goto(address + "/radio-ondes/pages/la-grille-des-programmes.html")
     titles = page.evaluate("[...document.querySelectorAll('main abbr')].map(a => [a.textContent, a.title])")
@@ -314,8 +300,8 @@ def test_acronyms_declared_by_a_site_are_expanded_at_first_use(served):
     page.close()
 
 
-def test_the_feed_health_page_speaks_to_the_public(served):
-    address, browser, _output = served
+def test_the_feed_health_page_speaks_to_the_public(example_served):
+    address, browser, _output = example_served
     page = browser.new_page()
     page.goto(address + "/planet/sante.html")
     text = visible_text(page)
