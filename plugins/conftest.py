@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "citoyens_tests_conftest", Path(__file__).resolve().parent.parent / "tests" / "conftest.py"
-)
+_TESTS = Path(__file__).resolve().parent.parent / "tests"
+# tests/conftest.py imports the helpers beside it (browser.py), as pytest lets it when it loads that
+# file itself: the folder on the path first.
+if str(_TESTS) not in sys.path:
+    sys.path.insert(0, str(_TESTS))
+_spec = importlib.util.spec_from_file_location("citoyens_tests_conftest", _TESTS / "conftest.py")
 _tests = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_tests)
 
